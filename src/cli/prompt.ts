@@ -1,0 +1,53 @@
+/**
+ * Questions to the user. As in the Python tool an answer may come from a terminal or
+ * a pipe (`yes | anaconda sites add ...`); questions go to stderr.
+ * @module
+ */
+import type { Context } from "../context.ts";
+import { AbortError } from "./errors.ts";
+
+export interface ConfirmOptions {
+  /** The answer to an empty line; without it an empty line asks again. */
+  defaultAnswer?: boolean;
+  /**
+   * The flag that makes the question unnecessary (e.g. `--yes`). At end of input the
+   * prompt then fails with a message naming it; without it, end of input means "no".
+   */
+  flagHint?: string;
+}
+
+export class Prompter {
+  #context: Pick<Context, "stdin" | "stderr">;
+
+  constructor(context: Pick<Context, "stdin" | "stderr">) {
+    this.#context = context;
+  }
+
+  /** Asks `question` and returns the answer line, or null at end of input. */
+  async ask(question: string): Promise<string | null> {
+    this.#context.stderr.write(question);
+    const answer = await this.#context.stdin.readLine();
+    if (answer === null) this.#context.stderr.write("\n");
+    return answer;
+  }
+
+  /** Asks a yes/no question until it gets `y`, `yes`, `n` or `no` (any case). */
+  async confirm(question: string, options: ConfirmOptions = {}): Promise<boolean> {
+    const { defaultAnswer, flagHint } = options;
+    const choices = defaultAnswer === undefined ? "[y/n]" : `[y/n] (${defaultAnswer ? "y" : "n"})`;
+    for (;;) {
+      const answer = await this.ask(`${question} ${choices}: `);
+      if (answer === null) {
+        if (flagHint) {
+          throw new AbortError(`No answer on standard input: pass ${flagHint} to go ahead`);
+        }
+        return false;
+      }
+      const word = answer.trim().toLowerCase();
+      if (word === "" && defaultAnswer !== undefined) return defaultAnswer;
+      if (word === "y" || word === "yes") return true;
+      if (word === "n" || word === "no") return false;
+      this.#context.stderr.write("Please enter y or n\n");
+    }
+  }
+}

@@ -1,0 +1,351 @@
+/**
+ * The settings of a site (`[plugin.auth]`, `[sites.<name>]`, `ANACONDA_AUTH_*`):
+ * their types, defaults and validation (SPEC Part B §1.4, Part A A3).
+ * @module
+ */
+import { ConfigError } from "../cli/errors.ts";
+import { VERSION } from "../version.ts";
+
+export type TokenStorage = "system" | "anaconda-keyring";
+
+/** A keyring given inline in the config: `{service: {account: base64 value}}`. */
+export type InlineKeyring = Record<string, Record<string, string>>;
+
+/** The effective settings of one site. Field names are the config keys. */
+export interface SiteConfig {
+  /** The site's key in `[sites]`, or the domain when no site table matched. */
+  site: string;
+  domain: string;
+  auth_domain_override: string | null;
+  preferred_token_storage: TokenStorage;
+  api_key: string | null;
+  keyring: InlineKeyring | null;
+  /** Absolute path of the file keyring. */
+  keyring_path: string;
+  /** true / false, `"truststore"` (the OS trust store) or the path of a CA bundle. */
+  ssl_verify: boolean | string;
+  extra_headers: Record<string, string> | null;
+  client_id: string;
+  redirect_uri: string;
+  openid_config_path: string;
+  oidc_request_headers: Record<string, string>;
+  login_success_path: string;
+  login_error_path: string;
+  use_unified_repo_api_key: boolean;
+  hash_hostname: boolean;
+  proxy_servers: Record<string, string> | null;
+  client_cert: string | null;
+  client_cert_key: string | null;
+  use_device_flow: boolean;
+  /** `Api-Version` header to send, when set. */
+  api_version: string | null;
+  /** Connect and read timeout of HTTP requests, in seconds (A12). */
+  timeout: number;
+  env_manager_channel: string;
+  env_manager_package: string;
+  env_manager_version: string | null;
+}
+
+export type FieldName = Exclude<keyof SiteConfig, "site">;
+
+/** How a raw value (TOML value, or string from env/.env/secrets) becomes a field value. */
+export type FieldKind =
+  | "string"
+  | "optional-string"
+  | "domain"
+  | "optional-domain"
+  | "bool"
+  | "storage"
+  | "ssl"
+  | "path"
+  | "string-dict"
+  | "optional-string-dict"
+  | "keyring"
+  | "seconds"
+  | "version-spec";
+
+export interface FieldSpec {
+  kind: FieldKind;
+  /** Never shown in messages: an error names the source but not the value. */
+  secret?: boolean;
+  /** Hidden from `sites show` unless `--show-hidden`. */
+  hidden?: boolean;
+}
+
+export const FIELDS: Record<FieldName, FieldSpec> = {
+  domain: { kind: "domain" },
+  auth_domain_override: { kind: "optional-domain", hidden: true },
+  preferred_token_storage: { kind: "storage", hidden: true },
+  api_key: { kind: "optional-string", hidden: true, secret: true },
+  keyring: { kind: "keyring", hidden: true, secret: true },
+  keyring_path: { kind: "path", hidden: true },
+  ssl_verify: { kind: "ssl" },
+  extra_headers: { kind: "optional-string-dict" },
+  client_id: { kind: "string", hidden: true },
+  redirect_uri: { kind: "string", hidden: true },
+  openid_config_path: { kind: "string", hidden: true },
+  oidc_request_headers: { kind: "string-dict", hidden: true },
+  login_success_path: { kind: "string", hidden: true },
+  login_error_path: { kind: "string", hidden: true },
+  use_unified_repo_api_key: { kind: "bool" },
+  hash_hostname: { kind: "bool", hidden: true },
+  proxy_servers: { kind: "optional-string-dict" },
+  client_cert: { kind: "optional-string" },
+  client_cert_key: { kind: "optional-string" },
+  use_device_flow: { kind: "bool" },
+  api_version: { kind: "optional-string", hidden: true },
+  timeout: { kind: "seconds" },
+  env_manager_channel: { kind: "string", hidden: true },
+  env_manager_package: { kind: "string", hidden: true },
+  env_manager_version: { kind: "version-spec", hidden: true },
+};
+
+export const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
+
+/** Field defaults; `keyring_path` depends on the home folder. */
+export function defaultSiteConfig(homeDir: string): Omit<SiteConfig, "site"> {
+  return {
+    domain: "anaconda.com",
+    auth_domain_override: null,
+    preferred_token_storage: "anaconda-keyring",
+    api_key: null,
+    keyring: null,
+    keyring_path: joinPath(homeDir, ".anaconda", "keyring"),
+    ssl_verify: true,
+    extra_headers: null,
+    client_id: "b4ad7f1d-c784-46b5-a9fe-106e50441f5a",
+    redirect_uri: "http://127.0.0.1:8000/auth/oidc",
+    openid_config_path: "/.well-known/openid-configuration",
+    oidc_request_headers: { "User-Agent": `anaconda-auth/${VERSION}` },
+    login_success_path: "/app/local-login-success",
+    login_error_path: "/app/local-login-error",
+    use_unified_repo_api_key: false,
+    hash_hostname: true,
+    proxy_servers: null,
+    client_cert: null,
+    client_cert_key: null,
+    use_device_flow: true,
+    api_version: null,
+    timeout: 30,
+    env_manager_channel: "anaconda-cloud",
+    env_manager_package: "anaconda-env-manager",
+    env_manager_version: null,
+  };
+}
+
+/** Where a value came from, so that errors and `sites show` can say it. */
+export type Source =
+  | { kind: "env"; name: string }
+  | { kind: "dotenv"; path: string; name: string }
+  | { kind: "secret"; path: string }
+  | { kind: "file"; path: string; table: string; key: string }
+  | { kind: "option"; name: string }
+  | { kind: "default" };
+
+export function describeSource(source: Source): string {
+  switch (source.kind) {
+    case "env":
+      return `environment variable ${source.name}`;
+    case "dotenv":
+      return `${source.path} for ${source.name}`;
+    case "secret":
+      return `secrets file ${source.path}`;
+    case "file":
+      return `${source.path} in [${source.table}] for ${source.key}`;
+    case "option":
+      return `option ${source.name}`;
+    case "default":
+      return "the default value";
+  }
+}
+
+/** Joins path parts with the platform separator (no `node:path`: start-up cost). */
+export function joinPath(...parts: string[]): string {
+  const separator = Deno.build.os === "windows" ? "\\" : "/";
+  return parts.map((part, index) => (index === 0 ? part.replace(/[\\/]+$/, "") : part))
+    .join(separator);
+}
+
+/**
+ * Keeps only host[:port] of a domain or URL: `https://foo.com/api/bar` -> `foo.com`,
+ * `http://localhost:8000/` -> `localhost:8000`.
+ */
+export function normalizeDomain(value: string): string {
+  const withScheme = /^https?:\/\//i.test(value) ? value : `https://${value}`;
+  const match = /^https?:\/\/([^/?#]*)/i.exec(withScheme);
+  const netloc = (match?.[1] ?? "").replace(/^[^@]*@/, "");
+  if (netloc === "") throw new Error(`${value} does not look like a domain name`);
+  return netloc;
+}
+
+const TRUE_WORDS = new Set(["true", "1", "yes", "on", "t", "y"]);
+const FALSE_WORDS = new Set(["false", "0", "no", "off", "f", "n"]);
+
+/** Parses a boolean word (any case); undefined when it is not one. */
+export function parseBoolWord(value: string): boolean | undefined {
+  const word = value.trim().toLowerCase();
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word)) return false;
+  return undefined;
+}
+
+function expandHome(path: string, homeDir: string): string {
+  if (path === "~") return homeDir;
+  if (path.startsWith("~/") || path.startsWith("~\\")) return joinPath(homeDir, path.slice(2));
+  return path;
+}
+
+function isAbsolute(path: string): boolean {
+  return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");
+}
+
+function asStringDict(value: unknown): Record<string, string> {
+  const parsed = typeof value === "string" ? parseJson(value) : value;
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new Error("Input should be a JSON object of strings");
+  }
+  const dict: Record<string, string> = {};
+  for (const [key, inner] of Object.entries(parsed as Record<string, unknown>)) {
+    if (typeof inner !== "string") throw new Error(`Input should be a string for key ${key}`);
+    dict[key] = inner;
+  }
+  return dict;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`'${text}' is not valid JSON`);
+  }
+}
+
+/** What coercion needs besides the value. */
+export interface CoerceOptions {
+  homeDir: string;
+  cwd: string;
+  /** Checks that a CA bundle path exists (skipped in unit tests that pass a fake). */
+  fileExists?: (path: string) => boolean;
+}
+
+function defaultFileExists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** Converts a raw value to the field's type; throws an Error whose message says why not. */
+export function coerceField(kind: FieldKind, raw: unknown, options: CoerceOptions): unknown {
+  switch (kind) {
+    case "string":
+    case "optional-string":
+      if (raw === null && kind === "optional-string") return null;
+      if (typeof raw !== "string") throw new Error("Input should be a valid string");
+      return raw;
+    case "domain":
+    case "optional-domain":
+      if (raw === null && kind === "optional-domain") return null;
+      if (typeof raw !== "string") throw new Error("Input should be a valid string");
+      return normalizeDomain(raw);
+    case "bool": {
+      if (typeof raw === "boolean") return raw;
+      const parsed = typeof raw === "string" ? parseBoolWord(raw) : undefined;
+      if (parsed === undefined) {
+        throw new Error("Input should be a valid boolean, unable to interpret input");
+      }
+      return parsed;
+    }
+    case "storage":
+      if (raw === "system" || raw === "anaconda-keyring") return raw;
+      throw new Error("Input should be 'system' or 'anaconda-keyring'");
+    case "ssl": {
+      if (typeof raw === "boolean") return raw;
+      if (typeof raw !== "string") {
+        throw new Error("Input should be a boolean, 'truststore' or the path of a CA bundle");
+      }
+      const word = parseBoolWord(raw);
+      if (word !== undefined) return word;
+      if (raw.trim().toLowerCase() === "truststore") return "truststore";
+      const expanded = expandHome(raw, options.homeDir);
+      const path = isAbsolute(expanded) ? expanded : joinPath(options.cwd, expanded);
+      if (!(options.fileExists ?? defaultFileExists)(path)) {
+        throw new Error(
+          `CA bundle ${raw} does not exist (use true, false, truststore or a file path)`,
+        );
+      }
+      return path;
+    }
+    case "path": {
+      if (typeof raw !== "string") throw new Error("Input should be a valid path");
+      const expanded = expandHome(raw, options.homeDir);
+      return isAbsolute(expanded) ? expanded : joinPath(options.cwd, expanded);
+    }
+    case "string-dict":
+      return asStringDict(raw);
+    case "optional-string-dict":
+      return raw === null ? null : asStringDict(raw);
+    case "keyring": {
+      if (raw === null) return null;
+      const parsed = typeof raw === "string" ? parseJson(raw) : raw;
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+        throw new Error("Input should be a JSON object of {service: {account: value}}");
+      }
+      const keyring: InlineKeyring = {};
+      for (const [service, accounts] of Object.entries(parsed as Record<string, unknown>)) {
+        keyring[service] = asStringDict(accounts);
+      }
+      return keyring;
+    }
+    case "seconds": {
+      const number = typeof raw === "number" ? raw : typeof raw === "string" ? Number(raw) : NaN;
+      if (!Number.isFinite(number) || number <= 0) {
+        throw new Error("Input should be a positive number of seconds");
+      }
+      return number;
+    }
+    case "version-spec": {
+      if (raw === null) return null;
+      if (typeof raw !== "string") throw new Error("Input should be a valid string");
+      return /^[>=<!]/.test(raw) ? raw : `=${raw}`;
+    }
+  }
+}
+
+/** The domain used for login endpoints. */
+export function authDomain(config: SiteConfig): string {
+  return config.auth_domain_override ?? config.domain;
+}
+
+/** `https://<auth_domain><openid_config_path>`. */
+export function wellKnownUrl(config: SiteConfig): string {
+  return new URL(config.openid_config_path, `https://${authDomain(config)}`).href;
+}
+
+export function loginSuccessUrl(config: SiteConfig): string {
+  return new URL(config.login_success_path, `https://${config.domain}`).href;
+}
+
+export function loginErrorUrl(config: SiteConfig): string {
+  return new URL(config.login_error_path, `https://${config.domain}`).href;
+}
+
+/** Turns a coercion failure into a `ConfigError` that names the source of the value. */
+export function invalidValue(
+  source: Source,
+  raw: unknown,
+  reason: string,
+  secret = false,
+): ConfigError {
+  const shown = secret ? "<redacted>" : typeof raw === "string" ? raw : JSON.stringify(raw);
+  if (source.kind === "env") {
+    return new ConfigError(`Error in environment variable ${source.name}=${shown}: ${reason}`);
+  }
+  if (source.kind === "file") {
+    return new ConfigError(
+      `Error in ${source.path} in [${source.table}] for ${source.key} = ${shown}: ${reason}`,
+    );
+  }
+  return new ConfigError(`Error in ${describeSource(source)} (${shown}): ${reason}`);
+}

@@ -1,0 +1,208 @@
+/**
+ * The only door to the outside world. Commands take a `Context` instead of reading
+ * `Deno.env`, `Deno.stdin` or the clock directly, so tests can hand in fakes.
+ * @module
+ */
+
+/** Text output: stdout or stderr, with whether it is a terminal. */
+export interface Output {
+  write(text: string): void;
+  readonly isTerminal: boolean;
+}
+
+/** Standard input, read as lines (prompts) or whole (`--with-token`). */
+export interface Input {
+  /** The next line without its line ending, or `null` at end of input. */
+  readLine(): Promise<string | null>;
+  /** Everything that is left. */
+  readAll(): Promise<string>;
+  readonly isTerminal: boolean;
+}
+
+/** The result of a finished subprocess. */
+export interface SpawnResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** How to run a subprocess. Secrets travel on `stdin`, never in `args`. */
+export interface SpawnOptions {
+  stdin?: string;
+  /** Killed after this many milliseconds (a `SpawnTimeoutError` is thrown). */
+  timeoutMs: number;
+  env?: Record<string, string>;
+}
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface Context {
+  env: {
+    get(name: string): string | undefined;
+    toObject(): Record<string, string>;
+  };
+  cwd(): string;
+  homeDir(): string;
+  hostname(): string;
+  os: typeof Deno.build.os;
+  stdin: Input;
+  stdout: Output;
+  stderr: Output;
+  clock: Clock;
+  fetch: typeof fetch;
+  /** Runs a program; throws `Deno.errors.NotFound` when it does not exist. */
+  spawn(program: string, args: string[], options: SpawnOptions): Promise<SpawnResult>;
+  /** Opens a URL in the user's browser; false when no way to open one worked. */
+  openBrowser(url: string): Promise<boolean>;
+}
+
+/** Thrown when a subprocess outlives its timeout (it has been killed). */
+export class SpawnTimeoutError extends Error {
+  override name = "SpawnTimeoutError";
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function denoOutput(stream: typeof Deno.stdout | typeof Deno.stderr): Output {
+  return {
+    write(text: string) {
+      const bytes = encoder.encode(text);
+      let written = 0;
+      while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+    },
+    isTerminal: stream.isTerminal(),
+  };
+}
+
+/** Reads stdin once in chunks and hands out lines, so several prompts can share it. */
+export function streamInput(
+  readable: ReadableStream<Uint8Array>,
+  isTerminal: boolean,
+): Input {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let buffer = "";
+  let ended = false;
+  const textDecoder = new TextDecoder();
+  async function fill(): Promise<boolean> {
+    if (ended) return false;
+    reader ??= readable.getReader();
+    const { value, done } = await reader.read();
+    if (done) {
+      ended = true;
+      buffer += textDecoder.decode();
+      reader.releaseLock();
+      return false;
+    }
+    buffer += textDecoder.decode(value, { stream: true });
+    return true;
+  }
+  return {
+    isTerminal,
+    async readLine() {
+      while (!buffer.includes("\n")) {
+        if (!(await fill())) break;
+      }
+      const newline = buffer.indexOf("\n");
+      if (newline === -1) {
+        if (buffer === "") return null;
+        const last = buffer;
+        buffer = "";
+        return last.replace(/\r$/, "");
+      }
+      const line = buffer.slice(0, newline).replace(/\r$/, "");
+      buffer = buffer.slice(newline + 1);
+      return line;
+    },
+    async readAll() {
+      while (await fill()) { /* keep reading */ }
+      const all = buffer;
+      buffer = "";
+      return all;
+    },
+  };
+}
+
+async function spawnProcess(
+  program: string,
+  args: string[],
+  options: SpawnOptions,
+): Promise<SpawnResult> {
+  const command = new Deno.Command(program, {
+    args,
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+    ...(options.env ? { env: options.env } : {}),
+  });
+  const child = command.spawn();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+  }, options.timeoutMs);
+  try {
+    if (options.stdin !== undefined) {
+      const writer = child.stdin.getWriter();
+      try {
+        await writer.write(encoder.encode(options.stdin));
+        await writer.close();
+      } catch { /* the program closed its stdin early; its exit code tells the rest */ }
+    }
+    const output = await child.output();
+    if (timedOut) {
+      throw new SpawnTimeoutError(`${program} did not finish within ${options.timeoutMs / 1000} s`);
+    }
+    return {
+      code: output.code,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The real world, as seen by the running process. */
+export function denoContext(): Context {
+  const context: Context = {
+    env: {
+      get: (name) => Deno.env.get(name),
+      toObject: () => Deno.env.toObject(),
+    },
+    cwd: () => Deno.cwd(),
+    homeDir: () => Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? Deno.cwd(),
+    hostname: () => {
+      try {
+        return Deno.hostname();
+      } catch {
+        return "";
+      }
+    },
+    os: Deno.build.os,
+    stdin: streamInput(Deno.stdin.readable, Deno.stdin.isTerminal()),
+    stdout: denoOutput(Deno.stdout),
+    stderr: denoOutput(Deno.stderr),
+    clock: {
+      now: () => Date.now(),
+      sleep: (ms, signal) =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(resolve, ms);
+          signal?.addEventListener("abort", () => {
+            clearTimeout(timer);
+            reject(signal.reason);
+          }, { once: true });
+        }),
+    },
+    fetch: (input, init) => fetch(input, init),
+    spawn: spawnProcess,
+    openBrowser: async (url) => (await import("./login/browser.ts")).openBrowser(url, context),
+  };
+  return context;
+}

@@ -1,0 +1,93 @@
+/**
+ * Shared helpers of the end-to-end tests: run `main.ts` as a subprocess in a
+ * temporary HOME with the same permission flags users get.
+ * @module
+ */
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const MAIN = `${ROOT}main.ts`;
+
+/** The permissions of `deno task anaconda` (see deno.json). */
+export const RUN_PERMISSIONS = [
+  "--allow-env",
+  "--allow-read",
+  "--allow-write",
+  "--allow-net",
+  "--allow-run",
+  "--allow-sys",
+];
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** HOME of the run (required: tests never touch the real one). */
+  home: string;
+  /** Working directory; defaults to `home`. */
+  cwd?: string;
+  /** Extra environment; merged over a clean one (PATH, HOME, no ANACONDA_*). */
+  env?: Record<string, string>;
+  /** Text on stdin; stdin is closed (end of input) when omitted. */
+  stdin?: string;
+  /** Kill the process after this many ms (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** A clean environment: PATH and the given HOME, nothing from the developer's shell. */
+export function cleanEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    HOME: home,
+    NO_COLOR: "1",
+    // No real secrets dir: it defaults to /run/secrets otherwise.
+    ANACONDA_SECRETS_DIR: `${home}/.no-secrets`,
+  };
+  for (const name of ["DENO_DIR", "XDG_CACHE_HOME", "DENO_NO_UPDATE_CHECK"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return { ...env, ...extra };
+}
+
+/** Runs `anaconda <args>` and collects its exit code, stdout and stderr. */
+export async function runCli(args: string[], options: CliOptions): Promise<CliResult> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...RUN_PERMISSIONS, MAIN, ...args],
+    cwd: options.cwd ?? options.home,
+    env: cleanEnv(options.home, options.env),
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const child = command.spawn();
+  const writer = child.stdin.getWriter();
+  if (options.stdin !== undefined) await writer.write(new TextEncoder().encode(options.stdin));
+  await writer.close();
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+  try {
+    const output = await child.output();
+    const decoder = new TextDecoder();
+    return {
+      code: output.code,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A fresh temporary HOME, removed when the returned disposable is disposed. */
+export async function tempHome(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix: "anaconda-test-" });
+  return {
+    path,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(path, { recursive: true });
+    },
+  };
+}

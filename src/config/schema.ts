@@ -216,7 +216,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new Error(`'${text}' is not valid JSON`);
+    throw new Error("Input is not valid JSON");
   }
 }
 

@@ -1,0 +1,276 @@
+/**
+ * Loads the configuration from its sources and resolves the effective settings of a
+ * site, in the precedence order of SPEC Part B §1.2 (highest first): environment,
+ * secrets folder, `.env`, the site's table, legacy `[plugin.cloud]`, `[plugin.auth]`,
+ * defaults.
+ * @module
+ */
+import { parse as parseToml, TomlError } from "smol-toml";
+import type { Context } from "../context.ts";
+import { ConfigError, TomlSyntaxError } from "../cli/errors.ts";
+import {
+  coerceField,
+  defaultSiteConfig,
+  FIELD_NAMES,
+  type FieldName,
+  FIELDS,
+  invalidValue,
+  joinPath,
+  type SiteConfig,
+  type Source,
+} from "./schema.ts";
+import { selectSite, type SiteEntry, siteNotConfigured } from "./site.ts";
+import { type RawLayer, readRawLayers } from "./sources.ts";
+
+export type { SiteEntry } from "./site.ts";
+
+export interface Settings {
+  /** `$ANACONDA_CONFIG_TOML` or `~/.anaconda/config.toml` (it may not exist). */
+  configPath: string;
+  /** The file's text, or null when it does not exist. */
+  configText: string | null;
+  /** The parsed file (`{}` when it does not exist). */
+  document: Record<string, unknown>;
+  /** The configured sites in file order. */
+  siteEntries: SiteEntry[];
+  /** The default site's name or domain (ignores `--at`). */
+  defaultSiteName: string;
+  /** The effective settings of the selected site. */
+  site(): SiteConfig;
+  /** The effective settings of the site with this name or domain. */
+  siteFor(nameOrDomain: string): SiteConfig;
+  /** The effective settings of every configured site. */
+  allSites(): SiteConfig[];
+  /** Where each value of `config` came from. */
+  sourcesOf(config: SiteConfig): Record<FieldName, Source>;
+}
+
+export interface LoadOptions {
+  /** `--at SITE`: acts like `ANACONDA_DEFAULT_SITE`. */
+  at?: string | undefined;
+}
+
+/** Expands `~` and `$VAR` / `${VAR}` in a path taken from the environment. */
+function expandPath(path: string, context: Context): string {
+  const withVars = path.replace(
+    /\$(\w+)|\$\{(\w+)\}/g,
+    (whole, bare, braced) => context.env.get(bare ?? braced) ?? whole,
+  );
+  if (withVars === "~") return context.homeDir();
+  if (withVars.startsWith("~/")) return joinPath(context.homeDir(), withVars.slice(2));
+  return withVars;
+}
+
+/** The path of config.toml. */
+export function configTomlPath(context: Context): string {
+  const fromEnv = context.env.get("ANACONDA_CONFIG_TOML");
+  if (fromEnv) return expandPath(fromEnv, context);
+  return joinPath(context.homeDir(), ".anaconda", "config.toml");
+}
+
+/** Parses config.toml text; a syntax error becomes `<path>:<line>:<col>: <message>`. */
+export function parseConfigToml(text: string, path: string): Record<string, unknown> {
+  try {
+    return parseToml(text) as Record<string, unknown>;
+  } catch (err) {
+    if (err instanceof TomlError) {
+      const message = err.message.split("\n")[0]?.replace(/^Invalid TOML document: /, "") ?? "";
+      throw new TomlSyntaxError(`${path}:${err.line}:${err.column}: ${message}`);
+    }
+    throw err;
+  }
+}
+
+async function readConfigText(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(`Cannot read ${path}: ${reason}`);
+  }
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) &&
+    !(value instanceof Date);
+}
+
+function tableAt(document: Record<string, unknown>, ...keys: string[]): Record<string, unknown> {
+  let current: unknown = document;
+  for (const key of keys) current = isTable(current) ? current[key] : undefined;
+  return isTable(current) ? current : {};
+}
+
+/** A candidate value for a field, before coercion. */
+interface Candidate {
+  raw: unknown;
+  source: Source;
+  /** From `[plugin.cloud]` or `ANACONDA_CLOUD_*`. */
+  legacy?: boolean;
+}
+
+/** Reads every source once and resolves sites from them. */
+export async function loadSettings(context: Context, options: LoadOptions = {}): Promise<Settings> {
+  const configPath = configTomlPath(context);
+  const configText = await readConfigText(configPath);
+  const document = configText === null ? {} : parseConfigToml(configText, configPath);
+  const layers = await readRawLayers(context);
+  const authLayers = layers.map((layer) => layer.scoped("anaconda_auth_"));
+  const cloudLayers = layers.map((layer) => layer.scoped("anaconda_cloud_"));
+  const topLayers = layers.map((layer) => layer.scoped("anaconda_"));
+
+  const fileSites = tableAt(document, "sites");
+  const siteEntries = mergeSiteEntries(fileSites, topLayers);
+  const tomlDefault = typeof document.default_site === "string" ? document.default_site : undefined;
+  const envDefault = firstRaw(topLayers, "default_site");
+  const defaultSiteName = (typeof envDefault === "string" ? envDefault : undefined) ??
+    tomlDefault ??
+    siteEntries[0]?.name ?? "anaconda.com";
+
+  const pluginAuth = tableAt(document, "plugin", "auth");
+  const pluginCloud = tableAt(document, "plugin", "cloud");
+  const coerceOptions = { homeDir: context.homeDir(), cwd: context.cwd() };
+  const defaults = defaultSiteConfig(context.homeDir());
+  const sources = new WeakMap<SiteConfig, Record<FieldName, Source>>();
+  let warnedLegacy = false;
+
+  function candidatesFor(field: FieldName, entry: SiteEntry | undefined): Candidate[] {
+    const found: Candidate[] = [];
+    for (const layer of authLayers) {
+      const raw = layer.get(field);
+      if (raw !== undefined) found.push({ raw, source: layer.sourceOf(field) });
+    }
+    if (entry && field in entry.table) {
+      found.push({
+        raw: entry.table[field],
+        source: { kind: "file", path: configPath, table: `sites.${entry.name}`, key: field },
+      });
+    }
+    for (const layer of cloudLayers) {
+      const raw = layer.get(field);
+      if (raw !== undefined) found.push({ raw, source: layer.sourceOf(field), legacy: true });
+    }
+    if (field in pluginCloud) {
+      found.push({
+        raw: pluginCloud[field],
+        source: { kind: "file", path: configPath, table: "plugin.cloud", key: field },
+        legacy: true,
+      });
+    }
+    if (field in pluginAuth) {
+      found.push({
+        raw: pluginAuth[field],
+        source: { kind: "file", path: configPath, table: "plugin.auth", key: field },
+      });
+    }
+    return found;
+  }
+
+  function resolve(entry: SiteEntry | undefined, siteName: string): SiteConfig {
+    const config = { ...defaults, site: siteName } as SiteConfig;
+    const origin = {} as Record<FieldName, Source>;
+    for (const field of FIELD_NAMES) {
+      const [winner] = candidatesFor(field, entry);
+      if (!winner) {
+        origin[field] = { kind: "default" };
+        continue;
+      }
+      if (winner.legacy && !warnedLegacy) {
+        warnedLegacy = true;
+        context.stderr.write(
+          "DeprecationWarning: [plugin.cloud] and ANACONDA_CLOUD_* are deprecated; " +
+            "use [plugin.auth] and ANACONDA_AUTH_* instead\n",
+        );
+      }
+      const spec = FIELDS[field];
+      try {
+        (config as unknown as Record<string, unknown>)[field] = coerceField(
+          spec.kind,
+          winner.raw,
+          coerceOptions,
+        );
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        throw invalidValue(winner.source, winner.raw, reason, spec.secret);
+      }
+      origin[field] = winner.source;
+    }
+    sources.set(config, origin);
+    return config;
+  }
+
+  const selection = {
+    configPath,
+    entries: siteEntries,
+    site: stringRaw(authLayers, "site"),
+    domain: stringRaw(authLayers, "domain"),
+  };
+
+  function byNameOrDomain(nameOrDomain: string): SiteConfig {
+    const entry = selectSite({ ...selection, site: undefined, domain: undefined }, nameOrDomain);
+    return resolve(entry, entry?.name ?? nameOrDomain);
+  }
+
+  return {
+    configPath,
+    configText,
+    document,
+    siteEntries,
+    defaultSiteName,
+    site() {
+      const wanted = options.at ?? defaultSiteName;
+      const entry = selectSite(selection, wanted);
+      return resolve(entry, entry?.name ?? selection.domain ?? wanted);
+    },
+    siteFor: byNameOrDomain,
+    allSites() {
+      if (siteEntries.length === 0) return [resolve(undefined, "anaconda.com")];
+      return siteEntries.map((entry) => resolve(entry, entry.name));
+    },
+    sourcesOf(config) {
+      const origin = sources.get(config);
+      if (!origin) throw siteNotConfigured(config.site, configPath);
+      return origin;
+    },
+  };
+}
+
+function firstRaw(layers: RawLayer[], key: string): unknown {
+  for (const layer of layers) {
+    const raw = layer.get(key);
+    if (raw !== undefined) return raw;
+  }
+  return undefined;
+}
+
+function stringRaw(layers: RawLayer[], key: string): string | undefined {
+  const raw = firstRaw(layers, key);
+  return typeof raw === "string" ? raw : undefined;
+}
+
+/** `[sites.*]` from the file, deep-merged with `ANACONDA_SITES` / `ANACONDA_SITES__<name>__<key>`. */
+function mergeSiteEntries(fileSites: Record<string, unknown>, topLayers: RawLayer[]): SiteEntry[] {
+  const merged = new Map<string, Record<string, unknown>>();
+  for (const [name, table] of Object.entries(fileSites)) {
+    if (isTable(table)) merged.set(name, { ...table });
+  }
+  for (const layer of [...topLayers].reverse()) {
+    const raw = layer.get("sites");
+    const fromEnv = typeof raw === "string" ? safeJson(raw) : raw;
+    if (!isTable(fromEnv)) continue;
+    for (const [name, table] of Object.entries(fromEnv)) {
+      if (!isTable(table)) continue;
+      merged.set(name, { ...(merged.get(name) ?? {}), ...table });
+    }
+  }
+  return [...merged].map(([name, table]) => ({ name, table }));
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Site selection (SPEC Part B §1.3): by site name, then by domain, with the
+ * Python tool's errors for unknown and ambiguous sites.
+ * @module
+ */
+import { ConfigError, UnknownSiteError } from "../cli/errors.ts";
+
+/** A raw `[sites.<name>]` table. */
+export interface SiteEntry {
+  name: string;
+  table: Record<string, unknown>;
+}
+
+export interface SiteSelection {
+  configPath: string;
+  entries: SiteEntry[];
+  /** `ANACONDA_AUTH_SITE`: an exact site name. */
+  site: string | undefined;
+  /** `ANACONDA_AUTH_DOMAIN`: matched against the tables' `domain`. */
+  domain: string | undefined;
+}
+
+export function siteNotConfigured(nameOrDomain: string, configPath: string): UnknownSiteError {
+  return new UnknownSiteError(
+    `The site or domain ${nameOrDomain} has not been configured in ${configPath}`,
+  );
+}
+
+/** A table without `domain` stands for anaconda.com. */
+function tableDomain(entry: SiteEntry): unknown {
+  return entry.table.domain ?? "anaconda.com";
+}
+
+function byDomain(selection: SiteSelection, domain: string): SiteEntry | undefined {
+  const matches = selection.entries.filter((entry) => tableDomain(entry) === domain);
+  if (matches.length > 1) {
+    const names = matches.map((entry) => entry.name).join(", ");
+    throw new ConfigError(`The domain ${domain} matches more than one configured site (${names})`);
+  }
+  return matches[0];
+}
+
+/**
+ * The site table that applies, or undefined for "no site values" (the implicit
+ * anaconda.com site, or a domain given in the environment that no table names).
+ * `wanted` is `--at` or the default site.
+ */
+export function selectSite(selection: SiteSelection, wanted: string): SiteEntry | undefined {
+  if (selection.site !== undefined) {
+    const entry = selection.entries.find((candidate) => candidate.name === selection.site);
+    if (!entry) {
+      throw new UnknownSiteError(
+        `The site name ${selection.site} has not been configured in ${selection.configPath}`,
+      );
+    }
+    return entry;
+  }
+  if (selection.domain !== undefined) return byDomain(selection, selection.domain);
+  const named = selection.entries.find((candidate) => candidate.name === wanted);
+  if (named) return named;
+  const matched = byDomain(selection, wanted);
+  if (matched || wanted === "anaconda.com") return matched;
+  throw siteNotConfigured(wanted, selection.configPath);
+}

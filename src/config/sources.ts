@@ -1,0 +1,101 @@
+/**
+ * The string sources of settings: environment variables, the secrets folder and
+ * `.env` in the working directory. Names are case-insensitive; `__` nests.
+ * @module
+ */
+import { parse as parseDotenv } from "dotenv";
+import type { Context } from "../context.ts";
+import { joinPath, type Source } from "./schema.ts";
+
+/** One source of `NAME=value` strings, seen through a name prefix. */
+export interface RawLayer {
+  /**
+   * The value of `<prefix><key>`, or for nested keys an object built from
+   * `<prefix><key>__<sub>` names (merged over a JSON value of `<prefix><key>`).
+   */
+  get(key: string): unknown;
+  sourceOf(key: string): Source;
+  /** The same source with names starting with `prefix` (lower case). */
+  scoped(prefix: string): RawLayer;
+}
+
+type SourceOf = (name: string) => Source;
+
+function layer(values: Map<string, string>, sourceOf: SourceOf, prefix = ""): RawLayer {
+  return {
+    get(key) {
+      const name = `${prefix}${key}`;
+      const direct = values.get(name);
+      const nestedPrefix = `${name}__`;
+      let nested: Record<string, unknown> | undefined;
+      for (const [other, value] of values) {
+        if (!other.startsWith(nestedPrefix)) continue;
+        const path = other.slice(nestedPrefix.length).split("__");
+        nested ??= {};
+        let table = nested;
+        for (const part of path.slice(0, -1)) {
+          const inner = table[part];
+          table =
+            (typeof inner === "object" && inner !== null ? inner : (table[part] = {})) as Record<
+              string,
+              unknown
+            >;
+        }
+        table[path[path.length - 1] ?? ""] = value;
+      }
+      if (nested === undefined) return direct;
+      let base: unknown = {};
+      if (direct !== undefined) {
+        try {
+          base = JSON.parse(direct);
+        } catch {
+          base = {};
+        }
+      }
+      return { ...(typeof base === "object" && base !== null ? base : {}), ...nested };
+    },
+    sourceOf: (key) => sourceOf(`${prefix}${key}`),
+    scoped: (inner) => layer(values, sourceOf, `${prefix}${inner}`),
+  };
+}
+
+function lowerCaseMap(entries: Iterable<[string, string]>): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const [name, value] of entries) map.set(name.toLowerCase(), value);
+  return map;
+}
+
+async function readSecretsDir(dir: string): Promise<Map<string, string>> {
+  const values = new Map<string, string>();
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      const name = entry.name.toLowerCase();
+      if (!entry.isFile || !name.startsWith("anaconda_")) continue;
+      values.set(name, (await Deno.readTextFile(joinPath(dir, entry.name))).trim());
+    }
+  } catch {
+    // Missing or unreadable: the secrets folder is only used when it is a readable directory.
+  }
+  return values;
+}
+
+async function readDotenv(path: string): Promise<Map<string, string>> {
+  try {
+    return lowerCaseMap(Object.entries(parseDotenv(await Deno.readTextFile(path))));
+  } catch {
+    return new Map();
+  }
+}
+
+/** The environment, the secrets folder and `.env`, highest precedence first. */
+export async function readRawLayers(context: Context): Promise<RawLayer[]> {
+  const env = lowerCaseMap(Object.entries(context.env.toObject()));
+  const secretsDir = context.env.get("ANACONDA_SECRETS_DIR") ?? "/run/secrets";
+  const dotenvPath = joinPath(context.cwd(), ".env");
+  const [secrets, dotenv] = await Promise.all([readSecretsDir(secretsDir), readDotenv(dotenvPath)]);
+  return [
+    layer(env, (name) => ({ kind: "env", name: name.toUpperCase() })),
+    layer(secrets, (name) => ({ kind: "secret", path: joinPath(secretsDir, name) })),
+    layer(dotenv, (name) => ({ kind: "dotenv", path: dotenvPath, name: name.toUpperCase() })),
+  ];
+}

@@ -4,18 +4,12 @@
  * @module
  */
 
+import { RUN_PERMISSIONS } from "../scripts/permissions.ts";
+
+export { RUN_PERMISSIONS };
+
 const ROOT = new URL("../", import.meta.url).pathname;
 const MAIN = `${ROOT}main.ts`;
-
-/** The permissions of `deno task anaconda` (see deno.json). */
-export const RUN_PERMISSIONS = [
-  "--allow-env",
-  "--allow-read",
-  "--allow-write",
-  "--allow-net",
-  "--allow-run",
-  "--allow-sys",
-];
 
 export interface CliResult {
   code: number;

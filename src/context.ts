@@ -58,6 +58,11 @@ export interface Context {
   spawn(program: string, args: string[], options: SpawnOptions): Promise<SpawnResult>;
   /** Opens a URL in the user's browser; false when no way to open one worked. */
   openBrowser(url: string): Promise<boolean>;
+  /**
+   * Calls `handler` on Ctrl-C (SIGINT) instead of dying, until the returned function
+   * is called. Absent in contexts where Ctrl-C cannot happen (tests).
+   */
+  onInterrupt?(handler: () => void): () => void;
 }
 
 /** Thrown when a subprocess outlives its timeout (it has been killed). */
@@ -203,6 +208,10 @@ export function denoContext(): Context {
     fetch: (input, init) => fetch(input, init),
     spawn: spawnProcess,
     openBrowser: async (url) => (await import("./login/browser.ts")).openBrowser(url, context),
+    onInterrupt: (handler) => {
+      Deno.addSignalListener("SIGINT", handler);
+      return () => Deno.removeSignalListener("SIGINT", handler);
+    },
   };
   return context;
 }

@@ -67,6 +67,17 @@ export class InterruptedError extends AnacondaError {
   override readonly exitCode = EXIT_INTERRUPTED;
 }
 
+/** Ends a command that has already said everything with an exit code, printing nothing. */
+export class SilentExitError extends AnacondaError {
+  override name = "SilentExit";
+  override readonly exitCode: number;
+
+  constructor(exitCode: number = EXIT_ERROR) {
+    super("");
+    this.exitCode = exitCode;
+  }
+}
+
 /** Where error reports go. */
 export interface ErrorSink {
   write(text: string): void;
@@ -77,6 +88,7 @@ export interface ErrorSink {
  * and returns the exit code to use.
  */
 export function reportError(err: unknown, sink: ErrorSink, verbose: boolean): number {
+  if (err instanceof SilentExitError) return err.exitCode;
   if (err instanceof AbortError) {
     sink.write(`${err.message || "Aborted."}\n`);
     return err.exitCode;

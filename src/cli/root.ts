@@ -7,7 +7,17 @@ import { Command, CommanderError } from "@commander-js/extra-typings";
 import type { Context } from "../context.ts";
 import { VERSION } from "../version.ts";
 import { type App, createApp } from "./app.ts";
-import { EXIT_OK, EXIT_USAGE, reportError } from "./errors.ts";
+import {
+  EXIT_OK,
+  EXIT_USAGE,
+  LoginRequiredError,
+  reportError,
+  TokenExpiredError,
+  TokenNotFoundError,
+} from "./errors.ts";
+import { registerAuth } from "./auth/auth.ts";
+import { registerSites } from "./sites/sites.ts";
+import { registerTopLevel } from "./top_level.ts";
 
 /** Commander codes that mean "done, nothing went wrong". */
 const SUCCESS_CODES = new Set([
@@ -30,6 +40,9 @@ function buildProgram(context: Context): { program: Command; app: App } {
     return { verbose, ...(at === undefined ? {} : { at }) };
   });
   // Command groups register here (sites, auth, top-level login/logout/whoami).
+  registerAuth(program, app);
+  registerSites(program, app);
+  registerTopLevel(program, app);
   void app;
   applyToTree(program, context);
   return { program, app };
@@ -47,8 +60,16 @@ function applyToTree(
   for (const sub of command.commands) applyToTree(sub as typeof command, context);
 }
 
-/** Runs the CLI with `argv` (without the program name) and returns the exit code. */
-export async function run(argv: string[], context: Context): Promise<number> {
+/**
+ * Runs the CLI with `argv` (without the program name) and returns the exit code. A
+ * missing, expired or rejected login offers an interactive login and one re-run
+ * (`recover: false` for that re-run).
+ */
+export async function run(
+  argv: string[],
+  context: Context,
+  options: { recover?: boolean } = {},
+): Promise<number> {
   const { program, app } = buildProgram(context);
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -57,6 +78,16 @@ export async function run(argv: string[], context: Context): Promise<number> {
     if (err instanceof CommanderError) {
       return SUCCESS_CODES.has(err.code) ? EXIT_OK : EXIT_USAGE;
     }
+    if (options.recover !== false && needsLogin(err)) {
+      const { recoverLogin } = await import("./recover_login.ts");
+      return await recoverLogin(err, app, () => run(argv, context, { recover: false }));
+    }
     return reportError(err, context.stderr, app.globals().verbose);
   }
+}
+
+/** Errors that a login can fix (SPEC §5.2). */
+function needsLogin(err: unknown): boolean {
+  return err instanceof TokenNotFoundError || err instanceof TokenExpiredError ||
+    err instanceof LoginRequiredError;
 }

@@ -1,0 +1,97 @@
+/**
+ * `deno task demo`: a complete session against the stand-in Anaconda service
+ * (scripts/dev-server.ts), in a temporary HOME, without a browser and without an
+ * account: `anaconda auth login` (device flow; the demo approves the code through the
+ * dev server's control, as a user would in the browser), `anaconda auth whoami`,
+ * `anaconda auth api-key`, `anaconda auth logout`.
+ * @module
+ */
+import { startDevServer } from "./dev-server.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const PERMISSIONS = [
+  "--allow-env",
+  "--allow-read",
+  "--allow-write",
+  "--allow-net",
+  "--allow-run",
+  "--allow-sys",
+];
+const encoder = new TextEncoder();
+const useColor = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
+const dim = (text: string) => (useColor ? `\x1b[2m${text}\x1b[0m` : text);
+const bold = (text: string) => (useColor ? `\x1b[1m${text}\x1b[0m` : text);
+
+function say(text: string): void {
+  Deno.stdout.writeSync(encoder.encode(`${text}\n`));
+}
+
+/** Runs `anaconda <args>` with the terminal's stdout/stderr; returns the exit code. */
+async function anaconda(args: string[], env: Record<string, string>): Promise<number> {
+  say(`\n${bold(`$ anaconda ${args.join(" ")}`)}`);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...PERMISSIONS, MAIN, ...args],
+    env,
+    clearEnv: true,
+    stdin: "null",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  return (await child.status).code;
+}
+
+const home = await Deno.makeTempDir({ prefix: "anaconda-demo-" });
+// A 1 s polling interval keeps the demo short (real services ask for 5 s).
+const server = await startDevServer({ interval: 1 });
+try {
+  // A clean environment: nothing from the developer's ANACONDA_* settings leaks in.
+  const env: Record<string, string> = {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    ...Object.fromEntries(
+      ["DENO_DIR", "NO_COLOR", "TERM"].flatMap((name) => {
+        const value = Deno.env.get(name);
+        return value === undefined ? [] : [[name, value]];
+      }),
+    ),
+    HOME: home,
+    ANACONDA_AUTH_DOMAIN: server.domain,
+    ANACONDA_AUTH_SSL_VERIFY: server.caPath ?? "true",
+    // No browser: the "opener" does nothing and the demo approves the code itself.
+    BROWSER: "true",
+    ANACONDA_SECRETS_DIR: `${home}/.no-secrets`,
+  };
+  say(dim(`Stand-in Anaconda service at ${server.url} (test CA ${server.caPath})`));
+  say(dim(`Temporary HOME ${home}`));
+  say(dim(`Environment: ANACONDA_AUTH_DOMAIN=${server.domain} ANACONDA_AUTH_SSL_VERIFY=<CA file>`));
+
+  const login = anaconda(["auth", "login"], env);
+  const userCode = await server.waitForUserCode();
+  await server.waitForRequest("POST /api/auth/oauth2/token");
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const approvedAt = performance.now();
+  server.approve(userCode);
+  say(dim(`\n[demo] approved ${userCode} through the dev server (as the user would in a browser)`));
+  let storedAt: number | undefined;
+  const watch = (async () => {
+    while (storedAt === undefined) {
+      try {
+        await Deno.stat(`${home}/.anaconda/keyring`);
+        storedAt = performance.now();
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+  })();
+  if (await login !== 0) throw new Error("login failed");
+  await watch;
+  say(dim(`[demo] approval -> API key stored: ${Math.round((storedAt ?? 0) - approvedAt)} ms`));
+
+  for (const args of [["auth", "whoami"], ["auth", "api-key"], ["auth", "logout"]]) {
+    if (await anaconda(args, env) !== 0) throw new Error(`anaconda ${args.join(" ")} failed`);
+  }
+  say(dim("\n[demo] after logout, whoami needs a login again:"));
+  await anaconda(["auth", "whoami"], env);
+} finally {
+  await server.close();
+  await Deno.remove(home, { recursive: true });
+}

@@ -1,0 +1,119 @@
+/**
+ * A throw-away certificate authority and a server certificate signed by it, for the
+ * stand-in service and the TLS tests. Made with the machine's `openssl` (P-256 keys,
+ * two processes, a few tens of milliseconds).
+ *
+ * rustls (Deno's TLS) rejects a self-signed certificate that is its own CA
+ * (`CaUsedAsEndEntity`), so the server gets a leaf: `basicConstraints CA:FALSE`,
+ * `extendedKeyUsage serverAuth`, SAN `localhost` and `127.0.0.1`.
+ * @module
+ */
+
+export interface TestCertificates {
+  /** Folder holding the files below (removed by `remove()`). */
+  dir: string;
+  /** PEM file of the CA: what a client trusts (`ssl_verify = "<caPath>"`). */
+  caPath: string;
+  caPem: string;
+  /** The server's certificate (PEM) and private key (PKCS#8 PEM). */
+  certPem: string;
+  keyPem: string;
+  certPath: string;
+  keyPath: string;
+  remove(): Promise<void>;
+}
+
+function requestConfig(commonName: string, extensions: string[]): string {
+  return [
+    "[req]",
+    "distinguished_name = dn",
+    "prompt = no",
+    "x509_extensions = ext",
+    "[dn]",
+    `CN = ${commonName}`,
+    "[ext]",
+    ...extensions,
+    "",
+  ].join("\n");
+}
+
+const CA_EXTENSIONS = [
+  "basicConstraints = critical, CA:TRUE",
+  "keyUsage = critical, keyCertSign, cRLSign",
+  "subjectKeyIdentifier = hash",
+];
+
+const LEAF_EXTENSIONS = [
+  "basicConstraints = critical, CA:FALSE",
+  "keyUsage = critical, digitalSignature",
+  "extendedKeyUsage = serverAuth",
+  "subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1",
+  "subjectKeyIdentifier = hash",
+  "authorityKeyIdentifier = keyid, issuer",
+];
+
+async function openssl(args: string[], cwd: string): Promise<void> {
+  let output: Deno.CommandOutput;
+  try {
+    output = await new Deno.Command("openssl", {
+      args,
+      cwd,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new Error("openssl is not installed: it is needed to make the test certificates");
+    }
+    throw err;
+  }
+  if (!output.success) {
+    const stderr = new TextDecoder().decode(output.stderr).trim();
+    throw new Error(`openssl ${args.slice(0, 2).join(" ")} failed: ${stderr}`);
+  }
+}
+
+/**
+ * Creates a CA and a server certificate for `localhost` / `127.0.0.1` in a new
+ * temporary folder (or `dir` when given). Needs OpenSSL 3 (`req -x509 -CA`).
+ */
+export async function createTestCertificates(
+  options: { dir?: string; commonName?: string } = {},
+): Promise<TestCertificates> {
+  const dir = options.dir ?? await Deno.makeTempDir({ prefix: "anaconda-test-ca-" });
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(
+    `${dir}/ca.cnf`,
+    requestConfig(options.commonName ?? "anaconda-auth test CA", CA_EXTENSIONS),
+  );
+  await Deno.writeTextFile(`${dir}/server.cnf`, requestConfig("localhost", LEAF_EXTENSIONS));
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  await openssl(
+    ["req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "3650"].concat(
+      ["-config", "ca.cnf"],
+    ),
+    dir,
+  );
+  await openssl(
+    ["req", "-x509", ...ec, "-CA", "ca.pem", "-CAkey", "ca.key", "-keyout", "server.key"].concat(
+      ["-out", "server.pem", "-days", "825", "-config", "server.cnf"],
+    ),
+    dir,
+  );
+  const caPath = `${dir}/ca.pem`;
+  const certPath = `${dir}/server.pem`;
+  const keyPath = `${dir}/server.key`;
+  return {
+    dir,
+    caPath,
+    caPem: await Deno.readTextFile(caPath),
+    certPath,
+    keyPath,
+    certPem: await Deno.readTextFile(certPath),
+    keyPem: await Deno.readTextFile(keyPath),
+    async remove() {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * `anaconda auth login` (and the top-level `anaconda login`): logs in with the device
+ * or browser flow, or stores an API key read from stdin (`--with-token`), following
+ * the Python tool for expired and existing logins (SPEC Part B §5.4).
+ * @module
+ */
+import type { Command } from "@commander-js/extra-typings";
+import type { SiteConfig } from "../../config/schema.ts";
+import type { App } from "../app.ts";
+
+export interface LoginOptions {
+  /** The site name or domain; defaults to the selected site (`--at`, env, default). */
+  at?: string;
+  /** Log in again even when a valid API key is stored. */
+  force?: boolean;
+  /** `--ssl-verify` / `--no-ssl-verify`: overrides the site's `ssl_verify`. */
+  sslVerify?: boolean;
+  /** Read an API key from stdin instead of logging in interactively. */
+  withToken?: boolean;
+}
+
+/** The login options, shared by `anaconda auth login` and `anaconda login`. */
+export function addLoginOptions(command: Command) {
+  return command
+    .option("--force", "log in again even when a valid API key is stored")
+    .option("--ssl-verify", "verify TLS certificates (overrides ssl_verify)")
+    .option("--no-ssl-verify", "do not verify TLS certificates (overrides ssl_verify)")
+    .option("--with-token", "read an API key from standard input and store it (for CI)");
+}
+
+/** Reads commander's parsed options. */
+export function loginOptionsFrom(parsed: Record<string, unknown>): LoginOptions {
+  const options: LoginOptions = {};
+  if (parsed.force === true) options.force = true;
+  if (typeof parsed.sslVerify === "boolean") options.sslVerify = parsed.sslVerify;
+  if (parsed.withToken === true) options.withToken = true;
+  return options;
+}
+
+export function registerLogin(group: Command, app: App): void {
+  addLoginOptions(group.command("login").description("Log in to the site and store an API key"))
+    .action(async (_options, command) => {
+      await runLogin(loginOptionsFrom(command.opts()), app);
+    });
+}
+
+/** The site's settings with the `--[no-]ssl-verify` override. */
+async function siteConfig(options: LoginOptions, app: App): Promise<SiteConfig> {
+  const settings = await app.settings();
+  const config = options.at === undefined ? settings.site() : settings.siteFor(options.at);
+  return options.sslVerify === undefined ? config : { ...config, ssl_verify: options.sslVerify };
+}
+
+/**
+ * Logs in to the site: an expired or invalid stored key means a new login at once; a
+ * valid one asks first (end of input means no) unless `force` is set.
+ */
+export async function runLogin(options: LoginOptions, app: App): Promise<void> {
+  const config = await siteConfig(options, app);
+  if (options.withToken) return await runWithToken(config, app);
+  const { context, prompter } = app;
+  const [{ loadToken }, { apiKeyState }] = await Promise.all([
+    import("../../token/tokens.ts"),
+    import("../../token/token_info.ts"),
+  ]);
+  const existing = await loadToken(context, config);
+  const state = existing === null ? "missing" : apiKeyState(existing, context.clock.now());
+  if (state === "expired") {
+    context.stderr.write(`Your API key has expired, logging into ${config.domain}\n`);
+  } else if (state === "invalid") {
+    context.stderr.write(
+      `Your stored API key is not a valid API key, logging into ${config.domain}\n`,
+    );
+  } else if (state === "valid" && !options.force) {
+    const again = await prompter.confirm(
+      `You are already logged into Anaconda (${config.domain}). Would you like to force a new login?`,
+      { defaultAnswer: false },
+    );
+    if (!again) return;
+  }
+  await interactiveLogin(config, app);
+}
+
+/** Runs the login flows and says where the key went. */
+export async function interactiveLogin(config: SiteConfig, app: App): Promise<void> {
+  const { login } = await import("../../login/login.ts");
+  const result = await login(app.context, config, { verbose: app.globals().verbose });
+  app.context.stderr.write(`✓ Login successful! API key stored in ${result.storedIn}\n`);
+}
+
+/** `--with-token`: stores an API key from stdin after checking it is an unexpired JWT. */
+async function runWithToken(config: SiteConfig, app: App): Promise<void> {
+  const { context } = app;
+  const [{ AuthenticationError }, { apiKeyExpiry }, { storeApiKey }] = await Promise.all([
+    import("../../login/errors.ts"),
+    import("../../token/token_info.ts"),
+    import("../../login/login.ts"),
+  ]);
+  let text: string;
+  if (context.stdin.isTerminal) {
+    context.stderr.write("Paste the API key and press Enter: ");
+    text = (await context.stdin.readLine()) ?? "";
+  } else {
+    text = await context.stdin.readAll();
+  }
+  const apiKey = text.trim();
+  if (apiKey === "") throw new AuthenticationError("No API key on standard input");
+  const expiry = /\s/.test(apiKey) ? null : apiKeyExpiry(apiKey);
+  if (expiry === null) {
+    throw new AuthenticationError(
+      "The text on standard input is not a valid API key (a JWT with an exp claim)",
+    );
+  }
+  if (expiry.getTime() <= context.clock.now()) {
+    throw new AuthenticationError(
+      `The API key on standard input expired on ${expiry.toISOString().replace(/\.000Z$/, "Z")}`,
+    );
+  }
+  const { storedIn } = await storeApiKey(context, config, apiKey);
+  context.stderr.write(`✓ API key for ${config.domain} stored in ${storedIn}\n`);
+}

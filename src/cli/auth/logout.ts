@@ -1,0 +1,44 @@
+/**
+ * `anaconda auth logout` (and the top-level `anaconda logout`): removes the stored token
+ * of the site. A key in the environment or config file still authenticates; that is
+ * said, not an error (A5).
+ * @module
+ */
+import type { Command } from "@commander-js/extra-typings";
+import type { App } from "../app.ts";
+
+export interface LogoutOptions {
+  /** The site name or domain; defaults to the selected site (`--at`, env, default). */
+  at?: string;
+}
+
+export function registerLogout(group: Command, app: App): void {
+  group.command("logout")
+    .description("Remove the stored API key of the site")
+    .action(async () => {
+      await runLogout({}, app);
+    });
+}
+
+/** Deletes the site's stored token (and legacy entries for anaconda.com); exit 0 if none. */
+export async function runLogout(options: LogoutOptions, app: App): Promise<void> {
+  const settings = await app.settings();
+  const config = options.at === undefined ? settings.site() : settings.siteFor(options.at);
+  const { removeToken } = await import("../../token/tokens.ts");
+  const { stderr } = app.context;
+  const removed = await removeToken(app.context, config);
+  stderr.write(
+    removed ? `Logged out of ${config.domain}\n` : `No stored token for ${config.domain}\n`,
+  );
+  if (config.api_key !== null || config.keyring !== null) {
+    const { describeSource } = await import("../../config/schema.ts");
+    const sources = settings.sourcesOf(config);
+    const field = config.api_key !== null ? "api_key" : "keyring";
+    const what = field === "api_key" ? "The API key" : "The keyring";
+    stderr.write(
+      `${what} from ${
+        describeSource(sources[field])
+      } still authenticates to ${config.domain}; remove it to log out completely\n`,
+    );
+  }
+}

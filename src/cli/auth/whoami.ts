@@ -1,0 +1,51 @@
+/**
+ * `anaconda auth whoami` (and the top-level `anaconda whoami`): prints the account of
+ * the logged-in user (`GET /api/account`) as JSON, keys sorted. Without credentials
+ * it fails with `TokenNotFoundError` (A20), which offers a login on a terminal.
+ * @module
+ */
+import type { Command } from "@commander-js/extra-typings";
+import type { App } from "../app.ts";
+
+export interface WhoamiOptions {
+  /** The site name or domain; defaults to the selected site (`--at`, env, default). */
+  at?: string;
+}
+
+export function addWhoamiOptions(command: Command) {
+  return command.option("--json", "print JSON (the only format; accepted for scripts)");
+}
+
+export function registerWhoami(group: Command, app: App): void {
+  addWhoamiOptions(group.command("whoami").description("Show the logged-in user's account"))
+    .action(async () => {
+      await runWhoami({}, app);
+    });
+}
+
+/** Prints `/api/account` of the site as JSON with sorted keys (indent 2). */
+export async function runWhoami(options: WhoamiOptions, app: App): Promise<void> {
+  const settings = await app.settings();
+  const config = options.at === undefined ? settings.site() : settings.siteFor(options.at);
+  const { context } = app;
+  const [{ requireApiKey }, { Client }, { sortKeys, writeJson }] = await Promise.all([
+    import("../../token/tokens.ts"),
+    import("../../http/client.ts"),
+    import("../output.ts"),
+  ]);
+  // No key, or an expired one: TokenNotFoundError / TokenExpiredError (A20).
+  const apiKey = await requireApiKey(context, config);
+  const client = new Client({
+    context,
+    config,
+    verbose: app.globals().verbose,
+    apiKey: () => Promise.resolve(apiKey),
+  });
+  try {
+    const account = await client.getJson("/api/account");
+    context.stderr.write(`Your info (${config.domain}):\n`);
+    writeJson(context.stdout, sortKeys(account));
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The login-required recovery (SPEC Part B §5.2): a command failed because there is no
+ * API key, it expired, or the service said `auth_required`. The error is reported;
+ * when stdout is a terminal the user may log in and the command runs again, otherwise
+ * (or on "n") a hint says how to provide credentials, and the exit code is 1.
+ * @module
+ */
+import type { App } from "./app.ts";
+import { reportError } from "./errors.ts";
+
+/** The text printed when no interactive login happens. */
+export function loginHint(site: string, configPath: string): string {
+  return [
+    "",
+    "To configure your credentials you can run",
+    `  anaconda login --at ${site}`,
+    "",
+    "or set your API key using the ANACONDA_AUTH_API_KEY env var",
+    "",
+    "or set",
+    "",
+    "  [plugin.auth]",
+    '  api_key = "<api-key>"',
+    "",
+    `in ${configPath}`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * Reports `err`, then offers an interactive login (stdout on a terminal only). Returns
+ * the exit code: the re-run command's after a successful login, else `err`'s.
+ */
+export async function recoverLogin(
+  err: unknown,
+  app: App,
+  rerun: () => Promise<number>,
+): Promise<number> {
+  const { context, prompter } = app;
+  const verbose = app.globals().verbose;
+  const code = reportError(err, context.stderr, verbose);
+  let site = app.globals().at ?? "anaconda.com";
+  let configPath = "~/.anaconda/config.toml";
+  try {
+    const settings = await app.settings();
+    configPath = settings.configPath;
+    site = settings.site().site;
+    if (context.stdout.isTerminal && await prompter.confirm("Continue with interactive login?")) {
+      const { interactiveLogin } = await import("./auth/login.ts");
+      await interactiveLogin(settings.site(), app);
+      return await rerun();
+    }
+  } catch (loginError) {
+    return reportError(loginError, context.stderr, verbose);
+  }
+  context.stderr.write(loginHint(site, configPath));
+  return code;
+}

@@ -1,0 +1,80 @@
+/**
+ * `anaconda sites list [--json]`: every configured site with its domain, whether it is
+ * the default and whether it has a valid login.
+ * @module
+ */
+import type { Command } from "@commander-js/extra-typings";
+import type { App } from "../app.ts";
+import type { SiteConfig } from "../../config/schema.ts";
+import type { Settings } from "../../config/load.ts";
+import { StoreError } from "../errors.ts";
+import { renderTable, writeJson } from "../output.ts";
+
+export interface ListOptions {
+  json?: boolean;
+}
+
+/** One row of `sites list`. */
+export interface SiteRow {
+  name: string;
+  domain: string;
+  default: boolean;
+  logged_in: boolean;
+}
+
+export function registerList(group: Command, app: App): void {
+  group.command("list")
+    .description("List the configured sites by name and domain")
+    .option("--json", "print JSON")
+    .action(async (options) => {
+      await runList(options, app);
+    });
+}
+
+/** The name of the site `defaultSiteName` points at: a site name, else a unique domain. */
+export function defaultSiteKey(settings: Pick<Settings, "siteEntries" | "defaultSiteName">): string {
+  const wanted = settings.defaultSiteName;
+  const entries = settings.siteEntries;
+  if (entries.length === 0 || entries.some((entry) => entry.name === wanted)) return wanted;
+  const byDomain = entries.filter((entry) => (entry.table.domain ?? "anaconda.com") === wanted);
+  return byDomain.length === 1 ? (byDomain[0]?.name ?? wanted) : wanted;
+}
+
+async function loggedIn(app: App, config: SiteConfig): Promise<boolean> {
+  const { loadToken } = await import("../../token/tokens.ts");
+  const { isTokenExpired } = await import("../../token/token_info.ts");
+  try {
+    const info = await loadToken(app.context, config);
+    return info !== null && !isTokenExpired(info, app.context.clock.now());
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    app.context.stderr.write(`Warning: cannot read the token of ${config.site}: ${err.message}\n`);
+    return false;
+  }
+}
+
+export async function runList(options: ListOptions, app: App): Promise<void> {
+  const settings = await app.settings();
+  const defaultKey = defaultSiteKey(settings);
+  const rows: SiteRow[] = [];
+  for (const config of settings.allSites()) {
+    rows.push({
+      name: config.site,
+      domain: config.domain,
+      default: config.site === defaultKey,
+      logged_in: await loggedIn(app, config),
+    });
+  }
+  const { stdout, stderr } = app.context;
+  if (options.json) {
+    writeJson(stdout, rows);
+    return;
+  }
+  stdout.write(renderTable(
+    ["Site name", "Domain name", "Default site", "Logged in"],
+    rows.map((row) => [row.name, row.domain, row.default ? "yes" : "", row.logged_in ? "yes" : "no"]),
+  ));
+  if (stderr.isTerminal) {
+    stderr.write("To view full site details use anaconda sites show [name or domain]\n");
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * What `sites add/modify/remove` do to the sites of config.toml, on plain data: the
+ * sites as written in the file (never those from the environment), the lookups and
+ * the Python tool's rules for keys, defaults and the implicit anaconda.com site.
+ * @module
+ */
+import { ConfigError, UnknownSiteError } from "../errors.ts";
+import { defaultSiteConfig, type FieldName } from "../../config/schema.ts";
+import type { SitesState, SiteTable } from "../../config/write.ts";
+
+/** The sites part of config.toml as it is now. */
+export interface SitesFile {
+  path: string;
+  /** The file's text ("" when it does not exist). */
+  text: string;
+  exists: boolean;
+  /** The file's `default_site`, else the first site, else anaconda.com. */
+  defaultSite: string;
+  /** In file order; the implicit `anaconda.com` site when the file has none. */
+  sites: SiteTable[];
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === null || prototype === Object.prototype;
+}
+
+/** Reads the sites of the parsed config file. */
+export function sitesFile(
+  path: string,
+  text: string | null,
+  document: Record<string, unknown>,
+): SitesFile {
+  const raw = document.sites ?? {};
+  if (!isTable(raw)) throw new ConfigError(`sites in ${path} is not a table`);
+  const sites: SiteTable[] = [];
+  for (const [name, table] of Object.entries(raw)) {
+    if (!isTable(table)) throw new ConfigError(`[sites.${name}] in ${path} is not a table`);
+    sites.push({ name, table: { ...table } });
+  }
+  if (sites.length === 0) sites.push({ name: "anaconda.com", table: {} });
+  const fileDefault = document.default_site;
+  return {
+    path,
+    text: text ?? "",
+    exists: text !== null,
+    defaultSite: typeof fileDefault === "string" ? fileDefault : (sites[0] as SiteTable).name,
+    sites,
+  };
+}
+
+/** A table without `domain` stands for anaconda.com. */
+function domainOf(site: SiteTable): unknown {
+  return site.table.domain ?? "anaconda.com";
+}
+
+/** The site with this name, else the one site with this domain. */
+export function findSiteKey(file: SitesFile, query: string): string | undefined {
+  const named = file.sites.find((site) => site.name === query);
+  if (named) return named.name;
+  const matches = file.sites.filter((site) => domainOf(site) === query);
+  if (matches.length > 1) {
+    const names = matches.map((site) => site.name).join(", ");
+    throw new ConfigError(`The domain ${query} matches more than one configured site (${names})`);
+  }
+  return matches[0]?.name;
+}
+
+function notConfigured(query: string, path: string): UnknownSiteError {
+  return new UnknownSiteError(`The site or domain ${query} has not been configured in ${path}`);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** True when `value` is the field's default (such values are not written to new keys). */
+export function isDefaultValue(field: FieldName, value: unknown, homeDir: string): boolean {
+  const defaults = defaultSiteConfig(homeDir) as Record<string, unknown>;
+  return sameJson(defaults[field], value);
+}
+
+export interface AddRequest {
+  name: string;
+  values: Partial<Record<FieldName, unknown>>;
+  makeDefault: boolean;
+  removeAnacondaCom: boolean;
+  homeDir: string;
+}
+
+/** `sites add`: the new site last, without default values; see SPEC §5.5. */
+export function addSite(file: SitesFile, request: AddRequest): SitesState {
+  if (file.sites.some((site) => site.name === request.name)) {
+    throw new ConfigError(
+      `A site with name ${request.name} already exists, use the modify subcommand to alter it`,
+    );
+  }
+  const sites = request.removeAnacondaCom
+    ? file.sites.filter((site) => site.name !== "anaconda.com")
+    : [...file.sites];
+  const table: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(request.values) as [FieldName, unknown][]) {
+    if (!isDefaultValue(field, value, request.homeDir)) table[field] = value;
+  }
+  sites.push({ name: request.name, table });
+  const makeDefault = request.makeDefault || sites.length === 1;
+  return { defaultSite: makeDefault ? request.name : file.defaultSite, sites };
+}
+
+export interface ModifyRequest {
+  /** `--name`, else `--domain`: a site name, else a domain. */
+  query: string;
+  values: Partial<Record<FieldName, unknown>>;
+  makeDefault: boolean;
+  homeDir: string;
+}
+
+/**
+ * `sites modify`: the values merged over the site's table, in place (never a rename).
+ * Keys already in the table take the new value; new keys are added unless the value
+ * is the default.
+ */
+export function modifySite(file: SitesFile, request: ModifyRequest): SitesState {
+  let sites = file.sites;
+  let key = findSiteKey(file, request.query);
+  if (key === undefined && request.query === "anaconda.com") {
+    // As in the Python tool, anaconda.com is always there to be configured.
+    key = "anaconda.com";
+    sites = [...sites, { name: key, table: {} }];
+  }
+  if (key === undefined) throw notConfigured(request.query, file.path);
+  const updated = sites.map((site) => {
+    if (site.name !== key) return site;
+    const table = { ...site.table };
+    for (const [field, value] of Object.entries(request.values) as [FieldName, unknown][]) {
+      if (Object.hasOwn(table, field) || !isDefaultValue(field, value, request.homeDir)) {
+        table[field] = value;
+      }
+    }
+    return { name: site.name, table };
+  });
+  return { defaultSite: request.makeDefault ? key : file.defaultSite, sites: updated };
+}
+
+/** True when `defaultSite` (a name or, historically, a domain) points at `key`. */
+function isDefault(file: SitesFile, key: string): boolean {
+  if (file.defaultSite === key) return true;
+  if (file.sites.some((site) => site.name === file.defaultSite)) return false;
+  const byDomain = file.sites.filter((site) => domainOf(site) === file.defaultSite);
+  return byDomain.length === 1 && byDomain[0]?.name === key;
+}
+
+/** `sites remove`: the last site cannot go; a removed default passes to the first left. */
+export function removeSite(file: SitesFile, query: string): SitesState {
+  const key = findSiteKey(file, query);
+  if (key !== undefined && file.sites.length === 1) {
+    throw new ConfigError(`${query} is the only configured site and cannot be removed`);
+  }
+  if (key === undefined) throw notConfigured(query, file.path);
+  const sites = file.sites.filter((site) => site.name !== key);
+  const defaultSite = isDefault(file, key) ? (sites[0] as SiteTable).name : file.defaultSite;
+  return { defaultSite, sites };
+}

@@ -1,0 +1,144 @@
+/**
+ * Errors of the HTTP client: network failures (one line naming the URL and the
+ * cause), HTTP status errors in the Python tool's wording, the two `auth_required`
+ * login errors, and bodies that are not the JSON the caller expects.
+ * @module
+ */
+import { AnacondaError, LoginRequiredError } from "../cli/errors.ts";
+
+/** What went wrong below HTTP. */
+export type NetworkFailure = "dns" | "refused" | "tls" | "timeout" | "reset" | "proxy" | "other";
+
+/** The request never got an HTTP response: DNS, refused, TLS, timeout... */
+export class NetworkError extends AnacondaError {
+  override name = "NetworkError";
+  readonly url: string;
+  readonly kind: NetworkFailure;
+  constructor(url: string, kind: NetworkFailure, detail: string, options?: ErrorOptions) {
+    super(`Request to ${url} failed: ${detail}`, options);
+    this.url = url;
+    this.kind = kind;
+  }
+}
+
+/** A non-2xx response: `404 Client Error: Not Found for url: <url>`. */
+export class HttpError extends AnacondaError {
+  override name = "HTTPError";
+  readonly status: number;
+  readonly url: string;
+  /** The response body as text (may be HTML; never shown in the message). */
+  readonly body: string;
+  constructor(
+    status: number,
+    reason: string,
+    url: string,
+    options: ErrorOptions & { body?: string } = {},
+  ) {
+    const kind = status >= 500 ? "Server" : "Client";
+    super(`${status} ${kind} Error: ${reason} for url: ${url}`, options);
+    this.status = status;
+    this.url = url;
+    this.body = options.body ?? "";
+  }
+}
+
+/** 401/403 `auth_required` although an Authorization header was sent. */
+export class InvalidAuthenticationError extends LoginRequiredError {
+  override name = "InvalidAuthentication";
+  readonly status: number;
+  readonly url: string;
+  constructor(status: number, url: string) {
+    super("Your provided API Key or login token is invalid");
+    this.status = status;
+    this.url = url;
+  }
+}
+
+/** 401/403 `auth_required` and no Authorization header was sent. */
+export class AuthenticationMissingError extends LoginRequiredError {
+  override name = "AuthenticationMissingError";
+  readonly status: number;
+  readonly url: string;
+  constructor(status: number, url: string) {
+    super("Login is required to complete this action.");
+    this.status = status;
+    this.url = url;
+  }
+}
+
+/** A successful response whose body is not what was asked for (e.g. HTML instead of JSON). */
+export class UnexpectedResponseError extends AnacondaError {
+  override name = "UnexpectedResponseError";
+  readonly url: string;
+  constructor(url: string, detail: string) {
+    super(`Unexpected response from ${url}: ${detail}`);
+    this.url = url;
+  }
+}
+
+/** Reason phrases for when the server sends none (HTTP/2 has no reason phrase). */
+const REASONS: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  402: "Payment Required",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  408: "Request Timeout",
+  409: "Conflict",
+  410: "Gone",
+  413: "Payload Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Entity",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+/** The reason phrase of a status, like Python's `http.HTTPStatus(status).phrase`. */
+export function reasonPhrase(status: number, given = ""): string {
+  return given || REASONS[status] || "Unknown";
+}
+
+const SECRET_QUERY = /token|key|secret|password|^code$|verifier/i;
+
+/**
+ * Hides secrets that can appear in URLs: the repo token of `/t/<token>/` paths,
+ * user info, and the values of query parameters that carry credentials.
+ */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  let changed = false;
+  if (parsed.username || parsed.password) {
+    parsed.username = "";
+    parsed.password = "";
+    changed = true;
+  }
+  const path = parsed.pathname.replace(/(^|\/)t\/[^/]+/, "$1t/REDACTED");
+  if (path !== parsed.pathname) {
+    parsed.pathname = path;
+    changed = true;
+  }
+  for (const name of [...parsed.searchParams.keys()]) {
+    if (SECRET_QUERY.test(name)) {
+      parsed.searchParams.set(name, "REDACTED");
+      changed = true;
+    }
+  }
+  return changed ? parsed.href : url;
+}
+
+/** All but the last 4 characters hidden, for `--verbose` logs (A18). */
+export function redactSecret(secret: string): string {
+  if (secret.length <= 4) return "*".repeat(secret.length);
+  return `${"*".repeat(Math.min(secret.length - 4, 8))}${secret.slice(-4)}`;
+}

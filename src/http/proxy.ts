@@ -1,0 +1,111 @@
+/**
+ * Which proxy a request goes through, the way Python `requests` decides: the config's
+ * `proxy_servers` (keys `scheme://host`, `scheme`, `all://host`, `all`) first, then the
+ * `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` environment (lower case wins) unless
+ * `NO_PROXY` lists the host.
+ * @module
+ */
+
+/** A proxy for `Deno.createHttpClient`: credentials taken out of the URL. */
+export interface ProxyChoice {
+  /** `http://host:port` (or `https://`, `socks5://`), without user info. */
+  url: string;
+  basicAuth?: { username: string; password: string };
+}
+
+export interface ProxyEnv {
+  get(name: string): string | undefined;
+}
+
+function envValue(env: ProxyEnv, name: string): string | undefined {
+  const value = env.get(name.toLowerCase()) ?? env.get(name.toUpperCase());
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+function ipv4ToNumber(address: string): number | null {
+  const parts = address.split(".");
+  if (parts.length !== 4) return null;
+  let value = 0;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return null;
+    value = value * 256 + Number(part);
+  }
+  return value;
+}
+
+/** Whether `NO_PROXY` (comma or space separated) excludes `host[:port]`. */
+export function bypassesProxy(hostname: string, port: string, noProxy: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  for (const raw of noProxy.split(/[\s,]+/)) {
+    let entry = raw.trim().toLowerCase();
+    if (entry === "") continue;
+    if (entry === "*") return true;
+    const cidr = /^(\d+\.\d+\.\d+\.\d+)\/(\d{1,2})$/.exec(entry);
+    if (cidr) {
+      const network = ipv4ToNumber(cidr[1] ?? "");
+      const address = ipv4ToNumber(host);
+      const bits = Number(cidr[2]);
+      if (network !== null && address !== null && bits <= 32) {
+        const size = 2 ** (32 - bits);
+        if (Math.floor(address / size) === Math.floor(network / size)) return true;
+      }
+      continue;
+    }
+    const withPort = /^(.*):(\d+)$/.exec(entry);
+    if (withPort && !entry.includes("]") && (withPort[1] ?? "").includes(":") === false) {
+      if (withPort[2] !== port) continue;
+      entry = withPort[1] ?? "";
+    }
+    entry = entry.replace(/^\[|\]$/g, "").replace(/^\*?\./, ".");
+    if (entry.startsWith(".")) {
+      if (host.endsWith(entry) || host === entry.slice(1)) return true;
+    } else if (host === entry || host.endsWith(`.${entry}`)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Splits `user:pass@` out of a proxy URL and adds `http://` when no scheme is given. */
+export function parseProxyUrl(value: string): ProxyChoice {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(withScheme);
+  } catch {
+    throw new Error(`The proxy URL ${value} is not valid`);
+  }
+  const choice: ProxyChoice = { url: `${parsed.protocol}//${parsed.host}` };
+  if (parsed.username || parsed.password) {
+    choice.basicAuth = {
+      username: decodeURIComponent(parsed.username),
+      password: decodeURIComponent(parsed.password),
+    };
+  }
+  return choice;
+}
+
+/**
+ * The proxy for `url`, or null for a direct connection. `proxyServers` is the
+ * config's `proxy_servers`; `env` gives the proxy environment variables.
+ */
+export function selectProxy(
+  url: string,
+  proxyServers: Record<string, string> | null,
+  env: ProxyEnv,
+): ProxyChoice | null {
+  const target = new URL(url);
+  const scheme = target.protocol.replace(/:$/, "");
+  const host = target.hostname;
+  if (proxyServers) {
+    for (const key of [`${scheme}://${host}`, scheme, `all://${host}`, "all"]) {
+      const value = proxyServers[key];
+      if (value) return parseProxyUrl(value);
+    }
+  }
+  const port = target.port || (scheme === "https" ? "443" : "80");
+  const noProxy = envValue(env, "no_proxy");
+  if (noProxy !== undefined && bypassesProxy(host, port, noProxy)) return null;
+  const value = envValue(env, `${scheme}_proxy`) ?? envValue(env, "all_proxy");
+  return value === undefined ? null : parseProxyUrl(value);
+}

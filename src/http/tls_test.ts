@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { createTestCertificates } from "../../scripts/test_ca.ts";
+import { defaultSiteConfig, type SiteConfig } from "../config/schema.ts";
+import { fakeContext } from "../../tests/fake_context.ts";
+import { tlsSettings } from "./tls.ts";
+
+function siteConfig(overrides: Partial<SiteConfig> = {}): SiteConfig {
+  return { site: "test", ...defaultSiteConfig("/nonexistent-home"), ...overrides };
+}
+
+Deno.test("ssl_verify true needs nothing extra; false means no verification", async () => {
+  const context = fakeContext();
+  assert.deepEqual(await tlsSettings(context, siteConfig()), {
+    insecure: false,
+    caCerts: [],
+    truststore: false,
+  });
+  assert.equal((await tlsSettings(context, siteConfig({ ssl_verify: false }))).insecure, true);
+});
+
+Deno.test("a CA bundle path is read; a file without certificates is refused", async () => {
+  const certs = await createTestCertificates();
+  try {
+    const context = fakeContext();
+    const settings = await tlsSettings(context, siteConfig({ ssl_verify: certs.caPath }));
+    assert.deepEqual(settings.caCerts, [certs.caPem]);
+    await assert.rejects(tlsSettings(context, siteConfig({ ssl_verify: certs.keyPath })), {
+      name: "ConfigError",
+      message: `The CA bundle ${certs.keyPath} (ssl_verify) holds no PEM certificate`,
+    });
+  } finally {
+    await certs.remove();
+  }
+});
+
+Deno.test("a client certificate takes its key from client_cert_key or from the same file", async () => {
+  const certs = await createTestCertificates();
+  try {
+    const context = fakeContext();
+    const separate = await tlsSettings(
+      context,
+      siteConfig({ client_cert: certs.certPath, client_cert_key: certs.keyPath }),
+    );
+    assert.equal(separate.cert, certs.certPem);
+    assert.equal(separate.key?.trim(), certs.keyPem.trim());
+
+    const combined = `${certs.dir}/combined.pem`;
+    await Deno.writeTextFile(combined, certs.certPem + certs.keyPem);
+    const both = await tlsSettings(context, siteConfig({ client_cert: combined }));
+    assert.equal(both.key?.trim(), certs.keyPem.trim());
+
+    await assert.rejects(tlsSettings(context, siteConfig({ client_cert: certs.certPath })), {
+      name: "ConfigError",
+      message: `The client certificate ${certs.certPath} holds no private key: set client_cert_key`,
+    });
+    await assert.rejects(tlsSettings(context, siteConfig({ client_cert_key: certs.keyPath })), {
+      name: "ConfigError",
+      message: "client_cert_key is set but client_cert is not",
+    });
+  } finally {
+    await certs.remove();
+  }
+});

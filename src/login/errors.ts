@@ -1,0 +1,25 @@
+/**
+ * Errors of the login flows, named like the Python tool's so messages match.
+ * @module
+ */
+import { AnacondaError } from "../cli/errors.ts";
+
+/** A login step failed: discovery, the browser flow, or the API-key exchange. */
+export class AuthenticationError extends AnacondaError {
+  override name = "AuthenticationError";
+}
+
+/** The device authorization request or a token poll failed. */
+export class DeviceFlowError extends AuthenticationError {
+  override name = "DeviceFlowError";
+}
+
+/** The user denied the device authorization request. */
+export class DeviceFlowDenied extends DeviceFlowError {
+  override name = "DeviceFlowDenied";
+}
+
+/** The device code expired before the user approved it. */
+export class DeviceFlowTimeout extends DeviceFlowError {
+  override name = "DeviceFlowTimeout";
+}

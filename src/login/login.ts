@@ -1,0 +1,167 @@
+/**
+ * Logging in (SPEC Part B §3.2, Part A A6-A8): discovery, the device flow (or the
+ * browser flow when the provider has no device endpoint or `use_device_flow` is
+ * false), the API-key exchange, and saving the key while keeping the stored repo
+ * tokens and username of the domain.
+ * @module
+ */
+import type { Context } from "../context.ts";
+import type { SiteConfig } from "../config/schema.ts";
+import { InterruptedError, StoreError } from "../cli/errors.ts";
+import { loadToken, saveToken } from "../token/tokens.ts";
+import { decodeTokenInfo, TOKEN_VERSION, type TokenInfo } from "../token/token_info.ts";
+import { hasConfigToken } from "../store/config_store.ts";
+import { KEYRING_SERVICE, openTokenStore } from "../store/store.ts";
+import { exchangeForApiKey } from "./api_key.ts";
+import { deviceFlow } from "./device_flow.ts";
+import { discover, type DiscoveryCache } from "./discovery.ts";
+import type { Send } from "./http.ts";
+import { browserFlow } from "./pkce_flow.ts";
+
+export type LoginFlow = "device" | "browser";
+
+export interface LoginOptions {
+  /** HTTP for the flows; by default the HTTP client of `config`, without auth. */
+  send?: Send;
+  /** Log HTTP requests to stderr, secrets redacted (`--verbose`). */
+  verbose?: boolean;
+  /** Cancels the login; by default Ctrl-C does (an `InterruptedError`). */
+  signal?: AbortSignal;
+  /** The discovery cache (tests); by default one per process. */
+  discoveryCache?: DiscoveryCache;
+  /** How long the browser flow waits for the redirect. */
+  browserTimeoutMs?: number;
+}
+
+export interface LoginResult {
+  info: TokenInfo;
+  /** Where the key was stored, for people (`file keyring ~/.anaconda/keyring`). */
+  storedIn: string;
+  flow: LoginFlow;
+}
+
+/** The HTTP client of `config` as a `Send`: TLS, proxies, timeouts, headers; no auth. */
+export async function clientSend(
+  context: Context,
+  config: SiteConfig,
+  options: { verbose?: boolean } = {},
+): Promise<{ send: Send; close(): void }> {
+  const { Client } = await import("../http/client.ts");
+  const client = new Client({ context, config, auth: false, verbose: options.verbose ?? false });
+  return { send: (url, init) => client.request(url, init), close: () => client.close() };
+}
+
+/**
+ * Runs `action` with a signal that Ctrl-C aborts (with an `InterruptedError`), so a
+ * login can stop polling, close its server and exit 130 without storing anything.
+ */
+export async function interruptible<T>(
+  context: Context,
+  action: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const stop = context.onInterrupt?.(() => {
+    context.stderr.write("\n");
+    controller.abort(new InterruptedError("Login cancelled"));
+  });
+  try {
+    return await action(controller.signal);
+  } finally {
+    stop?.();
+  }
+}
+
+/** Logs in to the site of `config` and stores the new API key. */
+export function login(
+  context: Context,
+  config: SiteConfig,
+  options: LoginOptions = {},
+): Promise<LoginResult> {
+  if (options.signal) return loginWith(context, config, options, options.signal);
+  return interruptible(context, (signal) => loginWith(context, config, options, signal));
+}
+
+async function loginWith(
+  context: Context,
+  config: SiteConfig,
+  options: LoginOptions,
+  signal: AbortSignal,
+): Promise<LoginResult> {
+  if (options.send) return await loginVia(options.send, context, config, options, signal);
+  const client = await clientSend(context, config, { verbose: options.verbose ?? false });
+  try {
+    return await loginVia(client.send, context, config, options, signal);
+  } finally {
+    client.close();
+  }
+}
+
+async function loginVia(
+  send: Send,
+  context: Context,
+  config: SiteConfig,
+  options: LoginOptions,
+  signal: AbortSignal,
+): Promise<LoginResult> {
+  const discovery = await discover(send, config, {
+    signal,
+    ...(options.discoveryCache ? { cache: options.discoveryCache } : {}),
+  });
+  let flow: LoginFlow = "browser";
+  if (config.use_device_flow) {
+    if (discovery.device_authorization_endpoint !== null) {
+      flow = "device";
+    } else {
+      context.stderr.write(
+        `${config.domain} does not offer the device login; using the browser login instead\n`,
+      );
+    }
+  }
+  const flowOptions = { context, send, discovery, signal };
+  const accessToken = flow === "device"
+    ? await deviceFlow({ ...flowOptions, clientId: config.client_id })
+    : await browserFlow({
+      ...flowOptions,
+      config,
+      ...(options.browserTimeoutMs === undefined ? {} : { timeoutMs: options.browserTimeoutMs }),
+    });
+  const apiKey = await exchangeForApiKey(send, config, { accessToken, signal });
+  if (signal.aborted) throw signal.reason;
+  const { info, storedIn } = await storeApiKey(context, config, apiKey);
+  return { info, storedIn, flow };
+}
+
+/**
+ * Saves `apiKey` as the site's token, keeping the repo tokens and username already
+ * stored for the domain (A6). A stored record that cannot be read is replaced.
+ */
+export async function storeApiKey(
+  context: Context,
+  config: SiteConfig,
+  apiKey: string,
+): Promise<{ info: TokenInfo; storedIn: string }> {
+  const existing = await storedRecord(context, config);
+  const kept = existing?.domain === config.domain ? existing : null;
+  const info: TokenInfo = {
+    domain: config.domain,
+    api_key: apiKey,
+    username: kept?.username ?? null,
+    repo_tokens: kept?.repo_tokens ?? [],
+    version: TOKEN_VERSION,
+  };
+  const storedIn = await saveToken(context, config, info);
+  return { info, storedIn };
+}
+
+/** The record in the site's token store (not a key given in the configuration). */
+async function storedRecord(context: Context, config: SiteConfig): Promise<TokenInfo | null> {
+  try {
+    if (!hasConfigToken(config)) return await loadToken(context, config);
+    const store = await openTokenStore(context, config);
+    const value = await store.get(KEYRING_SERVICE, config.domain);
+    return value === null ? null : decodeTokenInfo(value, config.domain);
+  } catch (err) {
+    if (err instanceof StoreError) return null;
+    throw err;
+  }
+}

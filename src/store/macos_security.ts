@@ -1,0 +1,132 @@
+/**
+ * The macOS login keychain through `/usr/bin/security`, with the layout of Python
+ * keyring's macOS backend (service `Anaconda Cloud`, account = domain, raw UTF-8 value).
+ * Writes go through `security -i` with the command on stdin, so the secret is never on
+ * a command line (A15). SPEC Part A'.
+ * @module
+ */
+import type { Context, SpawnResult } from "../context.ts";
+import { SpawnTimeoutError } from "../context.ts";
+import { StoreError } from "../cli/errors.ts";
+import { KEYRING_TIMEOUT_MS, type SecretStore, StoreUnavailableError } from "./store.ts";
+
+const PROGRAM = "/usr/bin/security";
+const NAME = "macOS keychain";
+/** `errSecItemNotFound` as an exit code. */
+const NOT_FOUND = 44;
+/** `security -i` reads lines into a 4096-byte buffer (with the newline). */
+export const MAX_LINE_BYTES = 4095;
+
+/** A value quoted for the `security -i` command line parser. */
+export function quoteArgument(value: string): string {
+  return `"${value.replace(/[\\"]/g, (char) => `\\${char}`)}"`;
+}
+
+/** The stdin line that stores a secret (with its final newline). */
+export function addPasswordLine(service: string, account: string, secret: string): string {
+  for (const value of [service, account, secret]) {
+    if (/[\r\n]/.test(value)) {
+      throw new StoreUnavailableError(
+        `the ${NAME} cannot store a value with a line break`,
+        { perSecret: true },
+      );
+    }
+  }
+  const line = `add-generic-password -U -s ${quoteArgument(service)} -a ${
+    quoteArgument(account)
+  } -w ${quoteArgument(secret)}`;
+  if (new TextEncoder().encode(line).length > MAX_LINE_BYTES) {
+    throw new StoreUnavailableError(
+      `the secret is too large for the ${NAME} (command line over ${MAX_LINE_BYTES} bytes)`,
+      { perSecret: true },
+    );
+  }
+  return `${line}\n`;
+}
+
+/**
+ * The value printed by `find-generic-password -w` (without its newline): `security`
+ * prints the value as is, or, when a byte is not printable ASCII, as lowercase hex.
+ */
+export function decodePasswordOutput(stdout: string): string {
+  const text = stdout.endsWith("\n") ? stdout.slice(0, -1) : stdout;
+  if (text.length === 0 || text.length % 2 !== 0 || !/^[0-9a-f]+$/.test(text)) return text;
+  const bytes = new Uint8Array(text.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(text.slice(i * 2, i * 2 + 2), 16);
+  // Hex only stands for bytes that would not have been printed as they are.
+  if (bytes.every((byte) => byte >= 0x20 && byte < 0x7f)) return text;
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return text;
+  }
+}
+
+/** The login keychain via `/usr/bin/security`. */
+export class MacosSecurityStore implements SecretStore {
+  readonly label = NAME;
+  #context: Pick<Context, "spawn">;
+  #timeoutMs: number;
+
+  constructor(context: Pick<Context, "spawn">, options: { timeoutMs?: number } = {}) {
+    this.#context = context;
+    this.#timeoutMs = options.timeoutMs ?? KEYRING_TIMEOUT_MS;
+  }
+
+  async #run(args: string[], stdin?: string): Promise<SpawnResult> {
+    try {
+      return await this.#context.spawn(PROGRAM, args, {
+        timeoutMs: this.#timeoutMs,
+        ...(stdin === undefined ? {} : { stdin }),
+      });
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.PermissionDenied) {
+        throw new StoreUnavailableError(`the ${NAME} cannot be used: ${PROGRAM} is missing`, {
+          cause: err,
+        });
+      }
+      if (err instanceof SpawnTimeoutError) {
+        throw new StoreError(
+          `The ${NAME} did not answer within ${
+            this.#timeoutMs / 1000
+          } s (is it waiting for a password prompt?)`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+  }
+
+  #failure(action: string, result: SpawnResult): StoreError {
+    const message = result.stderr.trim().split("\n")[0]?.replace(/^security:\s*/, "") ?? "";
+    return new StoreError(
+      `The ${NAME} could not ${action}: ${message || `security exited with ${result.code}`}`,
+    );
+  }
+
+  async get(service: string, account: string): Promise<string | null> {
+    const result = await this.#run(["find-generic-password", "-s", service, "-a", account, "-w"]);
+    if (result.code === NOT_FOUND) return null;
+    if (result.code !== 0) throw this.#failure("read the secret", result);
+    return decodePasswordOutput(result.stdout);
+  }
+
+  async set(service: string, account: string, secret: string): Promise<string> {
+    const line = addPasswordLine(service, account, secret);
+    const result = await this.#run(["-i"], line);
+    // `security -i` reports a failing command on stderr.
+    if (result.code !== 0 || result.stderr.trim() !== "") {
+      // Never echo the secret, should `security` quote the line back.
+      const stderr = result.stderr.replaceAll(secret, "<secret>");
+      throw this.#failure("store the secret", { ...result, stderr, stdout: "" });
+    }
+    return this.label;
+  }
+
+  async delete(service: string, account: string): Promise<boolean> {
+    const result = await this.#run(["delete-generic-password", "-s", service, "-a", account]);
+    if (result.code === NOT_FOUND) return false;
+    if (result.code !== 0) throw this.#failure("delete the secret", result);
+    return true;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The Linux system keyring (Secret Service: gnome-keyring, KWallet, KeePassXC) through
+ * `secret-tool`, with the item layout of Python keyring's SecretService backend, so
+ * either tool finds the other's tokens (SPEC Part A'). Secrets travel on stdin only.
+ * @module
+ */
+import type { Context, SpawnResult } from "../context.ts";
+import { SpawnTimeoutError } from "../context.ts";
+import { StoreError } from "../cli/errors.ts";
+import { KEYRING_TIMEOUT_MS, type SecretStore, StoreUnavailableError } from "./store.ts";
+
+const PROGRAM = "secret-tool";
+const NAME = "system keyring (Secret Service)";
+
+/** The attributes that identify an item, as Python keyring sets them. */
+function lookupAttributes(service: string, account: string): string[] {
+  return ["service", service, "username", account];
+}
+
+/** The label Python keyring gives an item. */
+export function itemLabel(service: string, account: string): string {
+  return `Password for '${account}' on '${service}'`;
+}
+
+/** The Secret Service via `secret-tool`. */
+export class SecretToolStore implements SecretStore {
+  readonly label = NAME;
+  #context: Pick<Context, "spawn">;
+  #timeoutMs: number;
+
+  constructor(context: Pick<Context, "spawn">, options: { timeoutMs?: number } = {}) {
+    this.#context = context;
+    this.#timeoutMs = options.timeoutMs ?? KEYRING_TIMEOUT_MS;
+  }
+
+  async #run(args: string[], stdin?: string): Promise<SpawnResult> {
+    try {
+      return await this.#context.spawn(PROGRAM, args, {
+        timeoutMs: this.#timeoutMs,
+        ...(stdin === undefined ? {} : { stdin }),
+      });
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) {
+        throw new StoreUnavailableError(
+          `the ${NAME} cannot be used: ${PROGRAM} is not installed (package libsecret-tools)`,
+          { cause: err },
+        );
+      }
+      if (err instanceof SpawnTimeoutError) {
+        throw new StoreError(
+          `The ${NAME} did not answer within ${
+            this.#timeoutMs / 1000
+          } s (is it waiting for an unlock prompt?)`,
+          { cause: err },
+        );
+      }
+      if (err instanceof Deno.errors.PermissionDenied) {
+        throw new StoreUnavailableError(
+          `the ${NAME} cannot be used: ${PROGRAM} is not executable`,
+          {
+            cause: err,
+          },
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** A failure with a message: a locked collection, or the service is not reachable. */
+  #failure(result: SpawnResult): StoreError {
+    const message = result.stderr.trim().split("\n")[0]?.replace(/^secret-tool:\s*/, "") ?? "";
+    if (/locked/i.test(message)) return lockedError();
+    return new StoreUnavailableError(
+      `the ${NAME} is not available: ${message || `${PROGRAM} exited with ${result.code}`}`,
+    );
+  }
+
+  /** After an exit 1 without a message: is there a matching item we may not read? */
+  async #isLocked(service: string, account: string): Promise<boolean> {
+    const result = await this.#run(["search", ...lookupAttributes(service, account)]);
+    return /locked/i.test(result.stderr);
+  }
+
+  async get(service: string, account: string): Promise<string | null> {
+    const result = await this.#run(["lookup", ...lookupAttributes(service, account)]);
+    if (result.code === 0) return result.stdout;
+    if (result.stderr.trim() !== "") throw this.#failure(result);
+    if (await this.#isLocked(service, account)) throw lockedError();
+    return null;
+  }
+
+  async set(service: string, account: string, secret: string): Promise<string> {
+    // Clear first: gnome-keyring's replace misses items with other attribute sets.
+    const cleared = await this.#run(["clear", ...lookupAttributes(service, account)]);
+    if (cleared.code !== 0 && cleared.stderr.trim() !== "") throw this.#failure(cleared);
+    const result = await this.#run([
+      "store",
+      `--label=${itemLabel(service, account)}`,
+      "xdg:schema",
+      "org.freedesktop.Secret.Generic",
+      ...lookupAttributes(service, account),
+      "application",
+      "Python keyring library",
+    ], secret);
+    if (result.code !== 0) {
+      if (result.stderr.trim() === "") {
+        throw new StoreError(`The ${NAME} did not store the secret (exit ${result.code})`);
+      }
+      throw this.#failure(result);
+    }
+    return this.label;
+  }
+
+  async delete(service: string, account: string): Promise<boolean> {
+    const result = await this.#run(["clear", ...lookupAttributes(service, account)]);
+    if (result.code === 0) return true;
+    if (result.stderr.trim() !== "") throw this.#failure(result);
+    if (await this.#isLocked(service, account)) throw lockedError();
+    return false;
+  }
+}
+
+function lockedError(): StoreError {
+  return new StoreError(
+    `The ${NAME} is locked: unlock its collection (e.g. log in to the desktop session) ` +
+      `or set preferred_token_storage = "anaconda-keyring"`,
+  );
+}

@@ -1,0 +1,192 @@
+import assert from "node:assert/strict";
+import {
+  type Context,
+  denoContext,
+  type SpawnOptions,
+  type SpawnResult,
+  SpawnTimeoutError,
+} from "../context.ts";
+import { StoreError } from "../cli/errors.ts";
+import { StoreUnavailableError } from "./store.ts";
+import { SecretToolStore } from "./secret_tool.ts";
+import { SECRET_SERVICE } from "../../tests/secret_service.ts";
+import { uniqueDomain } from "../../tests/token_support.ts";
+
+interface Call {
+  program: string;
+  args: string[];
+  options: SpawnOptions;
+}
+
+/** A spawn that answers from a list and records the calls. */
+function fakeSpawn(
+  answers: Array<SpawnResult | Error>,
+): { spawn: Context["spawn"]; calls: Call[] } {
+  const calls: Call[] = [];
+  return {
+    calls,
+    spawn: (program, args, options) => {
+      calls.push({ program, args, options });
+      const answer = answers.shift();
+      if (answer === undefined) return Promise.reject(new Error("unexpected spawn"));
+      return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+    },
+  };
+}
+
+const ok = (stdout = ""): SpawnResult => ({ code: 0, stdout, stderr: "" });
+const exit1 = (stderr = ""): SpawnResult => ({ code: 1, stdout: "", stderr });
+const ATTRS = ["service", "Anaconda Cloud", "username", "a.test"];
+
+Deno.test("secret-tool get: lookup with the Python keyring attributes, value as printed", async () => {
+  const { spawn, calls } = fakeSpawn([ok("c2VjcmV0")]);
+  const store = new SecretToolStore({ spawn });
+  assert.equal(await store.get("Anaconda Cloud", "a.test"), "c2VjcmV0");
+  assert.deepEqual(calls.map((call) => [call.program, ...call.args]), [[
+    "secret-tool",
+    "lookup",
+    ...ATTRS,
+  ]]);
+  assert.equal(calls[0]?.options.stdin, undefined);
+  assert.ok(calls[0]!.options.timeoutMs > 0);
+});
+
+Deno.test("secret-tool get: exit 1 without a message and nothing locked is not found", async () => {
+  const { spawn, calls } = fakeSpawn([exit1(), ok("")]);
+  assert.equal(await new SecretToolStore({ spawn }).get("Anaconda Cloud", "a.test"), null);
+  assert.deepEqual(calls[1]?.args, ["search", ...ATTRS]);
+});
+
+Deno.test("secret-tool get: a locked collection is told apart from not found", async () => {
+  const { spawn } = fakeSpawn([
+    exit1(),
+    {
+      code: 0,
+      stdout: "[/1]\nlabel = x\n",
+      stderr: "secret-tool: Cannot get secret of a locked object\n",
+    },
+  ]);
+  await assert.rejects(
+    () => new SecretToolStore({ spawn }).get("Anaconda Cloud", "a.test"),
+    (err: unknown) => {
+      assert.ok(err instanceof StoreError && !(err instanceof StoreUnavailableError));
+      assert.match(err.message, /^The system keyring \(Secret Service\) is locked: unlock/);
+      return true;
+    },
+  );
+});
+
+Deno.test("secret-tool missing: the store is unavailable (the caller falls back)", async () => {
+  const { spawn } = fakeSpawn([new Deno.errors.NotFound("spawn secret-tool")]);
+  await assert.rejects(
+    () => new SecretToolStore({ spawn }).get("Anaconda Cloud", "a.test"),
+    (err: unknown) => {
+      assert.ok(err instanceof StoreUnavailableError);
+      assert.match(err.message, /secret-tool is not installed/);
+      return true;
+    },
+  );
+});
+
+Deno.test("no D-Bus: the store is unavailable with secret-tool's reason", async () => {
+  const { spawn } = fakeSpawn([
+    exit1("secret-tool: Cannot autolaunch D-Bus without X11 $DISPLAY\n"),
+  ]);
+  await assert.rejects(
+    () => new SecretToolStore({ spawn }).get("Anaconda Cloud", "a.test"),
+    (err: unknown) => {
+      assert.ok(err instanceof StoreUnavailableError);
+      assert.equal(
+        err.message,
+        "the system keyring (Secret Service) is not available: Cannot autolaunch D-Bus without X11 $DISPLAY",
+      );
+      return true;
+    },
+  );
+});
+
+Deno.test("a secret-tool that hangs is killed and reported, never waited for", async () => {
+  const { spawn } = fakeSpawn([new SpawnTimeoutError("secret-tool did not finish")]);
+  await assert.rejects(
+    () => new SecretToolStore({ spawn }, { timeoutMs: 1000 }).get("Anaconda Cloud", "a.test"),
+    /did not answer within 1 s/,
+  );
+});
+
+Deno.test("secret-tool set: clear first, then store with label, schema and the secret on stdin only", async () => {
+  const secret = 'c2VjcmV0 "quoted" \\ \n é';
+  const { spawn, calls } = fakeSpawn([exit1(), ok()]);
+  const store = new SecretToolStore({ spawn });
+  assert.equal(
+    await store.set("Anaconda Cloud", "a.test", secret),
+    "system keyring (Secret Service)",
+  );
+  assert.deepEqual(calls.map((call) => call.args), [
+    ["clear", ...ATTRS],
+    [
+      "store",
+      "--label=Password for 'a.test' on 'Anaconda Cloud'",
+      "xdg:schema",
+      "org.freedesktop.Secret.Generic",
+      ...ATTRS,
+      "application",
+      "Python keyring library",
+    ],
+  ]);
+  assert.equal(calls[1]?.options.stdin, secret);
+  for (const call of calls) assert.ok(!call.args.some((arg) => arg.includes("c2VjcmV0")));
+});
+
+Deno.test("secret-tool set into a locked collection is a clear error", async () => {
+  const { spawn } = fakeSpawn([
+    exit1(),
+    exit1("secret-tool: Cannot create an item in a locked collection\n"),
+  ]);
+  await assert.rejects(
+    () => new SecretToolStore({ spawn }).set("Anaconda Cloud", "a.test", "x"),
+    /is locked/,
+  );
+});
+
+Deno.test("secret-tool delete: clear; exit 1 means not found unless locked", async () => {
+  let fake = fakeSpawn([ok()]);
+  assert.equal(await new SecretToolStore(fake).delete("Anaconda Cloud", "a.test"), true);
+  assert.deepEqual(fake.calls[0]?.args, ["clear", ...ATTRS]);
+  fake = fakeSpawn([exit1(), ok()]);
+  assert.equal(await new SecretToolStore(fake).delete("Anaconda Cloud", "a.test"), false);
+  fake = fakeSpawn([exit1(), {
+    code: 0,
+    stdout: "[/1]\n",
+    stderr: "Cannot get secret of a locked object\n",
+  }]);
+  await assert.rejects(
+    () => new SecretToolStore(fake).delete("Anaconda Cloud", "a.test"),
+    /is locked/,
+  );
+});
+
+Deno.test({
+  name:
+    "secret-tool against the real Secret Service: a secret with quotes, backslashes, newlines and non-ASCII",
+  ignore: SECRET_SERVICE.ignore,
+  async fn() {
+    assert.ok(
+      SECRET_SERVICE.available,
+      'no Secret Service: run eval "$(scripts/keyring_session.sh start)"',
+    );
+    const store = new SecretToolStore(denoContext());
+    const domain = uniqueDomain("special");
+    const secret = 'a "quoted" \\ back\\slash\nnew line\r\n tab\t é ü 日本 😀\n';
+    try {
+      assert.equal(await store.get("Anaconda Cloud", domain), null);
+      await store.set("Anaconda Cloud", domain, secret);
+      assert.equal(await store.get("Anaconda Cloud", domain), secret);
+      await store.set("Anaconda Cloud", domain, "second");
+      assert.equal(await store.get("Anaconda Cloud", domain), "second");
+    } finally {
+      assert.equal(await store.delete("Anaconda Cloud", domain), true);
+    }
+    assert.equal(await store.get("Anaconda Cloud", domain), null);
+    assert.equal(await store.delete("Anaconda Cloud", domain), false);
+  },
+});

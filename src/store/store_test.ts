@@ -1,0 +1,180 @@
+import assert from "node:assert/strict";
+import type { SpawnResult } from "../context.ts";
+import { StoreError } from "../cli/errors.ts";
+import { displayPath, openTokenStore } from "./store.ts";
+import { fakeContext, type FakeContextOptions } from "../../tests/fake_context.ts";
+import { siteConfig } from "../../tests/token_support.ts";
+
+async function withHome(test: (home: string) => Promise<void>): Promise<void> {
+  const home = await Deno.makeTempDir({ prefix: "store-test-" });
+  try {
+    await test(home);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+}
+
+function contextFor(home: string, options: FakeContextOptions = {}) {
+  return fakeContext({ home, ...options });
+}
+
+const keyringText = (home: string) => Deno.readTextFile(`${home}/.anaconda/keyring`);
+
+Deno.test("displayPath shortens paths in the home folder", () => {
+  assert.equal(displayPath("/home/u/.anaconda/keyring", "/home/u"), "~/.anaconda/keyring");
+  assert.equal(displayPath("/home/user2/keyring", "/home/u"), "/home/user2/keyring");
+});
+
+Deno.test("anaconda-keyring storage (the default) is the file keyring at keyring_path", async () => {
+  await withHome(async (home) => {
+    const context = contextFor(home);
+    const store = await openTokenStore(context, siteConfig(home));
+    assert.equal(store.label, "file keyring ~/.anaconda/keyring");
+    assert.equal(
+      await store.set("Anaconda Cloud", "a.test", "v"),
+      "file keyring ~/.anaconda/keyring",
+    );
+    assert.equal(await keyringText(home), '{"Anaconda Cloud": {"a.test": "v"}}');
+    // One instance per context and choice.
+    assert.equal(await openTokenStore(context, siteConfig(home)), store);
+  });
+});
+
+Deno.test("system storage without secret-tool falls back to the file keyring with one warning", async () => {
+  await withHome(async (home) => {
+    let spawns = 0;
+    const context = contextFor(home, {
+      os: "linux",
+      spawn: () => {
+        spawns++;
+        return Promise.reject(new Deno.errors.NotFound("secret-tool"));
+      },
+    });
+    const config = siteConfig(home, { preferred_token_storage: "system" });
+    const store = await openTokenStore(context, config);
+    assert.equal(store.label, "system keyring (Secret Service)");
+    assert.equal(await store.get("Anaconda Cloud", "a.test"), null);
+    assert.equal(
+      await store.set("Anaconda Cloud", "a.test", "v"),
+      "file keyring ~/.anaconda/keyring",
+    );
+    assert.equal(await store.get("Anaconda Cloud", "a.test"), "v");
+    assert.equal(await store.delete("Anaconda Cloud", "a.test"), true);
+    assert.equal(store.label, "file keyring ~/.anaconda/keyring");
+    assert.equal(spawns, 1, "the OS keyring is not asked again");
+    assert.equal(
+      context.err(),
+      "Warning: the system keyring (Secret Service) cannot be used: secret-tool is not installed " +
+        "(package libsecret-tools); using the file keyring ~/.anaconda/keyring instead\n",
+    );
+  });
+});
+
+Deno.test("system storage reads the OS keyring first, then the file keyring", async () => {
+  await withHome(async (home) => {
+    await Deno.mkdir(`${home}/.anaconda`);
+    await Deno.writeTextFile(
+      `${home}/.anaconda/keyring`,
+      '{"Anaconda Cloud": {"f.test": "from-file"}}',
+    );
+    const answers: Record<string, SpawnResult> = {
+      "s.test": { code: 0, stdout: "from-system", stderr: "" },
+      "f.test": { code: 1, stdout: "", stderr: "" },
+    };
+    const context = contextFor(home, {
+      spawn: (_program, args) => {
+        const account = args[args.indexOf("username") + 1] ?? "";
+        if (args[0] === "search") return Promise.resolve({ code: 0, stdout: "", stderr: "" });
+        return Promise.resolve(answers[account] ?? { code: 1, stdout: "", stderr: "" });
+      },
+    });
+    const store = await openTokenStore(
+      context,
+      siteConfig(home, { preferred_token_storage: "system" }),
+    );
+    assert.equal(await store.get("Anaconda Cloud", "s.test"), "from-system");
+    assert.equal(await store.get("Anaconda Cloud", "f.test"), "from-file");
+    assert.equal(context.err(), "");
+  });
+});
+
+Deno.test("a locked OS keyring is an error, not a silent fallback", async () => {
+  await withHome(async (home) => {
+    const context = contextFor(home, {
+      spawn: (_program, args) =>
+        Promise.resolve(
+          args[0] === "search"
+            ? {
+              code: 0,
+              stdout: "[/1]\n",
+              stderr: "secret-tool: Cannot get secret of a locked object\n",
+            }
+            : { code: 1, stdout: "", stderr: "" },
+        ),
+    });
+    const store = await openTokenStore(
+      context,
+      siteConfig(home, { preferred_token_storage: "system" }),
+    );
+    await assert.rejects(() => store.get("Anaconda Cloud", "a.test"), (err: unknown) => {
+      assert.ok(err instanceof StoreError);
+      assert.match(err.message, /is locked/);
+      return true;
+    });
+  });
+});
+
+Deno.test("macOS: a secret too large for `security -i` goes to the file keyring, with a warning each time", async () => {
+  await withHome(async (home) => {
+    const calls: string[][] = [];
+    const context = contextFor(home, {
+      os: "darwin",
+      spawn: (program, args) => {
+        calls.push([program, ...args]);
+        return Promise.resolve({ code: 44, stdout: "", stderr: "" });
+      },
+    });
+    const store = await openTokenStore(
+      context,
+      siteConfig(home, { preferred_token_storage: "system" }),
+    );
+    assert.equal(store.label, "macOS keychain");
+    const big = "x".repeat(5000);
+    assert.equal(
+      await store.set("Anaconda Cloud", "a.test", big),
+      "file keyring ~/.anaconda/keyring",
+    );
+    assert.equal(calls.length, 0, "security is not run for a line it would cut");
+    assert.equal(await store.get("Anaconda Cloud", "a.test"), big);
+    assert.deepEqual(calls[0], [
+      "/usr/bin/security",
+      "find-generic-password",
+      "-s",
+      "Anaconda Cloud",
+      "-a",
+      "a.test",
+      "-w",
+    ]);
+    assert.match(
+      context.err(),
+      /^Warning: the secret is too large for the macOS keychain .*; using the file keyring ~\/.anaconda\/keyring instead\n$/,
+    );
+    // The keychain stays in use for other secrets.
+    assert.equal(store.label, "macOS keychain");
+  });
+});
+
+Deno.test("Windows without advapi32 (here: not Windows) falls back to the file keyring", async () => {
+  await withHome(async (home) => {
+    const context = contextFor(home, { os: "windows" });
+    const store = await openTokenStore(
+      context,
+      siteConfig(home, { preferred_token_storage: "system" }),
+    );
+    assert.equal(
+      await store.set("Anaconda Cloud", "a.test", "v"),
+      "file keyring ~/.anaconda/keyring",
+    );
+    assert.match(context.err(), /^Warning: the Windows Credential Manager cannot be used: /);
+  });
+});

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { StoreUnavailableError } from "./store.ts";
+import {
+  compoundTarget,
+  type Credential,
+  CREDENTIAL_LAYOUT,
+  type CredentialApi,
+  decodeCredential,
+  decodeUtf16,
+  encodeCredential,
+  encodeUtf16,
+  MAX_BLOB_BYTES,
+  WindowsCredentialStore,
+} from "./windows_cred.ts";
+
+/** Credential Manager in memory, keyed by target, recording the calls. */
+class FakeCredentials implements CredentialApi {
+  readonly targets = new Map<string, Credential>();
+  readonly calls: string[] = [];
+  read(target: string): Credential | null {
+    this.calls.push(`read ${target}`);
+    return this.targets.get(target) ?? null;
+  }
+  write(target: string, credential: Credential): void {
+    this.calls.push(`write ${target} ${credential.userName}`);
+    this.targets.set(target, { userName: credential.userName, blob: credential.blob.slice() });
+  }
+  delete(target: string): boolean {
+    this.calls.push(`delete ${target}`);
+    return this.targets.delete(target);
+  }
+}
+
+function storeWith(api: FakeCredentials): WindowsCredentialStore {
+  return new WindowsCredentialStore(() => Promise.resolve(api));
+}
+
+Deno.test("windows: UTF-16LE blob without terminator, as Python keyring writes it", () => {
+  assert.deepEqual([...encodeUtf16("aé😀")], [0x61, 0, 0xe9, 0, 0x3d, 0xd8, 0x00, 0xde]);
+  assert.equal(decodeUtf16(encodeUtf16('aé😀 "\\\n')), 'aé😀 "\\\n');
+});
+
+Deno.test("windows set/get: target `Anaconda Cloud`, user = domain", async () => {
+  const api = new FakeCredentials();
+  const store = storeWith(api);
+  assert.equal(
+    await store.set("Anaconda Cloud", "anaconda.com", "c2VjcmV0"),
+    "Windows Credential Manager",
+  );
+  const stored = api.targets.get("Anaconda Cloud");
+  assert.equal(stored?.userName, "anaconda.com");
+  assert.equal(decodeUtf16(stored!.blob), "c2VjcmV0");
+  assert.equal(await store.get("Anaconda Cloud", "anaconda.com"), "c2VjcmV0");
+  // The same user again: replaced in place, no compound copy.
+  await store.set("Anaconda Cloud", "anaconda.com", "bmV3");
+  assert.deepEqual([...api.targets.keys()], ["Anaconda Cloud"]);
+  assert.equal(await store.get("Anaconda Cloud", "anaconda.com"), "bmV3");
+});
+
+Deno.test("windows: a second domain moves the first one to `<user>@Anaconda Cloud` (Python layout)", async () => {
+  const api = new FakeCredentials();
+  const store = storeWith(api);
+  await store.set("Anaconda Cloud", "anaconda.com", "Zmlyc3Q=");
+  await store.set("Anaconda Cloud", "other.test", "c2Vjb25k");
+  assert.equal(api.targets.get("Anaconda Cloud")?.userName, "other.test");
+  assert.equal(
+    api.targets.get(compoundTarget("anaconda.com", "Anaconda Cloud"))?.userName,
+    "anaconda.com",
+  );
+  assert.equal(await store.get("Anaconda Cloud", "anaconda.com"), "Zmlyc3Q=");
+  assert.equal(await store.get("Anaconda Cloud", "other.test"), "c2Vjb25k");
+  assert.equal(await store.get("Anaconda Cloud", "missing.test"), null);
+});
+
+Deno.test("windows delete: removes matching users under both targets only", async () => {
+  const api = new FakeCredentials();
+  api.targets.set("Anaconda Cloud", { userName: "other.test", blob: encodeUtf16("o") });
+  api.targets.set("anaconda.com@Anaconda Cloud", {
+    userName: "anaconda.com",
+    blob: encodeUtf16("a"),
+  });
+  const store = storeWith(api);
+  assert.equal(await store.delete("Anaconda Cloud", "anaconda.com"), true);
+  assert.equal(api.targets.has("Anaconda Cloud"), true);
+  assert.equal(api.targets.has("anaconda.com@Anaconda Cloud"), false);
+  assert.equal(await store.delete("Anaconda Cloud", "anaconda.com"), false);
+});
+
+Deno.test("windows: a token over 2560 bytes is refused before writing, for a file-keyring fallback (A17)", async () => {
+  const api = new FakeCredentials();
+  const store = storeWith(api);
+  await store.set("Anaconda Cloud", "a.test", "x".repeat(MAX_BLOB_BYTES / 2));
+  await assert.rejects(
+    () => store.set("Anaconda Cloud", "b.test", "x".repeat(MAX_BLOB_BYTES / 2 + 1)),
+    (err: unknown) => {
+      assert.ok(err instanceof StoreUnavailableError && err.perSecret);
+      assert.match(
+        err.message,
+        /too large for the Windows Credential Manager \(2562 bytes, at most 2560\)/,
+      );
+      return true;
+    },
+  );
+  assert.deepEqual(api.calls.filter((call) => call.startsWith("write")), [
+    "write Anaconda Cloud a.test",
+  ]);
+});
+
+Deno.test("windows: CREDENTIALW is laid out for 64-bit and read back through pointers", () => {
+  const blob = encodeUtf16("c2VjcmV0 é");
+  const { struct, keepAlive } = encodeCredential("Anaconda Cloud", {
+    userName: "anaconda.com",
+    blob,
+  });
+  assert.equal(struct.length, CREDENTIAL_LAYOUT.size);
+  const view = new DataView(struct.buffer);
+  assert.equal(view.getUint32(CREDENTIAL_LAYOUT.type, true), 1);
+  assert.equal(view.getUint32(CREDENTIAL_LAYOUT.persist, true), 3);
+  assert.equal(view.getUint32(CREDENTIAL_LAYOUT.blobSize, true), blob.length);
+  assert.equal(view.getBigUint64(CREDENTIAL_LAYOUT.comment, true), 0n);
+  const pointer = Deno.UnsafePointer.of(struct);
+  assert.ok(pointer !== null);
+  const decoded = decodeCredential(pointer);
+  assert.equal(decoded.userName, "anaconda.com");
+  assert.equal(decodeUtf16(decoded.blob), "c2VjcmV0 é");
+  const target = new Deno.UnsafePointerView(
+    Deno.UnsafePointer.create(view.getBigUint64(CREDENTIAL_LAYOUT.targetName, true))!,
+  );
+  assert.equal(target.getUint16(0), "A".charCodeAt(0));
+  assert.equal(target.getUint16("Anaconda Cloud".length * 2), 0);
+  void keepAlive;
+});

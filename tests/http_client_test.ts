@@ -1,0 +1,704 @@
+/**
+ * The HTTP client against the stand-in service (scripts/dev-server.ts) and small local
+ * servers: headers as received, Bearer selection, TLS modes, proxies, network failures,
+ * timeouts and the error messages users see.
+ */
+import assert from "node:assert/strict";
+import { type DevServerOptions, startDevServer } from "../scripts/dev-server.ts";
+import { createTestCertificates, type TestCertificates } from "../scripts/test_ca.ts";
+import { Client, type ClientOptions } from "../src/http/client.ts";
+import {
+  AuthenticationMissingError,
+  HttpError,
+  InvalidAuthenticationError,
+  NetworkError,
+  UnexpectedResponseError,
+} from "../src/http/errors.ts";
+import { defaultSiteConfig, type SiteConfig } from "../src/config/schema.ts";
+import { LoginRequiredError } from "../src/cli/errors.ts";
+import { saveToken } from "../src/token/tokens.ts";
+import { fakeContext, type FakeContextOptions } from "./fake_context.ts";
+
+function siteConfig(overrides: Partial<SiteConfig>): SiteConfig {
+  return { site: "test", ...defaultSiteConfig("/nonexistent-home"), ...overrides };
+}
+
+function realContext(options: FakeContextOptions = {}) {
+  return fakeContext({
+    fetch: globalThis.fetch,
+    now: Date.now(),
+    hostname: "my-laptop",
+    ...options,
+  });
+}
+
+/** A client for the dev server, trusting its CA. */
+function clientFor(
+  server: { domain: string; caPath: string | null },
+  config: Partial<SiteConfig> = {},
+  options: Partial<ClientOptions> = {},
+) {
+  const context = options.context ?? realContext();
+  const client = new Client({
+    context,
+    config: siteConfig({ domain: server.domain, ssl_verify: server.caPath ?? true, ...config }),
+    ...options,
+  });
+  return { client, context: context as ReturnType<typeof realContext> };
+}
+
+async function withServer(
+  options: DevServerOptions,
+  action: (server: Awaited<ReturnType<typeof startDevServer>>) => Promise<void>,
+): Promise<void> {
+  const server = await startDevServer(options);
+  try {
+    await action(server);
+  } finally {
+    await server.close();
+  }
+}
+
+/** A port nothing listens on. */
+function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof Error, `not an Error: ${String(err)}`);
+    return err;
+  }
+  assert.fail("expected the promise to reject");
+}
+
+Deno.test("requests carry the User-Agent, hashed hostname, Api-Version and extra headers", async () => {
+  await withServer({}, async (server) => {
+    const { client } = clientFor(server, {
+      api_version: "2024.01.01",
+      extra_headers: { "X-Extra": "yes", "User-Agent": "not-this" },
+    });
+    try {
+      await (await client.request("/api/account", { auth: false })).body?.cancel();
+    } finally {
+      client.close();
+    }
+    const seen = server.requests.at(-1);
+    assert.equal(seen?.path, "/api/account");
+    assert.equal(seen?.headers["user-agent"], "anaconda-auth/0.1.0");
+    assert.equal(seen?.headers["x-client-hostname"], "PgvljETpLz5xA9C2XpbYfQ");
+    assert.equal(seen?.headers["api-version"], "2024.01.01");
+    assert.equal(seen?.headers["x-extra"], "yes");
+    assert.equal(seen?.headers["authorization"], undefined);
+  });
+});
+
+Deno.test("the plain hostname is sent when hash_hostname is false", async () => {
+  await withServer({}, async (server) => {
+    const { client } = clientFor(server, { hash_hostname: false }, {
+      context: realContext({ hostname: "example-host.local" }),
+    });
+    try {
+      await (await client.request("/x")).body?.cancel();
+    } finally {
+      client.close();
+    }
+    assert.equal(server.requests.at(-1)?.headers["x-client-hostname"], "example-host");
+  });
+});
+
+Deno.test("extra headers with another case replace the built-in one, like the Python tool", () => {
+  const client = new Client({
+    context: realContext(),
+    config: siteConfig({ extra_headers: { "user-agent": "custom/1", "Accept": "text/plain" } }),
+  });
+  const headers = Object.fromEntries(client.sessionHeaders());
+  assert.equal(headers["user-agent"], "custom/1");
+  assert.equal(headers["User-Agent"], undefined);
+  assert.equal(headers["Accept"], "*/*");
+});
+
+Deno.test("paths are joined onto https://<domain>; absolute URLs pass through", () => {
+  const client = new Client({
+    context: realContext(),
+    config: siteConfig({ domain: "a.test:8443" }),
+  });
+  assert.equal(client.baseUrl, "https://a.test:8443");
+  assert.equal(client.url("/api/account"), "https://a.test:8443/api/account");
+  assert.equal(client.url("api/account"), "https://a.test:8443/api/account");
+  assert.equal(client.url("https://b.test/x?y=1"), "https://b.test/x?y=1");
+});
+
+Deno.test("the config api_key is sent as Bearer and /api/account answers", async () => {
+  await withServer({}, async (server) => {
+    const apiKey = await server.issueApiKey();
+    const { client } = clientFor(server, { api_key: apiKey });
+    try {
+      const account = await client.getJson<{ user: { username: string } }>("/api/account");
+      assert.equal(account.user.username, "jane");
+      assert.equal(client.lastRequestHadAuth, true);
+    } finally {
+      client.close();
+    }
+    assert.equal(server.requests.at(-1)?.headers["authorization"], `Bearer ${apiKey}`);
+  });
+});
+
+Deno.test("the stored key is sent when valid, and nothing when it has expired", async () => {
+  const home = await Deno.makeTempDir({ prefix: "anaconda-http-test-" });
+  try {
+    await withServer({}, async (server) => {
+      const context = realContext({ home });
+      const config = siteConfig({
+        domain: server.domain,
+        ssl_verify: server.caPath ?? true,
+        keyring_path: `${home}/.anaconda/keyring`,
+      });
+      const store = (apiKey: string) =>
+        saveToken(context, config, {
+          domain: server.domain,
+          api_key: apiKey,
+          username: null,
+          repo_tokens: [],
+          version: 2,
+        });
+
+      // Nothing stored: no Authorization, and the service says login is required.
+      let client = new Client({ context, config });
+      let err = await rejection(client.getJson("/api/account"));
+      client.close();
+      assert.ok(err instanceof AuthenticationMissingError);
+      assert.equal(server.requests.at(-1)?.headers["authorization"], undefined);
+
+      const valid = await server.issueApiKey();
+      await store(valid);
+      client = new Client({ context, config });
+      await client.getJson("/api/account");
+      client.close();
+      assert.equal(server.requests.at(-1)?.headers["authorization"], `Bearer ${valid}`);
+
+      await store(await server.issueApiKey({ expiresIn: -60 }));
+      client = new Client({ context, config });
+      err = await rejection(client.getJson("/api/account"));
+      client.close();
+      assert.ok(err instanceof AuthenticationMissingError);
+      assert.equal(server.requests.at(-1)?.headers["authorization"], undefined);
+    });
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("auth: false sends no Bearer; an explicit Authorization header is kept", async () => {
+  await withServer({}, async (server) => {
+    const { client } = clientFor(server, { api_key: "configured-key" });
+    try {
+      await (await client.request("/a", { auth: false })).body?.cancel();
+      assert.equal(server.requests.at(-1)?.headers["authorization"], undefined);
+      assert.equal(client.lastRequestHadAuth, false);
+      await (await client.request("/b", { headers: { Authorization: "Bearer access" } })).body
+        ?.cancel();
+      assert.equal(server.requests.at(-1)?.headers["authorization"], "Bearer access");
+    } finally {
+      client.close();
+    }
+  });
+});
+
+Deno.test("auth_required says the key is invalid when one was sent, else that login is required", async () => {
+  await withServer({}, async (server) => {
+    const { client } = clientFor(server, { api_key: "not-a-valid-key" });
+    try {
+      const invalid = await rejection(client.getJson("/api/account"));
+      assert.ok(invalid instanceof InvalidAuthenticationError);
+      assert.ok(invalid instanceof LoginRequiredError);
+      assert.equal(invalid.name, "InvalidAuthentication");
+      assert.equal(invalid.message, "Your provided API Key or login token is invalid");
+      assert.ok(!invalid.message.includes("not-a-valid-key"));
+
+      const missing = await rejection(client.getJson("/api/account", { auth: false }));
+      assert.ok(missing instanceof AuthenticationMissingError);
+      assert.ok(missing instanceof LoginRequiredError);
+      assert.equal(
+        `${missing.name}: ${missing.message}`,
+        "AuthenticationMissingError: Login is required to complete this action.",
+      );
+    } finally {
+      client.close();
+    }
+  });
+});
+
+Deno.test("HTTP errors read like the Python tool's; HTML bodies are named, not dumped", async () => {
+  const routes = {
+    "GET /boom": () =>
+      new Response("<html><body>Oops</body></html>", {
+        status: 500,
+        headers: { "Content-Type": "text/html" },
+      }),
+    "GET /page": () =>
+      new Response("<!doctype html><title>Sign in</title>", {
+        headers: { "Content-Type": "text/html; charset=utf-8" },
+      }),
+    "GET /forbidden": () => Response.json({ error: { code: "nope" } }, { status: 403 }),
+  };
+  await withServer({ routes }, async (server) => {
+    const { client } = clientFor(server);
+    try {
+      const missing = await rejection(client.getJson("/nowhere"));
+      assert.ok(missing instanceof HttpError);
+      assert.equal(
+        `${missing.name}: ${missing.message}`,
+        `HTTPError: 404 Client Error: Not Found for url: ${server.url}/nowhere`,
+      );
+
+      const boom = await rejection(client.getJson("/boom"));
+      assert.ok(boom instanceof HttpError);
+      assert.equal(boom.status, 500);
+      assert.equal(
+        boom.message,
+        `500 Server Error: Internal Server Error for url: ${server.url}/boom`,
+      );
+      assert.ok(boom.body.includes("Oops"));
+
+      const page = await rejection(client.getJson("/page"));
+      assert.ok(page instanceof UnexpectedResponseError);
+      assert.equal(
+        page.message,
+        `Unexpected response from ${server.url}/page: expected JSON but got text/html (HTTP 200)`,
+      );
+
+      const forbidden = await rejection(client.getJson("/forbidden"));
+      assert.ok(forbidden instanceof HttpError);
+      assert.equal(
+        forbidden.message,
+        `403 Client Error: Forbidden for url: ${server.url}/forbidden`,
+      );
+    } finally {
+      client.close();
+    }
+  });
+});
+
+Deno.test("postJson sends a JSON body and parses the answer", async () => {
+  const routes = {
+    "POST /echo": (request: Request) =>
+      request.json().then((body) => Response.json({ got: body }, { status: 201 })),
+  };
+  await withServer({ routes }, async (server) => {
+    const { client } = clientFor(server);
+    try {
+      assert.deepEqual(await client.postJson("/echo", { a: [1, "b"] }), { got: { a: [1, "b"] } });
+    } finally {
+      client.close();
+    }
+    assert.equal(server.requests.at(-1)?.headers["content-type"], "application/json");
+  });
+});
+
+Deno.test("TLS: a CA path is trusted, true rejects the test CA in one clear line, false skips checks", async () => {
+  await withServer({}, async (server) => {
+    const apiKey = await server.issueApiKey();
+
+    const trusted = clientFor(server, { api_key: apiKey });
+    try {
+      await trusted.client.getJson("/api/account");
+    } finally {
+      trusted.client.close();
+    }
+
+    const strict = clientFor(server, { ssl_verify: true });
+    const err = await rejection(strict.client.getJson("/api/account"));
+    strict.client.close();
+    assert.ok(err instanceof NetworkError);
+    assert.equal(err.kind, "tls");
+    assert.ok(!err.message.includes("\n"));
+    assert.match(
+      err.message,
+      new RegExp(
+        `^Request to ${server.url}/api/account failed: TLS error: .*UnknownIssuer.*ssl_verify`,
+      ),
+    );
+
+    const insecure = clientFor(server, { ssl_verify: false, api_key: apiKey });
+    try {
+      const account = await insecure.client.getJson<{ user: unknown }>("/api/account");
+      assert.ok(account.user);
+      const echoed = await insecure.client.request("/api/auth/oauth2/token", {
+        method: "POST",
+        body: new URLSearchParams({ grant_type: "nothing" }),
+      });
+      assert.equal(echoed.status, 400);
+      assert.deepEqual(await echoed.json(), { error: "unsupported_grant_type" });
+    } finally {
+      insecure.client.close();
+    }
+    const seen = server.requests.at(-1);
+    assert.equal(seen?.form?.grant_type, "nothing");
+    assert.equal(seen?.headers["user-agent"], "anaconda-auth/0.1.0");
+  });
+});
+
+Deno.test("truststore uses the OS trust store (here SSL_CERT_FILE pointing at the test CA)", async () => {
+  await withServer({}, async (server) => {
+    const code = `
+      import { Client } from ${
+      JSON.stringify(new URL("../src/http/client.ts", import.meta.url).href)
+    };
+      import { denoContext } from ${
+      JSON.stringify(new URL("../src/context.ts", import.meta.url).href)
+    };
+      import { defaultSiteConfig } from ${
+      JSON.stringify(new URL("../src/config/schema.ts", import.meta.url).href)
+    };
+      const config = { site: "t", ...defaultSiteConfig("/nonexistent"), domain: Deno.args[0], ssl_verify: Deno.args[1] === "true" ? true : "truststore" };
+      const client = new Client({ context: denoContext(), config, auth: false });
+      try {
+        const response = await client.request("/.well-known/openid-configuration");
+        console.log(response.status, (await response.json()).issuer);
+      } catch (err) {
+        console.log(err.name, err.kind);
+      }
+    `;
+    const run = async (mode: string) => {
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: ["eval", "--quiet", code, server.domain, mode],
+        env: { SSL_CERT_FILE: server.caPath ?? "", NO_COLOR: "1" },
+        stdin: "null",
+      }).output();
+      return new TextDecoder().decode(output.stdout).trim();
+    };
+    assert.equal(await run("truststore"), `200 ${server.url}`);
+    assert.equal(await run("true"), "NetworkError tls");
+  });
+});
+
+Deno.test("a connection refused names the URL and the cause", async () => {
+  const port = closedPort();
+  const client = new Client({
+    context: realContext(),
+    config: siteConfig({ domain: `127.0.0.1:${port}` }),
+  });
+  const err = await rejection(client.getJson("/api/account"));
+  assert.ok(err instanceof NetworkError);
+  assert.equal(err.kind, "refused");
+  assert.equal(
+    `${err.name}: ${err.message}`,
+    `NetworkError: Request to https://127.0.0.1:${port}/api/account failed: connection refused`,
+  );
+});
+
+Deno.test("a server that accepts but never answers times out instead of hanging", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) held.push(conn);
+  })();
+  try {
+    for (const ssl_verify of [true, false]) {
+      const client = new Client({
+        context: realContext(),
+        config: siteConfig({ domain: `127.0.0.1:${port}`, timeout: 0.3, ssl_verify }),
+      });
+      const err = await rejection(client.getJson("/api/account"));
+      client.close();
+      assert.ok(err instanceof NetworkError, String(err));
+      assert.equal(err.kind, "timeout");
+      assert.equal(
+        err.message,
+        `Request to https://127.0.0.1:${port}/api/account failed: no response within 0.3 s (timeout)`,
+      );
+    }
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+    for (const conn of held) conn.close();
+  }
+});
+
+Deno.test("a response body that stalls times out", async () => {
+  const routes = {
+    "GET /slow": (_request: Request, { closed }: { closed: AbortSignal }) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"partial":'));
+          closed.addEventListener("abort", () => controller.close());
+        },
+      });
+      return new Response(body, { headers: { "Content-Type": "application/json" } });
+    },
+  };
+  await withServer({ routes }, async (server) => {
+    const { client } = clientFor(server, { timeout: 0.3 });
+    try {
+      const err = await rejection(client.getJson("/slow"));
+      assert.ok(err instanceof NetworkError, String(err));
+      assert.equal(err.kind, "timeout");
+      assert.equal(
+        err.message,
+        `Request to ${server.url}/slow failed: the response stalled for 0.3 s (timeout)`,
+      );
+    } finally {
+      client.close();
+    }
+  });
+});
+
+Deno.test("an abort by the caller rethrows its reason (Ctrl-C), not a network error", async () => {
+  const routes = {
+    "GET /hang": (_request: Request, { closed }: { closed: AbortSignal }) =>
+      new Promise<Response>((resolve) =>
+        closed.addEventListener("abort", () => resolve(new Response("late")))
+      ),
+  };
+  await withServer({ routes }, async (server) => {
+    const { client } = clientFor(server, { timeout: 30 });
+    const controller = new AbortController();
+    class Interrupted extends Error {}
+    try {
+      const pending = client.request("/hang", { signal: controller.signal });
+      await server.waitForRequest("/hang");
+      controller.abort(new Interrupted("stop"));
+      const err = await rejection(pending);
+      assert.ok(err instanceof Interrupted);
+    } finally {
+      client.close();
+    }
+  });
+});
+
+Deno.test("Min-Api-Version above the client's Api-Version warns once on stderr", async () => {
+  await withServer({ minApiVersion: "3.01.0" }, async (server) => {
+    const context = realContext();
+    const { client } = clientFor(server, { api_version: "3.0.9" }, { context });
+    const quiet = clientFor(server, { api_version: "3.1.0" }, { context: realContext() });
+    try {
+      await (await client.request("/a")).body?.cancel();
+      await (await client.request("/b")).body?.cancel();
+      await (await quiet.client.request("/c")).body?.cancel();
+    } finally {
+      client.close();
+      quiet.client.close();
+    }
+    assert.equal(
+      context.err(),
+      "DeprecationWarning: Client API version is 3.0.9, minimum supported API version is 3.01.0. You may need to update your client.\n",
+    );
+    assert.equal(quiet.context.err(), "");
+  });
+});
+
+Deno.test("--verbose logs requests with credentials reduced to their last 4 characters", async () => {
+  await withServer({}, async (server) => {
+    const apiKey = await server.issueApiKey();
+    const context = realContext();
+    const { client } = clientFor(server, { api_key: apiKey }, { context, verbose: true });
+    try {
+      await client.getJson("/api/account");
+    } finally {
+      client.close();
+    }
+    const log = context.err();
+    assert.match(log, /^> GET https:\/\/127\.0\.0\.1:\d+\/api\/account$/m);
+    assert.match(log, new RegExp(`^> authorization: Bearer \\*+${apiKey.slice(-4)}$`, "m"));
+    assert.match(log, /^< 200 OK/m);
+    assert.ok(!log.includes(apiKey.slice(0, -4)));
+  });
+});
+
+/** A minimal HTTP CONNECT proxy that records the tunnels it opens. */
+function connectProxy() {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const tunnels: string[] = [];
+  const conns: Deno.Conn[] = [];
+  const pipes: Promise<unknown>[] = [];
+  const serving = (async () => {
+    for await (const conn of listener) {
+      conns.push(conn);
+      pipes.push(
+        (async () => {
+          const buffer = new Uint8Array(8192);
+          const read = await conn.read(buffer);
+          const head = new TextDecoder().decode(buffer.subarray(0, read ?? 0));
+          const target = head.split(" ")[1] ?? "";
+          tunnels.push(`${head.split(" ")[0]} ${target}`);
+          const [hostname, port] = target.split(":");
+          const upstream = await Deno.connect({ hostname: hostname ?? "", port: Number(port) });
+          conns.push(upstream);
+          await conn.write(new TextEncoder().encode("HTTP/1.1 200 Connection established\r\n\r\n"));
+          await Promise.all([
+            conn.readable.pipeTo(upstream.writable).catch(() => {}),
+            upstream.readable.pipeTo(conn.writable).catch(() => {}),
+          ]);
+        })().catch(() => {}),
+      );
+    }
+  })();
+  return {
+    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
+    tunnels,
+    async close() {
+      listener.close();
+      await serving.catch(() => {});
+      for (const conn of conns) {
+        try {
+          conn.close();
+        } catch { /* already closed */ }
+      }
+      await Promise.all(pipes);
+    },
+  };
+}
+
+Deno.test("proxy_servers and HTTPS_PROXY tunnel requests through the proxy; NO_PROXY bypasses it", async () => {
+  await withServer({}, async (server) => {
+    const proxy = connectProxy();
+    try {
+      for (const ssl_verify of [server.caPath ?? true, false]) {
+        const { client } = clientFor(server, { proxy_servers: { https: proxy.url }, ssl_verify });
+        try {
+          const discovery = await client.getJson<{ issuer: string }>(
+            "/.well-known/openid-configuration",
+          );
+          assert.equal(discovery.issuer, server.url);
+        } finally {
+          client.close();
+        }
+      }
+      assert.deepEqual(proxy.tunnels, [`CONNECT ${server.domain}`, `CONNECT ${server.domain}`]);
+
+      const viaEnv = clientFor(server, {}, {
+        context: realContext({ env: { HTTPS_PROXY: proxy.url } }),
+      });
+      try {
+        await (await viaEnv.client.request("/x")).body?.cancel();
+      } finally {
+        viaEnv.client.close();
+      }
+      assert.equal(proxy.tunnels.length, 3);
+
+      const bypass = clientFor(server, {}, {
+        context: realContext({ env: { HTTPS_PROXY: proxy.url, NO_PROXY: "localhost,127.0.0.1" } }),
+      });
+      try {
+        await (await bypass.client.request("/y")).body?.cancel();
+      } finally {
+        bypass.client.close();
+      }
+      assert.equal(proxy.tunnels.length, 3);
+      assert.equal(server.requests.at(-1)?.path, "/y");
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+Deno.test("a missing CA bundle or client certificate is a config error naming the file", async () => {
+  const client = new Client({
+    context: realContext(),
+    config: siteConfig({ domain: "127.0.0.1:9", ssl_verify: "/nonexistent/ca.pem" }),
+  });
+  const err = await rejection(client.request("/x"));
+  assert.equal(err.name, "ConfigError");
+  assert.equal(
+    err.message,
+    "Cannot read the CA bundle /nonexistent/ca.pem (ssl_verify): no such file",
+  );
+
+  const withCert = new Client({
+    context: realContext(),
+    config: siteConfig({ domain: "127.0.0.1:9", client_cert: "/nonexistent/client.pem" }),
+  });
+  const certErr = await rejection(withCert.request("/x"));
+  assert.equal(
+    certErr.message,
+    "Cannot read the client certificate /nonexistent/client.pem (client_cert): no such file",
+  );
+});
+
+/** `openssl s_server` demanding a client certificate; its page says whether one came. */
+async function mutualTlsServer(certs: TestCertificates, connections: number) {
+  const port = closedPort();
+  const child = new Deno.Command("openssl", {
+    args: [
+      "s_server",
+      "-accept",
+      `127.0.0.1:${port}`,
+      "-cert",
+      certs.certPath,
+      "-key",
+      certs.keyPath,
+      "-CAfile",
+      certs.caPath,
+      "-Verify",
+      "1",
+      "-www",
+      "-naccept",
+      String(connections),
+    ],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  for (let attempt = 0;; attempt++) {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      break;
+    } catch (err) {
+      if (attempt > 200) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+  return {
+    domain: `127.0.0.1:${port}`,
+    async close() {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
+      await child.status;
+    },
+  };
+}
+
+Deno.test("client_cert and client_cert_key are presented to a server that demands them", async () => {
+  const certs = await createTestCertificates();
+  // One connection for the readiness probe, then three requests.
+  const server = await mutualTlsServer(certs, 4);
+  try {
+    const client = (overrides: Partial<SiteConfig>) =>
+      new Client({
+        context: realContext(),
+        config: siteConfig({ domain: server.domain, ssl_verify: certs.caPath, ...overrides }),
+        auth: false,
+      });
+    for (const ssl_verify of [certs.caPath, false]) {
+      const withCert = client({
+        client_cert: certs.certPath,
+        client_cert_key: certs.keyPath,
+        ssl_verify,
+      });
+      try {
+        const response = await withCert.request("/");
+        assert.equal(response.status, 200);
+        assert.match(await response.text(), /Client certificate/);
+      } finally {
+        withCert.close();
+      }
+    }
+    const without = client({});
+    const err = await rejection(without.request("/"));
+    without.close();
+    assert.ok(err instanceof NetworkError);
+    assert.equal(err.kind, "tls");
+    assert.match(err.message, /CertificateRequired/);
+  } finally {
+    await server.close();
+    await certs.remove();
+  }
+});

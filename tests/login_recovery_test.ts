@@ -1,0 +1,93 @@
+/**
+ * The login-required recovery (SPEC §5.2) on a terminal: `whoami` without credentials
+ * asks `Continue with interactive login? [y/n]`; `y` logs in (device flow against the
+ * stand-in service) and runs whoami again, `n` prints the hint. The terminal is a
+ * pseudo-terminal made by util-linux `script`, so stdin, stdout and stderr are a tty.
+ */
+import assert from "node:assert/strict";
+import { startDevServer } from "../scripts/dev-server.ts";
+import { siteEnv, storedToken } from "./dev_site.ts";
+import { cleanEnv, RUN_PERMISSIONS, tempHome } from "./support.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+
+function hasScript(): boolean {
+  try {
+    return new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `anaconda <args>` on a pseudo-terminal; `typed` is what the user types. */
+async function runOnTerminal(
+  args: string[],
+  options: { home: string; env: Record<string, string>; typed: string },
+): Promise<{ code: number; output: string }> {
+  const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+  const commandLine = [Deno.execPath(), "run", "--quiet", ...RUN_PERMISSIONS, MAIN, ...args]
+    .map(quote).join(" ");
+  const child = new Deno.Command("script", {
+    args: ["-qec", commandLine, "/dev/null"],
+    cwd: options.home,
+    env: cleanEnv(options.home, { TERM: "dumb", ...options.env }),
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(options.typed));
+  await writer.close();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  const output = await child.output();
+  clearTimeout(timer);
+  return {
+    code: output.code,
+    output: new TextDecoder().decode(output.stdout).replaceAll("\r\n", "\n"),
+  };
+}
+
+Deno.test({
+  name: "on a terminal, answering y logs in and runs the command again",
+  ignore: !hasScript(),
+  async fn() {
+    await using home = await tempHome();
+    await using server = await startDevServer({ interval: 0.05 });
+    const running = runOnTerminal(["whoami"], {
+      home: home.path,
+      env: siteEnv(server),
+      typed: "y\n",
+    });
+    server.approve(await server.waitForUserCode());
+    const { code, output } = await running;
+    assert.equal(code, 0, output);
+    assert.match(output, /TokenNotFoundError: Login is required to complete this action\.\n/);
+    assert.match(output, /Continue with interactive login\? \[y\/n\]: /);
+    assert.match(output, /✓ Login successful! API key stored in file keyring/);
+    // The re-run printed the account.
+    assert.match(output, /"email": "jane\.doe@example\.com"/);
+    assert.doesNotMatch(output, /To configure your credentials/);
+    assert.ok((await storedToken(home.path, server.domain))?.api_key);
+  },
+});
+
+Deno.test({
+  name: "on a terminal, answering n prints the hint and exits 1",
+  ignore: !hasScript(),
+  async fn() {
+    await using home = await tempHome();
+    await using server = await startDevServer();
+    const { code, output } = await runOnTerminal(["auth", "whoami"], {
+      home: home.path,
+      env: siteEnv(server),
+      typed: "n\n",
+    });
+    assert.equal(code, 1, output);
+    assert.match(output, /Continue with interactive login\? \[y\/n\]: /);
+    assert.match(output, /To configure your credentials you can run\n  anaconda login --at /);
+    assert.equal(server.requests.length, 0);
+    assert.equal(await storedToken(home.path, server.domain), null);
+  },
+});

@@ -1,0 +1,306 @@
+/**
+ * End-to-end: `auth api-key`, `auth logout`, `auth status` with the file keyring, and
+ * byte compatibility with the Python tool's `~/.anaconda/keyring`.
+ */
+import assert from "node:assert/strict";
+import { runCli, tempHome } from "./support.ts";
+import { jwtExpiringIn, keyringValue, makeJwt, runPython } from "./token_support.ts";
+
+const KEYRING = ".anaconda/keyring";
+
+/** Writes the keyring the way the Python tool does (json.dump, base64 of compact JSON). */
+async function pythonWritesKeyring(home: string, records: Record<string, unknown>): Promise<void> {
+  const result = await runPython(
+    `
+import base64, json, os, sys
+records = json.loads(sys.stdin.read())
+data = {"Anaconda Cloud": {}}
+for domain, record in records.items():
+    payload = json.dumps(record, separators=(",", ":")) if isinstance(record, dict) else record
+    data["Anaconda Cloud"][domain] = base64.b64encode(payload.encode("utf-8")).decode("utf-8") if isinstance(record, dict) else record
+path = os.path.join(sys.argv[1] if len(sys.argv) > 1 else os.environ["HOME"], ".anaconda", "keyring")
+os.makedirs(os.path.dirname(path), exist_ok=True)
+with open(path, "w") as fp:
+    json.dump(data, fp)
+`,
+    { env: { HOME: home }, stdin: JSON.stringify(records) },
+  );
+  assert.equal(result.code, 0, result.stderr);
+}
+
+/** What Python's json.load and base64/json decoding make of our keyring file. */
+async function pythonReadsKeyring(home: string): Promise<Record<string, unknown>> {
+  const result = await runPython(
+    `
+import base64, json, os
+with open(os.path.join(os.environ["HOME"], ".anaconda", "keyring")) as fp:
+    data = json.load(fp)
+out = {d: json.loads(base64.b64decode(v)) for d, v in data["Anaconda Cloud"].items()}
+print(json.dumps(out))
+`,
+    { env: { HOME: home } },
+  );
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+
+Deno.test("auth api-key prints a key the Python tool stored, and nothing else", async () => {
+  await using home = await tempHome();
+  const key = jwtExpiringIn(3600);
+  await pythonWritesKeyring(home.path, {
+    "anaconda.com": {
+      domain: "anaconda.com",
+      api_key: key,
+      username: "jane",
+      repo_tokens: [],
+      version: 2,
+    },
+  });
+  const result = await runCli(["auth", "api-key"], { home: home.path });
+  assert.deepEqual(result, { code: 0, stdout: `${key}\n`, stderr: "" });
+});
+
+Deno.test("auth api-key --at picks the site's domain", async () => {
+  await using home = await tempHome();
+  const key = jwtExpiringIn(3600);
+  await pythonWritesKeyring(home.path, { "other.test": { api_key: key } });
+  await Deno.mkdir(`${home.path}/.anaconda`, { recursive: true });
+  await Deno.writeTextFile(
+    `${home.path}/.anaconda/config.toml`,
+    'default_site = "main"\n\n[sites.main]\ndomain = "anaconda.com"\n\n[sites.other]\ndomain = "other.test"\n',
+  );
+  assert.equal(
+    (await runCli(["auth", "api-key", "--at", "other"], { home: home.path })).stdout,
+    `${key}\n`,
+  );
+  assert.equal(
+    (await runCli(["--at", "other.test", "auth", "api-key"], { home: home.path })).stdout,
+    `${key}\n`,
+  );
+  assert.equal((await runCli(["auth", "api-key"], { home: home.path })).code, 1);
+});
+
+Deno.test("auth api-key without a token: TokenNotFoundError, exit 1", async () => {
+  await using home = await tempHome();
+  const result = await runCli(["auth", "api-key"], { home: home.path });
+  assert.equal(result.code, 1);
+  assert.equal(result.stdout, "");
+  assert.match(result.stderr, /^TokenNotFoundError: Login is required to complete this action\./);
+});
+
+Deno.test("auth api-key with an expired key: TokenExpiredError, exit 1", async () => {
+  await using home = await tempHome();
+  await pythonWritesKeyring(home.path, { "anaconda.com": { api_key: jwtExpiringIn(-60) } });
+  const result = await runCli(["auth", "api-key"], { home: home.path });
+  assert.equal(result.code, 1);
+  assert.equal(result.stdout, "");
+  assert.match(result.stderr, /^TokenExpiredError: Your login token has expired/);
+});
+
+Deno.test("auth api-key with a key that is not a JWT or has no exp: not a valid API key (A4)", async () => {
+  await using home = await tempHome();
+  for (const apiKey of ["not-a-jwt-secret-value", makeJwt({ sub: "no-exp" })]) {
+    await pythonWritesKeyring(home.path, { "anaconda.com": { api_key: apiKey } });
+    const result = await runCli(["auth", "api-key"], { home: home.path });
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, "");
+    assert.match(
+      result.stderr,
+      /^TokenExpiredError: The stored API key of anaconda\.com is not a valid API key/,
+    );
+    assert.ok(!result.stderr.includes(apiKey), "the key is not shown");
+    assert.ok(!/\n\s+at /.test(result.stderr), "no stack trace");
+  }
+});
+
+Deno.test("a keyring value that is not base64 or not JSON is reported without showing it", async () => {
+  await using home = await tempHome();
+  const cases: Array<[string, string]> = [
+    ["%%% secret-not-base64 %%%", "is not base64"],
+    [btoa("secret-not-json{"), "is not JSON"],
+  ];
+  for (const [value, reason] of cases) {
+    await pythonWritesKeyring(home.path, { "anaconda.com": value });
+    const result = await runCli(["auth", "api-key"], { home: home.path });
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^Warning: The stored token for anaconda\\.com ${reason} \\(file keyring ~/\\.anaconda/keyring\\); log in again to replace it\\nTokenNotFoundError: `,
+      ),
+    );
+    assert.ok(!result.stderr.includes("secret-not"));
+    const status = await runCli(["auth", "status", "--json"], { home: home.path });
+    assert.equal(status.code, 1);
+    assert.equal(JSON.parse(status.stdout)[0].state, "invalid");
+  }
+});
+
+Deno.test("a corrupt keyring file is moved aside with a warning naming it (A13)", async () => {
+  await using home = await tempHome();
+  await Deno.mkdir(`${home.path}/.anaconda`);
+  const corrupt = '{"Anaconda Cloud": {"other.test": "precious"';
+  await Deno.writeTextFile(`${home.path}/${KEYRING}`, corrupt);
+  const result = await runCli(["auth", "api-key"], { home: home.path });
+  assert.equal(result.code, 1);
+  const match =
+    /^Warning: the file keyring \S+ was corrupt \(not valid JSON[^\n]*\); it was moved to (\S+keyring\.corrupt-\d{8}T\d{6}Z)\n/
+      .exec(result.stderr);
+  assert.ok(match, result.stderr);
+  assert.equal(await Deno.readTextFile(match[1]!), corrupt);
+  assert.match(result.stderr, /TokenNotFoundError/);
+});
+
+Deno.test("auth logout removes anaconda.com and anaconda.cloud, keeps the rest, and Python still reads the file", async () => {
+  await using home = await tempHome();
+  const key = jwtExpiringIn(3600);
+  await pythonWritesKeyring(home.path, {
+    "anaconda.com": { api_key: key },
+    "anaconda.cloud": { api_key: key },
+    "other.test": {
+      domain: "other.test",
+      api_key: key,
+      username: "ü-user",
+      repo_tokens: [{ token: "t", org_name: "o" }],
+      version: 2,
+    },
+  });
+  const result = await runCli(["auth", "logout"], { home: home.path });
+  assert.deepEqual(result, { code: 0, stdout: "", stderr: "Logged out of anaconda.com\n" });
+  assert.deepEqual(await pythonReadsKeyring(home.path), {
+    "other.test": {
+      domain: "other.test",
+      api_key: key,
+      username: "ü-user",
+      repo_tokens: [{ token: "t", org_name: "o" }],
+      version: 2,
+    },
+  });
+  if (Deno.build.os !== "windows") {
+    assert.equal((await Deno.stat(`${home.path}/${KEYRING}`)).mode! & 0o777, 0o600);
+  }
+  const again = await runCli(["auth", "logout"], { home: home.path });
+  assert.deepEqual(again, { code: 0, stdout: "", stderr: "No stored token for anaconda.com\n" });
+});
+
+Deno.test("a legacy id.anaconda.cloud token is migrated, and Python reads the migrated record", async () => {
+  await using home = await tempHome();
+  const key = jwtExpiringIn(3600);
+  await pythonWritesKeyring(home.path, {
+    "id.anaconda.cloud": { domain: "id.anaconda.cloud", api_key: key, username: "old", version: 1 },
+  });
+  const result = await runCli(["auth", "api-key"], { home: home.path });
+  assert.deepEqual(result, { code: 0, stdout: `${key}\n`, stderr: "" });
+  assert.deepEqual(await pythonReadsKeyring(home.path), {
+    "anaconda.com": {
+      domain: "anaconda.com",
+      api_key: key,
+      username: "old",
+      repo_tokens: [],
+      version: 2,
+    },
+  });
+  const text = await Deno.readTextFile(`${home.path}/${KEYRING}`);
+  assert.match(text, /^\{"Anaconda Cloud": \{"anaconda\.com": "[A-Za-z0-9+/]+=*"\}\}$/);
+});
+
+Deno.test("logout with ANACONDA_AUTH_API_KEY set removes the stored token and says the key still works (A5)", async () => {
+  await using home = await tempHome();
+  await pythonWritesKeyring(home.path, { "anaconda.com": { api_key: jwtExpiringIn(3600) } });
+  const env = { ANACONDA_AUTH_API_KEY: "env-secret-key" };
+  const apiKey = await runCli(["auth", "api-key"], { home: home.path, env });
+  assert.deepEqual(apiKey, { code: 0, stdout: "env-secret-key\n", stderr: "" });
+  const result = await runCli(["auth", "logout"], { home: home.path, env });
+  assert.equal(result.code, 0);
+  assert.equal(
+    result.stderr,
+    "Logged out of anaconda.com\nThe API key from environment variable ANACONDA_AUTH_API_KEY still " +
+      "authenticates to anaconda.com; remove it to log out completely\n",
+  );
+  assert.ok(!result.stderr.includes("env-secret-key"));
+  assert.deepEqual(await pythonReadsKeyring(home.path), {});
+});
+
+Deno.test("auth status lists every site with state, storage, user and expiry; exit code follows the selected site", async () => {
+  await using home = await tempHome();
+  const exp = Math.floor(Date.now() / 1000) + 7200;
+  const valid = makeJwt({ exp });
+  await pythonWritesKeyring(home.path, {
+    "anaconda.com": { api_key: valid, username: "jane" },
+    "expired.test": { api_key: jwtExpiringIn(-10) },
+  });
+  await Deno.mkdir(`${home.path}/.anaconda`, { recursive: true });
+  await Deno.writeTextFile(
+    `${home.path}/.anaconda/config.toml`,
+    '# my sites\ndefault_site = "main"\n\n[sites.main]\ndomain = "anaconda.com"\n\n' +
+      '[sites.old]\ndomain = "expired.test"\n\n[sites.none]\ndomain = "none.test"\n',
+  );
+  const expiry = new Date(exp * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+  const json = await runCli(["auth", "status", "--json"], { home: home.path });
+  assert.equal(json.code, 0, json.stderr);
+  const rows = JSON.parse(json.stdout);
+  assert.deepEqual(
+    rows.map((
+      row: Record<string, unknown>,
+    ) => [row.site, row.domain, row.selected, row.state, row.logged_in]),
+    [
+      ["main", "anaconda.com", true, "logged-in", true],
+      ["old", "expired.test", false, "expired", false],
+      ["none", "none.test", false, "not-logged-in", false],
+    ],
+  );
+  assert.equal(rows[0].storage, "file keyring ~/.anaconda/keyring");
+  assert.equal(rows[0].username, "jane");
+  assert.equal(rows[0].expires_at, expiry);
+  assert.equal(rows[2].storage, null);
+
+  const table = await runCli(["auth", "status"], { home: home.path });
+  assert.equal(table.code, 0);
+  const lines = table.stdout.trimEnd().split("\n");
+  assert.match(
+    lines[0]!,
+    /^Site\s+Domain\s+Selected\s+Logged in\s+Storage\s+Username\s+Key expires$/,
+  );
+  assert.match(
+    lines[2]!,
+    new RegExp(
+      `^main\\s+anaconda\\.com\\s+yes\\s+yes\\s+file keyring ~/\\.anaconda/keyring\\s+jane\\s+${expiry}$`,
+    ),
+  );
+  assert.match(lines[3]!, /^old\s+expired\.test\s+expired\s+file keyring/);
+  assert.match(lines[4]!, /^none\s+none\.test\s+no$/);
+  assert.ok(!table.stdout.includes(valid), "no key in the output");
+
+  for (const at of ["old", "none"]) {
+    const other = await runCli(["auth", "status", "--at", at], { home: home.path });
+    assert.equal(other.code, 1, `--at ${at}`);
+    assert.equal(other.stderr, "");
+    assert.match(other.stdout, new RegExp(`^${at}\\s+\\S+\\s+yes`, "m"));
+  }
+});
+
+Deno.test("auth status shows a key from the environment with its source", async () => {
+  await using home = await tempHome();
+  const result = await runCli(["auth", "status", "--json"], {
+    home: home.path,
+    env: { ANACONDA_AUTH_API_KEY: "env-secret-key" },
+  });
+  assert.equal(result.code, 0);
+  const [row] = JSON.parse(result.stdout);
+  assert.equal(row.state, "logged-in");
+  assert.equal(row.storage, "config api_key (environment variable ANACONDA_AUTH_API_KEY)");
+  assert.ok(!result.stdout.includes("env-secret-key"));
+});
+
+Deno.test("a keyring folder that cannot be written is a clear StoreError, exit 1, no stack trace", async () => {
+  await using home = await tempHome();
+  await pythonWritesKeyring(home.path, { "anaconda.com": { api_key: jwtExpiringIn(3600) } });
+  // The lock file's place is taken by a folder: the keyring cannot be rewritten.
+  await Deno.mkdir(`${home.path}/${KEYRING}.lock`);
+  const result = await runCli(["auth", "logout"], { home: home.path });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /^StoreError: Cannot write the file keyring in \S+\.anaconda: /);
+  assert.ok(!/\n\s+at /.test(result.stderr), "no stack trace");
+  // Nothing was lost.
+  assert.equal(Object.keys(await pythonReadsKeyring(home.path)).length, 1);
+});

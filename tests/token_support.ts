@@ -1,0 +1,69 @@
+/**
+ * Helpers of the token-storage tests: JWTs, the Python keyring, the Secret Service.
+ * @module
+ */
+import { defaultSiteConfig, type SiteConfig } from "../src/config/schema.ts";
+
+function base64url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** An unsigned JWT with these claims (the signature is never checked). */
+export function makeJwt(claims: Record<string, unknown>): string {
+  return `${base64url(JSON.stringify({ alg: "RS256", typ: "JWT" }))}.${
+    base64url(JSON.stringify(claims))
+  }.c2lnbmF0dXJl`;
+}
+
+/** A JWT expiring `seconds` after now (negative: already expired). */
+export function jwtExpiringIn(seconds: number, extra: Record<string, unknown> = {}): string {
+  return makeJwt({ exp: Math.floor(Date.now() / 1000) + seconds, sub: "user", ...extra });
+}
+
+/** Standard base64 of compact JSON, the keyring value format. */
+export function keyringValue(record: Record<string, unknown>): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(record));
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/** The settings of a site with its file keyring under `home`. */
+export function siteConfig(home: string, overrides: Partial<SiteConfig> = {}): SiteConfig {
+  return { site: "anaconda.com", ...defaultSiteConfig(home), ...overrides };
+}
+
+/** A domain no other test uses (tests share one Secret Service collection). */
+export function uniqueDomain(label: string): string {
+  return `${label}-${crypto.randomUUID().slice(0, 8)}.test`;
+}
+
+export const PYTHON = "/usr/bin/python3";
+
+/** Runs a Python snippet; `env` is added to a minimal environment. */
+export async function runPython(
+  code: string,
+  options: { env?: Record<string, string>; stdin?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = new Deno.Command(PYTHON, {
+    args: ["-c", code],
+    env: { PATH: "/usr/bin:/bin", ...options.env },
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  if (options.stdin !== undefined) await writer.write(new TextEncoder().encode(options.stdin));
+  await writer.close();
+  const output = await child.output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}

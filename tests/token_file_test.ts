@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { runCli, tempHome } from "./support.ts";
-import { jwtExpiringIn, keyringValue, makeJwt, runPython } from "./token_support.ts";
+import { jwtExpiringIn, makeJwt, runPython } from "./token_support.ts";
 
 const KEYRING = ".anaconda/keyring";
 

@@ -169,7 +169,8 @@ Deno.test({
         ),
       );
       assert.match(items.stdout, /^schema = org\.freedesktop\.Secret\.Generic$/m);
-      assert.match(items.stdout, /^attribute\.application = Python keyring library$/m);
+      // secret-tool prints the attributes on stderr.
+      assert.match(items.stderr, /^attribute\.application = Python keyring library$/m);
       // No file keyring was written.
       await assert.rejects(() => Deno.stat(`${home.path}/.anaconda/keyring`), Deno.errors.NotFound);
     } finally {

@@ -8,7 +8,8 @@ import { startDevServer } from "../scripts/dev-server.ts";
 import { siteEnv, storedToken, writeKeyring } from "./dev_site.ts";
 import { runCli, tempHome } from "./support.ts";
 
-const HINT_PATTERN = /\nTo configure your credentials you can run\n  anaconda login --at (\S+)\n\n/;
+const HINT_PATTERN =
+  /\nTo configure your credentials you can run\n {2}anaconda login --at (\S+)\n\n/;
 
 Deno.test("whoami prints the account as JSON with sorted keys", async () => {
   await using home = await tempHome();
@@ -57,7 +58,7 @@ Deno.test("whoami without credentials is TokenNotFoundError with the login hint 
   );
   assert.equal(HINT_PATTERN.exec(result.stderr)?.[1], server.domain);
   assert.match(result.stderr, /ANACONDA_AUTH_API_KEY/);
-  assert.match(result.stderr, /\n  \[plugin\.auth\]\n  api_key = "<api-key>"\n/);
+  assert.match(result.stderr, /\n {2}\[plugin\.auth\]\n {2}api_key = "<api-key>"\n/);
   assert.ok(result.stderr.endsWith(`\nin ${home.path}/.anaconda/config.toml\n`), result.stderr);
   // Not a terminal: no question, and nothing was sent.
   assert.doesNotMatch(result.stderr, /Continue with interactive login/);

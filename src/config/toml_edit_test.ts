@@ -121,7 +121,10 @@ Deno.test("formatKey quotes only keys that need it", () => {
   assert.equal(formatKey("anaconda.com"), '"anaconda.com"');
   assert.equal(formatKey("a b"), '"a b"');
   assert.equal(formatKey(""), '""');
-  assert.equal(formatPath(["sites", "anaconda.com", "extra_headers"]), 'sites."anaconda.com".extra_headers');
+  assert.equal(
+    formatPath(["sites", "anaconda.com", "extra_headers"]),
+    'sites."anaconda.com".extra_headers',
+  );
 });
 
 Deno.test("formatString escapes quotes, backslashes and control characters", () => {
@@ -133,7 +136,10 @@ Deno.test("formatValue writes inline TOML values", () => {
   assert.equal(formatValue(30), "30");
   assert.equal(formatValue(0.5), "0.5");
   assert.equal(formatValue(["a", 1]), '["a", 1]');
-  assert.equal(formatValue({ "X-A": "1", "a b": { c: false } }), '{ X-A = "1", "a b" = { c = false } }');
+  assert.equal(
+    formatValue({ "X-A": "1", "a b": { c: false } }),
+    '{ X-A = "1", "a b" = { c = false } }',
+  );
   assert.equal(formatValue({}), "{}");
 });
 

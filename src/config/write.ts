@@ -70,8 +70,9 @@ class SitesEditor {
   readonly #sectionOfEntry = new Map<EntryStatement, Section>();
   readonly #deleted = new Set<Section>();
   /** New sub-tables, placed once every deletion is known. */
-  readonly #newSubTables: Array<{ group: string[]; path: string[]; table: Record<string, unknown> }> =
-    [];
+  readonly #newSubTables: Array<
+    { group: string[]; path: string[]; table: Record<string, unknown> }
+  > = [];
   readonly #newSites: SiteTable[] = [];
 
   constructor(readonly text: string) {
@@ -179,7 +180,11 @@ class SitesEditor {
           entry && definitions.entries.length === 1 && definitions.sections.length === 0 &&
           samePath(entry.path, keyPath) && section.entries.includes(entry)
         ) {
-          this.edits.push({ start: entry.valueStart, end: entry.valueEnd, text: formatValue(value) });
+          this.edits.push({
+            start: entry.valueStart,
+            end: entry.valueEnd,
+            text: formatValue(value),
+          });
           continue;
         }
         const own = definitions.sections.filter((candidate) =>
@@ -201,7 +206,11 @@ class SitesEditor {
         this.#newSubTables.push({ group: path, path: keyPath, table: value });
       } else {
         const at = section.lastEntryEnd;
-        this.edits.push({ start: at, end: at, text: `${formatKey(key)} = ${formatValue(value)}\n` });
+        this.edits.push({
+          start: at,
+          end: at,
+          text: `${formatKey(key)} = ${formatValue(value)}\n`,
+        });
       }
     }
   }
@@ -384,7 +393,9 @@ function dirName(path: string): string {
 }
 
 function joinDir(dir: string, name: string): string {
-  return /[\\/]$/.test(dir) ? `${dir}${name}` : `${dir}${Deno.build.os === "windows" ? "\\" : "/"}${name}`;
+  return /[\\/]$/.test(dir)
+    ? `${dir}${name}`
+    : `${dir}${Deno.build.os === "windows" ? "\\" : "/"}${name}`;
 }
 
 /** `YYYYmmdd_HHMMSS_ffffff` in local time (microseconds from the millisecond clock). */

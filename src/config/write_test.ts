@@ -161,7 +161,7 @@ enabled = false
 });
 
 Deno.test("editSites keeps CRLF line endings", () => {
-  const text = "# c\r\n[sites.a]\r\ndomain = \"a\"\r\n\r\n[telemetry]\r\nx = 1\r\n";
+  const text = '# c\r\n[sites.a]\r\ndomain = "a"\r\n\r\n[telemetry]\r\nx = 1\r\n';
   const out = editSites(text, {
     defaultSite: "a",
     sites: [{ name: "a", table: { domain: "a", ssl_verify: false } }],
@@ -252,10 +252,19 @@ Deno.test("editSites turns any sites into any other sites and keeps the rest", (
 
 /** Starting documents of many shapes, each with text outside the sites that must survive. */
 const MESSY: Array<{ text: string; keep: string[] }> = [
-  { text: COMMENTED, keep: ["# My Anaconda settings\n", "[telemetry]\n# telemetry comment\nenabled = false\n"] },
+  {
+    text: COMMENTED,
+    keep: ["# My Anaconda settings\n", "[telemetry]\n# telemetry comment\nenabled = false\n"],
+  },
   { text: 'sites.a.domain = "a" # dotted\n\n[telemetry]\nx = 1\n', keep: ["[telemetry]\nx = 1\n"] },
-  { text: 'sites = { a = { domain = "a" } }\n[plugin.auth]\ny = 2\n', keep: ["[plugin.auth]\ny = 2\n"] },
-  { text: "# c\r\n[sites.a]\r\ndomain = \"a\"\r\n\r\n[telemetry]\r\nx = 1\r\n", keep: ["[telemetry]\r\nx = 1\r\n"] },
+  {
+    text: 'sites = { a = { domain = "a" } }\n[plugin.auth]\ny = 2\n',
+    keep: ["[plugin.auth]\ny = 2\n"],
+  },
+  {
+    text: '# c\r\n[sites.a]\r\ndomain = "a"\r\n\r\n[telemetry]\r\nx = 1\r\n',
+    keep: ["[telemetry]\r\nx = 1\r\n"],
+  },
   { text: '[telemetry]\nx = 1\n[sites."b.org"]\ndomain = "b.org"', keep: ["[telemetry]\nx = 1\n"] },
   { text: '[sites]\na = { domain = "a" }\nb.domain = "b"\n# tail\n', keep: ["# tail\n"] },
 ];

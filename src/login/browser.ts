@@ -1,11 +1,17 @@
 /**
  * Opens a URL in the user's browser the way Python's `webbrowser` does: `$BROWSER`
  * first (a `:`-separated list; `%s` stands for the URL), then the platform opener.
+ * A browser that is still running after a moment counts as opened and is left
+ * running (never killed); its output is discarded so it cannot mix with ours.
  * @module
  */
 import type { Context } from "../context.ts";
 
-const OPEN_TIMEOUT_MS = 10_000;
+/** How long to wait for an opener to exit before assuming it is the browser itself. */
+const SETTLE_MS = 3_000;
+
+/** Starts `program`; true when it exits 0 or is still running after `SETTLE_MS`. */
+export type Launch = (program: string, args: string[]) => Promise<boolean>;
 
 function platformOpeners(os: Context["os"]): [string, string[]][] {
   if (os === "darwin") return [["open", []]];
@@ -13,7 +19,11 @@ function platformOpeners(os: Context["os"]): [string, string[]][] {
   return [["xdg-open", []], ["gio", ["open"]], ["sensible-browser", []]];
 }
 
-function browserCommands(url: string, context: Context): [string, string[]][] {
+/** The commands to try, in order. */
+export function browserCommands(
+  url: string,
+  context: Pick<Context, "env" | "os">,
+): [string, string[]][] {
   const commands: [string, string[]][] = [];
   for (const entry of (context.env.get("BROWSER") ?? "").split(":")) {
     const words = entry.trim().split(/\s+/).filter((word) => word !== "");
@@ -29,15 +39,41 @@ function browserCommands(url: string, context: Context): [string, string[]][] {
   return commands;
 }
 
-/** Tries each way to open `url` in turn; true as soon as one exits 0. */
-export async function openBrowser(url: string, context: Context): Promise<boolean> {
+/** Runs a program detached from our output; see `Launch`. */
+export async function launchProgram(program: string, args: string[]): Promise<boolean> {
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(program, {
+      args,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+  } catch {
+    return false;
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const settled = new Promise<"running">((resolve) => {
+    timer = setTimeout(() => resolve("running"), SETTLE_MS);
+  });
+  const outcome = await Promise.race([child.status, settled]);
+  clearTimeout(timer);
+  if (outcome === "running") {
+    // The browser itself (not a launcher that exits at once): leave it open.
+    child.unref();
+    return true;
+  }
+  return outcome.success;
+}
+
+/** Tries each way to open `url` in turn; true as soon as one works. */
+export async function openBrowser(
+  url: string,
+  context: Pick<Context, "env" | "os">,
+  launch: Launch = launchProgram,
+): Promise<boolean> {
   for (const [program, args] of browserCommands(url, context)) {
-    try {
-      const result = await context.spawn(program, args, { timeoutMs: OPEN_TIMEOUT_MS });
-      if (result.code === 0) return true;
-    } catch {
-      // Not installed or too slow: try the next opener.
-    }
+    if (await launch(program, args)) return true;
   }
   return false;
 }

@@ -10,9 +10,6 @@ import { registerLogout } from "./logout.ts";
 import { registerStatus } from "./status.ts";
 import { registerWhoami } from "./whoami.ts";
 
-/** The `auth` group; verbs register themselves with `registerX(group, app)`. */
-export type AuthGroup = Command;
-
 /** Adds `anaconda auth` and its verbs to `program`. */
 export function registerAuth(
   program: { addCommand(command: Command): unknown },

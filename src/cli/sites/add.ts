@@ -6,7 +6,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import type { App } from "../app.ts";
 import { UsageError } from "../errors.ts";
-import { siteOptions, type SiteOptions, siteValues, writeOptions } from "./options.ts";
+import { type SiteOptions, siteOptions, siteValues, writeOptions } from "./options.ts";
 
 export interface AddOptions extends SiteOptions {
   removeAnacondaCom?: boolean;

@@ -32,7 +32,9 @@ export function registerList(group: Command, app: App): void {
 }
 
 /** The name of the site `defaultSiteName` points at: a site name, else a unique domain. */
-export function defaultSiteKey(settings: Pick<Settings, "siteEntries" | "defaultSiteName">): string {
+export function defaultSiteKey(
+  settings: Pick<Settings, "siteEntries" | "defaultSiteName">,
+): string {
   const wanted = settings.defaultSiteName;
   const entries = settings.siteEntries;
   if (entries.length === 0 || entries.some((entry) => entry.name === wanted)) return wanted;
@@ -72,7 +74,9 @@ export async function runList(options: ListOptions, app: App): Promise<void> {
   }
   stdout.write(renderTable(
     ["Site name", "Domain name", "Default site", "Logged in"],
-    rows.map((row) => [row.name, row.domain, row.default ? "yes" : "", row.logged_in ? "yes" : "no"]),
+    rows.map((
+      row,
+    ) => [row.name, row.domain, row.default ? "yes" : "", row.logged_in ? "yes" : "no"]),
   ));
   if (stderr.isTerminal) {
     stderr.write("To view full site details use anaconda sites show [name or domain]\n");

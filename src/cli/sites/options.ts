@@ -76,7 +76,9 @@ export function siteOptions(): Option[] {
     new Option("--default", "make this the default site"),
     new Option("--no-default", "do not make this the default site"),
     new Option("--api-key <key>", "API key of the site; CAUTION: it is written to config.toml"),
-    hidden(new Option("--preferred-token-storage <storage>").choices(["system", "anaconda-keyring"])),
+    hidden(
+      new Option("--preferred-token-storage <storage>").choices(["system", "anaconda-keyring"]),
+    ),
     hidden(new Option("--auth-domain-override <domain>")),
     hidden(new Option("--keyring <json>")),
     new Option("--ssl-verify", "verify TLS certificates"),

@@ -64,7 +64,12 @@ export function tableConfig(
       config[key] = coerceField(spec.kind, raw, options);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      const source = { kind: "file" as const, path: options.configPath, table: `sites.${entry.name}`, key };
+      const source = {
+        kind: "file" as const,
+        path: options.configPath,
+        table: `sites.${entry.name}`,
+        key,
+      };
       throw invalidValue(source, raw, reason, spec.secret);
     }
   }

@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import type { App } from "../app.ts";
+import type { Settings } from "../../config/load.ts";
+import type { SiteConfig, Source } from "../../config/schema.ts";
+import { SilentExitError } from "../errors.ts";
+import { Prompter } from "../prompt.ts";
+import { runStatus, type SiteStatus } from "./status.ts";
+import { runApiKey } from "./api_key.ts";
+import { runLogout } from "./logout.ts";
+import { fakeContext } from "../../../tests/fake_context.ts";
+import { keyringValue, makeJwt, siteConfig } from "../../../tests/token_support.ts";
+
+const NOW = Date.UTC(2026, 0, 1);
+
+/** An App over a fake context and fixed sites (the first is selected unless `at`). */
+function fakeApp(home: string, sites: SiteConfig[], at?: string) {
+  const context = fakeContext({ home, now: NOW });
+  const byName = (name: string) => {
+    const site = sites.find((config) => config.site === name || config.domain === name);
+    if (!site) throw new Error(`unknown site ${name}`);
+    return site;
+  };
+  const settings = {
+    site: () => (at === undefined ? sites[0]! : byName(at)),
+    siteFor: byName,
+    allSites: () => [...sites],
+    sourcesOf: () =>
+      new Proxy({}, { get: (): Source => ({ kind: "env", name: "ANACONDA_AUTH_API_KEY" }) }),
+  } as unknown as Settings;
+  const app: App = {
+    context,
+    prompter: new Prompter(context),
+    globals: () => ({ verbose: false }),
+    settings: () => Promise.resolve(settings),
+  };
+  return { app, context };
+}
+
+async function withHome(test: (home: string) => Promise<void>): Promise<void> {
+  const home = await Deno.makeTempDir({ prefix: "status-test-" });
+  try {
+    await test(home);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+}
+
+Deno.test("runStatus --json: rows of every site, and exit 0 when the selected one is logged in", async () => {
+  await withHome(async (home) => {
+    await Deno.mkdir(`${home}/.anaconda`);
+    await Deno.writeTextFile(
+      `${home}/.anaconda/keyring`,
+      JSON.stringify({
+        "Anaconda Cloud": {
+          "a.test": keyringValue({ api_key: makeJwt({ exp: NOW / 1000 + 60 }), username: "ann" }),
+          "b.test": keyringValue({ api_key: "not-a-jwt" }),
+        },
+      }),
+    );
+    const { app, context } = fakeApp(home, [
+      siteConfig(home, { site: "a", domain: "a.test" }),
+      siteConfig(home, { site: "b", domain: "b.test" }),
+      siteConfig(home, { site: "c", domain: "c.test", api_key: "configured" }),
+    ]);
+    await runStatus({ json: true }, app);
+    const rows: SiteStatus[] = JSON.parse(context.out());
+    assert.deepEqual(
+      rows.map((row) => [row.site, row.selected, row.state, row.username, row.expires_at]),
+      [
+        ["a", true, "logged-in", "ann", "2026-01-01T00:01:00Z"],
+        ["b", false, "invalid", null, null],
+        ["c", false, "logged-in", null, null],
+      ],
+    );
+    assert.equal(rows[2]?.storage, "config api_key (environment variable ANACONDA_AUTH_API_KEY)");
+    assert.equal(context.err(), "");
+  });
+});
+
+Deno.test("runStatus exits 1 silently, after printing, when the selected site is not logged in", async () => {
+  await withHome(async (home) => {
+    const { app, context } = fakeApp(home, [siteConfig(home, { site: "a", domain: "a.test" })]);
+    await assert.rejects(() => runStatus({}, app), (err: unknown) => {
+      assert.ok(err instanceof SilentExitError);
+      assert.equal(err.exitCode, 1);
+      return true;
+    });
+    assert.match(context.out(), /^a\s+a\.test\s+yes\s+no$/m);
+  });
+});
+
+Deno.test("runStatus: a store that fails makes an error row and a warning, not a crash", async () => {
+  await withHome(async (home) => {
+    const { app, context } = fakeApp(home, [
+      siteConfig(home, { site: "a", domain: "a.test" }),
+      siteConfig(home, { site: "b", domain: "b.test", keyring_path: `${home}/k/keyring` }),
+    ]);
+    await Deno.mkdir(`${home}/k`);
+    await Deno.mkdir(`${home}/k/keyring`); // a folder where the file should be
+    await assert.rejects(() => runStatus({ json: true, at: "b" }, app), SilentExitError);
+    const rows: SiteStatus[] = JSON.parse(context.out());
+    assert.equal(rows[1]?.state, "error");
+    assert.equal(rows[1]?.selected, true);
+    assert.match(context.err(), /^Warning: b: Cannot read the file keyring /);
+  });
+});
+
+Deno.test("runApiKey and runLogout act on the site given in their options", async () => {
+  await withHome(async (home) => {
+    const key = makeJwt({ exp: NOW / 1000 + 60 });
+    await Deno.mkdir(`${home}/.anaconda`);
+    await Deno.writeTextFile(
+      `${home}/.anaconda/keyring`,
+      JSON.stringify({ "Anaconda Cloud": { "b.test": keyringValue({ api_key: key }) } }),
+    );
+    const { app, context } = fakeApp(home, [
+      siteConfig(home, { site: "a", domain: "a.test" }),
+      siteConfig(home, { site: "b", domain: "b.test" }),
+    ]);
+    await runApiKey({ at: "b" }, app);
+    assert.equal(context.out(), `${key}\n`);
+    await runLogout({ at: "b" }, app);
+    assert.equal(context.err(), "Logged out of b.test\n");
+    assert.equal(await Deno.readTextFile(`${home}/.anaconda/keyring`), '{"Anaconda Cloud": {}}');
+  });
+});

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { assertRejects } from "../../tests/assert.ts";
+import { fakeContext } from "../../tests/fake_context.ts";
+import type { Settings } from "../config/load.ts";
+import type { App } from "./app.ts";
+import { AbortError, UsageError } from "./errors.ts";
+import { Prompter } from "./prompt.ts";
+import { chooseDestination, destinations } from "./top_level.ts";
+
+const ENTRIES = [
+  { name: "internal", table: { domain: "anaconda.internal.example" } },
+  { name: "anaconda.com", table: {} },
+  { name: "dev", table: { domain: "dev" } },
+  { name: "prod", table: { domain: "prod.example" } },
+];
+
+function fakeApp(
+  options: { stdin?: string; terminal?: boolean; at?: string; env?: Record<string, string> },
+) {
+  const context = fakeContext({
+    stdin: options.stdin ?? "",
+    stdinIsTerminal: options.terminal ?? true,
+    env: options.env ?? {},
+  });
+  const settings = { siteEntries: ENTRIES, defaultSiteName: "prod" } as unknown as Settings;
+  const app: App = {
+    context,
+    prompter: new Prompter(context),
+    globals: () => ({ verbose: false, ...(options.at ? { at: options.at } : {}) }),
+    settings: () => Promise.resolve(settings),
+  };
+  return { app, context };
+}
+
+Deno.test("destinations: the default first, then anaconda.com, then the rest in file order", () => {
+  assert.deepEqual(destinations(ENTRIES, "prod"), [
+    { name: "prod", label: "prod (prod.example) [default]" },
+    { name: "anaconda.com", label: "anaconda.com" },
+    { name: "internal", label: "internal (anaconda.internal.example)" },
+    { name: "dev", label: "dev" },
+  ]);
+});
+
+Deno.test("the picker lists the sites on stderr and returns the chosen one", async () => {
+  const { app, context } = fakeApp({ stdin: "x\n9\n3\n" });
+  assert.equal(await chooseDestination(app), "internal");
+  assert.equal(
+    context.err(),
+    "choose destination:\n" +
+      "  1. prod (prod.example) [default]\n" +
+      "  2. anaconda.com\n" +
+      "  3. internal (anaconda.internal.example)\n" +
+      "  4. dev\n" +
+      "Enter a number [1]: Please enter a number from 1 to 4\n" +
+      "Enter a number [1]: Please enter a number from 1 to 4\n" +
+      "Enter a number [1]: ",
+  );
+  assert.equal(await chooseDestination(fakeApp({ stdin: "\n" }).app), "prod");
+  await assertRejects(() => chooseDestination(fakeApp({}).app), AbortError, "pass --at <site>");
+});
+
+Deno.test("no picker with --at or a site chosen in the environment", async () => {
+  assert.equal(await chooseDestination(fakeApp({ at: "dev" }).app), undefined);
+  const { app, context } = fakeApp({ env: { ANACONDA_DEFAULT_SITE: "dev" } });
+  assert.equal(await chooseDestination(app), undefined);
+  assert.equal(context.err(), "");
+});
+
+Deno.test("without a terminal several sites need --at", async () => {
+  await assertRejects(
+    () => chooseDestination(fakeApp({ terminal: false }).app),
+    UsageError,
+    "Several sites are configured (prod, anaconda.com, internal, dev): choose one with --at <site>",
+  );
+});

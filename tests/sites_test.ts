@@ -1,0 +1,490 @@
+/**
+ * End-to-end tests of `anaconda sites list|show|add|modify|remove`: main.ts runs as a
+ * subprocess in a temporary HOME; the tests check stdout, stderr, exit codes and the
+ * written files byte for byte.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { type CliResult, runCli, tempHome } from "./support.ts";
+
+function configPath(home: string): string {
+  return `${home}/.anaconda/config.toml`;
+}
+
+async function writeConfig(home: string, text: string): Promise<string> {
+  const path = configPath(home);
+  await Deno.mkdir(`${home}/.anaconda`, { recursive: true });
+  await Deno.writeTextFile(path, text);
+  return path;
+}
+
+async function listDir(path: string): Promise<string[]> {
+  try {
+    const names: string[] = [];
+    for await (const entry of Deno.readDir(path)) names.push(entry.name);
+    return names.sort();
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return [];
+    throw err;
+  }
+}
+
+async function backups(home: string): Promise<string[]> {
+  return (await listDir(`${home}/.anaconda`)).filter((name) => name.startsWith("config.backup."));
+}
+
+function assertOk(result: CliResult): void {
+  assert.equal(
+    result.code,
+    0,
+    `exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`,
+  );
+}
+
+function mode(path: string): number {
+  return Deno.statSync(path).mode! & 0o777;
+}
+
+const unix = Deno.build.os !== "windows";
+
+Deno.test("sites add on an empty config writes exactly the Python tool's file", async () => {
+  await using home = await tempHome();
+  const result = await runCli(
+    ["sites", "add", "--name", "short-name", "--domain", "foo.local", "--yes"],
+    { home: home.path },
+  );
+  assertOk(result);
+  assert.equal(result.stdout, "");
+  const path = configPath(home.path);
+  assert.equal(
+    await Deno.readTextFile(path),
+    'default_site = "short-name"\n\n[sites.short-name]\ndomain = "foo.local"\n',
+  );
+  assert.deepEqual(await listDir(`${home.path}/.anaconda`), ["config.toml"]);
+  if (unix) {
+    assert.equal(mode(path), 0o600);
+    assert.equal(mode(`${home.path}/.anaconda`), 0o700);
+  }
+});
+
+const ORIGINAL = `# Settings for the anaconda CLI
+default_site = "work"  # my default
+
+# the work site
+[sites.work]
+domain = "work.example.com" # on-prem
+ssl_verify = false
+
+[sites.work.extra_headers]
+X-Team = "data" # team header
+
+[telemetry]
+# keep telemetry off
+enabled = false
+
+[plugin.auth]
+client_id = "custom"
+`;
+
+Deno.test("comments, key order and [telemetry] survive add, modify and remove", async () => {
+  await using home = await tempHome();
+  const path = await writeConfig(home.path, ORIGINAL);
+
+  assertOk(
+    await runCli(["sites", "add", "--domain", "anaconda.com", "--name", "cloud", "--yes"], {
+      home: home.path,
+    }),
+  );
+  const added = ORIGINAL.replace(
+    'X-Team = "data" # team header\n',
+    'X-Team = "data" # team header\n\n[sites.cloud]\n',
+  );
+  assert.equal(await Deno.readTextFile(path), added);
+
+  assertOk(
+    await runCli(
+      [
+        "sites",
+        "modify",
+        "--name",
+        "work",
+        "--ssl-verify",
+        "--no-use-device-flow",
+        "--extra-headers",
+        '{"X-Team": "data", "X-Env": "prod"}',
+        "--default",
+        "--yes",
+      ],
+      { home: home.path },
+    ),
+  );
+  const modified = added
+    .replace("ssl_verify = false\n", "ssl_verify = true\nuse_device_flow = false\n")
+    .replace('X-Team = "data" # team header\n', 'X-Team = "data" # team header\nX-Env = "prod"\n');
+  assert.equal(await Deno.readTextFile(path), modified);
+
+  assertOk(await runCli(["sites", "remove", "work.example.com", "--yes"], { home: home.path }));
+  assert.equal(
+    await Deno.readTextFile(path),
+    `# Settings for the anaconda CLI
+default_site = "cloud"  # my default
+
+# the work site
+[sites.cloud]
+
+[telemetry]
+# keep telemetry off
+enabled = false
+
+[plugin.auth]
+client_id = "custom"
+`,
+  );
+  assert.equal((await backups(home.path)).length, 3);
+});
+
+Deno.test("site names that need quotes are written quoted", async () => {
+  await using home = await tempHome();
+  const result = await runCli(
+    [
+      "sites",
+      "add",
+      "--domain",
+      "https://repo.example.com:8443/api",
+      "--no-remove-anaconda-com",
+      "--yes",
+    ],
+    { home: home.path },
+  );
+  assertOk(result);
+  assert.equal(
+    await Deno.readTextFile(configPath(home.path)),
+    'default_site = "anaconda.com"\n\n[sites."anaconda.com"]\n\n' +
+      '[sites."repo.example.com:8443"]\ndomain = "repo.example.com:8443"\n',
+  );
+});
+
+Deno.test("--dry-run prints a unified diff and writes nothing at all", async () => {
+  await using home = await tempHome();
+  const path = await writeConfig(home.path, ORIGINAL);
+  const before = await Deno.stat(path);
+  const result = await runCli(
+    ["sites", "add", "--domain", "new.example.com", "--dry-run"],
+    { home: home.path },
+  );
+  assertOk(result);
+  const lines = result.stdout.split("\n");
+  assert.match(lines[0] ?? "", new RegExp(`^--- ${path}\\t\\d\\d-\\d\\d-\\d\\d \\d\\d:\\d\\d$`));
+  assert.match(
+    lines[1] ?? "",
+    new RegExp(`^\\+\\+\\+ ${path}\\t\\d\\d-\\d\\d-\\d\\d \\d\\d:\\d\\d$`),
+  );
+  assert.equal(lines[2], "@@ -9,6 +9,9 @@");
+  assert.ok(result.stdout.includes('\n+[sites."new.example.com"]\n+domain = "new.example.com"\n'));
+  assert.equal(await Deno.readTextFile(path), ORIGINAL);
+  assert.deepEqual((await Deno.stat(path)).mtime, before.mtime);
+  assert.deepEqual(await listDir(`${home.path}/.anaconda`), ["config.toml"]);
+});
+
+Deno.test("--dry-run on a missing config creates no folder", async () => {
+  await using home = await tempHome();
+  const result = await runCli(
+    ["sites", "add", "--domain", "foo.local", "--dry-run"],
+    { home: home.path },
+  );
+  assertOk(result);
+  assert.ok(result.stdout.startsWith(`--- ${configPath(home.path)}\n+++ `));
+  assert.ok(result.stdout.includes("@@ -0,0 +1,4 @@\n+default_site"));
+  assert.ok(!(await listDir(home.path)).includes(".anaconda"));
+});
+
+Deno.test("without --yes the diff is shown and y on stdin writes", async () => {
+  await using home = await tempHome();
+  const path = await writeConfig(home.path, ORIGINAL);
+  const result = await runCli(
+    ["sites", "modify", "--name", "work", "--use-truststore"],
+    { home: home.path, stdin: "y\n" },
+  );
+  assertOk(result);
+  assert.ok(result.stdout.includes('-ssl_verify = false\n+ssl_verify = "truststore"\n'));
+  assert.ok(result.stderr.includes("Confirm: [y/n]: "));
+  assert.equal(
+    await Deno.readTextFile(path),
+    ORIGINAL.replace("ssl_verify = false", 'ssl_verify = "truststore"'),
+  );
+  assert.equal((await backups(home.path)).length, 1);
+});
+
+Deno.test("answering n writes nothing and exits 0", async () => {
+  await using home = await tempHome();
+  const path = await writeConfig(home.path, ORIGINAL);
+  const result = await runCli(["sites", "add", "--domain", "x.example.com"], {
+    home: home.path,
+    stdin: "n\n",
+  });
+  assertOk(result);
+  assert.ok(result.stdout.includes('+[sites."x.example.com"]\n'));
+  assert.equal(await Deno.readTextFile(path), ORIGINAL);
+  assert.deepEqual(await backups(home.path), []);
+});
+
+Deno.test("end of input writes nothing and exits 1 naming --yes", async () => {
+  await using home = await tempHome();
+  const path = await writeConfig(home.path, ORIGINAL);
+  const result = await runCli(["sites", "add", "--domain", "x.example.com"], { home: home.path });
+  assert.equal(result.code, 1);
+  assert.ok(result.stderr.includes("--yes"), result.stderr);
+  assert.equal(await Deno.readTextFile(path), ORIGINAL);
+  assert.deepEqual(await backups(home.path), []);
+});
+
+Deno.test("writes keep the 5 newest backups, each with the file as it was", async () => {
+  await using home = await tempHome();
+  await writeConfig(home.path, ORIGINAL);
+  for (const flow of ["true", "false", "true", "false", "true", "false", "true"]) {
+    assertOk(
+      await runCli(
+        [
+          "sites",
+          "modify",
+          "--name",
+          "work",
+          `--${flow === "true" ? "" : "no-"}use-device-flow`,
+          "-y",
+        ],
+        { home: home.path },
+      ),
+    );
+  }
+  const kept = await backups(home.path);
+  assert.equal(kept.length, 5);
+  for (const name of kept) {
+    assert.match(name, /^config\.backup\.\d{8}_\d{6}_\d{6}\.toml$/);
+    if (unix) assert.equal(mode(`${home.path}/.anaconda/${name}`), 0o600);
+  }
+  // The newest backup holds the file before the last write (use_device_flow = false).
+  const newest = kept.at(-1) as string;
+  assert.ok((await Deno.readTextFile(`${home.path}/.anaconda/${newest}`)).includes(
+    "use_device_flow = false",
+  ));
+  assert.ok((await Deno.readTextFile(configPath(home.path))).includes("use_device_flow = true"));
+});
+
+Deno.test("ANACONDA_CONFIG_TOML chooses the file that is written", async () => {
+  await using home = await tempHome();
+  const path = `${home.path}/elsewhere/my.toml`;
+  const result = await runCli(["sites", "add", "--domain", "foo.local", "-y"], {
+    home: home.path,
+    env: { ANACONDA_CONFIG_TOML: path },
+  });
+  assertOk(result);
+  assert.equal(
+    await Deno.readTextFile(path),
+    'default_site = "foo.local"\n\n[sites."foo.local"]\ndomain = "foo.local"\n',
+  );
+  assert.ok(!(await listDir(home.path)).includes(".anaconda"));
+});
+
+Deno.test("a TOML syntax error is one line path:line:col: message, exit 1", async () => {
+  await using home = await tempHome();
+  const path = await writeConfig(home.path, 'default_site = "a"\n[sites.a\ndomain = "x"\n');
+  for (
+    const args of [["sites", "list"], ["sites", "show"], ["sites", "add", "--domain", "b", "-y"]]
+  ) {
+    const result = await runCli(args, { home: home.path });
+    assert.equal(result.code, 1, args.join(" "));
+    assert.equal(result.stdout, "");
+    const lines = result.stderr.trimEnd().split("\n");
+    assert.equal(lines.length, 1, result.stderr);
+    assert.ok(lines[0]?.includes(`${path}:2:`), result.stderr);
+    assert.ok(!result.stderr.includes("    at "), "no stack trace");
+  }
+  assert.equal(await Deno.readTextFile(path), 'default_site = "a"\n[sites.a\ndomain = "x"\n');
+});
+
+Deno.test("usage errors exit 2 with the Python tool's messages", async () => {
+  await using home = await tempHome();
+  const cases: Array<[string[], string]> = [
+    [["sites", "add", "--name", "x"], "You must supply at least --domain to a add a new site"],
+    [
+      ["sites", "modify", "--ssl-verify"],
+      "You must supply at least one of --domain or --name to modify a site",
+    ],
+    [
+      ["sites", "add", "--domain", "x", "--no-ssl-verify", "--use-truststore"],
+      "Cannot set both --use-truststore and --no-ssl-verify",
+    ],
+    [
+      ["sites", "add", "--domain", "x", "--extra-headers", "{x"],
+      "extra-headers={x could not be parsed as JSON",
+    ],
+    [
+      ["sites", "add", "--domain", "x", "--proxy-servers", "["],
+      "proxy-servers=[ could not be parsed as JSON",
+    ],
+    [["sites", "add", "--domain", "x", "--bogus"], "unknown option '--bogus'"],
+    [["sites", "remove"], "missing required argument 'site'"],
+  ];
+  for (const [args, message] of cases) {
+    const result = await runCli(args, { home: home.path });
+    assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+    assert.ok(result.stderr.includes(message), `${args.join(" ")}: ${result.stderr}`);
+  }
+  assert.deepEqual(await listDir(home.path).then((names) => names.includes(".anaconda")), false);
+});
+
+Deno.test("errors exit 1: existing name, only site, unknown site", async () => {
+  await using home = await tempHome();
+  const path = await writeConfig(
+    home.path,
+    'default_site = "a"\n\n[sites.a]\ndomain = "a.com"\n',
+  );
+  const cases: Array<[string[], string]> = [
+    [
+      ["sites", "add", "--name", "a", "--domain", "b.com", "-y"],
+      "A site with name a already exists, use the modify subcommand to alter it",
+    ],
+    [["sites", "remove", "a", "-y"], "a is the only configured site and cannot be removed"],
+    [["sites", "remove", "a.com", "-y"], "a.com is the only configured site and cannot be removed"],
+    [
+      ["sites", "modify", "--name", "zzz", "-y"],
+      `The site or domain zzz has not been configured in ${path}`,
+    ],
+    [["sites", "show", "zzz"], `The site or domain zzz has not been configured in ${path}`],
+  ];
+  for (const [args, message] of cases) {
+    const result = await runCli(args, { home: home.path });
+    assert.equal(result.code, 1, `${args.join(" ")}: ${result.stderr}`);
+    assert.ok(result.stderr.includes(message), `${args.join(" ")}: ${result.stderr}`);
+  }
+  await writeConfig(
+    home.path,
+    'default_site = "a"\n\n[sites.a]\ndomain = "a.com"\n\n[sites.b]\ndomain = "b.com"\n',
+  );
+  const unknown = await runCli(["sites", "remove", "c", "-y"], { home: home.path });
+  assert.equal(unknown.code, 1);
+  assert.ok(unknown.stderr.includes(`The site or domain c has not been configured in ${path}`));
+  assert.deepEqual(await backups(home.path), []);
+});
+
+Deno.test("the API key warning goes to stderr and the key is written", async () => {
+  await using home = await tempHome();
+  const result = await runCli(
+    ["sites", "add", "--domain", "k.example.com", "--api-key", "sekrit-key", "-y"],
+    { home: home.path },
+  );
+  assertOk(result);
+  assert.equal(result.stdout, "");
+  assert.ok(result.stderr.includes(
+    `WARNING: Your API Key will be stored in ${configPath(home.path)} and may not be secure`,
+  ));
+  assert.ok(!result.stderr.includes("sekrit-key"));
+  assert.ok((await Deno.readTextFile(configPath(home.path))).includes('api_key = "sekrit-key"'));
+});
+
+function base64url(text: string): string {
+  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function jwt(expiresInSeconds: number): string {
+  const claims = { exp: Math.floor(Date.now() / 1000) + expiresInSeconds, sub: "u" };
+  return `${base64url('{"alg":"RS256","typ":"JWT"}')}.${base64url(JSON.stringify(claims))}.c2ln`;
+}
+
+function keyringValue(domain: string, apiKey: string): string {
+  return btoa(JSON.stringify({ domain, api_key: apiKey, repo_tokens: [], version: 2 }));
+}
+
+const THREE_SITES = `default_site = "b"
+
+[sites.a]
+domain = "a.example.com"
+
+[sites.b]
+domain = "b.example.com"
+
+[sites.c]
+domain = "c.example.com"
+api_key = "not-a-jwt"
+`;
+
+Deno.test("sites list shows default and login state, as a table or JSON", async () => {
+  await using home = await tempHome();
+  await writeConfig(home.path, THREE_SITES);
+  await Deno.writeTextFile(
+    `${home.path}/.anaconda/keyring`,
+    JSON.stringify({
+      "Anaconda Cloud": {
+        "a.example.com": keyringValue("a.example.com", jwt(3600)),
+        "b.example.com": keyringValue("b.example.com", jwt(-3600)),
+      },
+    }),
+  );
+  const table = await runCli(["sites", "list"], { home: home.path });
+  assertOk(table);
+  assert.equal(
+    table.stdout,
+    [
+      "Site name  Domain name    Default site  Logged in",
+      "---------  -------------  ------------  ---------",
+      "a          a.example.com                yes",
+      "b          b.example.com  yes           no",
+      "c          c.example.com                no",
+      "",
+    ].join("\n"),
+  );
+  const json = await runCli(["sites", "list", "--json"], { home: home.path });
+  assertOk(json);
+  assert.deepEqual(JSON.parse(json.stdout), [
+    { name: "a", domain: "a.example.com", default: false, logged_in: true },
+    { name: "b", domain: "b.example.com", default: true, logged_in: false },
+    { name: "c", domain: "c.example.com", default: false, logged_in: false },
+  ]);
+});
+
+Deno.test("sites list without a config shows the implicit anaconda.com site", async () => {
+  await using home = await tempHome();
+  const result = await runCli(["sites", "list", "--json"], { home: home.path });
+  assertOk(result);
+  assert.deepEqual(JSON.parse(result.stdout), [
+    { name: "anaconda.com", domain: "anaconda.com", default: true, logged_in: false },
+  ]);
+  assert.ok(!(await listDir(home.path)).includes(".anaconda"));
+});
+
+Deno.test("sites show prints the merged settings with site first, hidden fields on request", async () => {
+  await using home = await tempHome();
+  await writeConfig(home.path, THREE_SITES + "\n[plugin.auth]\nuse_device_flow = false\n");
+  const shown = await runCli(["sites", "show"], { home: home.path });
+  assertOk(shown);
+  const data = JSON.parse(shown.stdout);
+  assert.equal(Object.keys(data)[0], "site");
+  assert.equal(data.site, "b");
+  assert.equal(data.domain, "b.example.com");
+  assert.equal(data.use_device_flow, false);
+  assert.ok(!("api_key" in data) && !("client_id" in data) && !("keyring_path" in data));
+
+  const byDomain = await runCli(["sites", "show", "c.example.com", "--show-hidden"], {
+    home: home.path,
+  });
+  assertOk(byDomain);
+  const hidden = JSON.parse(byDomain.stdout);
+  assert.equal(hidden.site, "c");
+  assert.equal(hidden.api_key, "not-a-jwt");
+  assert.equal(hidden.client_id, "b4ad7f1d-c784-46b5-a9fe-106e50441f5a");
+
+  const env = await runCli(["sites", "show", "a", "--json"], {
+    home: home.path,
+    env: { ANACONDA_AUTH_SSL_VERIFY: "false" },
+  });
+  assertOk(env);
+  assert.equal(JSON.parse(env.stdout).ssl_verify, false);
+
+  const all = await runCli(["sites", "show", "--all"], { home: home.path });
+  assertOk(all);
+  const tables = JSON.parse(all.stdout);
+  assert.deepEqual(Object.keys(tables), ["a", "b", "c"]);
+  assert.equal(tables.b.domain, "b.example.com");
+  assert.equal(tables.a.use_device_flow, true, "--all shows the tables, not [plugin.auth]");
+  assert.ok(!("api_key" in tables.c));
+});

@@ -8,6 +8,7 @@
 import { structuredPatch } from "diff";
 import { ConfigError } from "../cli/errors.ts";
 import { parseConfigToml } from "./load.ts";
+import { redactedLines } from "./redact_toml.ts";
 import {
   applyEdits,
   type EntryStatement,
@@ -360,7 +361,7 @@ export interface DiffHeader {
 /**
  * The unified diff (3 lines of context) between the current and the new text, with
  * Python difflib's headers `--- <path>\t<date>` and `+++ <path>\t<date>`; "" when the
- * texts are the same.
+ * texts are the same. Secrets (`api_key`, `keyring`) are shown redacted.
  */
 export function unifiedDiff(oldText: string, newText: string, header: DiffHeader): string {
   const patch = structuredPatch(
@@ -377,11 +378,23 @@ export function unifiedDiff(oldText: string, newText: string, header: DiffHeader
     `--- ${header.path}${header.oldDate ? `\t${header.oldDate}` : ""}`,
     `+++ ${header.path}\t${header.newDate}`,
   ];
+  const oldShown = redactedLines(diffLines(oldText));
+  const newShown = redactedLines(diffLines(newText));
   for (const hunk of patch.hunks) {
     lines.push(
       `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`,
     );
-    lines.push(...hunk.lines.filter((line) => !line.startsWith("\\")));
+    let oldLine = hunk.oldStart - 1;
+    let newLine = hunk.newStart - 1;
+    for (const line of hunk.lines) {
+      const mark = line[0];
+      if (mark === "-") lines.push(`-${oldShown[oldLine++]}`);
+      else if (mark === "+") lines.push(`+${newShown[newLine++]}`);
+      else if (mark === " ") {
+        lines.push(` ${oldShown[oldLine++]}`);
+        newLine++;
+      }
+    }
   }
   return `${lines.join("\n")}\n`;
 }

@@ -6,6 +6,7 @@
  *   deno task bench [runs]
  * @module
  */
+import { childEnv } from "./child_env.ts";
 import { RUN_PERMISSIONS } from "./permissions.ts";
 
 const COMMANDS = [["--version"], ["auth", "api-key"], ["auth", "status"], ["sites", "list"]];
@@ -33,7 +34,8 @@ async function prepareHome(): Promise<string> {
 async function timeRun(args: string[], home: string): Promise<number> {
   const command = new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...RUN_PERMISSIONS, "main.ts", ...args],
-    env: { HOME: home, ANACONDA_SECRETS_DIR: `${home}/none` },
+    env: childEnv(home),
+    clearEnv: true,
     stdout: "null",
     stderr: "piped",
   });

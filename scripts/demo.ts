@@ -7,16 +7,10 @@
  * @module
  */
 import { startDevServer } from "./dev-server.ts";
+import { childEnv } from "./child_env.ts";
+import { RUN_PERMISSIONS } from "./permissions.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
-const PERMISSIONS = [
-  "--allow-env",
-  "--allow-read",
-  "--allow-write",
-  "--allow-net",
-  "--allow-run",
-  "--allow-sys",
-];
 const encoder = new TextEncoder();
 const useColor = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
 const dim = (text: string) => (useColor ? `\x1b[2m${text}\x1b[0m` : text);
@@ -30,7 +24,7 @@ function say(text: string): void {
 async function anaconda(args: string[], env: Record<string, string>): Promise<number> {
   say(`\n${bold(`$ anaconda ${args.join(" ")}`)}`);
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...PERMISSIONS, MAIN, ...args],
+    args: ["run", "--quiet", ...RUN_PERMISSIONS, MAIN, ...args],
     env,
     clearEnv: true,
     stdin: "null",
@@ -45,27 +39,22 @@ const home = await Deno.makeTempDir({ prefix: "anaconda-demo-" });
 const server = await startDevServer({ interval: 1 });
 try {
   // A clean environment: nothing from the developer's ANACONDA_* settings leaks in.
-  const env: Record<string, string> = {
-    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-    ...Object.fromEntries(
-      ["DENO_DIR", "NO_COLOR", "TERM"].flatMap((name) => {
-        const value = Deno.env.get(name);
-        return value === undefined ? [] : [[name, value]];
-      }),
-    ),
-    HOME: home,
+  const env = childEnv(home, {
     ANACONDA_AUTH_DOMAIN: server.domain,
     ANACONDA_AUTH_SSL_VERIFY: server.caPath ?? "true",
     // No browser: the "opener" does nothing and the demo approves the code itself.
     BROWSER: "true",
-    ANACONDA_SECRETS_DIR: `${home}/.no-secrets`,
-  };
+  });
   say(dim(`Stand-in Anaconda service at ${server.url} (test CA ${server.caPath})`));
   say(dim(`Temporary HOME ${home}`));
   say(dim(`Environment: ANACONDA_AUTH_DOMAIN=${server.domain} ANACONDA_AUTH_SSL_VERIFY=<CA file>`));
 
   const login = anaconda(["auth", "login"], env);
-  const userCode = await server.waitForUserCode();
+  // If the login ends before it shows a code, say so instead of waiting for one.
+  const loginEndedEarly = login.then((code) => {
+    throw new Error(`anaconda auth login exited ${code} before showing a code`);
+  });
+  const userCode = await Promise.race([server.waitForUserCode(), loginEndedEarly]);
   await server.waitForRequest("POST /api/auth/oauth2/token");
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const approvedAt = performance.now();
@@ -91,6 +80,9 @@ try {
   }
   say(dim("\n[demo] after logout, whoami needs a login again:"));
   await anaconda(["auth", "whoami"], env);
+} catch (err) {
+  console.error(`demo failed: ${err instanceof Error ? err.message : err}`);
+  Deno.exitCode = 1;
 } finally {
   await server.close();
   await Deno.remove(home, { recursive: true });

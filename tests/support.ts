@@ -5,6 +5,7 @@
  */
 
 import { RUN_PERMISSIONS } from "../scripts/permissions.ts";
+import { childEnv } from "../scripts/child_env.ts";
 
 export { RUN_PERMISSIONS };
 
@@ -30,30 +31,9 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
-/** Deno's cache folder of this test run. */
-function denoDir(): string {
-  const fromEnv = Deno.env.get("DENO_DIR");
-  if (fromEnv) return fromEnv;
-  const home = Deno.env.get("HOME") ?? "";
-  if (Deno.build.os === "darwin") return `${home}/Library/Caches/deno`;
-  return `${Deno.env.get("XDG_CACHE_HOME") ?? `${home}/.cache`}/deno`;
-}
-
 /** A clean environment: PATH and the given HOME, nothing from the developer's shell. */
 export function cleanEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {
-    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-    HOME: home,
-    NO_COLOR: "1",
-    // No real secrets dir: it defaults to /run/secrets otherwise.
-    ANACONDA_SECRETS_DIR: `${home}/.no-secrets`,
-  };
-  // The subprocess shares the test runner's module cache (it would otherwise live in
-  // the temporary HOME) and its extra CA certificates for the npm registry.
-  env.DENO_DIR = denoDir();
-  const extraCa = Deno.env.get("NODE_EXTRA_CA_CERTS");
-  if (extraCa !== undefined) env.NODE_EXTRA_CA_CERTS = extraCa;
-  return { ...env, ...extra };
+  return childEnv(home, { NO_COLOR: "1", ...extra });
 }
 
 /** Runs `anaconda <args>` and collects its exit code, stdout and stderr. */

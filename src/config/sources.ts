@@ -3,7 +3,6 @@
  * `.env` in the working directory. Names are case-insensitive; `__` nests.
  * @module
  */
-import { parse as parseDotenv } from "dotenv";
 import type { Context } from "../context.ts";
 import { joinPath, type Source } from "./schema.ts";
 
@@ -65,26 +64,35 @@ function lowerCaseMap(entries: Iterable<[string, string]>): Map<string, string> 
   return map;
 }
 
-async function readSecretsDir(dir: string): Promise<Map<string, string>> {
+/** The secrets by lower-cased name, and each one's file name as it is on disk. */
+async function readSecretsDir(
+  dir: string,
+): Promise<{ values: Map<string, string>; fileNames: Map<string, string> }> {
   const values = new Map<string, string>();
+  const fileNames = new Map<string, string>();
   try {
     for await (const entry of Deno.readDir(dir)) {
       const name = entry.name.toLowerCase();
       if (!entry.isFile || !name.startsWith("anaconda_")) continue;
       values.set(name, (await Deno.readTextFile(joinPath(dir, entry.name))).trim());
+      fileNames.set(name, entry.name);
     }
   } catch {
     // Missing or unreadable: the secrets folder is only used when it is a readable directory.
   }
-  return values;
+  return { values, fileNames };
 }
 
 async function readDotenv(path: string): Promise<Map<string, string>> {
+  let text: string;
   try {
-    return lowerCaseMap(Object.entries(parseDotenv(await Deno.readTextFile(path))));
+    text = await Deno.readTextFile(path);
   } catch {
     return new Map();
   }
+  // Loaded only when there is a .env file: most runs have none.
+  const { parse } = await import("dotenv");
+  return lowerCaseMap(Object.entries(parse(text)));
 }
 
 /** The environment, the secrets folder and `.env`, highest precedence first. */
@@ -95,7 +103,10 @@ export async function readRawLayers(context: Context): Promise<RawLayer[]> {
   const [secrets, dotenv] = await Promise.all([readSecretsDir(secretsDir), readDotenv(dotenvPath)]);
   return [
     layer(env, (name) => ({ kind: "env", name: name.toUpperCase() })),
-    layer(secrets, (name) => ({ kind: "secret", path: joinPath(secretsDir, name) })),
+    layer(secrets.values, (name) => ({
+      kind: "secret",
+      path: joinPath(secretsDir, secrets.fileNames.get(name) ?? name),
+    })),
     layer(dotenv, (name) => ({ kind: "dotenv", path: dotenvPath, name: name.toUpperCase() })),
   ];
 }

@@ -43,7 +43,6 @@ function buildProgram(context: Context): { program: Command; app: App } {
   registerAuth(program, app);
   registerSites(program, app);
   registerTopLevel(program, app);
-  void app;
   applyToTree(program, context);
   return { program, app };
 }
@@ -53,7 +52,7 @@ function applyToTree(
   command: Command<unknown[], Record<string, unknown>, Record<string, unknown>>,
   context: Context,
 ): void {
-  command.exitOverride().configureOutput({
+  command.exitOverride().configureHelp({ showGlobalOptions: true }).configureOutput({
     writeOut: (text) => context.stdout.write(text),
     writeErr: (text) => context.stderr.write(text),
   });

@@ -382,6 +382,37 @@ Deno.test("the API key warning goes to stderr and the key is written", async () 
   assert.ok((await Deno.readTextFile(configPath(home.path))).includes('api_key = "sekrit-key"'));
 });
 
+Deno.test("the diff of --dry-run and before Confirm shows secrets redacted, the file keeps them", async () => {
+  await using home = await tempHome();
+  const path = await writeConfig(
+    home.path,
+    '[plugin.auth]\napi_key = "PLUGIN-KEY-9999"\n\n[sites.a]\ndomain = "a.com"\n',
+  );
+  const keyring = '{"Anaconda Cloud": {"a.com": "c2VjcmV0dmFsdWU="}}';
+  const dryRun = await runCli(
+    ["sites", "modify", "--name", "a", "--api-key", "NEW-SECRET-KEY-5678", "--dry-run"],
+    { home: home.path },
+  );
+  assertOk(dryRun);
+  assert.ok(dryRun.stdout.includes('\n api_key = "********9999"\n'), dryRun.stdout);
+  assert.ok(dryRun.stdout.includes('\n+api_key = "********5678"\n'), dryRun.stdout);
+  const asked = await runCli(
+    ["sites", "modify", "--name", "a", "--api-key", "NEW-SECRET-KEY-5678", "--keyring", keyring],
+    { home: home.path, stdin: "y\n" },
+  );
+  assertOk(asked);
+  assert.ok(asked.stdout.includes('\n+"a.com" = "********dWU="\n'), asked.stdout);
+  for (const result of [dryRun, asked]) {
+    for (const secret of ["PLUGIN-KEY", "NEW-SECRET-KEY", "c2VjcmV0"]) {
+      assert.ok(!result.stdout.includes(secret) && !result.stderr.includes(secret), secret);
+    }
+  }
+  const written = await Deno.readTextFile(path);
+  assert.ok(written.includes('api_key = "NEW-SECRET-KEY-5678"\n'), written);
+  assert.ok(written.includes('"a.com" = "c2VjcmV0dmFsdWU="\n'), written);
+  assert.ok(written.includes('api_key = "PLUGIN-KEY-9999"\n'), written);
+});
+
 function base64url(text: string): string {
   return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }

@@ -102,6 +102,22 @@ function tableAt(document: Record<string, unknown>, ...keys: string[]): Record<s
   return isTable(current) ? current : {};
 }
 
+/** `default_site` must be a string and `sites` a table of tables; errors name the file. */
+function checkTopLevel(document: Record<string, unknown>, configPath: string): void {
+  const fail = (key: string, raw: unknown, reason: string): never => {
+    throw new ConfigError(`Error in ${configPath} for ${key} = ${JSON.stringify(raw)}: ${reason}`);
+  };
+  const { default_site: defaultSite, sites } = document;
+  if (defaultSite !== undefined && typeof defaultSite !== "string") {
+    fail("default_site", defaultSite, "Input should be a valid string");
+  }
+  if (sites === undefined) return;
+  if (!isTable(sites)) return fail("sites", sites, "Input should be a table");
+  for (const [name, table] of Object.entries(sites)) {
+    if (!isTable(table)) fail(`sites.${name}`, table, "Input should be a table");
+  }
+}
+
 /** A candidate value for a field, before coercion. */
 interface Candidate {
   raw: unknown;
@@ -115,6 +131,7 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
   const configPath = configTomlPath(context);
   const configText = await readConfigText(configPath);
   const document = configText === null ? {} : parseConfigToml(configText, configPath);
+  checkTopLevel(document, configPath);
   const layers = await readRawLayers(context);
   const authLayers = layers.map((layer) => layer.scoped("anaconda_auth_"));
   const cloudLayers = layers.map((layer) => layer.scoped("anaconda_cloud_"));

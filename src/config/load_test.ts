@@ -38,6 +38,8 @@ const PRECEDENCE: { name: string; setup: Setup }[] = [
   { name: "secrets", setup: { secrets: { anaconda_auth_client_id: "from-secrets" } } },
   { name: "dotenv", setup: { dotenv: "ANACONDA_AUTH_CLIENT_ID=from-dotenv\n" } },
   { name: "site", setup: { toml: '[sites.s]\ndomain = "s.example"\nclient_id = "from-site"\n' } },
+  { name: "cloud-env", setup: { env: { ANACONDA_CLOUD_CLIENT_ID: "from-cloud-env" } } },
+  { name: "plugin.cloud", setup: { toml: '[plugin.cloud]\nclient_id = "from-plugin.cloud"\n' } },
   { name: "plugin", setup: { toml: '[plugin.auth]\nclient_id = "from-plugin"\n' } },
 ];
 
@@ -120,6 +122,31 @@ Deno.test("an invalid secret value is reported without the value", async () => {
   const error = assertThrows(() => settings.site(), ConfigError);
   assertEquals(error.message.includes("s3cret"), false);
   assertMatch(error.message, /ANACONDA_AUTH_KEYRING=<redacted>/);
+});
+
+Deno.test("an invalid secrets file names the file as it is on disk", async () => {
+  const { settings, home } = await load({ secrets: { ANACONDA_AUTH_HASH_HOSTNAME: "maybe" } });
+  const error = assertThrows(() => settings.site(), ConfigError);
+  assertEquals(
+    error.message,
+    `Error in secrets file ${home}/secrets/ANACONDA_AUTH_HASH_HOSTNAME (maybe): ` +
+      "Input should be a valid boolean, unable to interpret input",
+  );
+});
+
+Deno.test("default_site and sites of the wrong type are errors naming the file", async () => {
+  const cases: [string, string][] = [
+    ["default_site = 3\n", "for default_site = 3: Input should be a valid string"],
+    ["sites = 3\n", "for sites = 3: Input should be a table"],
+    ['[sites]\na = "x"\n', 'for sites.a = "x": Input should be a table'],
+  ];
+  for (const [toml, message] of cases) {
+    const home = await Deno.makeTempDir({ prefix: "anaconda-load-" });
+    await Deno.mkdir(`${home}/.anaconda`);
+    await Deno.writeTextFile(`${home}/.anaconda/config.toml`, toml);
+    const error = await assertRejects(() => loadSettings(fakeContext({ home }), {}), ConfigError);
+    assertEquals(error.message, `Error in ${home}/.anaconda/config.toml ${message}`);
+  }
 });
 
 Deno.test("a TOML syntax error is reported as path:line:col", async () => {

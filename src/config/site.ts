@@ -31,13 +31,31 @@ function tableDomain(entry: SiteEntry): unknown {
   return entry.table.domain ?? "anaconda.com";
 }
 
-function byDomain(selection: SiteSelection, domain: string): SiteEntry | undefined {
-  const matches = selection.entries.filter((entry) => tableDomain(entry) === domain);
+function byDomain<T extends SiteEntry>(entries: T[], domain: string): T | undefined {
+  const matches = entries.filter((entry) => tableDomain(entry) === domain);
   if (matches.length > 1) {
     const names = matches.map((entry) => entry.name).join(", ");
     throw new ConfigError(`The domain ${domain} matches more than one configured site (${names})`);
   }
   return matches[0];
+}
+
+/** The site named `query`, else the one site whose domain is `query` (several: an error). */
+export function findSite<T extends SiteEntry>(entries: T[], query: string): T | undefined {
+  return entries.find((entry) => entry.name === query) ?? byDomain(entries, query);
+}
+
+/**
+ * The name of the site that `defaultSite` (a name or, historically, a domain) points
+ * at; `defaultSite` itself when no site, or more than one, matches.
+ */
+export function defaultSiteKey(entries: SiteEntry[], defaultSite: string): string {
+  try {
+    return findSite(entries, defaultSite)?.name ?? defaultSite;
+  } catch (err) {
+    if (err instanceof ConfigError) return defaultSite;
+    throw err;
+  }
 }
 
 /**
@@ -55,10 +73,8 @@ export function selectSite(selection: SiteSelection, wanted: string): SiteEntry 
     }
     return entry;
   }
-  if (selection.domain !== undefined) return byDomain(selection, selection.domain);
-  const named = selection.entries.find((candidate) => candidate.name === wanted);
-  if (named) return named;
-  const matched = byDomain(selection, wanted);
+  if (selection.domain !== undefined) return byDomain(selection.entries, selection.domain);
+  const matched = findSite(selection.entries, wanted);
   if (matched || wanted === "anaconda.com") return matched;
   throw siteNotConfigured(wanted, selection.configPath);
 }

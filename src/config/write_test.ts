@@ -301,6 +301,25 @@ Deno.test("unifiedDiff uses difflib's headers and ranges", () => {
   assert.equal(unifiedDiff("x\r\n", "x\n", { path: PATH, oldDate: null, newDate: "d" }), "");
 });
 
+Deno.test("unifiedDiff shows api_key and keyring values redacted, changes still visible", () => {
+  const before = '[plugin.auth]\napi_key = "PLUGINSECRET9999"\n\n[sites.a]\n' +
+    'domain = "a.com"\napi_key = "OLDSECRETVALUE1234"\n';
+  const after = before.replace("OLDSECRETVALUE1234", "NEWSECRETVALUE5678") +
+    '\n[sites.a.keyring."Anaconda Cloud"]\n"a.com" = "c2VjcmV0dmFsdWU="\n';
+  const diff = unifiedDiff(before, after, { path: PATH, oldDate: "o", newDate: "n" });
+  assert.equal(
+    diff,
+    `--- ${PATH}\to\n+++ ${PATH}\tn\n@@ -3,4 +3,7 @@\n \n [sites.a]\n domain = "a.com"\n` +
+      '-api_key = "********1234"\n+api_key = "********5678"\n+\n' +
+      '+[sites.a.keyring."Anaconda Cloud"]\n+"a.com" = "********dWU="\n',
+  );
+  const shown = unifiedDiff("", before, { path: PATH, oldDate: null, newDate: "n" });
+  assert.ok(shown.includes('+api_key = "********9999"\n'), shown);
+  for (const secret of ["PLUGINSECRET", "OLDSECRETVALUE", "NEWSECRETVALUE", "c2VjcmV0"]) {
+    assert.ok(!diff.includes(secret) && !shown.includes(secret), secret);
+  }
+});
+
 Deno.test("dates of diff headers and backup names are local time", () => {
   const ms = new Date(2024, 0, 2, 3, 4, 5, 678).getTime();
   assert.equal(diffDate(ms), "01-02-24 03:04");

@@ -7,6 +7,7 @@ import type { Command } from "@commander-js/extra-typings";
 import type { App } from "../app.ts";
 import type { SiteConfig } from "../../config/schema.ts";
 import type { Settings } from "../../config/load.ts";
+import { defaultSiteKey as defaultKeyOf } from "../../config/site.ts";
 import { StoreError } from "../errors.ts";
 import { renderTable, writeJson } from "../output.ts";
 
@@ -35,11 +36,7 @@ export function registerList(group: Command, app: App): void {
 export function defaultSiteKey(
   settings: Pick<Settings, "siteEntries" | "defaultSiteName">,
 ): string {
-  const wanted = settings.defaultSiteName;
-  const entries = settings.siteEntries;
-  if (entries.length === 0 || entries.some((entry) => entry.name === wanted)) return wanted;
-  const byDomain = entries.filter((entry) => (entry.table.domain ?? "anaconda.com") === wanted);
-  return byDomain.length === 1 ? (byDomain[0]?.name ?? wanted) : wanted;
+  return defaultKeyOf(settings.siteEntries, settings.defaultSiteName);
 }
 
 async function loggedIn(app: App, config: SiteConfig): Promise<boolean> {

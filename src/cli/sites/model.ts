@@ -4,8 +4,9 @@
  * the Python tool's rules for keys, defaults and the implicit anaconda.com site.
  * @module
  */
-import { ConfigError, UnknownSiteError } from "../errors.ts";
+import { ConfigError } from "../errors.ts";
 import { defaultSiteConfig, type FieldName } from "../../config/schema.ts";
+import { defaultSiteKey, findSite, siteNotConfigured } from "../../config/site.ts";
 import type { SitesState, SiteTable } from "../../config/write.ts";
 
 /** The sites part of config.toml as it is now. */
@@ -50,25 +51,9 @@ export function sitesFile(
   };
 }
 
-/** A table without `domain` stands for anaconda.com. */
-function domainOf(site: SiteTable): unknown {
-  return site.table.domain ?? "anaconda.com";
-}
-
 /** The site with this name, else the one site with this domain. */
 export function findSiteKey(file: SitesFile, query: string): string | undefined {
-  const named = file.sites.find((site) => site.name === query);
-  if (named) return named.name;
-  const matches = file.sites.filter((site) => domainOf(site) === query);
-  if (matches.length > 1) {
-    const names = matches.map((site) => site.name).join(", ");
-    throw new ConfigError(`The domain ${query} matches more than one configured site (${names})`);
-  }
-  return matches[0]?.name;
-}
-
-function notConfigured(query: string, path: string): UnknownSiteError {
-  return new UnknownSiteError(`The site or domain ${query} has not been configured in ${path}`);
+  return findSite(file.sites, query)?.name;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
@@ -129,7 +114,7 @@ export function modifySite(file: SitesFile, request: ModifyRequest): SitesState 
     key = "anaconda.com";
     sites = [...sites, { name: key, table: {} }];
   }
-  if (key === undefined) throw notConfigured(request.query, file.path);
+  if (key === undefined) throw siteNotConfigured(request.query, file.path);
   const updated = sites.map((site) => {
     if (site.name !== key) return site;
     const table = { ...site.table };
@@ -143,22 +128,15 @@ export function modifySite(file: SitesFile, request: ModifyRequest): SitesState 
   return { defaultSite: request.makeDefault ? key : file.defaultSite, sites: updated };
 }
 
-/** True when `defaultSite` (a name or, historically, a domain) points at `key`. */
-function isDefault(file: SitesFile, key: string): boolean {
-  if (file.defaultSite === key) return true;
-  if (file.sites.some((site) => site.name === file.defaultSite)) return false;
-  const byDomain = file.sites.filter((site) => domainOf(site) === file.defaultSite);
-  return byDomain.length === 1 && byDomain[0]?.name === key;
-}
-
 /** `sites remove`: the last site cannot go; a removed default passes to the first left. */
 export function removeSite(file: SitesFile, query: string): SitesState {
   const key = findSiteKey(file, query);
   if (key !== undefined && file.sites.length === 1) {
     throw new ConfigError(`${query} is the only configured site and cannot be removed`);
   }
-  if (key === undefined) throw notConfigured(query, file.path);
+  if (key === undefined) throw siteNotConfigured(query, file.path);
   const sites = file.sites.filter((site) => site.name !== key);
-  const defaultSite = isDefault(file, key) ? (sites[0] as SiteTable).name : file.defaultSite;
+  const wasDefault = defaultSiteKey(file.sites, file.defaultSite) === key;
+  const defaultSite = wasDefault ? (sites[0] as SiteTable).name : file.defaultSite;
   return { defaultSite, sites };
 }

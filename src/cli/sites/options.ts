@@ -146,6 +146,12 @@ function checked(kind: FieldKind, value: unknown, flag: string, homeDir: string)
   }
 }
 
+/** `--extra-headers` / `--proxy-servers`: a JSON object of strings. */
+function jsonDict(text: string, name: string, homeDir: string): unknown {
+  const parsed = parseJsonOption(text, `${name}=${text} could not be parsed as JSON`);
+  return checked("optional-string-dict", parsed, `--${name}`, homeDir);
+}
+
 export interface SiteValueContext {
   configPath: string;
   homeDir: string;
@@ -178,28 +184,10 @@ export function siteValues(
     values.api_key = options.apiKey;
   }
   if (options.extraHeaders !== undefined) {
-    const parsed = parseJsonOption(
-      options.extraHeaders,
-      `extra-headers=${options.extraHeaders} could not be parsed as JSON`,
-    );
-    values.extra_headers = checked(
-      "optional-string-dict",
-      parsed,
-      "--extra-headers",
-      context.homeDir,
-    );
+    values.extra_headers = jsonDict(options.extraHeaders, "extra-headers", context.homeDir);
   }
   if (options.proxyServers !== undefined) {
-    const parsed = parseJsonOption(
-      options.proxyServers,
-      `proxy-servers=${options.proxyServers} could not be parsed as JSON`,
-    );
-    values.proxy_servers = checked(
-      "optional-string-dict",
-      parsed,
-      "--proxy-servers",
-      context.homeDir,
-    );
+    values.proxy_servers = jsonDict(options.proxyServers, "proxy-servers", context.homeDir);
   }
   if (options.clientCert !== undefined) values.client_cert = options.clientCert;
   if (options.clientCertKey !== undefined) values.client_cert_key = options.clientCertKey;

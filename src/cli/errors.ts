@@ -13,6 +13,11 @@ export const EXIT_INTERRUPTED = 130;
 export class AnacondaError extends Error {
   override name = "AnacondaError";
   readonly exitCode: number = EXIT_ERROR;
+  /**
+   * A fault of the environment (network, TLS, config, storage) rather than of this
+   * program: its message says everything, so no stack trace even with `--verbose` (A11).
+   */
+  readonly environmental: boolean = false;
 }
 
 /** Wrong arguments or option values (exit 2). */
@@ -24,9 +29,10 @@ export class UsageError extends AnacondaError {
 /** Invalid configuration, or a config file that cannot be read or parsed. */
 export class ConfigError extends AnacondaError {
   override name = "ConfigError";
+  override readonly environmental = true;
 }
 
-/** `config.toml` is not valid TOML; the message is `<path>:<line>:<col>: <message>`. */
+/** `config.toml` is not valid TOML; printed as the bare `<path>:<line>:<col>: <message>` (A10). */
 export class TomlSyntaxError extends ConfigError {
   override name = "TomlSyntaxError";
 }
@@ -39,6 +45,7 @@ export class UnknownSiteError extends ConfigError {
 /** A token store could not be read or written. */
 export class StoreError extends AnacondaError {
   override name = "StoreError";
+  override readonly environmental = true;
 }
 
 /** No API key is stored for the site. */
@@ -97,9 +104,14 @@ export function reportError(err: unknown, sink: ErrorSink, verbose: boolean): nu
     if (err.message) sink.write(`${err.message}\n`);
     return err.exitCode;
   }
+  if (err instanceof TomlSyntaxError) {
+    // The bare location line, so that editors and terminals can jump to it.
+    sink.write(`${err.message}\n`);
+    return err.exitCode;
+  }
   if (err instanceof AnacondaError) {
     sink.write(`${err.name}: ${err.message}\n`);
-    if (verbose && err.stack) sink.write(`${err.stack}\n`);
+    if (verbose && !err.environmental && err.stack) sink.write(`${err.stack}\n`);
     return err.exitCode;
   }
   const error = err instanceof Error ? err : new Error(String(err));

@@ -12,6 +12,7 @@ export type NetworkFailure = "dns" | "refused" | "tls" | "timeout" | "reset" | "
 /** The request never got an HTTP response: DNS, refused, TLS, timeout... */
 export class NetworkError extends AnacondaError {
   override name = "NetworkError";
+  override readonly environmental = true;
   readonly url: string;
   readonly kind: NetworkFailure;
   constructor(url: string, kind: NetworkFailure, detail: string, options?: ErrorOptions) {

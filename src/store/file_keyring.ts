@@ -88,7 +88,12 @@ function parseKeyring(text: string): ReadResult {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    return { kind: "corrupt", reason: `not valid JSON (${(err as Error).message})` };
+    // Only the position: the parser's message quotes the text around it (secrets, A18).
+    const at = /line (\d+) column (\d+)/.exec((err as Error).message);
+    return {
+      kind: "corrupt",
+      reason: at ? `not valid JSON at line ${at[1]}, column ${at[2]}` : "not valid JSON",
+    };
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     return { kind: "corrupt", reason: "not a JSON object" };

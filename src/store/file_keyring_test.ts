@@ -195,3 +195,16 @@ Deno.test(
     });
   },
 );
+
+Deno.test("file keyring: the warning about a corrupt file never quotes its content (A18)", async () => {
+  await withKeyring(async (keyring, home, context) => {
+    await Deno.mkdir(`${home}/.anaconda`);
+    await Deno.writeTextFile(
+      keyring.path,
+      '{"Anaconda Cloud": {"anaconda.com": eyJTOPSECRETVALUE, "b.test": "c2VjcmV0"}}',
+    );
+    assert.equal(await keyring.get(SERVICE, "b.test"), null);
+    assert.match(context.err(), /^Warning: the file keyring .* was corrupt \(not valid JSON/);
+    assert.ok(!/eyJ|TOPSECRET|c2Vj/.test(context.err()), context.err());
+  });
+});

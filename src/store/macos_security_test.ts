@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Context, SpawnOptions, SpawnResult } from "../context.ts";
+import type { SpawnResult } from "../context.ts";
 import { StoreError } from "../cli/errors.ts";
 import { StoreUnavailableError } from "./store.ts";
 import {
@@ -9,27 +9,7 @@ import {
   MAX_LINE_BYTES,
   quoteArgument,
 } from "./macos_security.ts";
-
-interface Call {
-  program: string;
-  args: string[];
-  options: SpawnOptions;
-}
-
-function fakeSpawn(
-  answers: Array<SpawnResult | Error>,
-): { spawn: Context["spawn"]; calls: Call[] } {
-  const calls: Call[] = [];
-  return {
-    calls,
-    spawn: (program, args, options) => {
-      calls.push({ program, args, options });
-      const answer = answers.shift();
-      if (answer === undefined) return Promise.reject(new Error("unexpected spawn"));
-      return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
-    },
-  };
-}
+import { fakeSpawn } from "../../tests/fake_spawn.ts";
 
 const result = (code: number, stdout = "", stderr = ""): SpawnResult => ({ code, stdout, stderr });
 

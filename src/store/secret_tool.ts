@@ -5,8 +5,8 @@
  * @module
  */
 import type { Context, SpawnResult } from "../context.ts";
-import { SpawnTimeoutError } from "../context.ts";
 import { StoreError } from "../cli/errors.ts";
+import { runKeyringTool } from "./keyring_tool.ts";
 import { KEYRING_TIMEOUT_MS, type SecretStore, StoreUnavailableError } from "./store.ts";
 
 const PROGRAM = "secret-tool";
@@ -33,37 +33,15 @@ export class SecretToolStore implements SecretStore {
     this.#timeoutMs = options.timeoutMs ?? KEYRING_TIMEOUT_MS;
   }
 
-  async #run(args: string[], stdin?: string): Promise<SpawnResult> {
-    try {
-      return await this.#context.spawn(PROGRAM, args, {
-        timeoutMs: this.#timeoutMs,
-        ...(stdin === undefined ? {} : { stdin }),
-      });
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) {
-        throw new StoreUnavailableError(
-          `the ${NAME} cannot be used: ${PROGRAM} is not installed (package libsecret-tools)`,
-          { cause: err },
-        );
-      }
-      if (err instanceof SpawnTimeoutError) {
-        throw new StoreError(
-          `The ${NAME} did not answer within ${
-            this.#timeoutMs / 1000
-          } s (is it waiting for an unlock prompt?)`,
-          { cause: err },
-        );
-      }
-      if (err instanceof Deno.errors.PermissionDenied) {
-        throw new StoreUnavailableError(
-          `the ${NAME} cannot be used: ${PROGRAM} is not executable`,
-          {
-            cause: err,
-          },
-        );
-      }
-      throw err;
-    }
+  #run(args: string[], stdin?: string): Promise<SpawnResult> {
+    return runKeyringTool(this.#context, { program: PROGRAM, args }, {
+      name: NAME,
+      timeoutMs: this.#timeoutMs,
+      stdin,
+      missing: `${PROGRAM} is not installed (package libsecret-tools)`,
+      notExecutable: `${PROGRAM} is not executable`,
+      waitingFor: "an unlock prompt",
+    });
   }
 
   /** A failure with a message: a locked collection, or the service is not reachable. */

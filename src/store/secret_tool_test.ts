@@ -1,38 +1,11 @@
 import assert from "node:assert/strict";
-import {
-  type Context,
-  denoContext,
-  type SpawnOptions,
-  type SpawnResult,
-  SpawnTimeoutError,
-} from "../context.ts";
+import { denoContext, type SpawnResult, SpawnTimeoutError } from "../context.ts";
 import { StoreError } from "../cli/errors.ts";
 import { StoreUnavailableError } from "./store.ts";
 import { SecretToolStore } from "./secret_tool.ts";
 import { SECRET_SERVICE } from "../../tests/secret_service.ts";
 import { uniqueDomain } from "../../tests/token_support.ts";
-
-interface Call {
-  program: string;
-  args: string[];
-  options: SpawnOptions;
-}
-
-/** A spawn that answers from a list and records the calls. */
-function fakeSpawn(
-  answers: Array<SpawnResult | Error>,
-): { spawn: Context["spawn"]; calls: Call[] } {
-  const calls: Call[] = [];
-  return {
-    calls,
-    spawn: (program, args, options) => {
-      calls.push({ program, args, options });
-      const answer = answers.shift();
-      if (answer === undefined) return Promise.reject(new Error("unexpected spawn"));
-      return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
-    },
-  };
-}
+import { fakeSpawn } from "../../tests/fake_spawn.ts";
 
 const ok = (stdout = ""): SpawnResult => ({ code: 0, stdout, stderr: "" });
 const exit1 = (stderr = ""): SpawnResult => ({ code: 1, stdout: "", stderr });

@@ -120,7 +120,10 @@ class SystemWithFallback implements SecretStore {
 
   async set(service: string, account: string, secret: string): Promise<string> {
     const written = await this.#trySystem((store) => store.set(service, account, secret));
-    return written ?? await this.#file.set(service, account, secret);
+    if (written !== undefined) return written;
+    // Only this secret did not fit: an older one there would be read before the file's.
+    await this.#trySystem((store) => store.delete(service, account));
+    return await this.#file.set(service, account, secret);
   }
 
   async delete(service: string, account: string): Promise<boolean> {

@@ -144,9 +144,17 @@ Deno.test("macOS: a secret too large for `security -i` goes to the file keyring,
       await store.set("Anaconda Cloud", "a.test", big),
       "file keyring ~/.anaconda/keyring",
     );
-    assert.equal(calls.length, 0, "security is not run for a line it would cut");
+    // `security -i` is not run for a line it would cut; an older keychain item is removed.
+    assert.deepEqual(calls, [[
+      "/usr/bin/security",
+      "delete-generic-password",
+      "-s",
+      "Anaconda Cloud",
+      "-a",
+      "a.test",
+    ]]);
     assert.equal(await store.get("Anaconda Cloud", "a.test"), big);
-    assert.deepEqual(calls[0], [
+    assert.deepEqual(calls[1], [
       "/usr/bin/security",
       "find-generic-password",
       "-s",
@@ -176,5 +184,43 @@ Deno.test("Windows without advapi32 (here: not Windows) falls back to the file k
       "file keyring ~/.anaconda/keyring",
     );
     assert.match(context.err(), /^Warning: the Windows Credential Manager cannot be used: /);
+  });
+});
+
+Deno.test("a secret too large for the OS keyring replaces an older one there (no stale read)", async () => {
+  await withHome(async (home) => {
+    // A keychain that holds an older, smaller secret of the same account.
+    let stored: string | null = "old-small-secret";
+    const calls: string[] = [];
+    const context = contextFor(home, {
+      os: "darwin",
+      spawn: (_program, args) => {
+        calls.push(args[0] ?? "");
+        if (args[0] === "find-generic-password") {
+          return Promise.resolve(
+            stored === null
+              ? { code: 44, stdout: "", stderr: "" }
+              : { code: 0, stdout: `${stored}\n`, stderr: "" },
+          );
+        }
+        if (args[0] === "delete-generic-password") {
+          const found = stored !== null;
+          stored = null;
+          return Promise.resolve({ code: found ? 0 : 44, stdout: "", stderr: "" });
+        }
+        return Promise.reject(new Error(`unexpected security ${args.join(" ")}`));
+      },
+    });
+    const store = await openTokenStore(
+      context,
+      siteConfig(home, { preferred_token_storage: "system" }),
+    );
+    const big = "x".repeat(5000);
+    assert.equal(
+      await store.set("Anaconda Cloud", "a.test", big),
+      "file keyring ~/.anaconda/keyring",
+    );
+    assert.equal(await store.get("Anaconda Cloud", "a.test"), big);
+    assert.deepEqual(calls, ["delete-generic-password", "find-generic-password"]);
   });
 });

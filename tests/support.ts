@@ -36,18 +36,31 @@ export function cleanEnv(home: string, extra: Record<string, string> = {}): Reco
   return childEnv(home, { NO_COLOR: "1", ...extra });
 }
 
-/** Runs `anaconda <args>` and collects its exit code, stdout and stderr. */
-export async function runCli(args: string[], options: CliOptions): Promise<CliResult> {
-  const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...RUN_PERMISSIONS, MAIN, ...args],
-    cwd: options.cwd ?? options.home,
-    env: cleanEnv(options.home, options.env),
+/** How `runProgram` runs a program: its whole environment, folder, stdin and time limit. */
+export interface ProgramOptions {
+  env: Record<string, string>;
+  cwd?: string;
+  /** Text on stdin; stdin is closed (end of input) right away when omitted. */
+  stdin?: string;
+  /** Kill the process after this many ms (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** Runs a program with exactly `options.env` and collects its exit code and output. */
+export async function runProgram(
+  program: string,
+  args: string[],
+  options: ProgramOptions,
+): Promise<CliResult> {
+  const child = new Deno.Command(program, {
+    args,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    env: options.env,
     clearEnv: true,
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
-  });
-  const child = command.spawn();
+  }).spawn();
   const writer = child.stdin.getWriter();
   if (options.stdin !== undefined) await writer.write(new TextEncoder().encode(options.stdin));
   await writer.close();
@@ -63,6 +76,16 @@ export async function runCli(args: string[], options: CliOptions): Promise<CliRe
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Runs `anaconda <args>` and collects its exit code, stdout and stderr. */
+export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
+  return runProgram(Deno.execPath(), ["run", "--quiet", ...RUN_PERMISSIONS, MAIN, ...args], {
+    cwd: options.cwd ?? options.home,
+    env: cleanEnv(options.home, options.env),
+    ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
 }
 
 /** A fresh temporary HOME, removed when the returned disposable is disposed. */

@@ -3,6 +3,7 @@
  * @module
  */
 import { defaultSiteConfig, type SiteConfig } from "../src/config/schema.ts";
+import { type CliResult, runProgram } from "./support.ts";
 
 function base64url(text: string): string {
   const bytes = new TextEncoder().encode(text);
@@ -44,26 +45,12 @@ export function uniqueDomain(label: string): string {
 export const PYTHON = "/usr/bin/python3";
 
 /** Runs a Python snippet; `env` is added to a minimal environment. */
-export async function runPython(
+export function runPython(
   code: string,
   options: { env?: Record<string, string>; stdin?: string } = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = new Deno.Command(PYTHON, {
-    args: ["-c", code],
+): Promise<CliResult> {
+  return runProgram(PYTHON, ["-c", code], {
     env: { PATH: "/usr/bin:/bin", ...options.env },
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  if (options.stdin !== undefined) await writer.write(new TextEncoder().encode(options.stdin));
-  await writer.close();
-  const output = await child.output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+    ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+  });
 }

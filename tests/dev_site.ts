@@ -52,16 +52,39 @@ export function requestLines(server: DevServer): string[] {
   return server.requests.map((request) => `${request.method} ${request.path}`);
 }
 
-/** The JSON lines the stand-in browser logged. */
-export async function browserLog(path: string): Promise<
-  { url: string; status: number; location: string | null }[]
-> {
-  try {
-    return (await Deno.readTextFile(path)).trim().split("\n").filter(Boolean).map((line) =>
-      JSON.parse(line)
-    );
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return [];
-    throw err;
+/** One line of the stand-in browser's log (tests/fixtures/browser.ts). */
+export interface BrowserVisit {
+  url: string;
+  status: number;
+  location: string | null;
+}
+
+/**
+ * The pages the stand-in browser visited. The CLI does not wait for the browser it
+ * starts, so with `launched` this waits (up to `timeoutMs`) for the browser's last
+ * log line: only then are its visits complete and its writes into HOME over.
+ */
+export async function browserLog(
+  path: string,
+  options: { launched?: boolean; timeoutMs?: number } = {},
+): Promise<BrowserVisit[]> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (;;) {
+    let lines: Record<string, unknown>[] = [];
+    try {
+      lines = (await Deno.readTextFile(path)).split("\n").filter(Boolean).map((line) =>
+        JSON.parse(line)
+      );
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    }
+    const done = lines.some((line) => line.done === true);
+    if (done || !options.launched) {
+      return lines.filter((line) => typeof line.url === "string") as unknown as BrowserVisit[];
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`The stand-in browser did not finish: ${JSON.stringify(lines)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -599,6 +599,38 @@ Deno.test("proxy_servers and HTTPS_PROXY tunnel requests through the proxy; NO_P
   });
 });
 
+Deno.test("a proxy that refuses the connection is named in the error; a bad proxy URL is a config error", async () => {
+  const proxyPort = closedPort();
+  const viaProxy = new Client({
+    context: realContext({ env: { HTTPS_PROXY: `http://user:secret@127.0.0.1:${proxyPort}` } }),
+    config: siteConfig({ domain: "127.0.0.1:8443" }),
+  });
+  const refused = await rejection(viaProxy.getJson("/api/account"));
+  viaProxy.close();
+  assert.ok(refused instanceof NetworkError, String(refused));
+  assert.equal(
+    refused.message,
+    `Request to https://127.0.0.1:8443/api/account failed: connection refused ` +
+      `(through the proxy http://127.0.0.1:${proxyPort})`,
+  );
+  const cases: [FakeContextOptions, Partial<SiteConfig>, string][] = [
+    [{ env: { HTTPS_PROXY: "http://user:secret@[bad" } }, {}, "HTTPS_PROXY"],
+    [{}, { proxy_servers: { https: "http://user:secret@[bad" } }, "proxy_servers https"],
+  ];
+  for (const [context, config, source] of cases) {
+    const client = new Client({
+      context: realContext(context),
+      config: siteConfig({ domain: "127.0.0.1:8443", ...config }),
+    });
+    const err = await rejection(client.getJson("/api/account"));
+    client.close();
+    assert.equal(
+      `${err.name}: ${err.message}`,
+      `ConfigError: The proxy URL http://***@[bad (${source}) is not valid`,
+    );
+  }
+});
+
 Deno.test("a missing CA bundle or client certificate is a config error naming the file", async () => {
   const client = new Client({
     context: realContext(),

@@ -27,7 +27,10 @@ async function browserLogin(
     home: home.path,
     env: siteEnv(server, { BROWSER: TEST_BROWSER, TEST_BROWSER_LOG: logPath, ...env }),
   });
-  await test(result, { server, home: home.path, visits: await browserLog(logPath) });
+  // The CLI started the browser once it said it waits for it.
+  const launched = result.stderr.includes("Waiting for the browser login");
+  const visits = await browserLog(logPath, { launched });
+  await test(result, { server, home: home.path, visits });
 }
 
 const NO_DEVICE_FLOW = { ANACONDA_AUTH_USE_DEVICE_FLOW: "false" };

@@ -91,3 +91,36 @@ Deno.test({
     assert.equal(await storedToken(home.path, server.domain), null);
   },
 });
+
+Deno.test({
+  name: "the recovery login and the re-run use the destination picked on the terminal",
+  ignore: !hasScript(),
+  async fn() {
+    await using home = await tempHome();
+    await using server = await startDevServer({ interval: 0.05 });
+    const port = server.domain.split(":")[1];
+    await Deno.mkdir(`${home.path}/.anaconda`);
+    await Deno.writeTextFile(
+      `${home.path}/.anaconda/config.toml`,
+      `default_site = "first"\n\n[sites.first]\ndomain = "127.0.0.1:${port}"\n\n` +
+        `[sites.second]\ndomain = "localhost:${port}"\n`,
+    );
+    const running = runOnTerminal(["whoami"], {
+      home: home.path,
+      env: {
+        ANACONDA_AUTH_SSL_VERIFY: server.caPath ?? "true",
+        ANACONDA_AUTH_REDIRECT_URI: "http://127.0.0.1:0/auth/oidc",
+        BROWSER: "true",
+      },
+      // Pick the second site, then accept the login.
+      typed: "2\ny\n",
+    });
+    server.approve(await server.waitForUserCode());
+    const { code, output } = await running;
+    assert.equal(code, 0, output);
+    assert.equal(output.match(/choose destination:/g)?.length, 1, output);
+    assert.match(output, /"email": "jane\.doe@example\.com"/);
+    assert.ok((await storedToken(home.path, `localhost:${port}`))?.api_key);
+    assert.equal(await storedToken(home.path, `127.0.0.1:${port}`), null);
+  },
+});

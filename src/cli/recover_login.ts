@@ -7,6 +7,7 @@
  */
 import type { App } from "./app.ts";
 import { reportError } from "./errors.ts";
+import { pickedDestination } from "./top_level.ts";
 
 /** The text printed when no interactive login happens. */
 export function loginHint(site: string, configPath: string): string {
@@ -44,10 +45,13 @@ export async function recoverLogin(
   try {
     const settings = await app.settings();
     configPath = settings.configPath;
-    site = settings.site().site;
+    // The site the failed command acted on: the one picked on the terminal, if any.
+    const picked = pickedDestination(context);
+    const config = picked === undefined ? settings.site() : settings.siteFor(picked);
+    site = config.site;
     if (context.stdout.isTerminal && await prompter.confirm("Continue with interactive login?")) {
       const { interactiveLogin } = await import("./auth/login.ts");
-      await interactiveLogin(settings.site(), app);
+      await interactiveLogin(config, app);
       return await rerun();
     }
   } catch (loginError) {

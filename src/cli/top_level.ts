@@ -5,6 +5,7 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
+import type { Context } from "../context.ts";
 import type { App } from "./app.ts";
 import { AbortError, UsageError } from "./errors.ts";
 import { addLoginOptions, loginOptionsFrom, runLogin } from "./auth/login.ts";
@@ -43,13 +44,24 @@ export function destinations(
   return ranked.map(({ name, label }) => ({ name, label }));
 }
 
+/** The destination picked on a terminal, per context: a login recovery and its re-run use it. */
+const picked = new WeakMap<Context, string>();
+
+/** The site the user picked in this process (see `chooseDestination`), if any. */
+export function pickedDestination(context: Context): string | undefined {
+  return picked.get(context);
+}
+
 /**
  * The site to act on: `--at`, else the one chosen in the environment or the only
- * configured site (undefined: the selected site), else the user's pick on a terminal.
+ * configured site (undefined: the selected site), else the user's pick on a terminal
+ * (asked once per context).
  */
 export async function chooseDestination(app: App): Promise<string | undefined> {
   if (app.globals().at !== undefined) return undefined;
   const { context, prompter } = app;
+  const earlier = picked.get(context);
+  if (earlier !== undefined) return earlier;
   if (SITE_ENV.some((name) => context.env.get(name))) return undefined;
   const settings = await app.settings();
   const choices = destinations(settings.siteEntries, settings.defaultSiteName);
@@ -70,7 +82,10 @@ export async function chooseDestination(app: App): Promise<string | undefined> {
     if (answer === null) throw new AbortError("No destination chosen: pass --at <site>");
     const number = answer.trim() === "" ? 1 : Number(answer.trim());
     const choice = Number.isInteger(number) ? choices[number - 1] : undefined;
-    if (choice) return choice.name;
+    if (choice) {
+      picked.set(context, choice.name);
+      return choice.name;
+    }
     context.stderr.write(`Please enter a number from 1 to ${choices.length}\n`);
   }
 }

@@ -290,7 +290,12 @@ export class Client {
       }
       const host = new URL(url).host;
       const { kind, detail } = describeNetworkError(err, host);
-      return new NetworkError(shownUrl, kind, detail.replaceAll(url, shownUrl), { cause: err });
+      // A proxy in the way is part of the cause (it may be the one that refused).
+      const proxy = selectProxy(url, this.config.proxy_servers, this.context.env);
+      const via = proxy ? ` (through the proxy ${proxy.url})` : "";
+      return new NetworkError(shownUrl, kind, `${detail.replaceAll(url, shownUrl)}${via}`, {
+        cause: err,
+      });
     };
 
     this.#log(`> ${method} ${shownUrl}`);

@@ -5,6 +5,7 @@
  * `NO_PROXY` lists the host.
  * @module
  */
+import { ConfigError } from "../cli/errors.ts";
 
 /** A proxy for `Deno.createHttpClient`: credentials taken out of the URL. */
 export interface ProxyChoice {
@@ -17,9 +18,15 @@ export interface ProxyEnv {
   get(name: string): string | undefined;
 }
 
-function envValue(env: ProxyEnv, name: string): string | undefined {
-  const value = env.get(name.toLowerCase()) ?? env.get(name.toUpperCase());
-  return value === undefined || value.trim() === "" ? undefined : value.trim();
+/** The variable's value (lower case name first) and the name it came from. */
+function envEntry(env: ProxyEnv, name: string): { name: string; value: string } | undefined {
+  const lower = env.get(name.toLowerCase());
+  const [used, value] = lower === undefined
+    ? [name.toUpperCase(), env.get(name.toUpperCase())]
+    : [name.toLowerCase(), lower];
+  return value === undefined || value.trim() === ""
+    ? undefined
+    : { name: used, value: value.trim() };
 }
 
 function ipv4ToNumber(address: string): number | null {
@@ -66,14 +73,19 @@ export function bypassesProxy(hostname: string, port: string, noProxy: string): 
   return false;
 }
 
-/** Splits `user:pass@` out of a proxy URL and adds `http://` when no scheme is given. */
-export function parseProxyUrl(value: string): ProxyChoice {
+/**
+ * Splits `user:pass@` out of a proxy URL and adds `http://` when no scheme is given.
+ * `source` (the env variable or config key) is named when the URL is not valid.
+ */
+export function parseProxyUrl(value: string, source = "proxy"): ProxyChoice {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
   let parsed: URL;
   try {
     parsed = new URL(withScheme);
   } catch {
-    throw new Error(`The proxy URL ${value} is not valid`);
+    // Credentials in the URL stay out of the message.
+    const shown = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@]*@/i, "$1***@");
+    throw new ConfigError(`The proxy URL ${shown} (${source}) is not valid`);
   }
   const choice: ProxyChoice = { url: `${parsed.protocol}//${parsed.host}` };
   if (parsed.username || parsed.password) {
@@ -100,12 +112,12 @@ export function selectProxy(
   if (proxyServers) {
     for (const key of [`${scheme}://${host}`, scheme, `all://${host}`, "all"]) {
       const value = proxyServers[key];
-      if (value) return parseProxyUrl(value);
+      if (value) return parseProxyUrl(value, `proxy_servers ${key}`);
     }
   }
   const port = target.port || (scheme === "https" ? "443" : "80");
-  const noProxy = envValue(env, "no_proxy");
+  const noProxy = envEntry(env, "no_proxy")?.value;
   if (noProxy !== undefined && bypassesProxy(host, port, noProxy)) return null;
-  const value = envValue(env, `${scheme}_proxy`) ?? envValue(env, "all_proxy");
-  return value === undefined ? null : parseProxyUrl(value);
+  const entry = envEntry(env, `${scheme}_proxy`) ?? envEntry(env, "all_proxy");
+  return entry === undefined ? null : parseProxyUrl(entry.value, entry.name);
 }

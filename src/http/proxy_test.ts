@@ -67,5 +67,12 @@ Deno.test("proxy credentials are taken out of the URL; a bare host:port gets htt
     basicAuth: { username: "user", password: "p@ss" },
   });
   assert.deepEqual(parseProxyUrl("proxy:3128"), { url: "http://proxy:3128" });
-  assert.throws(() => parseProxyUrl("http://[bad"), /The proxy URL http:\/\/\[bad is not valid/);
+  assert.throws(
+    () => parseProxyUrl("http://[bad"),
+    /^ConfigError: The proxy URL http:\/\/\[bad \(proxy\) is not valid$/,
+  );
+  assert.throws(
+    () => parseProxyUrl("http://user:secret@[bad", "HTTPS_PROXY"),
+    /^ConfigError: The proxy URL http:\/\/\*\*\*@\[bad \(HTTPS_PROXY\) is not valid$/,
+  );
 });

@@ -7,6 +7,7 @@
  */
 import type { Context } from "../context.ts";
 import { loginErrorUrl, loginSuccessUrl, type SiteConfig } from "../config/schema.ts";
+import { base64Url } from "../http/hostname.ts";
 import type { OidcDiscovery } from "./discovery.ts";
 import { AuthenticationError } from "./errors.ts";
 import {
@@ -31,13 +32,6 @@ export interface BrowserFlowOptions {
   /** Aborted on Ctrl-C: the wait ends, the server closes, the abort reason is thrown. */
   signal?: AbortSignal;
   timeoutMs?: number;
-}
-
-/** base64url without padding. */
-function base64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
 /** A 128-character code verifier (96 random bytes, base64url). */

@@ -6,7 +6,7 @@
  * @module
  */
 import { parse as parseToml } from "smol-toml";
-import { redact } from "../token/token_info.ts";
+import { redactSecret } from "../redact.ts";
 import { formatValue, isPlainTable, scanToml } from "./toml_edit.ts";
 
 const SECRET_KEYS = new Set(["api_key", "keyring"]);
@@ -18,7 +18,7 @@ function isSecretPath(path: readonly string[]): boolean {
 
 /** `value` with its secret strings redacted, or undefined when it holds none. */
 function hideSecrets(value: unknown, path: string[]): unknown {
-  if (typeof value === "string") return isSecretPath(path) ? redact(value) : undefined;
+  if (typeof value === "string") return isSecretPath(path) ? redactSecret(value) : undefined;
   let changed = false;
   const hide = (inner: unknown, innerPath: string[]) => {
     const hidden = hideSecrets(inner, innerPath);
@@ -61,7 +61,7 @@ export function redactedLines(text: string): string[] {
     shown += text.slice(cursor);
   } catch {
     // Not a layout the scanner knows: hide every string rather than show a secret.
-    shown = text.replace(STRING, (literal) => formatValue(redact(literal.slice(1, -1))));
+    shown = text.replace(STRING, (literal) => formatValue(redactSecret(literal.slice(1, -1))));
   }
   const lines = shown.split("\n");
   if (lines[lines.length - 1] === "") lines.pop();

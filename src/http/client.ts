@@ -15,6 +15,7 @@
  * ```
  * @module
  */
+import { redactSecret } from "../redact.ts";
 import type { Context } from "../context.ts";
 import type { SiteConfig } from "../config/schema.ts";
 import { VERSION } from "../version.ts";
@@ -25,7 +26,6 @@ import {
   NetworkError,
   type NetworkFailure,
   reasonPhrase,
-  redactSecret,
   redactUrl,
   UnexpectedResponseError,
 } from "./errors.ts";

@@ -137,9 +137,3 @@ export function redactUrl(url: string): string {
   }
   return changed ? parsed.href : url;
 }
-
-/** All but the last 4 characters hidden, for `--verbose` logs (A18). */
-export function redactSecret(secret: string): string {
-  if (secret.length <= 4) return "*".repeat(secret.length);
-  return `${"*".repeat(Math.min(secret.length - 4, 8))}${secret.slice(-4)}`;
-}

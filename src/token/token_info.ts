@@ -192,9 +192,3 @@ export function setRepoToken(info: TokenInfo, orgName: string, token: string): T
 export function deleteRepoToken(info: TokenInfo, orgName: string): TokenInfo {
   return { ...info, repo_tokens: info.repo_tokens.filter((repo) => repo.org_name !== orgName) };
 }
-
-/** A secret for logs and messages: all but the last 4 characters hidden (A18). */
-export function redact(secret: string): string {
-  if (secret.length <= 4) return "*".repeat(secret.length);
-  return `${"*".repeat(Math.min(secret.length - 4, 8))}${secret.slice(-4)}`;
-}

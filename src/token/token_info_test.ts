@@ -10,7 +10,6 @@ import {
   getRepoToken,
   isTokenExpired,
   newTokenInfo,
-  redact,
   setRepoToken,
   type TokenInfo,
 } from "./token_info.ts";
@@ -163,10 +162,4 @@ Deno.test("repo tokens are set, replaced, read and deleted per organisation", ()
   info = deleteRepoToken(info, "acme");
   assert.equal(getRepoToken(info, "acme"), null);
   assert.deepEqual(info.repo_tokens, [{ token: "t2", org_name: "beta" }]);
-});
-
-Deno.test("redact keeps only the last 4 characters (A18)", () => {
-  assert.equal(redact("abcdefghijklmnop"), "********mnop");
-  assert.equal(redact("abcdef"), "**cdef");
-  assert.equal(redact("abc"), "***");
 });

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { startDevServer } from "../scripts/dev-server.ts";
 import { siteEnv, storedToken } from "./dev_site.ts";
-import { cleanEnv, RUN_PERMISSIONS, tempHome } from "./support.ts";
+import { cleanEnv, RUN_PERMISSIONS, runProgram, tempHome } from "./support.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
@@ -28,25 +28,13 @@ async function runOnTerminal(
   const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
   const commandLine = [Deno.execPath(), "run", "--quiet", ...RUN_PERMISSIONS, MAIN, ...args]
     .map(quote).join(" ");
-  const child = new Deno.Command("script", {
-    args: ["-qec", commandLine, "/dev/null"],
+  // `script` gives the CLI a pseudo-terminal; what it shows comes back on stdout.
+  const result = await runProgram("script", ["-qec", commandLine, "/dev/null"], {
     cwd: options.home,
     env: cleanEnv(options.home, { TERM: "dumb", ...options.env }),
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(options.typed));
-  await writer.close();
-  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  const output = await child.output();
-  clearTimeout(timer);
-  return {
-    code: output.code,
-    output: new TextDecoder().decode(output.stdout).replaceAll("\r\n", "\n"),
-  };
+    stdin: options.typed,
+  });
+  return { code: result.code, output: result.stdout.replaceAll("\r\n", "\n") };
 }
 
 Deno.test({

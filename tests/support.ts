@@ -98,3 +98,9 @@ export async function tempHome(): Promise<{ path: string } & AsyncDisposable> {
     },
   };
 }
+
+/** Runs `body` with a fresh temporary HOME, removed afterwards. */
+export async function withHome(body: (home: string) => Promise<void>): Promise<void> {
+  await using home = await tempHome();
+  await body(home.path);
+}

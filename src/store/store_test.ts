@@ -4,15 +4,7 @@ import { StoreError } from "../cli/errors.ts";
 import { displayPath, openTokenStore } from "./store.ts";
 import { fakeContext, type FakeContextOptions } from "../../tests/fake_context.ts";
 import { siteConfig } from "../../tests/token_support.ts";
-
-async function withHome(test: (home: string) => Promise<void>): Promise<void> {
-  const home = await Deno.makeTempDir({ prefix: "store-test-" });
-  try {
-    await test(home);
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
-}
+import { withHome } from "../../tests/support.ts";
 
 function contextFor(home: string, options: FakeContextOptions = {}) {
   return fakeContext({ home, ...options });

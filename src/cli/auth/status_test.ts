@@ -9,6 +9,7 @@ import { runApiKey } from "./api_key.ts";
 import { runLogout } from "./logout.ts";
 import { fakeContext } from "../../../tests/fake_context.ts";
 import { keyringValue, makeJwt, siteConfig } from "../../../tests/token_support.ts";
+import { withHome } from "../../../tests/support.ts";
 
 const NOW = Date.UTC(2026, 0, 1);
 
@@ -34,15 +35,6 @@ function fakeApp(home: string, sites: SiteConfig[], at?: string) {
     settings: () => Promise.resolve(settings),
   };
   return { app, context };
-}
-
-async function withHome(test: (home: string) => Promise<void>): Promise<void> {
-  const home = await Deno.makeTempDir({ prefix: "status-test-" });
-  try {
-    await test(home);
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
 }
 
 Deno.test("runStatus --json: rows of every site, and exit 0 when the selected one is logged in", async () => {

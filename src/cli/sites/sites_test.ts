@@ -9,15 +9,7 @@ import { fakeContext } from "../../../tests/fake_context.ts";
 import { diffDate } from "../../config/write.ts";
 import { defaultSiteKey } from "./list.ts";
 import { tableConfig, visibleFields } from "./show.ts";
-
-async function withHome(body: (home: string) => Promise<void>): Promise<void> {
-  const home = await Deno.makeTempDir({ prefix: "anaconda-sites-" });
-  try {
-    await body(home);
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
-}
+import { withHome } from "../../../tests/support.ts";
 
 function context(home: string, stdin?: string) {
   return fakeContext({

@@ -678,12 +678,19 @@ async function mutualTlsServer(certs: TestCertificates, connections: number) {
     stdout: "null",
     stderr: "null",
   }).spawn();
-  for (let attempt = 0;; attempt++) {
+  // Wait until it listens: generous on a loaded machine, and fail at once if it exited.
+  let exited = false;
+  void child.status.then(() => {
+    exited = true;
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
     try {
       (await Deno.connect({ hostname: "127.0.0.1", port })).close();
       break;
     } catch (err) {
-      if (attempt > 200) throw err;
+      if (exited) throw new Error(`openssl s_server did not start on port ${port}`);
+      if (Date.now() > deadline) throw err;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }

@@ -3,7 +3,7 @@
  * byte compatibility with the Python tool's `~/.anaconda/keyring`.
  */
 import assert from "node:assert/strict";
-import { runCli, tempHome } from "./support.ts";
+import { cleanEnv, RUN_PERMISSIONS, runCli, runProgram, tempHome } from "./support.ts";
 import { jwtExpiringIn, makeJwt, runPython } from "./token_support.ts";
 
 const KEYRING = ".anaconda/keyring";
@@ -292,7 +292,7 @@ Deno.test("auth status shows a key from the environment with its source", async 
   assert.ok(!result.stdout.includes("env-secret-key"));
 });
 
-Deno.test("a keyring folder that cannot be written is a clear StoreError, exit 1, no stack trace", async () => {
+Deno.test("a keyring whose lock file cannot be created is a clear StoreError, exit 1, no stack trace", async () => {
   await using home = await tempHome();
   await pythonWritesKeyring(home.path, { "anaconda.com": { api_key: jwtExpiringIn(3600) } });
   // The lock file's place is taken by a folder: the keyring cannot be rewritten.
@@ -303,4 +303,54 @@ Deno.test("a keyring folder that cannot be written is a clear StoreError, exit 1
   assert.ok(!/\n\s+at /.test(result.stderr), "no stack trace");
   // Nothing was lost.
   assert.equal(Object.keys(await pythonReadsKeyring(home.path)).length, 1);
+});
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+
+/**
+ * Runs `anaconda <args>` so that file permissions bind it: as root (CI containers) it
+ * runs without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH (util-linux `setpriv`), so a 0500
+ * folder is as read-only for it as for any user.
+ */
+function runCliBoundByPermissions(args: string[], home: string, stdin: string) {
+  const deno = [Deno.execPath(), "run", "--quiet", ...RUN_PERMISSIONS, MAIN, ...args];
+  const isRoot = Deno.build.os !== "windows" && Deno.uid() === 0;
+  const [program, ...rest] = isRoot
+    ? ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", ...deno]
+    : deno;
+  return runProgram(program!, rest, { cwd: home, env: cleanEnv(home), stdin });
+}
+
+Deno.test({
+  name: "a read-only keyring folder: login --with-token and logout fail with a StoreError, exit 1",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    await using home = await tempHome();
+    const key = jwtExpiringIn(3600);
+    await pythonWritesKeyring(home.path, { "anaconda.com": { api_key: key } });
+    const before = await Deno.readTextFile(`${home.path}/${KEYRING}`);
+    await Deno.chmod(`${home.path}/.anaconda`, 0o500);
+    try {
+      const newKey = jwtExpiringIn(7200);
+      const login = await runCliBoundByPermissions(
+        ["auth", "login", "--with-token"],
+        home.path,
+        newKey,
+      );
+      assert.equal(login.code, 1, login.stderr);
+      assert.equal(login.stdout, "");
+      assert.match(login.stderr, /^StoreError: Cannot write the file keyring in \S+\.anaconda: /);
+      assert.ok(!/\n\s+at /.test(login.stderr), "no stack trace");
+      assert.ok(!login.stderr.includes(newKey), "the key is not shown");
+      const logout = await runCliBoundByPermissions(["auth", "logout"], home.path, "");
+      assert.equal(logout.code, 1, logout.stderr);
+      assert.match(logout.stderr, /^StoreError: Cannot write the file keyring in \S+\.anaconda: /);
+      // The stored key is still there, byte for byte, and still readable.
+      assert.equal(await Deno.readTextFile(`${home.path}/${KEYRING}`), before);
+      const apiKey = await runCliBoundByPermissions(["auth", "api-key"], home.path, "");
+      assert.deepEqual(apiKey, { code: 0, stdout: `${key}\n`, stderr: "" });
+    } finally {
+      await Deno.chmod(`${home.path}/.anaconda`, 0o700);
+    }
+  },
 });

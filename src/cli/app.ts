@@ -5,6 +5,7 @@
  */
 import type { Context } from "../context.ts";
 import type { Settings } from "../config/load.ts";
+import type { SiteConfig } from "../config/schema.ts";
 import { Prompter } from "./prompt.ts";
 
 export interface GlobalOptions {
@@ -34,4 +35,9 @@ export function createApp(context: Context, globals: () => GlobalOptions): App {
       return settings;
     },
   };
+}
+
+/** The site with this name or domain (`Settings.siteFor`), else the selected site. */
+export function siteOrSelected(settings: Settings, nameOrDomain: string | undefined): SiteConfig {
+  return nameOrDomain === undefined ? settings.site() : settings.siteFor(nameOrDomain);
 }

@@ -5,7 +5,7 @@
  * (or on "n") a hint says how to provide credentials, and the exit code is 1.
  * @module
  */
-import type { App } from "./app.ts";
+import { type App, siteOrSelected } from "./app.ts";
 import { reportError } from "./errors.ts";
 import { pickedDestination } from "./top_level.ts";
 
@@ -46,8 +46,7 @@ export async function recoverLogin(
     const settings = await app.settings();
     configPath = settings.configPath;
     // The site the failed command acted on: the one picked on the terminal, if any.
-    const picked = pickedDestination(context);
-    const config = picked === undefined ? settings.site() : settings.siteFor(picked);
+    const config = siteOrSelected(settings, pickedDestination(context));
     site = config.site;
     if (context.stdout.isTerminal && await prompter.confirm("Continue with interactive login?")) {
       const { interactiveLogin } = await import("./auth/login.ts");

@@ -33,8 +33,7 @@ function buildProgram(context: Context): { program: Command; app: App } {
     .option("-v, --verbose", "print debug output and stack traces", false)
     .version(`anaconda-auth ${VERSION}`, "-V, --version", "show the version and exit")
     .helpOption("-h, --help", "show help and exit")
-    .showSuggestionAfterError(true)
-    .configureHelp({ showGlobalOptions: true });
+    .showSuggestionAfterError(true);
   const app = createApp(context, () => {
     const { at, verbose } = program.opts();
     return { verbose, ...(at === undefined ? {} : { at }) };

@@ -84,7 +84,8 @@ export function parseProxyUrl(value: string, source = "proxy"): ProxyChoice {
     parsed = new URL(withScheme);
   } catch {
     // Credentials in the URL stay out of the message.
-    const shown = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@]*@/i, "$1***@");
+    // Up to the last `@`: a password may itself hold `@`, `/` or `#`.
+    const shown = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, "$1***@");
     throw new ConfigError(`The proxy URL ${shown} (${source}) is not valid`);
   }
   const choice: ProxyChoice = { url: `${parsed.protocol}//${parsed.host}` };

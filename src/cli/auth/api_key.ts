@@ -3,7 +3,7 @@
  * @module
  */
 import type { Command } from "@commander-js/extra-typings";
-import type { App } from "../app.ts";
+import { type App, siteOrSelected } from "../app.ts";
 
 export interface ApiKeyOptions {
   /** The site name or domain; defaults to the selected site (`--at`, env, default). */
@@ -24,7 +24,7 @@ export function registerApiKey(group: Command, app: App): void {
  */
 export async function runApiKey(options: ApiKeyOptions, app: App): Promise<void> {
   const settings = await app.settings();
-  const config = options.at === undefined ? settings.site() : settings.siteFor(options.at);
+  const config = siteOrSelected(settings, options.at);
   const { requireApiKey } = await import("../../token/tokens.ts");
   const apiKey = await requireApiKey(app.context, config);
   app.context.stdout.write(`${apiKey}\n`);

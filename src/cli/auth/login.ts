@@ -6,7 +6,7 @@
  */
 import type { Command } from "@commander-js/extra-typings";
 import type { SiteConfig } from "../../config/schema.ts";
-import type { App } from "../app.ts";
+import { type App, siteOrSelected } from "../app.ts";
 
 export interface LoginOptions {
   /** The site name or domain; defaults to the selected site (`--at`, env, default). */
@@ -47,7 +47,7 @@ export function registerLogin(group: Command, app: App): void {
 /** The site's settings with the `--[no-]ssl-verify` override. */
 async function siteConfig(options: LoginOptions, app: App): Promise<SiteConfig> {
   const settings = await app.settings();
-  const config = options.at === undefined ? settings.site() : settings.siteFor(options.at);
+  const config = siteOrSelected(settings, options.at);
   return options.sslVerify === undefined ? config : { ...config, ssl_verify: options.sslVerify };
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command } from "@commander-js/extra-typings";
-import type { App } from "../app.ts";
+import { type App, siteOrSelected } from "../app.ts";
 
 export interface LogoutOptions {
   /** The site name or domain; defaults to the selected site (`--at`, env, default). */
@@ -23,7 +23,7 @@ export function registerLogout(group: Command, app: App): void {
 /** Deletes the site's stored token (and legacy entries for anaconda.com); exit 0 if none. */
 export async function runLogout(options: LogoutOptions, app: App): Promise<void> {
   const settings = await app.settings();
-  const config = options.at === undefined ? settings.site() : settings.siteFor(options.at);
+  const config = siteOrSelected(settings, options.at);
   const { removeToken } = await import("../../token/tokens.ts");
   const { stderr } = app.context;
   const removed = await removeToken(app.context, config);

@@ -5,8 +5,9 @@
  * @module
  */
 import type { Command } from "@commander-js/extra-typings";
-import type { App } from "../app.ts";
+import { type App, siteOrSelected } from "../app.ts";
 import type { SiteConfig } from "../../config/schema.ts";
+import type { KeyState } from "../../token/token_info.ts";
 
 export interface StatusOptions {
   /** The site whose state decides the exit code; defaults to the selected site. */
@@ -49,6 +50,14 @@ const STATE_TEXT: Record<LoginState, string> = {
   expired: "expired",
   invalid: "invalid key",
   error: "error",
+};
+
+/** The row state of a key state. */
+const LOGIN_STATE: Record<KeyState, LoginState> = {
+  valid: "logged-in",
+  missing: "not-logged-in",
+  expired: "expired",
+  invalid: "invalid",
 };
 
 function isoSeconds(date: Date): string {
@@ -95,13 +104,7 @@ async function siteStatus(
   return {
     ...row,
     logged_in: state === "valid",
-    state: state === "valid"
-      ? "logged-in"
-      : state === "missing"
-      ? "not-logged-in"
-      : state === "expired"
-      ? "expired"
-      : "invalid",
+    state: LOGIN_STATE[state],
     storage,
     username: info.username,
     expires_at: expiry === null ? null : isoSeconds(expiry),
@@ -112,7 +115,7 @@ async function siteStatus(
 /** Collects the state of every site, prints it, and throws a silent exit 1 if needed. */
 export async function runStatus(options: StatusOptions, app: App): Promise<void> {
   const settings = await app.settings();
-  const selected = options.at === undefined ? settings.site() : settings.siteFor(options.at);
+  const selected = siteOrSelected(settings, options.at);
   const { describeSource } = await import("../../config/schema.ts");
   const describeStorage = (config: SiteConfig) => {
     const sources = settings.sourcesOf(config);

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command } from "@commander-js/extra-typings";
-import type { App } from "../app.ts";
+import { type App, siteOrSelected } from "../app.ts";
 
 export interface WhoamiOptions {
   /** The site name or domain; defaults to the selected site (`--at`, env, default). */
@@ -26,7 +26,7 @@ export function registerWhoami(group: Command, app: App): void {
 /** Prints `/api/account` of the site as JSON with sorted keys (indent 2). */
 export async function runWhoami(options: WhoamiOptions, app: App): Promise<void> {
   const settings = await app.settings();
-  const config = options.at === undefined ? settings.site() : settings.siteFor(options.at);
+  const config = siteOrSelected(settings, options.at);
   const { context } = app;
   const [{ requireApiKey }, { Client }, { sortKeys, writeJson }] = await Promise.all([
     import("../../token/tokens.ts"),

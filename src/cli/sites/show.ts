@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command } from "@commander-js/extra-typings";
-import type { App } from "../app.ts";
+import { type App, siteOrSelected } from "../app.ts";
 import type { SiteEntry } from "../../config/load.ts";
 import {
   coerceField,
@@ -95,6 +95,6 @@ export async function runShow(options: ShowOptions, app: App): Promise<void> {
     writeJson(app.context.stdout, all);
     return;
   }
-  const config = options.site === undefined ? settings.site() : settings.siteFor(options.site);
+  const config = siteOrSelected(settings, options.site);
   writeJson(app.context.stdout, { site: config.site, ...visibleFields(config, showHidden) });
 }

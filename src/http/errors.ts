@@ -43,27 +43,30 @@ export class HttpError extends AnacondaError {
   }
 }
 
-/** 401/403 `auth_required` although an Authorization header was sent. */
-export class InvalidAuthenticationError extends LoginRequiredError {
-  override name = "InvalidAuthentication";
+/** A 401/403 response whose JSON says `{"error": {"code": "auth_required"}}`. */
+abstract class AuthRequiredError extends LoginRequiredError {
   readonly status: number;
   readonly url: string;
-  constructor(status: number, url: string) {
-    super("Your provided API Key or login token is invalid");
+  constructor(message: string, status: number, url: string) {
+    super(message);
     this.status = status;
     this.url = url;
   }
 }
 
-/** 401/403 `auth_required` and no Authorization header was sent. */
-export class AuthenticationMissingError extends LoginRequiredError {
-  override name = "AuthenticationMissingError";
-  readonly status: number;
-  readonly url: string;
+/** 401/403 `auth_required` although an Authorization header was sent. */
+export class InvalidAuthenticationError extends AuthRequiredError {
+  override name = "InvalidAuthentication";
   constructor(status: number, url: string) {
-    super("Login is required to complete this action.");
-    this.status = status;
-    this.url = url;
+    super("Your provided API Key or login token is invalid", status, url);
+  }
+}
+
+/** 401/403 `auth_required` and no Authorization header was sent. */
+export class AuthenticationMissingError extends AuthRequiredError {
+  override name = "AuthenticationMissingError";
+  constructor(status: number, url: string) {
+    super("Login is required to complete this action.", status, url);
   }
 }
 

@@ -138,11 +138,6 @@ export async function removeToken(context: Context, config: SiteConfig): Promise
   return deleted;
 }
 
-/** Deletes the site's stored record; a missing record is fine. */
-export async function deleteToken(context: Context, config: SiteConfig): Promise<void> {
-  await removeToken(context, config);
-}
-
 /**
  * The API key to send as Bearer: the configured `api_key` (no expiry check), else the
  * stored key when it is a valid, unexpired API key; null otherwise.

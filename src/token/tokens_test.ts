@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { TokenExpiredError, TokenNotFoundError } from "../cli/errors.ts";
 import {
   currentApiKey,
-  deleteToken,
   loadToken,
   lookupToken,
   removeToken,
@@ -164,7 +163,7 @@ Deno.test("requireApiKey: missing, expired and invalid keys raise the CLI's erro
   });
 });
 
-Deno.test("deleteToken removes the domain and, for anaconda.com, the legacy entries", async () => {
+Deno.test("removeToken removes the domain and, for anaconda.com, the legacy entries", async () => {
   await withHome(async (home, context) => {
     await writeKeyring(home, {
       "anaconda.com": "a",
@@ -175,8 +174,8 @@ Deno.test("deleteToken removes the domain and, for anaconda.com, the legacy entr
     assert.equal(await removeToken(context, siteConfig(home)), true);
     assert.deepEqual(await readKeyring(home), { "other.test": "d" });
     assert.equal(await removeToken(context, siteConfig(home)), false);
-    await deleteToken(context, siteConfig(home));
-    await deleteToken(context, siteConfig(home, { domain: "other.test" }));
+    await removeToken(context, siteConfig(home));
+    await removeToken(context, siteConfig(home, { domain: "other.test" }));
     assert.deepEqual(await readKeyring(home), {});
   });
 });

@@ -7,8 +7,8 @@
  */
 import type { Context, SpawnResult } from "../context.ts";
 import { StoreError } from "../cli/errors.ts";
-import { runKeyringTool } from "./keyring_tool.ts";
-import { KEYRING_TIMEOUT_MS, type SecretStore, StoreUnavailableError } from "./store.ts";
+import { KeyringTool } from "./keyring_tool.ts";
+import { type SecretStore, StoreUnavailableError } from "./store.ts";
 
 const PROGRAM = "/usr/bin/security";
 const NAME = "macOS keychain";
@@ -65,19 +65,13 @@ export function decodePasswordOutput(stdout: string): string {
 /** The login keychain via `/usr/bin/security`. */
 export class MacosSecurityStore implements SecretStore {
   readonly label = NAME;
-  #context: Pick<Context, "spawn">;
-  #timeoutMs: number;
+  #tool: KeyringTool;
 
   constructor(context: Pick<Context, "spawn">, options: { timeoutMs?: number } = {}) {
-    this.#context = context;
-    this.#timeoutMs = options.timeoutMs ?? KEYRING_TIMEOUT_MS;
-  }
-
-  #run(args: string[], stdin?: string): Promise<SpawnResult> {
-    return runKeyringTool(this.#context, { program: PROGRAM, args }, {
+    this.#tool = new KeyringTool(context, {
+      program: PROGRAM,
       name: NAME,
-      timeoutMs: this.#timeoutMs,
-      stdin,
+      ...options,
       missing: `${PROGRAM} is missing`,
       notExecutable: `${PROGRAM} is missing`,
       waitingFor: "a password prompt",
@@ -92,7 +86,14 @@ export class MacosSecurityStore implements SecretStore {
   }
 
   async get(service: string, account: string): Promise<string | null> {
-    const result = await this.#run(["find-generic-password", "-s", service, "-a", account, "-w"]);
+    const result = await this.#tool.run([
+      "find-generic-password",
+      "-s",
+      service,
+      "-a",
+      account,
+      "-w",
+    ]);
     if (result.code === NOT_FOUND) return null;
     if (result.code !== 0) throw this.#failure("read the secret", result);
     return decodePasswordOutput(result.stdout);
@@ -100,7 +101,7 @@ export class MacosSecurityStore implements SecretStore {
 
   async set(service: string, account: string, secret: string): Promise<string> {
     const line = addPasswordLine(service, account, secret);
-    const result = await this.#run(["-i"], line);
+    const result = await this.#tool.run(["-i"], line);
     // `security -i` reports a failing command on stderr.
     if (result.code !== 0 || result.stderr.trim() !== "") {
       // Never echo the secret, should `security` quote the line back.
@@ -111,7 +112,7 @@ export class MacosSecurityStore implements SecretStore {
   }
 
   async delete(service: string, account: string): Promise<boolean> {
-    const result = await this.#run(["delete-generic-password", "-s", service, "-a", account]);
+    const result = await this.#tool.run(["delete-generic-password", "-s", service, "-a", account]);
     if (result.code === NOT_FOUND) return false;
     if (result.code !== 0) throw this.#failure("delete the secret", result);
     return true;

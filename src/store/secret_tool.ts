@@ -6,8 +6,8 @@
  */
 import type { Context, SpawnResult } from "../context.ts";
 import { StoreError } from "../cli/errors.ts";
-import { runKeyringTool } from "./keyring_tool.ts";
-import { KEYRING_TIMEOUT_MS, type SecretStore, StoreUnavailableError } from "./store.ts";
+import { KeyringTool } from "./keyring_tool.ts";
+import { type SecretStore, StoreUnavailableError } from "./store.ts";
 
 const PROGRAM = "secret-tool";
 const NAME = "system keyring (Secret Service)";
@@ -25,19 +25,13 @@ export function itemLabel(service: string, account: string): string {
 /** The Secret Service via `secret-tool`. */
 export class SecretToolStore implements SecretStore {
   readonly label = NAME;
-  #context: Pick<Context, "spawn">;
-  #timeoutMs: number;
+  #tool: KeyringTool;
 
   constructor(context: Pick<Context, "spawn">, options: { timeoutMs?: number } = {}) {
-    this.#context = context;
-    this.#timeoutMs = options.timeoutMs ?? KEYRING_TIMEOUT_MS;
-  }
-
-  #run(args: string[], stdin?: string): Promise<SpawnResult> {
-    return runKeyringTool(this.#context, { program: PROGRAM, args }, {
+    this.#tool = new KeyringTool(context, {
+      program: PROGRAM,
       name: NAME,
-      timeoutMs: this.#timeoutMs,
-      stdin,
+      ...options,
       missing: `${PROGRAM} is not installed (package libsecret-tools)`,
       notExecutable: `${PROGRAM} is not executable`,
       waitingFor: "an unlock prompt",
@@ -55,12 +49,12 @@ export class SecretToolStore implements SecretStore {
 
   /** After an exit 1 without a message: is there a matching item we may not read? */
   async #isLocked(service: string, account: string): Promise<boolean> {
-    const result = await this.#run(["search", ...lookupAttributes(service, account)]);
+    const result = await this.#tool.run(["search", ...lookupAttributes(service, account)]);
     return /locked/i.test(result.stderr);
   }
 
   async get(service: string, account: string): Promise<string | null> {
-    const result = await this.#run(["lookup", ...lookupAttributes(service, account)]);
+    const result = await this.#tool.run(["lookup", ...lookupAttributes(service, account)]);
     if (result.code === 0) return result.stdout;
     if (result.stderr.trim() !== "") throw this.#failure(result);
     if (await this.#isLocked(service, account)) throw lockedError();
@@ -69,9 +63,9 @@ export class SecretToolStore implements SecretStore {
 
   async set(service: string, account: string, secret: string): Promise<string> {
     // Clear first: gnome-keyring's replace misses items with other attribute sets.
-    const cleared = await this.#run(["clear", ...lookupAttributes(service, account)]);
+    const cleared = await this.#tool.run(["clear", ...lookupAttributes(service, account)]);
     if (cleared.code !== 0 && cleared.stderr.trim() !== "") throw this.#failure(cleared);
-    const result = await this.#run([
+    const result = await this.#tool.run([
       "store",
       `--label=${itemLabel(service, account)}`,
       "xdg:schema",
@@ -90,7 +84,7 @@ export class SecretToolStore implements SecretStore {
   }
 
   async delete(service: string, account: string): Promise<boolean> {
-    const result = await this.#run(["clear", ...lookupAttributes(service, account)]);
+    const result = await this.#tool.run(["clear", ...lookupAttributes(service, account)]);
     if (result.code === 0) return true;
     if (result.stderr.trim() !== "") throw this.#failure(result);
     if (await this.#isLocked(service, account)) throw lockedError();

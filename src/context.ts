@@ -207,7 +207,7 @@ export function denoContext(): Context {
     },
     fetch: (input, init) => fetch(input, init),
     spawn: spawnProcess,
-    openBrowser: async (url) => (await import("./login/browser.ts")).openBrowser(url, context),
+    openBrowser: async (url) => (await import("./browser.ts")).openBrowser(url, context),
     onInterrupt: (handler) => {
       Deno.addSignalListener("SIGINT", handler);
       return () => Deno.removeSignalListener("SIGINT", handler);

@@ -15,7 +15,7 @@ import {
   UnexpectedResponseError,
 } from "../src/http/errors.ts";
 import { defaultSiteConfig, type SiteConfig } from "../src/config/schema.ts";
-import { LoginRequiredError } from "../src/cli/errors.ts";
+import { LoginRequiredError } from "../src/errors.ts";
 import { saveToken } from "../src/token/tokens.ts";
 import { fakeContext, type FakeContextOptions } from "./fake_context.ts";
 

@@ -1,12 +1,6 @@
 import { assertEquals, assertMatch } from "../../tests/assert.ts";
-import {
-  AbortError,
-  ConfigError,
-  InterruptedError,
-  reportError,
-  TokenNotFoundError,
-  UsageError,
-} from "./errors.ts";
+import { ConfigError, InterruptedError, TokenNotFoundError } from "../errors.ts";
+import { AbortError, reportError, UsageError } from "./errors.ts";
 
 function report(err: unknown, verbose = false): { code: number; text: string } {
   let text = "";

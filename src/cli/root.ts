@@ -7,14 +7,8 @@ import { Command, CommanderError } from "@commander-js/extra-typings";
 import type { Context } from "../context.ts";
 import { VERSION } from "../version.ts";
 import { type App, createApp } from "./app.ts";
-import {
-  EXIT_OK,
-  EXIT_USAGE,
-  LoginRequiredError,
-  reportError,
-  TokenExpiredError,
-  TokenNotFoundError,
-} from "./errors.ts";
+import { LoginRequiredError, TokenExpiredError, TokenNotFoundError } from "../errors.ts";
+import { EXIT_OK, EXIT_USAGE, reportError } from "./errors.ts";
 import { registerAuth } from "./auth/auth.ts";
 import { registerSites } from "./sites/sites.ts";
 import { registerTopLevel } from "./top_level.ts";

@@ -7,7 +7,7 @@
  */
 import { parse as parseToml, TomlError } from "smol-toml";
 import type { Context } from "../context.ts";
-import { ConfigError, TomlSyntaxError } from "../cli/errors.ts";
+import { ConfigError, TomlSyntaxError } from "../errors.ts";
 import {
   coerceField,
   defaultSiteConfig,

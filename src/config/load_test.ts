@@ -1,7 +1,7 @@
 import { assertEquals, assertMatch, assertRejects, assertThrows } from "../../tests/assert.ts";
 import { fakeContext } from "../../tests/fake_context.ts";
 import { loadSettings } from "./load.ts";
-import { ConfigError, TomlSyntaxError, UnknownSiteError } from "../cli/errors.ts";
+import { ConfigError, TomlSyntaxError, UnknownSiteError } from "../errors.ts";
 
 interface Setup {
   toml?: string;

@@ -3,7 +3,7 @@
  * their types, defaults and validation (SPEC Part B §1.4, Part A A3).
  * @module
  */
-import { ConfigError } from "../cli/errors.ts";
+import { ConfigError } from "../errors.ts";
 import { VERSION } from "../version.ts";
 
 export type TokenStorage = "system" | "anaconda-keyring";

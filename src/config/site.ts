@@ -3,7 +3,7 @@
  * Python tool's errors for unknown and ambiguous sites.
  * @module
  */
-import { ConfigError, UnknownSiteError } from "../cli/errors.ts";
+import { ConfigError, UnknownSiteError } from "../errors.ts";
 
 /** A raw `[sites.<name>]` table. */
 export interface SiteEntry {

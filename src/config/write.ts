@@ -6,7 +6,7 @@
  * @module
  */
 import { structuredPatch } from "diff";
-import { ConfigError } from "../cli/errors.ts";
+import { ConfigError } from "../errors.ts";
 import { parseConfigToml } from "./load.ts";
 import { redactedLines } from "./redact_toml.ts";
 import {

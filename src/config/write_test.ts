@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ConfigError, TomlSyntaxError } from "../cli/errors.ts";
+import { ConfigError, TomlSyntaxError } from "../errors.ts";
 import { parseConfigToml } from "./load.ts";
 import {
   backupConfig,

@@ -4,7 +4,7 @@
  * login errors, and bodies that are not the JSON the caller expects.
  * @module
  */
-import { AnacondaError, LoginRequiredError } from "../cli/errors.ts";
+import { AnacondaError, LoginRequiredError } from "../errors.ts";
 
 /** What went wrong below HTTP. */
 export type NetworkFailure = "dns" | "refused" | "tls" | "timeout" | "reset" | "proxy" | "other";

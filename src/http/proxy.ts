@@ -5,7 +5,7 @@
  * `NO_PROXY` lists the host.
  * @module
  */
-import { ConfigError } from "../cli/errors.ts";
+import { ConfigError } from "../errors.ts";
 
 /** A proxy for `Deno.createHttpClient`: credentials taken out of the URL. */
 export interface ProxyChoice {

@@ -14,7 +14,7 @@
  *   through `node:https` with `rejectUnauthorized: false` (loaded only then).
  * @module
  */
-import { ConfigError } from "../cli/errors.ts";
+import { ConfigError } from "../errors.ts";
 import type { Context } from "../context.ts";
 import type { SiteConfig } from "../config/schema.ts";
 import type { ProxyChoice } from "./proxy.ts";

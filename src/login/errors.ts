@@ -2,7 +2,7 @@
  * Errors of the login flows, named like the Python tool's so messages match.
  * @module
  */
-import { AnacondaError } from "../cli/errors.ts";
+import { AnacondaError } from "../errors.ts";
 
 /** A login step failed: discovery, the browser flow, or the API-key exchange. */
 export class AuthenticationError extends AnacondaError {

@@ -5,7 +5,7 @@
  * request with 404, and sends the browser on to the login success or error page.
  * @module
  */
-import { ConfigError } from "../cli/errors.ts";
+import { ConfigError } from "../errors.ts";
 import { AuthenticationError } from "./errors.ts";
 
 export interface RedirectServerOptions {

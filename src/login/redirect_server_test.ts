@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { assertRejects, assertThrows } from "../../tests/assert.ts";
-import { ConfigError } from "../cli/errors.ts";
+import { ConfigError } from "../errors.ts";
 import { parseRedirectUri, startRedirectServer } from "./redirect_server.ts";
 
 const SUCCESS = "https://example.test/app/local-login-success";

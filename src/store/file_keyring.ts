@@ -6,7 +6,7 @@
  * @module
  */
 import type { Context } from "../context.ts";
-import { StoreError } from "../cli/errors.ts";
+import { StoreError } from "../errors.ts";
 import { displayPath, type SecretStore } from "./store.ts";
 
 type KeyringData = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { StoreError } from "../cli/errors.ts";
+import { StoreError } from "../errors.ts";
 import { FileKeyring, pythonJsonDumps } from "./file_keyring.ts";
 import { fakeContext } from "../../tests/fake_context.ts";
 
@@ -188,7 +188,7 @@ async function setInBoundChild(path: string, secret: string): Promise<string> {
     import { FileKeyring } from ${
     JSON.stringify(new URL("./file_keyring.ts", import.meta.url).href)
   };
-    import { StoreError } from ${JSON.stringify(new URL("../cli/errors.ts", import.meta.url).href)};
+    import { StoreError } from ${JSON.stringify(new URL("../errors.ts", import.meta.url).href)};
     import { denoContext } from ${JSON.stringify(new URL("../context.ts", import.meta.url).href)};
     const secret = (await new Response(Deno.stdin.readable).text());
     try {

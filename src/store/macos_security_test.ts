@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { SpawnResult } from "../context.ts";
-import { StoreError } from "../cli/errors.ts";
+import { StoreError } from "../errors.ts";
 import { StoreUnavailableError } from "./store.ts";
 import {
   addPasswordLine,

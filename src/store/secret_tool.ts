@@ -5,7 +5,7 @@
  * @module
  */
 import type { Context, SpawnResult } from "../context.ts";
-import { StoreError } from "../cli/errors.ts";
+import { StoreError } from "../errors.ts";
 import { KeyringTool } from "./keyring_tool.ts";
 import { type SecretStore, StoreUnavailableError } from "./store.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { denoContext, type SpawnResult, SpawnTimeoutError } from "../context.ts";
-import { StoreError } from "../cli/errors.ts";
+import { StoreError } from "../errors.ts";
 import { StoreUnavailableError } from "./store.ts";
 import { SecretToolStore } from "./secret_tool.ts";
 import { SECRET_SERVICE } from "../../tests/secret_service.ts";

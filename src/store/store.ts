@@ -7,7 +7,7 @@
  */
 import type { Context } from "../context.ts";
 import type { SiteConfig } from "../config/schema.ts";
-import { StoreError } from "../cli/errors.ts";
+import { StoreError } from "../errors.ts";
 
 /** A place that keeps secrets by service and account. */
 export interface SecretStore {

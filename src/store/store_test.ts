@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { SpawnResult } from "../context.ts";
-import { StoreError } from "../cli/errors.ts";
+import { StoreError } from "../errors.ts";
 import { displayPath, openTokenStore } from "./store.ts";
 import { fakeContext, type FakeContextOptions } from "../../tests/fake_context.ts";
 import { siteConfig } from "../../tests/token_support.ts";

@@ -6,7 +6,7 @@
  * The FFI library is opened only when the store is first used, on Windows.
  * @module
  */
-import { StoreError } from "../cli/errors.ts";
+import { StoreError } from "../errors.ts";
 import { type SecretStore, StoreUnavailableError } from "./store.ts";
 
 const NAME = "Windows Credential Manager";

@@ -4,7 +4,7 @@
  * No dependencies, so `auth api-key` and `auth status` stay fast.
  * @module
  */
-import { StoreError } from "../cli/errors.ts";
+import { StoreError } from "../errors.ts";
 
 /** A conda repository token of one organisation. */
 export interface RepoToken {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { StoreError } from "../cli/errors.ts";
+import { StoreError } from "../errors.ts";
 import {
   apiKeyExpiry,
   apiKeyState,

@@ -6,9 +6,9 @@
  */
 import type { Context } from "../context.ts";
 import type { SiteConfig } from "../config/schema.ts";
-import { StoreError, TokenExpiredError, TokenNotFoundError } from "../cli/errors.ts";
+import { StoreError, TokenExpiredError, TokenNotFoundError } from "../errors.ts";
 import { find, KEYRING_SERVICE, openTokenStore, type SecretStore } from "../store/store.ts";
-import { ConfigStore, hasConfigToken } from "../store/config_store.ts";
+import { ConfigStore, hasConfigToken } from "./config_store.ts";
 import {
   apiKeyState,
   decodeTokenInfo,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { TokenExpiredError, TokenNotFoundError } from "../cli/errors.ts";
+import { TokenExpiredError, TokenNotFoundError } from "../errors.ts";
 import {
   currentApiKey,
   loadToken,

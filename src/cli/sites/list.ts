@@ -8,7 +8,7 @@ import type { App } from "../app.ts";
 import type { SiteConfig } from "../../config/schema.ts";
 import type { Settings } from "../../config/load.ts";
 import { defaultSiteKey as defaultKeyOf } from "../../config/site.ts";
-import { StoreError } from "../errors.ts";
+import { StoreError } from "../../errors.ts";
 import { renderTable, writeJson } from "../output.ts";
 
 export interface ListOptions {

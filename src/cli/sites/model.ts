@@ -4,7 +4,7 @@
  * the Python tool's rules for keys, defaults and the implicit anaconda.com site.
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../../errors.ts";
 import { defaultSiteConfig, type FieldName } from "../../config/schema.ts";
 import { defaultSiteKey, findSite, siteNotConfigured } from "../../config/site.ts";
 import type { SitesState, SiteTable } from "../../config/write.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, UnknownSiteError } from "../errors.ts";
+import { ConfigError, UnknownSiteError } from "../../errors.ts";
 import {
   addSite,
   findSiteKey,

@@ -5,7 +5,7 @@
  * running (never killed); its output is discarded so it cannot mix with ours.
  * @module
  */
-import type { Context } from "../context.ts";
+import type { Context } from "./context.ts";
 
 /** How long to wait for an opener to exit before assuming it is the browser itself. */
 const SETTLE_MS = 3_000;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fakeContext } from "../../tests/fake_context.ts";
+import { fakeContext } from "../tests/fake_context.ts";
 import { browserCommands, launchProgram, openBrowser } from "./browser.ts";
 
 const URL_TO_OPEN = "https://example.test/activate?user_code=AB-CD";

@@ -4,9 +4,9 @@
  * @module
  */
 import type { SiteConfig } from "../config/schema.ts";
-import { StoreError } from "../cli/errors.ts";
-import { KEYRING_SERVICE, type SecretStore } from "./store.ts";
-import { encodeTokenInfo, newTokenInfo } from "../token/token_info.ts";
+import { StoreError } from "../errors.ts";
+import { KEYRING_SERVICE, type SecretStore } from "../store/store.ts";
+import { encodeTokenInfo, newTokenInfo } from "./token_info.ts";
 
 /** True when the configuration itself holds the token (`api_key` or `keyring`). */
 export function hasConfigToken(config: SiteConfig): boolean {

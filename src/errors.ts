@@ -1,0 +1,57 @@
+/**
+ * The domain errors: what the core (config, token, store, http, login, conda, org)
+ * throws. Exit codes and rendering are the CLI's business (`src/cli/errors.ts`).
+ * @module
+ */
+
+/** Base class of every error this tool expects; the message is shown without a stack. */
+export class AnacondaError extends Error {
+  override name = "AnacondaError";
+  /**
+   * A fault of the environment (network, TLS, config, storage) rather than of this
+   * program: its message says everything, so no stack trace even with `--verbose` (A11).
+   */
+  readonly environmental: boolean = false;
+}
+
+/** Invalid configuration, or a config file that cannot be read or parsed. */
+export class ConfigError extends AnacondaError {
+  override name = "ConfigError";
+  override readonly environmental = true;
+}
+
+/** `config.toml` is not valid TOML; printed as the bare `<path>:<line>:<col>: <message>` (A10). */
+export class TomlSyntaxError extends ConfigError {
+  override name = "TomlSyntaxError";
+}
+
+/** A site name or domain that is not configured. */
+export class UnknownSiteError extends ConfigError {
+  override name = "UnknownSiteName";
+}
+
+/** A token store could not be read or written. */
+export class StoreError extends AnacondaError {
+  override name = "StoreError";
+  override readonly environmental = true;
+}
+
+/** No API key is stored for the site. */
+export class TokenNotFoundError extends AnacondaError {
+  override name = "TokenNotFoundError";
+}
+
+/** The stored API key has expired. */
+export class TokenExpiredError extends AnacondaError {
+  override name = "TokenExpiredError";
+}
+
+/** The service answered 401/403 `auth_required`. */
+export class LoginRequiredError extends AnacondaError {
+  override name = "LoginRequiredError";
+}
+
+/** Ctrl-C during a long wait (a login); the CLI exits 130. */
+export class InterruptedError extends AnacondaError {
+  override name = "Interrupted";
+}

@@ -1,0 +1,99 @@
+/**
+ * The shape of the code (DESIGN.md, "The shape"): the core never imports the CLI, and
+ * no two folders of `src/` import each other, directly or through others.
+ * @module
+ */
+import { assertEquals } from "./assert.ts";
+
+const SRC = new URL("../src/", import.meta.url);
+
+/** Every `.ts` file under `src/`, as paths relative to it. */
+async function sourceFiles(dir = ""): Promise<string[]> {
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(new URL(dir, SRC))) {
+    const path = `${dir}${entry.name}`;
+    if (entry.isDirectory) files.push(...await sourceFiles(`${path}/`));
+    else if (entry.name.endsWith(".ts")) files.push(path);
+  }
+  return files.sort();
+}
+
+/** The modules under `src/` that a file imports: static, dynamic and re-exports. */
+function importedPaths(file: string, text: string): string[] {
+  const specifiers = [
+    ...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gms),
+    ...text.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g),
+  ].map((match) => match[1]!);
+  return specifiers.filter((specifier) => specifier.startsWith("."))
+    .map((specifier) => new URL(specifier, new URL(file, SRC)).href)
+    .filter((href) => href.startsWith(SRC.href))
+    .map((href) => href.slice(SRC.href.length));
+}
+
+/** The folder of a `src/` path; the files at the top (errors.ts, context.ts...) are "src". */
+function folderOf(path: string): string {
+  const slash = path.indexOf("/");
+  return slash === -1 ? "src" : path.slice(0, slash);
+}
+
+async function importGraph(): Promise<Map<string, string[]>> {
+  const graph = new Map<string, string[]>();
+  for (const file of await sourceFiles()) {
+    const text = await Deno.readTextFile(new URL(file, SRC));
+    graph.set(file, importedPaths(file, text));
+  }
+  return graph;
+}
+
+Deno.test("nothing outside src/cli/ imports src/cli/", async () => {
+  const offenders: string[] = [];
+  for (const [file, imports] of await importGraph()) {
+    if (folderOf(file) === "cli") continue;
+    for (const target of imports) {
+      if (target.startsWith("cli/")) {
+        offenders.push(`src/${file} imports ${target}`);
+      }
+    }
+  }
+  assertEquals(offenders, []);
+});
+
+Deno.test("the folders of src/ import each other in one direction only (no cycle)", async () => {
+  const edges = new Map<string, Set<string>>();
+  for (const [file, imports] of await importGraph()) {
+    if (file.endsWith("_test.ts")) continue;
+    const from = folderOf(file);
+    for (const target of imports) {
+      const to = folderOf(target);
+      if (to === from) continue;
+      if (!edges.has(from)) edges.set(from, new Set());
+      edges.get(from)!.add(to);
+    }
+  }
+  const reaches = (from: string, to: string, seen = new Set<string>()): boolean => {
+    if (from === to) return true;
+    seen.add(from);
+    return [...edges.get(from) ?? []].some((next) => !seen.has(next) && reaches(next, to, seen));
+  };
+  const cycles: string[] = [];
+  for (const [from, targets] of edges) {
+    for (const to of targets) if (reaches(to, from)) cycles.push(`${from} -> ${to}`);
+  }
+  assertEquals(cycles, []);
+});
+
+Deno.test("the import checks see every kind of import line", () => {
+  const text = [
+    'import { a } from "../cli/errors.ts";',
+    'import type {\n  B,\n} from "./b.ts";',
+    'export { c } from "../c/c.ts";',
+    'const d = await import("../d/d.ts");',
+    'import { e } from "npm:e";',
+  ].join("\n");
+  assertEquals(importedPaths("store/x.ts", text), [
+    "cli/errors.ts",
+    "store/b.ts",
+    "c/c.ts",
+    "d/d.ts",
+  ]);
+});

@@ -24,7 +24,26 @@ Deno.test("an unknown option is a usage error with exit code 2", async () => {
   const result = await runCli(["--bogus"], { home: home.path });
   assertEquals(result.code, 2);
   assertEquals(result.stdout, "");
-  assertMatch(result.stderr, /unknown option '--bogus'/);
+  assertEquals(
+    result.stderr,
+    "UsageError: unknown option '--bogus'\nTry 'anaconda --help' for help.\n",
+  );
+  const sub = await runCli(["sites", "add", "--domian", "x"], { home: home.path });
+  assertEquals(sub.code, 2);
+  assertEquals(
+    sub.stderr,
+    "UsageError: unknown option '--domian'\n(Did you mean --domain?)\n" +
+      "Try 'anaconda sites add --help' for help.\n",
+  );
+});
+
+Deno.test("a command group without its subcommand prints its help on stderr and exits 2", async () => {
+  await using home = await tempHome();
+  const result = await runCli(["sites"], { home: home.path });
+  assertEquals(result.code, 2);
+  assertEquals(result.stdout, "");
+  assertMatch(result.stderr, /^Usage: anaconda sites \[options\] <command>\n/);
+  assertMatch(result.stderr, /\n {2}add +Add a site to config.toml\n/);
 });
 
 Deno.test("an unknown command suggests the closest one and exits 2", async () => {

@@ -14,6 +14,8 @@ export const EXIT_INTERRUPTED = 130;
 /** Wrong arguments or option values (exit 2). */
 export class UsageError extends AnacondaError {
   override name = "UsageError";
+  /** The command it happened in (`["anaconda", "sites", "add"]`), for the help hint. */
+  commandPath: string[] | undefined;
 }
 
 /** The user said no, or there was nobody to ask (`Aborted.`). */
@@ -63,6 +65,11 @@ export function reportError(err: unknown, sink: ErrorSink, verbose: boolean): nu
   if (err instanceof TomlSyntaxError) {
     // The bare location line, so that editors and terminals can jump to it.
     sink.write(`${err.message}\n`);
+    return code;
+  }
+  if (err instanceof UsageError) {
+    const command = (err.commandPath ?? ["anaconda"]).join(" ");
+    sink.write(`${err.name}: ${err.message}\nTry '${command} --help' for help.\n`);
     return code;
   }
   if (err instanceof AnacondaError) {

@@ -1,56 +1,38 @@
 /**
- * The `anaconda` command tree: global options, the command groups, and the mapping of
- * commander's own errors to exit codes.
+ * The `anaconda` command tree and the one place that runs a command line: parse,
+ * show help or the version, or run the command; map any error to a message and an
+ * exit code. Commands are loaded only when argv names them.
  * @module
  */
-import { Command, CommanderError } from "@commander-js/extra-typings";
 import type { Context } from "../context.ts";
-import { VERSION } from "../version.ts";
-import { type App, createApp } from "./app.ts";
 import { LoginRequiredError, TokenExpiredError, TokenNotFoundError } from "../errors.ts";
-import { EXIT_OK, EXIT_USAGE, reportError } from "./errors.ts";
-import { registerAuth } from "./auth/auth.ts";
-import { registerSites } from "./sites/sites.ts";
-import { registerTopLevel } from "./top_level.ts";
+import { VERSION } from "../version.ts";
+import { createApp } from "./app.ts";
+import { type GlobalValues, group, parseArgv } from "./args.ts";
+import { EXIT_OK, EXIT_USAGE, reportError, UsageError } from "./errors.ts";
 
-/** Commander codes that mean "done, nothing went wrong". */
-const SUCCESS_CODES = new Set([
-  "commander.helpDisplayed",
-  "commander.version",
-  "commander.executeSubCommandAsync",
-]);
-
-function buildProgram(context: Context): { program: Command; app: App } {
-  const program = new Command("anaconda")
-    .description("Log in to Anaconda and manage API keys, sites and conda tokens")
-    .option("--at <site>", "the site name or domain to act on")
-    .option("-v, --verbose", "print debug output and stack traces", false)
-    .version(`anaconda-auth ${VERSION}`, "-V, --version", "show the version and exit")
-    .helpOption("-h, --help", "show help and exit")
-    .showSuggestionAfterError(true);
-  const app = createApp(context, () => {
-    const { at, verbose } = program.opts();
-    return { verbose, ...(at === undefined ? {} : { at }) };
-  });
-  // Command groups register here (sites, auth, top-level login/logout/whoami).
-  registerAuth(program, app);
-  registerSites(program, app);
-  registerTopLevel(program, app);
-  applyToTree(program, context);
-  return { program, app };
-}
-
-/** Every command writes through the context and throws instead of exiting. */
-function applyToTree(
-  command: Command<unknown[], Record<string, unknown>, Record<string, unknown>>,
-  context: Context,
-): void {
-  command.exitOverride().configureHelp({ showGlobalOptions: true }).configureOutput({
-    writeOut: (text) => context.stdout.write(text),
-    writeErr: (text) => context.stderr.write(text),
-  });
-  for (const sub of command.commands) applyToTree(sub as typeof command, context);
-}
+/** The root of the command tree. */
+export const ROOT = group({
+  name: "anaconda",
+  description: "Log in to Anaconda and manage API keys, sites and conda tokens",
+  commands: [
+    { name: "auth", load: async () => (await import("./auth/auth.ts")).command },
+    {
+      name: "cloud",
+      hidden: true,
+      load: async () => ({ ...(await import("./auth/auth.ts")).command, name: "cloud" }),
+    },
+    { name: "sites", load: async () => (await import("./sites/sites.ts")).command },
+    { name: "login", load: async () => (await import("./top_level.ts")).login },
+    { name: "logout", load: async () => (await import("./top_level.ts")).logout },
+    { name: "whoami", load: async () => (await import("./top_level.ts")).whoami },
+  ],
+  examples: [
+    "anaconda login --at anaconda.com",
+    "anaconda auth status",
+    "anaconda sites add --domain anaconda.example.com --name work --yes",
+  ],
+});
 
 /**
  * Runs the CLI with `argv` (without the program name) and returns the exit code. A
@@ -62,14 +44,30 @@ export async function run(
   context: Context,
   options: { recover?: boolean } = {},
 ): Promise<number> {
-  const { program, app } = buildProgram(context);
+  let globals: GlobalValues = {};
+  const app = createApp(context, () => ({
+    verbose: globals.verbose ?? false,
+    ...(globals.at === undefined ? {} : { at: globals.at }),
+  }));
+  let path = [ROOT.name];
   try {
-    await program.parseAsync(argv, { from: "user" });
+    const parsed = await parseArgv(argv, ROOT);
+    globals = parsed.globals;
+    if (parsed.kind === "version") {
+      context.stdout.write(`anaconda-auth ${VERSION}\n`);
+      return EXIT_OK;
+    }
+    path = parsed.path;
+    if (parsed.kind === "help") {
+      const { renderHelp } = await import("./help.ts");
+      const text = await renderHelp(parsed.command, parsed.path);
+      (parsed.asked ? context.stdout : context.stderr).write(text);
+      return parsed.asked ? EXIT_OK : EXIT_USAGE;
+    }
+    await parsed.command.run(parsed.input, app);
     return EXIT_OK;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      return SUCCESS_CODES.has(err.code) ? EXIT_OK : EXIT_USAGE;
-    }
+    if (err instanceof UsageError) err.commandPath ??= path;
     if (options.recover !== false && needsLogin(err)) {
       const { recoverLogin } = await import("./recover_login.ts");
       return await recoverLogin(err, app, () => run(argv, context, { recover: false }));

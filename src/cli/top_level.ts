@@ -4,13 +4,13 @@
  * configured, a terminal user picks the destination and a script must pass `--at`.
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
 import type { Context } from "../context.ts";
 import type { App } from "./app.ts";
+import { leaf } from "./args.ts";
 import { AbortError, UsageError } from "./errors.ts";
-import { addLoginOptions, loginOptionsFrom, runLogin } from "./auth/login.ts";
+import { LOGIN_EXAMPLES, LOGIN_OPTIONS, runLogin } from "./auth/login.ts";
 import { runLogout } from "./auth/logout.ts";
-import { addWhoamiOptions, runWhoami } from "./auth/whoami.ts";
+import { runWhoami, WHOAMI_OPTIONS } from "./auth/whoami.ts";
 
 /** Environment variables that already choose the site, so no picker is needed. */
 const SITE_ENV = ["ANACONDA_AUTH_SITE", "ANACONDA_AUTH_DOMAIN", "ANACONDA_DEFAULT_SITE"];
@@ -90,27 +90,31 @@ export async function chooseDestination(app: App): Promise<string | undefined> {
   }
 }
 
-/** Adds `anaconda login`, `anaconda logout` and `anaconda whoami` to `program`. */
-export function registerTopLevel(program: { addCommand(command: Command): unknown }, app: App) {
-  const login = addLoginOptions(
-    new Command("login").description("Log in to an Anaconda site (picks one without --at)"),
-  ).action(async (_options, command) => {
-    const at = await chooseDestination(app);
-    await runLogin({ ...loginOptionsFrom(command.opts()), ...(at ? { at } : {}) }, app);
-  });
-  const logout = new Command("logout")
-    .description("Remove the stored API key of a site (picks one without --at)")
-    .action(async () => {
-      const at = await chooseDestination(app);
-      await runLogout(at ? { at } : {}, app);
-    });
-  const whoami = addWhoamiOptions(
-    new Command("whoami").description(
-      "Show the logged-in user's account (picks a site without --at)",
-    ),
-  ).action(async () => {
-    const at = await chooseDestination(app);
-    await runWhoami(at ? { at } : {}, app);
-  });
-  for (const command of [login, logout, whoami]) program.addCommand(command as Command);
+/** Runs `action` on `--at`, the site chosen in the environment, or the one the user picks. */
+async function onDestination(app: App, action: (at: { at?: string }) => Promise<void>) {
+  const at = await chooseDestination(app);
+  await action(at === undefined ? {} : { at });
 }
+
+export const login = leaf({
+  name: "login",
+  description: "Log in to an Anaconda site (asks which one on a terminal without --at)",
+  options: LOGIN_OPTIONS,
+  examples: LOGIN_EXAMPLES.map((line) => line.replace("anaconda auth login", "anaconda login")),
+  run: (options, app) => onDestination(app, (at) => runLogin({ ...options, ...at }, app)),
+});
+
+export const logout = leaf({
+  name: "logout",
+  description: "Remove the stored API key of a site (asks which one on a terminal without --at)",
+  examples: ["anaconda logout --at work"],
+  run: (_options, app) => onDestination(app, (at) => runLogout(at, app)),
+});
+
+export const whoami = leaf({
+  name: "whoami",
+  description: "Show the logged-in user's account (asks which site on a terminal without --at)",
+  options: WHOAMI_OPTIONS,
+  examples: ["anaconda whoami --at work"],
+  run: (_options, app) => onDestination(app, (at) => runWhoami(at, app)),
+});

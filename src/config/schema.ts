@@ -6,7 +6,10 @@
 import { ConfigError } from "../errors.ts";
 import { VERSION } from "../version.ts";
 
-export type TokenStorage = "system" | "anaconda-keyring";
+/** The values of `preferred_token_storage`. */
+export const TOKEN_STORAGES = ["system", "anaconda-keyring"] as const;
+
+export type TokenStorage = typeof TOKEN_STORAGES[number];
 
 /** A keyring given inline in the config: `{service: {account: base64 value}}`. */
 export type InlineKeyring = Record<string, Record<string, string>>;
@@ -37,7 +40,7 @@ export interface SiteConfig {
   client_cert: string | null;
   client_cert_key: string | null;
   use_device_flow: boolean;
-  /** `Api-Version` header to send, when set. */
+  /** `Api-Version` header to send, when set. TODO(A24): a Client option, not a site field. */
   api_version: string | null;
   /** Connect and read timeout of HTTP requests, in seconds (A12). */
   timeout: number;
@@ -64,37 +67,126 @@ export type FieldKind =
   | "seconds"
   | "version-spec";
 
+/**
+ * The `sites add/modify` option that sets a field: `--<field with dashes>`, a
+ * `--[no-]x` toggle for booleans, else an option with a value.
+ */
+export interface SiteOption {
+  /** Help text; without it the option is accepted but hidden. */
+  help?: string;
+  /** The option's name when it is not the field's (`hash-host-name`). */
+  name?: string;
+  /** The value's placeholder in help (`<json>`); none for toggles. */
+  placeholder?: string;
+  /** The value is JSON; the Python tool's message when it does not parse (`$value`: the value). */
+  jsonError?: string;
+  /** Warns that the value will be written to config.toml, naming it so. */
+  storedWarning?: string;
+}
+
 export interface FieldSpec {
   kind: FieldKind;
   /** Never shown in messages: an error names the source but not the value. */
   secret?: boolean;
   /** Hidden from `sites show` unless `--show-hidden`. */
   hidden?: boolean;
+  /** The option of `sites add/modify` that sets it; none: not settable there. */
+  option?: SiteOption;
 }
 
+/**
+ * Every site field, in the order the Python tool writes a site's keys (also the order
+ * of `sites show` and of the `sites add/modify` options).
+ */
 export const FIELDS: Record<FieldName, FieldSpec> = {
-  domain: { kind: "domain" },
-  auth_domain_override: { kind: "optional-domain", hidden: true },
-  preferred_token_storage: { kind: "storage", hidden: true },
-  api_key: { kind: "optional-string", hidden: true, secret: true },
-  keyring: { kind: "keyring", hidden: true, secret: true },
+  preferred_token_storage: {
+    kind: "storage",
+    hidden: true,
+    option: { placeholder: "<storage>" },
+  },
+  domain: {
+    kind: "domain",
+    option: { help: "domain name of the site", placeholder: "<domain>" },
+  },
+  auth_domain_override: {
+    kind: "optional-domain",
+    hidden: true,
+    option: { placeholder: "<domain>" },
+  },
+  api_key: {
+    kind: "optional-string",
+    hidden: true,
+    secret: true,
+    option: {
+      help: "API key of the site; CAUTION: it is written to config.toml",
+      placeholder: "<key>",
+      storedWarning: "API Key",
+    },
+  },
+  keyring: {
+    kind: "keyring",
+    hidden: true,
+    secret: true,
+    option: {
+      placeholder: "<json>",
+      jsonError: "The keyring argument could not be parsed as JSON",
+      storedWarning: "Keyring contents",
+    },
+  },
+  ssl_verify: { kind: "ssl", option: { help: "verify TLS certificates" } },
+  extra_headers: {
+    kind: "optional-string-dict",
+    option: {
+      help: "extra HTTP headers for every request, as JSON",
+      placeholder: "<json>",
+      jsonError: "extra-headers=$value could not be parsed as JSON",
+    },
+  },
+  client_id: { kind: "string", hidden: true, option: { placeholder: "<id>" } },
+  redirect_uri: { kind: "string", hidden: true, option: { placeholder: "<uri>" } },
+  openid_config_path: { kind: "string", hidden: true, option: { placeholder: "<path>" } },
+  oidc_request_headers: {
+    kind: "string-dict",
+    hidden: true,
+    option: {
+      placeholder: "<json>",
+      jsonError: "The oidc-request-headers argument could not be parsed as JSON",
+    },
+  },
+  login_success_path: { kind: "string", hidden: true, option: { placeholder: "<path>" } },
+  login_error_path: { kind: "string", hidden: true, option: { placeholder: "<path>" } },
+  use_unified_repo_api_key: {
+    kind: "bool",
+    option: { help: "use the API key (not repo tokens) for the package repository" },
+  },
+  hash_hostname: { kind: "bool", hidden: true, option: { name: "hash-host-name" } },
+  proxy_servers: {
+    kind: "optional-string-dict",
+    option: {
+      help: "proxy servers by scheme, as JSON",
+      placeholder: "<json>",
+      jsonError: "proxy-servers=$value could not be parsed as JSON",
+    },
+  },
+  client_cert: {
+    kind: "optional-string",
+    option: { help: "client TLS certificate", placeholder: "<path>" },
+  },
+  client_cert_key: {
+    kind: "optional-string",
+    option: { help: "key of the client TLS certificate", placeholder: "<path>" },
+  },
+  use_device_flow: {
+    kind: "bool",
+    option: { help: "log in with the device flow (else the browser flow)" },
+  },
   keyring_path: { kind: "path", hidden: true },
-  ssl_verify: { kind: "ssl" },
-  extra_headers: { kind: "optional-string-dict" },
-  client_id: { kind: "string", hidden: true },
-  redirect_uri: { kind: "string", hidden: true },
-  openid_config_path: { kind: "string", hidden: true },
-  oidc_request_headers: { kind: "string-dict", hidden: true },
-  login_success_path: { kind: "string", hidden: true },
-  login_error_path: { kind: "string", hidden: true },
-  use_unified_repo_api_key: { kind: "bool" },
-  hash_hostname: { kind: "bool", hidden: true },
-  proxy_servers: { kind: "optional-string-dict" },
-  client_cert: { kind: "optional-string" },
-  client_cert_key: { kind: "optional-string" },
-  use_device_flow: { kind: "bool" },
   api_version: { kind: "optional-string", hidden: true },
-  timeout: { kind: "seconds" },
+  timeout: {
+    kind: "seconds",
+    hidden: true,
+    option: { help: "HTTP connect and read timeout in seconds", placeholder: "<seconds>" },
+  },
   env_manager_channel: { kind: "string", hidden: true },
   env_manager_package: { kind: "string", hidden: true },
   env_manager_version: { kind: "version-spec", hidden: true },
@@ -258,8 +350,8 @@ export function coerceField(kind: FieldKind, raw: unknown, options: CoerceOption
       return parsed;
     }
     case "storage":
-      if (raw === "system" || raw === "anaconda-keyring") return raw;
-      throw new Error("Input should be 'system' or 'anaconda-keyring'");
+      if (TOKEN_STORAGES.includes(raw as TokenStorage)) return raw;
+      throw new Error(`Input should be ${TOKEN_STORAGES.map((name) => `'${name}'`).join(" or ")}`);
     case "ssl": {
       if (typeof raw === "boolean") return raw;
       if (typeof raw !== "string") {

@@ -2,29 +2,26 @@
  * `anaconda auth api-key`: prints the API key of the site, and nothing else on stdout.
  * @module
  */
-import type { Command } from "@commander-js/extra-typings";
-import { type App, siteOrSelected } from "../app.ts";
+import { type App } from "../app.ts";
+import { leaf } from "../args.ts";
 
-export interface ApiKeyOptions {
-  /** The site name or domain; defaults to the selected site (`--at`, env, default). */
-  at?: string;
-}
-
-export function registerApiKey(group: Command, app: App): void {
-  group.command("api-key")
-    .description("Print the API key of the site")
-    .action(async () => {
-      await runApiKey({}, app);
-    });
-}
+export const command = leaf({
+  name: "api-key",
+  description: "Print the API key of the site (and nothing else on stdout)",
+  examples: [
+    "anaconda auth api-key",
+    "export ANACONDA_AUTH_API_KEY=$(anaconda auth api-key --at work)",
+  ],
+  run: (_options, app) => runApiKey(app),
+});
 
 /**
  * Prints the configured or stored API key. Throws `TokenNotFoundError` without one and
  * `TokenExpiredError` when it has expired or is not a valid API key.
  */
-export async function runApiKey(options: ApiKeyOptions, app: App): Promise<void> {
+export async function runApiKey(app: App): Promise<void> {
   const settings = await app.settings();
-  const config = siteOrSelected(settings, options.at);
+  const config = settings.site();
   const { requireApiKey } = await import("../../token/tokens.ts");
   const apiKey = await requireApiKey(app.context, config);
   app.context.stdout.write(`${apiKey}\n`);

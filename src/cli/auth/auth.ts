@@ -1,27 +1,18 @@
 /**
- * The `anaconda auth` command group: a list of its verbs.
+ * The `anaconda auth` command group (alias `cloud`, as in the Python tool).
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
-import type { App } from "../app.ts";
-import { registerApiKey } from "./api_key.ts";
-import { registerLogin } from "./login.ts";
-import { registerLogout } from "./logout.ts";
-import { registerStatus } from "./status.ts";
-import { registerWhoami } from "./whoami.ts";
+import { group } from "../args.ts";
 
-/** Adds `anaconda auth` and its verbs to `program`. */
-export function registerAuth(
-  program: { addCommand(command: Command): unknown },
-  app: App,
-): Command {
-  const group = new Command("auth")
-    .description("Log in to an Anaconda site and manage its API key");
-  registerLogin(group, app);
-  registerApiKey(group, app);
-  registerLogout(group, app);
-  registerStatus(group, app);
-  registerWhoami(group, app);
-  program.addCommand(group);
-  return group;
-}
+export const command = group({
+  name: "auth",
+  description: "Log in to an Anaconda site and manage its API key",
+  commands: [
+    { name: "login", load: async () => (await import("./login.ts")).command },
+    { name: "api-key", load: async () => (await import("./api_key.ts")).command },
+    { name: "logout", load: async () => (await import("./logout.ts")).command },
+    { name: "status", load: async () => (await import("./status.ts")).command },
+    { name: "whoami", load: async () => (await import("./whoami.ts")).command },
+  ],
+  examples: ["anaconda auth login --at work", "anaconda auth status"],
+});

@@ -4,45 +4,35 @@
  * the Python tool for expired and existing logins (SPEC Part B §5.4).
  * @module
  */
-import type { Command } from "@commander-js/extra-typings";
 import type { SiteConfig } from "../../config/schema.ts";
 import { type App, siteOrSelected } from "../app.ts";
-
-export interface LoginOptions {
-  /** The site name or domain; defaults to the selected site (`--at`, env, default). */
-  at?: string;
-  /** Log in again even when a valid API key is stored. */
-  force?: boolean;
-  /** `--ssl-verify` / `--no-ssl-verify`: overrides the site's `ssl_verify`. */
-  sslVerify?: boolean;
-  /** Read an API key from stdin instead of logging in interactively. */
-  withToken?: boolean;
-}
+import { flag, leaf, type OptionValues, toggle } from "../args.ts";
 
 /** The login options, shared by `anaconda auth login` and `anaconda login`. */
-export function addLoginOptions(command: Command) {
-  return command
-    .option("--force", "log in again even when a valid API key is stored")
-    .option("--ssl-verify", "verify TLS certificates (overrides ssl_verify)")
-    .option("--no-ssl-verify", "do not verify TLS certificates (overrides ssl_verify)")
-    .option("--with-token", "read an API key from standard input and store it (for CI)");
-}
+export const LOGIN_OPTIONS = {
+  force: flag("--force", "log in again even when a valid API key is stored"),
+  sslVerify: toggle("--ssl-verify", "verify TLS certificates (overrides ssl_verify)"),
+  withToken: flag("--with-token", "read an API key from standard input and store it (for CI)"),
+};
 
-/** Reads commander's parsed options. */
-export function loginOptionsFrom(parsed: Record<string, unknown>): LoginOptions {
-  const options: LoginOptions = {};
-  if (parsed.force === true) options.force = true;
-  if (typeof parsed.sslVerify === "boolean") options.sslVerify = parsed.sslVerify;
-  if (parsed.withToken === true) options.withToken = true;
-  return options;
-}
+export type LoginOptions = OptionValues<typeof LOGIN_OPTIONS> & {
+  /** The site name or domain; defaults to the selected site (`--at`, env, default). */
+  at?: string;
+};
 
-export function registerLogin(group: Command, app: App): void {
-  addLoginOptions(group.command("login").description("Log in to the site and store an API key"))
-    .action(async (_options, command) => {
-      await runLogin(loginOptionsFrom(command.opts()), app);
-    });
-}
+export const LOGIN_EXAMPLES = [
+  "anaconda auth login",
+  "anaconda auth login --at work --force",
+  'echo "$ANACONDA_API_KEY" | anaconda auth login --with-token',
+];
+
+export const command = leaf({
+  name: "login",
+  description: "Log in to the site and store an API key",
+  options: LOGIN_OPTIONS,
+  examples: LOGIN_EXAMPLES,
+  run: (options, app) => runLogin(options, app),
+});
 
 /** The site's settings with the `--[no-]ssl-verify` override. */
 async function siteConfig(options: LoginOptions, app: App): Promise<SiteConfig> {

@@ -1,26 +1,21 @@
 import assert from "node:assert/strict";
-import { Command } from "@commander-js/extra-typings";
-import { addLoginOptions, type LoginOptions, loginOptionsFrom } from "./login.ts";
+import { parseArgv } from "../args.ts";
+import { ROOT } from "../root.ts";
 
-function parse(argv: string[]): LoginOptions {
-  let parsed: LoginOptions | undefined;
-  const command = addLoginOptions(new Command("login").exitOverride())
-    .action((_options, self) => {
-      parsed = loginOptionsFrom(self.opts());
-    });
-  command.parse(argv, { from: "user" });
-  assert.ok(parsed);
-  return parsed;
+async function parse(argv: string[]): Promise<Record<string, unknown>> {
+  const parsed = await parseArgv(["auth", "login", ...argv], ROOT);
+  assert.equal(parsed.kind, "run");
+  return parsed.kind === "run" ? parsed.input : {};
 }
 
-Deno.test("login options: nothing given overrides nothing", () => {
-  assert.deepEqual(parse([]), {});
+Deno.test("login options: nothing given overrides nothing", async () => {
+  assert.deepEqual(await parse([]), {});
 });
 
-Deno.test("login options: --force, --with-token and the ssl_verify override", () => {
-  assert.deepEqual(parse(["--force"]), { force: true });
-  assert.deepEqual(parse(["--with-token"]), { withToken: true });
-  assert.deepEqual(parse(["--ssl-verify"]), { sslVerify: true });
-  assert.deepEqual(parse(["--no-ssl-verify"]), { sslVerify: false });
-  assert.deepEqual(parse(["--no-ssl-verify", "--ssl-verify"]), { sslVerify: true });
+Deno.test("login options: --force, --with-token and the ssl_verify override", async () => {
+  assert.deepEqual(await parse(["--force"]), { force: true });
+  assert.deepEqual(await parse(["--with-token"]), { withToken: true });
+  assert.deepEqual(await parse(["--ssl-verify"]), { sslVerify: true });
+  assert.deepEqual(await parse(["--no-ssl-verify"]), { sslVerify: false });
+  assert.deepEqual(await parse(["--no-ssl-verify", "--ssl-verify"]), { sslVerify: true });
 });

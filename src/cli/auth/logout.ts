@@ -4,21 +4,20 @@
  * said, not an error (A5).
  * @module
  */
-import type { Command } from "@commander-js/extra-typings";
 import { type App, siteOrSelected } from "../app.ts";
+import { leaf } from "../args.ts";
 
 export interface LogoutOptions {
   /** The site name or domain; defaults to the selected site (`--at`, env, default). */
   at?: string;
 }
 
-export function registerLogout(group: Command, app: App): void {
-  group.command("logout")
-    .description("Remove the stored API key of the site")
-    .action(async () => {
-      await runLogout({}, app);
-    });
-}
+export const command = leaf({
+  name: "logout",
+  description: "Remove the stored API key of the site",
+  examples: ["anaconda auth logout", "anaconda auth logout --at work"],
+  run: (_options, app) => runLogout({}, app),
+});
 
 /** Deletes the site's stored token (and legacy entries for anaconda.com); exit 0 if none. */
 export async function runLogout(options: LogoutOptions, app: App): Promise<void> {

@@ -4,14 +4,12 @@
  * site is not logged in (for scripts).
  * @module
  */
-import type { Command } from "@commander-js/extra-typings";
-import { type App, siteOrSelected } from "../app.ts";
+import { type App } from "../app.ts";
+import { flag, leaf } from "../args.ts";
 import type { SiteConfig } from "../../config/schema.ts";
 import type { KeyState } from "../../token/token_info.ts";
 
 export interface StatusOptions {
-  /** The site whose state decides the exit code; defaults to the selected site. */
-  at?: string;
   json?: boolean;
 }
 
@@ -35,14 +33,17 @@ export interface SiteStatus {
   problem: string | null;
 }
 
-export function registerStatus(group: Command, app: App): void {
-  group.command("status")
-    .description("Show the login state of every configured site")
-    .option("--json", "print JSON", false)
-    .action(async (options) => {
-      await runStatus({ json: options.json }, app);
-    });
-}
+export const command = leaf({
+  name: "status",
+  description: "Show the login state of every configured site\n" +
+    "Exits 1 when the selected site (--at, environment, default) is not logged in.",
+  options: { json: flag("--json", "print JSON") },
+  examples: [
+    "anaconda auth status",
+    "anaconda auth status --at work >/dev/null || anaconda login --at work",
+  ],
+  run: (options, app) => runStatus(options, app),
+});
 
 const STATE_TEXT: Record<LoginState, string> = {
   "logged-in": "yes",
@@ -115,7 +116,7 @@ async function siteStatus(
 /** Collects the state of every site, prints it, and throws a silent exit 1 if needed. */
 export async function runStatus(options: StatusOptions, app: App): Promise<void> {
   const settings = await app.settings();
-  const selected = siteOrSelected(settings, options.at);
+  const selected = settings.site();
   const { describeSource } = await import("../../config/schema.ts");
   const describeStorage = (config: SiteConfig) => {
     const sources = settings.sourcesOf(config);

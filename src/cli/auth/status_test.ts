@@ -86,10 +86,10 @@ Deno.test("runStatus: a store that fails makes an error row and a warning, not a
     const { app, context } = fakeApp(home, [
       siteConfig(home, { site: "a", domain: "a.test" }),
       siteConfig(home, { site: "b", domain: "b.test", keyring_path: `${home}/k/keyring` }),
-    ]);
+    ], "b");
     await Deno.mkdir(`${home}/k`);
     await Deno.mkdir(`${home}/k/keyring`); // a folder where the file should be
-    await assert.rejects(() => runStatus({ json: true, at: "b" }, app), SilentExitError);
+    await assert.rejects(() => runStatus({ json: true }, app), SilentExitError);
     const rows: SiteStatus[] = JSON.parse(context.out());
     assert.equal(rows[1]?.state, "error");
     assert.equal(rows[1]?.selected, true);
@@ -97,7 +97,7 @@ Deno.test("runStatus: a store that fails makes an error row and a warning, not a
   });
 });
 
-Deno.test("runApiKey and runLogout act on the site given in their options", async () => {
+Deno.test("runApiKey acts on the selected site, runLogout on the one in its options", async () => {
   await withHome(async (home) => {
     const key = makeJwt({ exp: NOW / 1000 + 60 });
     await Deno.mkdir(`${home}/.anaconda`);
@@ -105,14 +105,16 @@ Deno.test("runApiKey and runLogout act on the site given in their options", asyn
       `${home}/.anaconda/keyring`,
       JSON.stringify({ "Anaconda Cloud": { "b.test": keyringValue({ api_key: key }) } }),
     );
-    const { app, context } = fakeApp(home, [
+    const sites = [
       siteConfig(home, { site: "a", domain: "a.test" }),
       siteConfig(home, { site: "b", domain: "b.test" }),
-    ]);
-    await runApiKey({ at: "b" }, app);
+    ];
+    const { app, context } = fakeApp(home, sites, "b");
+    await runApiKey(app);
     assert.equal(context.out(), `${key}\n`);
-    await runLogout({ at: "b" }, app);
-    assert.equal(context.err(), "Logged out of b.test\n");
+    const other = fakeApp(home, sites); // selects a: logout acts on its option
+    await runLogout({ at: "b" }, other.app);
+    assert.equal(other.context.err(), "Logged out of b.test\n");
     assert.equal(await Deno.readTextFile(`${home}/.anaconda/keyring`), '{"Anaconda Cloud": {}}');
   });
 });

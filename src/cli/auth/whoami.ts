@@ -4,24 +4,25 @@
  * it fails with `TokenNotFoundError` (A20), which offers a login on a terminal.
  * @module
  */
-import type { Command } from "@commander-js/extra-typings";
 import { type App, siteOrSelected } from "../app.ts";
+import { flag, leaf } from "../args.ts";
 
 export interface WhoamiOptions {
   /** The site name or domain; defaults to the selected site (`--at`, env, default). */
   at?: string;
 }
 
-export function addWhoamiOptions(command: Command) {
-  return command.option("--json", "print JSON (the only format; accepted for scripts)");
-}
+export const WHOAMI_OPTIONS = {
+  json: flag("--json", "print JSON (the only format; accepted for scripts)"),
+};
 
-export function registerWhoami(group: Command, app: App): void {
-  addWhoamiOptions(group.command("whoami").description("Show the logged-in user's account"))
-    .action(async () => {
-      await runWhoami({}, app);
-    });
-}
+export const command = leaf({
+  name: "whoami",
+  description: "Show the logged-in user's account",
+  options: WHOAMI_OPTIONS,
+  examples: ["anaconda auth whoami", "anaconda auth whoami --at work | jq -r .user.email"],
+  run: (_options, app) => runWhoami({}, app),
+});
 
 /** Prints `/api/account` of the site as JSON with sorted keys (indent 2). */
 export async function runWhoami(options: WhoamiOptions, app: App): Promise<void> {

@@ -3,28 +3,33 @@
  * adds a `[sites.<name>]` table to config.toml.
  * @module
  */
-import { Command, Option } from "@commander-js/extra-typings";
 import type { App } from "../app.ts";
+import { leaf, type OptionValues, toggle } from "../args.ts";
 import { UsageError } from "../errors.ts";
-import { type SiteOptions, siteOptions, siteValues, writeOptions } from "./options.ts";
+import { SITE_OPTIONS, siteValues, WRITE_OPTIONS } from "./options.ts";
 
-export interface AddOptions extends SiteOptions {
-  removeAnacondaCom?: boolean;
-}
+const ADD_OPTIONS = {
+  ...SITE_OPTIONS,
+  removeAnacondaCom: toggle(
+    "--remove-anaconda-com",
+    "remove the implicit anaconda.com site (default: remove it)",
+  ),
+  ...WRITE_OPTIONS,
+};
 
-export function registerAdd(group: Command, app: App): void {
-  const command = new Command("add")
-    .description("Add a site to config.toml");
-  for (const option of siteOptions()) command.addOption(option);
-  command
-    .addOption(new Option("--remove-anaconda-com", "remove the site named anaconda.com (default)"))
-    .addOption(new Option("--no-remove-anaconda-com", "keep the site named anaconda.com"));
-  for (const option of writeOptions()) command.addOption(option);
-  command.action(async () => {
-    await runAdd(command.opts() as AddOptions, app);
-  });
-  group.addCommand(command);
-}
+export type AddOptions = OptionValues<typeof ADD_OPTIONS>;
+
+export const command = leaf({
+  name: "add",
+  description: "Add a site to config.toml\n" +
+    "--domain is required; the site's name defaults to its domain.",
+  options: ADD_OPTIONS,
+  examples: [
+    "anaconda sites add --domain anaconda.example.com --name work --default --yes",
+    "anaconda sites add --domain anaconda.example.com --no-ssl-verify --dry-run",
+  ],
+  run: (options, app) => runAdd(options, app),
+});
 
 export async function runAdd(options: AddOptions, app: App): Promise<void> {
   const settings = await app.settings();
@@ -34,7 +39,7 @@ export async function runAdd(options: AddOptions, app: App): Promise<void> {
     homeDir: context.homeDir(),
     warn: (text) => context.stderr.write(text),
   });
-  if (options.domain === undefined || values.domain === undefined) {
+  if (values.domain === undefined) {
     throw new UsageError("You must supply at least --domain to a add a new site");
   }
   const { addSite, sitesFile } = await import("./model.ts");

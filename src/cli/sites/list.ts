@@ -3,8 +3,8 @@
  * the default and whether it has a valid login.
  * @module
  */
-import type { Command } from "@commander-js/extra-typings";
 import type { App } from "../app.ts";
+import { flag, leaf } from "../args.ts";
 import type { SiteConfig } from "../../config/schema.ts";
 import type { Settings } from "../../config/load.ts";
 import { defaultSiteKey as defaultKeyOf } from "../../config/site.ts";
@@ -23,14 +23,13 @@ export interface SiteRow {
   logged_in: boolean;
 }
 
-export function registerList(group: Command, app: App): void {
-  group.command("list")
-    .description("List the configured sites by name and domain")
-    .option("--json", "print JSON")
-    .action(async (options) => {
-      await runList(options, app);
-    });
-}
+export const command = leaf({
+  name: "list",
+  description: "List the configured sites by name and domain",
+  options: { json: flag("--json", "print JSON") },
+  examples: ["anaconda sites list", "anaconda sites list --json"],
+  run: (options, app) => runList(options, app),
+});
 
 /** The name of the site `defaultSiteName` points at: a site name, else a unique domain. */
 export function defaultSiteKey(

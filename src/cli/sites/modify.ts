@@ -3,22 +3,26 @@
  * the values of a configured site in config.toml (in place: never a rename).
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
 import type { App } from "../app.ts";
+import { leaf, type OptionValues } from "../args.ts";
 import { UsageError } from "../errors.ts";
-import { type SiteOptions, siteOptions, siteValues, writeOptions } from "./options.ts";
+import { SITE_OPTIONS, siteValues, WRITE_OPTIONS } from "./options.ts";
 
-export type ModifyOptions = SiteOptions;
+const MODIFY_OPTIONS = { ...SITE_OPTIONS, ...WRITE_OPTIONS };
 
-export function registerModify(group: Command, app: App): void {
-  const command = new Command("modify")
-    .description("Modify a site in config.toml");
-  for (const option of [...siteOptions(), ...writeOptions()]) command.addOption(option);
-  command.action(async () => {
-    await runModify(command.opts() as ModifyOptions, app);
-  });
-  group.addCommand(command);
-}
+export type ModifyOptions = OptionValues<typeof MODIFY_OPTIONS>;
+
+export const command = leaf({
+  name: "modify",
+  description: "Modify a site in config.toml\n" +
+    "The site is found by --name, else by --domain; it is changed in place, never renamed.",
+  options: MODIFY_OPTIONS,
+  examples: [
+    "anaconda sites modify --name work --no-ssl-verify --yes",
+    "anaconda sites modify --domain anaconda.example.com --default --yes",
+  ],
+  run: (options, app) => runModify(options, app),
+});
 
 export async function runModify(options: ModifyOptions, app: App): Promise<void> {
   const settings = await app.settings();
@@ -28,7 +32,7 @@ export async function runModify(options: ModifyOptions, app: App): Promise<void>
     homeDir: context.homeDir(),
     warn: (text) => context.stderr.write(text),
   });
-  const query = options.name ?? options.domain;
+  const query = options.name ?? (options.domain as string | undefined);
   if (query === undefined) {
     throw new UsageError("You must supply at least one of --domain or --name to modify a site");
   }

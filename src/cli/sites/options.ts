@@ -1,118 +1,62 @@
 /**
- * The options shared by `sites add` and `sites modify` (SPEC Part B §5.5), and their
- * conversion into site-table values.
+ * The options of `sites add` and `sites modify` (SPEC Part B §5.5), generated from the
+ * site fields of `config/schema.ts`, and their conversion into site-table values.
  * @module
  */
-import { Option } from "@commander-js/extra-typings";
+import { flag, type OptionSpec, toggle, value } from "../args.ts";
 import { UsageError } from "../errors.ts";
+import { ConfigError } from "../../errors.ts";
 import {
   coerceField,
-  type FieldKind,
+  FIELD_NAMES,
   type FieldName,
-  normalizeDomain,
+  FIELDS,
+  TOKEN_STORAGES,
 } from "../../config/schema.ts";
 
-/** The parsed options of `sites add` / `sites modify`. */
-export interface SiteOptions {
-  domain?: string;
-  name?: string;
-  default?: boolean;
-  apiKey?: string;
-  extraHeaders?: string;
-  proxyServers?: string;
-  clientCert?: string;
-  clientCertKey?: string;
-  sslVerify?: boolean;
-  useTruststore?: boolean;
-  useDeviceFlow?: boolean;
-  useUnifiedRepoApiKey?: boolean;
-  disableCondaAutoConfig?: boolean;
-  preferredTokenStorage?: string;
-  authDomainOverride?: string;
-  keyring?: string;
-  clientId?: string;
-  redirectUri?: string;
-  openidConfigPath?: string;
-  oidcRequestHeaders?: string;
-  loginSuccessPath?: string;
-  loginErrorPath?: string;
-  hashHostName?: boolean;
-  yes?: boolean;
-  dryRun?: boolean;
+/** The option name of a field: its own, else the field name with dashes. */
+function optionName(field: FieldName): string {
+  return FIELDS[field].option?.name ?? field.replaceAll("_", "-");
 }
 
-/** The order in which the Python tool writes a site's keys. */
-export const WRITE_ORDER: FieldName[] = [
-  "preferred_token_storage",
-  "domain",
-  "auth_domain_override",
-  "api_key",
-  "keyring",
-  "ssl_verify",
-  "extra_headers",
-  "client_id",
-  "redirect_uri",
-  "openid_config_path",
-  "oidc_request_headers",
-  "login_success_path",
-  "login_error_path",
-  "use_unified_repo_api_key",
-  "hash_hostname",
-  "proxy_servers",
-  "client_cert",
-  "client_cert_key",
-  "use_device_flow",
-];
-
-function hidden(option: Option): Option {
-  return option.hideHelp();
+/** One option per field that has one, keyed by the field name, in field order. */
+function fieldOptions(): Record<FieldName, OptionSpec> {
+  const options: Partial<Record<FieldName, OptionSpec>> = {};
+  for (const field of FIELD_NAMES) {
+    const { kind, option } = FIELDS[field];
+    if (!option) continue;
+    const name = `--${optionName(field)}`;
+    options[field] = kind === "bool" || kind === "ssl" ? toggle(name, option.help) : value(
+      `${name} ${option.placeholder ?? "<value>"}`,
+      option.help,
+      kind === "storage" ? { choices: TOKEN_STORAGES } : {},
+    );
+  }
+  return options as Record<FieldName, OptionSpec>;
 }
 
 /** The options of `sites add` and `sites modify`, in help order. */
-export function siteOptions(): Option[] {
-  return [
-    new Option("--domain <domain>", "domain name of the site (default: anaconda.com)"),
-    new Option("--name <name>", "name of the site (default: its domain)"),
-    new Option("--default", "make this the default site"),
-    new Option("--no-default", "do not make this the default site"),
-    new Option("--api-key <key>", "API key of the site; CAUTION: it is written to config.toml"),
-    hidden(
-      new Option("--preferred-token-storage <storage>").choices(["system", "anaconda-keyring"]),
-    ),
-    hidden(new Option("--auth-domain-override <domain>")),
-    hidden(new Option("--keyring <json>")),
-    new Option("--ssl-verify", "verify TLS certificates"),
-    new Option("--no-ssl-verify", "do not verify TLS certificates"),
-    new Option("--use-truststore", "verify TLS certificates with the system trust store"),
-    new Option("--no-use-truststore", "do not use the system trust store"),
-    new Option("--extra-headers <json>", "extra HTTP headers for every request, as JSON"),
-    hidden(new Option("--client-id <id>")),
-    hidden(new Option("--redirect-uri <uri>")),
-    hidden(new Option("--openid-config-path <path>")),
-    hidden(new Option("--oidc-request-headers <json>")),
-    hidden(new Option("--login-success-path <path>")),
-    hidden(new Option("--login-error-path <path>")),
-    new Option("--use-unified-repo-api-key", "use the API key for the package repository"),
-    new Option("--no-use-unified-repo-api-key", "use repo tokens for the package repository"),
-    hidden(new Option("--hash-host-name")),
-    hidden(new Option("--no-hash-host-name")),
-    new Option("--proxy-servers <json>", "proxy servers by scheme, as JSON"),
-    new Option("--client-cert <path>", "client TLS certificate"),
-    new Option("--client-cert-key <path>", "key of the client TLS certificate"),
-    new Option("--use-device-flow", "log in with the device flow"),
-    new Option("--no-use-device-flow", "log in with the browser flow"),
-    new Option("--disable-conda-auto-config", "accepted for compatibility; ignored"),
-    new Option("--no-disable-conda-auto-config", "accepted for compatibility; ignored"),
-  ];
-}
+export const SITE_OPTIONS = {
+  name: value("--name <name>", "name of the site (default: its domain)"),
+  default: toggle("--default", "make this the default site"),
+  ...fieldOptions(),
+  useTruststore: toggle("--use-truststore", "verify TLS certificates with the system trust store"),
+  disableCondaAutoConfig: toggle(
+    "--disable-conda-auto-config",
+    "accepted for compatibility; ignored",
+  ),
+};
 
 /** `-y/--yes` and `--dry-run`. */
-export function writeOptions(): Option[] {
-  return [
-    new Option("-y, --yes", "write the changes without asking"),
-    new Option("--dry-run", "print the changes as a diff and write nothing"),
-  ];
-}
+export const WRITE_OPTIONS = {
+  yes: flag("-y, --yes", "write the changes without asking"),
+  dryRun: flag("--dry-run", "print the changes as a diff and write nothing"),
+};
+
+/** The parsed site options: field values by field name, plus the options of their own. */
+export type SiteInput =
+  & Partial<Record<FieldName, string | boolean | string[]>>
+  & { useTruststore?: boolean };
 
 /** `ssl_verify` from `--[no-]ssl-verify` and `--[no-]use-truststore`. */
 export function sslVerifyValue(
@@ -129,29 +73,6 @@ export function sslVerifyValue(
   return sslVerify !== false;
 }
 
-function parseJsonOption(text: string, message: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new UsageError(message);
-  }
-}
-
-function checked(kind: FieldKind, value: unknown, flag: string, homeDir: string): unknown {
-  try {
-    return coerceField(kind, value, { homeDir, cwd: homeDir });
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new UsageError(`${flag}: ${reason}`);
-  }
-}
-
-/** `--extra-headers` / `--proxy-servers`: a JSON object of strings. */
-function jsonDict(text: string, name: string, homeDir: string): unknown {
-  const parsed = parseJsonOption(text, `${name}=${text} could not be parsed as JSON`);
-  return checked("optional-string-dict", parsed, `--${name}`, homeDir);
-}
-
 export interface SiteValueContext {
   configPath: string;
   homeDir: string;
@@ -159,84 +80,46 @@ export interface SiteValueContext {
   warn(text: string): void;
 }
 
+/** A JSON option value; bad JSON is a usage error with the Python tool's message. */
+function parseJsonOption(text: string, message: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(message.replace("$value", text));
+  }
+}
+
 /**
  * The site-table values given by the options, in the Python tool's key order. Bad
- * JSON and bad values are usage errors (exit 2), with the Python tool's messages.
+ * JSON is a usage error (exit 2); a value of the wrong type a config error (exit 1).
  */
 export function siteValues(
-  options: SiteOptions,
+  input: SiteInput,
   context: SiteValueContext,
 ): Partial<Record<FieldName, unknown>> {
   const values: Partial<Record<FieldName, unknown>> = {};
-  const ssl = sslVerifyValue(options.sslVerify, options.useTruststore);
-  if (ssl !== undefined) values.ssl_verify = ssl;
-  if (options.domain !== undefined) {
+  for (const field of FIELD_NAMES) {
+    const { kind, option } = FIELDS[field];
+    if (!option) continue;
+    if (kind === "ssl") {
+      const ssl = sslVerifyValue(input[field] as boolean | undefined, input.useTruststore);
+      if (ssl !== undefined) values[field] = ssl;
+      continue;
+    }
+    let raw: unknown = input[field];
+    if (raw === undefined) continue;
+    if (option.storedWarning) {
+      context.warn(
+        `WARNING: Your ${option.storedWarning} will be stored in ${context.configPath} and may not be secure\n`,
+      );
+    }
+    if (option.jsonError && typeof raw === "string") raw = parseJsonOption(raw, option.jsonError);
     try {
-      values.domain = normalizeDomain(options.domain);
+      values[field] = coerceField(kind, raw, { homeDir: context.homeDir, cwd: context.homeDir });
     } catch (err) {
-      throw new UsageError(err instanceof Error ? err.message : String(err));
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new ConfigError(`${reason} (--${optionName(field)})`);
     }
   }
-  if (options.apiKey !== undefined) {
-    context.warn(
-      `WARNING: Your API Key will be stored in ${context.configPath} and may not be secure\n`,
-    );
-    values.api_key = options.apiKey;
-  }
-  if (options.extraHeaders !== undefined) {
-    values.extra_headers = jsonDict(options.extraHeaders, "extra-headers", context.homeDir);
-  }
-  if (options.proxyServers !== undefined) {
-    values.proxy_servers = jsonDict(options.proxyServers, "proxy-servers", context.homeDir);
-  }
-  if (options.clientCert !== undefined) values.client_cert = options.clientCert;
-  if (options.clientCertKey !== undefined) values.client_cert_key = options.clientCertKey;
-  if (options.useDeviceFlow !== undefined) values.use_device_flow = options.useDeviceFlow;
-  if (options.useUnifiedRepoApiKey !== undefined) {
-    values.use_unified_repo_api_key = options.useUnifiedRepoApiKey;
-  }
-  if (options.preferredTokenStorage !== undefined) {
-    values.preferred_token_storage = options.preferredTokenStorage;
-  }
-  if (options.authDomainOverride !== undefined) {
-    values.auth_domain_override = checked(
-      "optional-domain",
-      options.authDomainOverride,
-      "--auth-domain-override",
-      context.homeDir,
-    );
-  }
-  if (options.keyring !== undefined) {
-    context.warn(
-      `WARNING: Your Keyring contents will be stored in ${context.configPath} and may not be secure\n`,
-    );
-    const parsed = parseJsonOption(
-      options.keyring,
-      "The keyring argument could not be parsed as JSON",
-    );
-    values.keyring = checked("keyring", parsed, "--keyring", context.homeDir);
-  }
-  if (options.clientId !== undefined) values.client_id = options.clientId;
-  if (options.redirectUri !== undefined) values.redirect_uri = options.redirectUri;
-  if (options.openidConfigPath !== undefined) values.openid_config_path = options.openidConfigPath;
-  if (options.oidcRequestHeaders !== undefined) {
-    const parsed = parseJsonOption(
-      options.oidcRequestHeaders,
-      "The oidc-request-headers argument could not be parsed as JSON",
-    );
-    values.oidc_request_headers = checked(
-      "string-dict",
-      parsed,
-      "--oidc-request-headers",
-      context.homeDir,
-    );
-  }
-  if (options.loginSuccessPath !== undefined) values.login_success_path = options.loginSuccessPath;
-  if (options.loginErrorPath !== undefined) values.login_error_path = options.loginErrorPath;
-  if (options.hashHostName !== undefined) values.hash_hostname = options.hashHostName;
-  const ordered: Partial<Record<FieldName, unknown>> = {};
-  for (const field of WRITE_ORDER) {
-    if (Object.hasOwn(values, field)) ordered[field] = values[field];
-  }
-  return ordered;
+  return values;
 }

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../errors.ts";
-import { type SiteOptions, siteValues, sslVerifyValue } from "./options.ts";
+import { ConfigError } from "../../errors.ts";
+import { FIELD_NAMES, FIELDS } from "../../config/schema.ts";
+import { parseArgv } from "../args.ts";
+import { ROOT } from "../root.ts";
+import { SITE_OPTIONS, type SiteInput, siteValues, sslVerifyValue } from "./options.ts";
 
 Deno.test("sslVerifyValue follows the Python tool's table of TLS flags", () => {
   assert.equal(sslVerifyValue(undefined, undefined), undefined);
@@ -18,7 +22,7 @@ Deno.test("sslVerifyValue follows the Python tool's table of TLS flags", () => {
   );
 });
 
-function values(options: SiteOptions) {
+function values(options: SiteInput) {
   const warnings: string[] = [];
   const result = siteValues(options, {
     configPath: "/h/.anaconda/config.toml",
@@ -30,11 +34,11 @@ function values(options: SiteOptions) {
 
 Deno.test("siteValues converts options to table values in the Python tool's key order", () => {
   const { result, warnings } = values({
-    useDeviceFlow: false,
+    use_device_flow: false,
     domain: "https://Foo.example:8443/api",
-    preferredTokenStorage: "system",
-    extraHeaders: '{"X-A": "1"}',
-    sslVerify: false,
+    preferred_token_storage: "system",
+    extra_headers: '{"X-A": "1"}',
+    ssl_verify: false,
   });
   assert.deepEqual(Object.entries(result), [
     ["preferred_token_storage", "system"],
@@ -48,7 +52,7 @@ Deno.test("siteValues converts options to table values in the Python tool's key 
 
 Deno.test("siteValues warns that an API key or keyring is stored in the config file", () => {
   const { result, warnings } = values({
-    apiKey: "secret",
+    api_key: "secret",
     keyring: '{"Anaconda Cloud": {"a.com": "abc"}}',
   });
   assert.deepEqual(result, {
@@ -63,11 +67,14 @@ Deno.test("siteValues warns that an API key or keyring is stored in the config f
 });
 
 Deno.test("siteValues rejects bad JSON with the Python tool's messages", () => {
-  const cases: Array<[SiteOptions, string]> = [
-    [{ extraHeaders: "{bad" }, "extra-headers={bad could not be parsed as JSON"],
-    [{ proxyServers: "nope" }, "proxy-servers=nope could not be parsed as JSON"],
+  const cases: Array<[SiteInput, string]> = [
+    [{ extra_headers: "{bad" }, "extra-headers={bad could not be parsed as JSON"],
+    [{ proxy_servers: "nope" }, "proxy-servers=nope could not be parsed as JSON"],
     [{ keyring: "[" }, "The keyring argument could not be parsed as JSON"],
-    [{ oidcRequestHeaders: "{" }, "The oidc-request-headers argument could not be parsed as JSON"],
+    [
+      { oidc_request_headers: "{" },
+      "The oidc-request-headers argument could not be parsed as JSON",
+    ],
   ];
   for (const [options, message] of cases) {
     assert.throws(
@@ -75,6 +82,30 @@ Deno.test("siteValues rejects bad JSON with the Python tool's messages", () => {
       (err) => err instanceof UsageError && err.message === message,
     );
   }
-  assert.throws(() => values({ extraHeaders: '["a"]' }), UsageError);
-  assert.throws(() => values({ domain: "https://" }), UsageError);
+  assert.throws(() => values({ extra_headers: '["a"]' }), ConfigError);
+  assert.throws(
+    () => values({ domain: "https://" }),
+    (err) =>
+      err instanceof ConfigError &&
+      err.message === "https:// does not look like a domain name (--domain)",
+  );
+});
+
+Deno.test("every site field with an option in the schema is a sites add/modify option", async () => {
+  for (const field of FIELD_NAMES) {
+    const option = FIELDS[field].option;
+    const spec = SITE_OPTIONS[field as keyof typeof SITE_OPTIONS];
+    assert.equal(spec !== undefined, option !== undefined, field);
+    if (!option || !spec) continue;
+    const toggles = spec.kind === "flag";
+    assert.equal(toggles, FIELDS[field].kind === "bool" || FIELDS[field].kind === "ssl", field);
+    assert.equal(spec.help === undefined, option.help === undefined, `${field} hidden`);
+    const given = spec.choices?.[0] ?? "x";
+    const argv = toggles ? [`--no-${spec.long}`] : [`--${spec.long}`, given];
+    const parsed = await parseArgv(["sites", "modify", ...argv], ROOT);
+    assert.equal(parsed.kind, "run");
+    if (parsed.kind === "run") assert.deepEqual(parsed.input, { [field]: toggles ? false : given });
+  }
+  // The Python tool's spelling of hash_hostname's option.
+  assert.equal(SITE_OPTIONS.hash_hostname.long, "hash-host-name");
 });

@@ -3,25 +3,20 @@
  * config.toml; the last site cannot be removed.
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
 import type { App } from "../app.ts";
-import { writeOptions } from "./options.ts";
+import { argument, leaf, type OptionValues } from "../args.ts";
+import { WRITE_OPTIONS } from "./options.ts";
 
-export interface RemoveOptions {
-  yes?: boolean;
-  dryRun?: boolean;
-}
+export type RemoveOptions = OptionValues<typeof WRITE_OPTIONS>;
 
-export function registerRemove(group: Command, app: App): void {
-  const command = new Command("remove")
-    .description("Remove a site by name or domain")
-    .argument("<site>", "the site name or domain to remove");
-  for (const option of writeOptions()) command.addOption(option);
-  command.action(async (site) => {
-    await runRemove(site, command.opts() as RemoveOptions, app);
-  });
-  group.addCommand(command);
-}
+export const command = leaf({
+  name: "remove",
+  description: "Remove a site by name or domain",
+  args: { site: argument("<site>", "the site name or domain to remove") },
+  options: WRITE_OPTIONS,
+  examples: ["anaconda sites remove work --yes", "anaconda sites remove work --dry-run"],
+  run: ({ site, ...options }, app) => runRemove(site, options, app),
+});
 
 export async function runRemove(site: string, options: RemoveOptions, app: App): Promise<void> {
   const settings = await app.settings();

@@ -4,8 +4,8 @@
  * defaults, keyed by name. Hidden fields only with `--show-hidden`.
  * @module
  */
-import type { Command } from "@commander-js/extra-typings";
 import { type App, siteOrSelected } from "../app.ts";
+import { argument, flag, leaf, toggle } from "../args.ts";
 import type { SiteEntry } from "../../config/load.ts";
 import {
   coerceField,
@@ -19,24 +19,28 @@ import {
 import { writeJson } from "../output.ts";
 
 export interface ShowOptions {
-  site?: string;
+  site?: string | undefined;
   all?: boolean;
   showHidden?: boolean;
   json?: boolean;
 }
 
-export function registerShow(group: Command, app: App): void {
-  group.command("show")
-    .description("Show the settings of the default site, or of a site by name or domain")
-    .argument("[site]", "a site name or domain (default: the default site)")
-    .option("--all", "show every configured site")
-    .option("--show-hidden", "show hidden fields too")
-    .option("--no-show-hidden", "do not show hidden fields")
-    .option("--json", "print JSON (the default)")
-    .action(async (site, options) => {
-      await runShow({ ...options, ...(site === undefined ? {} : { site }) }, app);
-    });
-}
+export const command = leaf({
+  name: "show",
+  description: "Show the settings of the default site, or of a site by name or domain",
+  args: { site: argument("[site]", "a site name or domain (default: the default site)") },
+  options: {
+    all: flag("--all", "show every configured site"),
+    showHidden: toggle("--show-hidden", "show hidden fields too"),
+    json: flag("--json", "print JSON (the default)"),
+  },
+  examples: [
+    "anaconda sites show",
+    "anaconda sites show work --show-hidden",
+    "anaconda sites show --all",
+  ],
+  run: (options, app) => runShow(options, app),
+});
 
 /** The fields of `config` that are shown, in schema order. */
 export function visibleFields(

@@ -2,26 +2,17 @@
  * The `anaconda sites` command group: list, show, add, modify, remove.
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
-import type { App } from "../app.ts";
-import { registerAdd } from "./add.ts";
-import { registerList } from "./list.ts";
-import { registerModify } from "./modify.ts";
-import { registerRemove } from "./remove.ts";
-import { registerShow } from "./show.ts";
+import { group } from "../args.ts";
 
-/** Adds `anaconda sites` and its verbs to `program`. */
-export function registerSites(
-  program: { addCommand(command: Command): unknown },
-  app: App,
-): Command {
-  const group = new Command("sites")
-    .description("Manage your Anaconda site configuration");
-  registerList(group, app);
-  registerShow(group, app);
-  registerAdd(group, app);
-  registerModify(group, app);
-  registerRemove(group, app);
-  program.addCommand(group);
-  return group;
-}
+export const command = group({
+  name: "sites",
+  description: "Manage your Anaconda site configuration",
+  commands: [
+    { name: "list", load: async () => (await import("./list.ts")).command },
+    { name: "show", load: async () => (await import("./show.ts")).command },
+    { name: "add", load: async () => (await import("./add.ts")).command },
+    { name: "modify", load: async () => (await import("./modify.ts")).command },
+    { name: "remove", load: async () => (await import("./remove.ts")).command },
+  ],
+  examples: ["anaconda sites list", "anaconda sites add --domain anaconda.example.com --yes"],
+});

@@ -1,0 +1,207 @@
+import assert from "node:assert/strict";
+import {
+  argument,
+  ArgvError,
+  type Command,
+  flag,
+  group,
+  leaf,
+  list,
+  parseArgv,
+  type Parsed,
+  toggle,
+  value,
+} from "./args.ts";
+import { renderHelp } from "./help.ts";
+import { ROOT } from "./root.ts";
+
+const install = leaf({
+  name: "install",
+  description: "Install a token",
+  args: { token: argument("[token]", "the token") },
+  options: {
+    org: value("-o, --org <org>", "the organization"),
+    yes: flag("-y, --yes", "do not ask"),
+    channels: toggle("--set-default-channels", "configure default_channels"),
+    storage: value("--storage <name>", undefined, { choices: ["system", "file"] }),
+    archive: list("--include-archive-channels <channel...>", "archive channels"),
+  },
+  examples: ["tool token install -y"],
+  run: () => Promise.resolve(),
+});
+
+const remove = leaf({
+  name: "remove",
+  description: "Remove things",
+  args: { names: argument("<names...>", "what to remove") },
+  run: () => Promise.resolve(),
+});
+
+const TREE = group({
+  name: "tool",
+  description: "A test tree",
+  commands: [{
+    name: "token",
+    load: () =>
+      Promise.resolve(group({
+        name: "token",
+        description: "Tokens",
+        commands: [
+          { name: "install", load: () => Promise.resolve(install as unknown as Command) },
+          { name: "remove", aliases: ["rm"], load: () => Promise.resolve(remove as Command) },
+          { name: "secret", hidden: true, load: () => Promise.resolve(remove as Command) },
+        ],
+      })),
+  }],
+});
+
+async function input(argv: string[]): Promise<Record<string, unknown>> {
+  const parsed = await parseArgv(argv, TREE);
+  assert.equal(parsed.kind, "run", JSON.stringify(argv));
+  return parsed.kind === "run" ? parsed.input : {};
+}
+
+async function usageError(argv: string[]): Promise<string> {
+  try {
+    await parseArgv(argv, TREE);
+  } catch (err) {
+    assert.ok(err instanceof ArgvError, String(err));
+    return `${err.message} [${err.commandPath?.join(" ")}]`;
+  }
+  throw new Error(`no usage error for ${argv.join(" ")}`);
+}
+
+Deno.test("options: long, short, clustered, --x=value, -oVALUE, toggles and lists", async () => {
+  assert.deepEqual(await input(["token", "install"]), { token: undefined });
+  assert.deepEqual(
+    await input(["token", "install", "tok", "-yo", "acme", "--no-set-default-channels"]),
+    { token: "tok", yes: true, org: "acme", channels: false },
+  );
+  assert.deepEqual(await input(["token", "install", "--org=a=b", "-oz"]), {
+    token: undefined,
+    org: "z",
+  });
+  assert.deepEqual(
+    await input(["token", "install", "--include-archive-channels", "free", "pro", "-y", "t"]),
+    { archive: ["free", "pro"], yes: true, token: "t" },
+  );
+  // An option's value may start with a dash; `--` ends the options.
+  assert.deepEqual(await input(["token", "install", "-o", "-x", "--", "--not-an-option"]), {
+    org: "-x",
+    token: "--not-an-option",
+  });
+  // Hidden options are accepted; aliases reach their command.
+  assert.deepEqual(await input(["token", "install", "--storage", "file"]), {
+    storage: "file",
+    token: undefined,
+  });
+  assert.deepEqual(await input(["token", "rm", "a", "b"]), { names: ["a", "b"] });
+});
+
+Deno.test("global options are accepted before and after the subcommand", async () => {
+  for (
+    const argv of [
+      ["--at", "work", "-v", "token", "remove", "x"],
+      ["token", "remove", "x", "--at=work", "--verbose"],
+      ["token", "-v", "remove", "--at", "work", "x"],
+    ]
+  ) {
+    const parsed = await parseArgv(argv, TREE);
+    assert.equal(parsed.kind, "run");
+    assert.deepEqual(parsed.globals, { at: "work", verbose: true });
+  }
+});
+
+Deno.test("help and version win wherever they are, and a bare group asks for help", async () => {
+  const kindOf = async (argv: string[]) => {
+    const parsed: Parsed = await parseArgv(argv, TREE);
+    return parsed.kind === "help"
+      ? `help ${parsed.command.name} ${parsed.asked ? "asked" : "missing command"}`
+      : parsed.kind;
+  };
+  assert.equal(await kindOf(["token", "install", "-h", "--bogus"]), "help install asked");
+  assert.equal(await kindOf(["--help", "token"]), "help tool asked");
+  assert.equal(await kindOf(["token"]), "help token missing command");
+  assert.equal(await kindOf([]), "help tool missing command");
+  assert.equal(await kindOf(["token", "-V", "install"]), "version");
+});
+
+Deno.test("usage errors name the problem, suggest close names and know their command", async () => {
+  assert.equal(
+    await usageError(["tokn"]),
+    "unknown command 'tokn'\n(Did you mean token?) [tool]",
+  );
+  assert.equal(await usageError(["token", "secrte"]), "unknown command 'secrte' [tool token]");
+  assert.equal(
+    await usageError(["token", "install", "--ogr", "x"]),
+    "unknown option '--ogr'\n(Did you mean --org?) [tool token install]",
+  );
+  assert.equal(
+    await usageError(["token", "install", "--no-yes"]),
+    "unknown option '--no-yes' [tool token install]",
+  );
+  assert.equal(
+    await usageError(["token", "install", "-o"]),
+    "option '-o, --org <org>' argument missing [tool token install]",
+  );
+  assert.equal(
+    await usageError(["token", "install", "--yes=1"]),
+    "option '-y, --yes' does not take a value [tool token install]",
+  );
+  assert.equal(
+    await usageError(["token", "install", "--storage", "disk"]),
+    "option '--storage <name>' argument 'disk' is invalid. Allowed choices are system, file. " +
+      "[tool token install]",
+  );
+  assert.equal(
+    await usageError(["token", "install", "a", "b"]),
+    "too many arguments for 'install': 'b' [tool token install]",
+  );
+  assert.equal(
+    await usageError(["token", "remove"]),
+    "missing required argument 'names' [tool token remove]",
+  );
+  assert.equal(
+    await usageError(["token", "install", "-q"]),
+    "unknown option '-q' [tool token install]",
+  );
+});
+
+Deno.test("help pages: usage, arguments, visible options, global options and examples", async () => {
+  const text = await renderHelp(install as unknown as Command, ["tool", "token", "install"]);
+  assert.match(text, /^Usage: tool token install \[options\] \[token\]\n\nInstall a token\n/);
+  assert.match(text, /\nArguments:\n {2}token +the token\n/);
+  assert.match(text, /\n {2}-o, --org <org> +the organization\n/);
+  assert.match(text, /\n {2}--\[no-\]set-default-channels +configure default_channels\n/);
+  assert.doesNotMatch(text, /--storage/);
+  assert.match(text, /\nGlobal options:\n {2}--at <site> /);
+  assert.match(text, /\nExamples:\n {2}tool token install -y\n$/);
+});
+
+/** Every command of the real tree, with its path. */
+async function everyCommand(
+  command: Command = ROOT,
+  path: string[] = [ROOT.name],
+): Promise<[Command, string[]][]> {
+  const found: [Command, string[]][] = [[command, path]];
+  if (command.kind === "group") {
+    for (const entry of command.commands.filter((item) => !item.hidden)) {
+      const sub = await entry.load();
+      found.push(...await everyCommand(sub, [...path, sub.name]));
+    }
+  }
+  return found;
+}
+
+Deno.test("every command's help reads alike and has examples", async () => {
+  const commands = await everyCommand();
+  assert.ok(commands.length > 10);
+  for (const [command, path] of commands) {
+    const text = await renderHelp(command, path);
+    const name = path.join(" ");
+    assert.match(text, new RegExp(`^Usage: ${name} `), name);
+    assert.match(text, /\n {2}-h, --help +show help and exit\n/, name);
+    assert.match(text, /\nExamples:\n {2}anaconda /, name);
+    for (const line of text.split("\n")) assert.ok(line.length <= 80, `${name}: ${line}`);
+  }
+});

@@ -459,9 +459,9 @@ Deno.test("sites list shows default and login state, as a table or JSON", async 
     [
       "Site name  Domain name    Default site  Logged in",
       "---------  -------------  ------------  ---------",
-      "a          a.example.com                yes",
-      "b          b.example.com  yes           no",
-      "c          c.example.com                no",
+      "a          a.example.com                ✔",
+      "b          b.example.com  ✔",
+      "c          c.example.com",
       "",
     ].join("\n"),
   );

@@ -104,3 +104,37 @@ export async function withHome(body: (home: string) => Promise<void>): Promise<v
   await using home = await tempHome();
   await body(home.path);
 }
+
+/** `text` quoted for a POSIX shell. */
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Runs `anaconda <args>` with stdin and stdout on a pseudo-terminal (util-linux
+ * `script`), stderr on a pipe. Terminal output has `\r\n` line ends, turned back into `\n`.
+ */
+export async function runCliInTerminal(args: string[], options: CliOptions): Promise<CliResult> {
+  const errPath = await Deno.makeTempFile({ prefix: "anaconda-stderr-" });
+  try {
+    const command = [Deno.execPath(), "run", "--quiet", ...RUN_PERMISSIONS, MAIN, ...args]
+      .map(shellQuote).join(" ");
+    const result = await runProgram(
+      "script",
+      ["-qefc", `${command} 2>${shellQuote(errPath)}`, "/dev/null"],
+      {
+        cwd: options.cwd ?? options.home,
+        env: cleanEnv(options.home, { SHELL: "/bin/sh", ...options.env }),
+        ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      },
+    );
+    return {
+      code: result.code,
+      stdout: result.stdout.replaceAll("\r\n", "\n"),
+      stderr: await Deno.readTextFile(errPath),
+    };
+  } finally {
+    await Deno.remove(errPath);
+  }
+}

@@ -264,7 +264,7 @@ Deno.test("auth status lists every site with state, storage, user and expiry; ex
   assert.match(
     lines[2]!,
     new RegExp(
-      `^main\\s+anaconda\\.com\\s+yes\\s+yes\\s+file keyring ~/\\.anaconda/keyring\\s+jane\\s+${expiry}$`,
+      `^main\\s+anaconda\\.com\\s+✔\\s+yes\\s+file keyring ~/\\.anaconda/keyring\\s+jane\\s+${expiry}$`,
     ),
   );
   assert.match(lines[3]!, /^old\s+expired\.test\s+expired\s+file keyring/);
@@ -275,7 +275,7 @@ Deno.test("auth status lists every site with state, storage, user and expiry; ex
     const other = await runCli(["auth", "status", "--at", at], { home: home.path });
     assert.equal(other.code, 1, `--at ${at}`);
     assert.equal(other.stderr, "");
-    assert.match(other.stdout, new RegExp(`^${at}\\s+\\S+\\s+yes`, "m"));
+    assert.match(other.stdout, new RegExp(`^${at}\\s+\\S+\\s+✔`, "m"));
   }
 });
 

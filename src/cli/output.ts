@@ -21,13 +21,49 @@ export function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** A plain-text table with a header row, columns padded to the widest cell. */
-export function renderTable(headers: string[], rows: string[][]): string {
+/** The mark for "yes" in tables (the Python tool's), on a terminal and in a pipe alike (A28). */
+export const CHECK = "✔";
+
+export interface TableStyle {
+  /** Box borders (a terminal); else plain columns that scripts can cut. */
+  borders: boolean;
+  /** A bold header (a terminal without `NO_COLOR`). */
+  color: boolean;
+}
+
+/** How tables look on `out`: borders and colour only on a terminal, colour unless NO_COLOR. */
+export function tableStyle(
+  out: Output,
+  env: { get(name: string): string | undefined },
+): TableStyle {
+  return { borders: out.isTerminal, color: out.isTerminal && !env.get("NO_COLOR") };
+}
+
+/** A table with a header row, columns padded to the widest cell. */
+export function renderTable(
+  headers: string[],
+  rows: string[][],
+  style: TableStyle = { borders: false, color: false },
+): string {
   const widths = headers.map((header, column) =>
     Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length))
   );
-  const line = (cells: string[]) =>
-    cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ").trimEnd();
-  const rule = widths.map((width) => "-".repeat(width)).join("  ");
-  return [line(headers), rule, ...rows.map(line)].join("\n") + "\n";
+  const padded = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0));
+  const bold = (text: string) => (style.color ? `\x1b[1m${text}\x1b[0m` : text);
+  if (!style.borders) {
+    const line = (cells: string[]) => padded(cells).join("  ").trimEnd();
+    const rule = widths.map((width) => "-".repeat(width)).join("  ");
+    return [bold(line(headers)), rule, ...rows.map(line)].join("\n") + "\n";
+  }
+  const rule = (left: string, middle: string, right: string) =>
+    `${left}${widths.map((width) => "─".repeat(width + 2)).join(middle)}${right}`;
+  const line = (cells: string[], paint = (text: string) => text) =>
+    `│ ${padded(cells).map(paint).join(" │ ")} │`;
+  return [
+    rule("┌", "┬", "┐"),
+    line(headers, bold),
+    rule("├", "┼", "┤"),
+    ...rows.map((row) => line(row)),
+    rule("└", "┴", "┘"),
+  ].join("\n") + "\n";
 }

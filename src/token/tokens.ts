@@ -10,6 +10,7 @@ import { StoreError, TokenExpiredError, TokenNotFoundError } from "../errors.ts"
 import { find, KEYRING_SERVICE, openTokenStore, type SecretStore } from "../store/store.ts";
 import { ConfigStore, hasConfigToken } from "./config_store.ts";
 import {
+  apiKeyExpiry,
   apiKeyState,
   decodeTokenInfo,
   encodeTokenInfo,
@@ -160,7 +161,14 @@ export const TOKEN_EXPIRED_MESSAGE = "Your login token has expired";
  * expired or is not a valid API key (A4).
  */
 export async function requireApiKey(context: Context, config: SiteConfig): Promise<string> {
-  if (config.api_key !== null) return config.api_key;
+  if (config.api_key !== null) {
+    // A configured key is used as it is, unless it is a JWT whose exp has passed.
+    const expiry = apiKeyExpiry(config.api_key);
+    if (expiry !== null && expiry.getTime() <= context.clock.now()) {
+      throw new TokenExpiredError(TOKEN_EXPIRED_MESSAGE);
+    }
+    return config.api_key;
+  }
   const info = await loadToken(context, config);
   if (info === null || info.api_key === null) throw new TokenNotFoundError(LOGIN_REQUIRED_MESSAGE);
   switch (apiKeyState(info, context.clock.now())) {

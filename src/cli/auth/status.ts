@@ -61,6 +61,15 @@ const LOGIN_STATE: Record<KeyState, LoginState> = {
   invalid: "invalid",
 };
 
+/** The user's name in a key's claims: `username`, `preferred_username`, else `email`. */
+function claimedUsername(claims: Record<string, unknown> | null): string | null {
+  for (const claim of ["username", "preferred_username", "email"]) {
+    const value = claims?.[claim];
+    if (typeof value === "string" && value !== "") return value;
+  }
+  return null;
+}
+
 function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d+Z$/, "Z");
 }
@@ -72,7 +81,9 @@ async function siteStatus(
   selected: boolean,
 ): Promise<SiteStatus> {
   const { lookupToken } = await import("../../token/tokens.ts");
-  const { apiKeyExpiry, apiKeyState } = await import("../../token/token_info.ts");
+  const { apiKeyExpiry, apiKeyState, decodeJwtPayload } = await import(
+    "../../token/token_info.ts"
+  );
   const row: SiteStatus = {
     site: config.site,
     domain: config.domain,
@@ -107,7 +118,9 @@ async function siteStatus(
     logged_in: state === "valid",
     state: LOGIN_STATE[state],
     storage,
-    username: info.username,
+    // The stored name, else the key's claims; never a network call.
+    username: info.username ??
+      claimedUsername(info.api_key === null ? null : decodeJwtPayload(info.api_key)),
     expires_at: expiry === null ? null : isoSeconds(expiry),
     problem: state === "invalid" ? "the API key is not a valid API key (no JWT exp claim)" : null,
   };
@@ -142,18 +155,19 @@ export async function runStatus(options: StatusOptions, app: App): Promise<void>
     const { writeJson } = await import("../output.ts");
     writeJson(stdout, rows);
   } else {
-    const { renderTable } = await import("../output.ts");
+    const { CHECK, renderTable, tableStyle } = await import("../output.ts");
     stdout.write(renderTable(
       ["Site", "Domain", "Selected", "Logged in", "Storage", "Username", "Key expires"],
       rows.map((row) => [
         row.site,
         row.domain,
-        row.selected ? "yes" : "",
+        row.selected ? CHECK : "",
         STATE_TEXT[row.state],
         row.storage ?? "",
         row.username ?? "",
         row.expires_at ?? "",
       ]),
+      tableStyle(stdout, app.context.env),
     ));
   }
   if (!rows.some((row) => row.selected && row.logged_in)) {

@@ -77,7 +77,7 @@ Deno.test("runStatus exits 1 silently, after printing, when the selected site is
       assert.equal(err.exitCode, 1);
       return true;
     });
-    assert.match(context.out(), /^a\s+a\.test\s+yes\s+no$/m);
+    assert.match(context.out(), /^a\s+a\.test\s+✔\s+no$/m);
   });
 });
 

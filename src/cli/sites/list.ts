@@ -9,7 +9,7 @@ import type { SiteConfig } from "../../config/schema.ts";
 import type { Settings } from "../../config/load.ts";
 import { defaultSiteKey as defaultKeyOf } from "../../config/site.ts";
 import { StoreError } from "../../errors.ts";
-import { renderTable, writeJson } from "../output.ts";
+import { CHECK, renderTable, tableStyle, writeJson } from "../output.ts";
 
 export interface ListOptions {
   json?: boolean;
@@ -68,11 +68,11 @@ export async function runList(options: ListOptions, app: App): Promise<void> {
     writeJson(stdout, rows);
     return;
   }
+  const mark = (on: boolean) => (on ? CHECK : "");
   stdout.write(renderTable(
     ["Site name", "Domain name", "Default site", "Logged in"],
-    rows.map((
-      row,
-    ) => [row.name, row.domain, row.default ? "yes" : "", row.logged_in ? "yes" : "no"]),
+    rows.map((row) => [row.name, row.domain, mark(row.default), mark(row.logged_in)]),
+    tableStyle(stdout, app.context.env),
   ));
   if (stderr.isTerminal) {
     stderr.write("To view full site details use anaconda sites show [name or domain]\n");

@@ -28,6 +28,8 @@ export interface OptionSpec<K extends OptionKind = OptionKind> {
   negatable?: boolean;
   /** The only accepted values. */
   choices?: readonly string[];
+  /** Shell completion offers the configured site names for the value. */
+  completeSites?: boolean;
 }
 
 /** The parsed value of an option spec (any of them when its kind is not known). */
@@ -49,6 +51,8 @@ export interface ArgumentSpec<R extends boolean = boolean, V extends boolean = b
   /** Takes every remaining positional argument. */
   variadic: V;
   help: string;
+  /** Shell completion offers the configured site names. */
+  completeSites?: boolean;
 }
 
 export type ArgumentTable = Record<string, ArgumentSpec>;
@@ -115,7 +119,7 @@ function parseFlags(flags: string): { long: string; short?: string; placeholder?
   };
 }
 
-type Extras = Pick<OptionSpec, "choices">;
+type Extras = Pick<OptionSpec, "choices" | "completeSites">;
 
 /** A flag: `flag("-y, --yes", "write without asking")`. Without help it is hidden. */
 export function flag(flags: string, help?: string): OptionSpec<"flag"> {
@@ -146,6 +150,7 @@ export function list(flags: string, help?: string, extras: Extras = {}): OptionS
 export function argument<N extends string>(
   name: N,
   help: string,
+  extras: { completeSites?: boolean } = {},
 ): ArgumentSpec<
   N extends `<${string}` ? true : false,
   N extends `${string}...${string}` ? true : false
@@ -155,6 +160,7 @@ export function argument<N extends string>(
     required: name.startsWith("<") as N extends `<${string}` ? true : false,
     variadic: name.includes("...") as N extends `${string}...${string}` ? true : false,
     help,
+    ...extras,
   };
 }
 
@@ -190,7 +196,7 @@ export function group(
 
 /** The options every command accepts, before or after the subcommand. */
 export const GLOBAL_OPTIONS = {
-  at: value("--at <site>", "the site name or domain to act on"),
+  at: value("--at <site>", "the site name or domain to act on", { completeSites: true }),
   verbose: flag("-v, --verbose", "print debug output and stack traces"),
   version: flag("-V, --version", "show the version and exit"),
   help: flag("-h, --help", "show help and exit"),

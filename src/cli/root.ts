@@ -26,6 +26,7 @@ export const ROOT = group({
     { name: "login", load: async () => (await import("./top_level.ts")).login },
     { name: "logout", load: async () => (await import("./top_level.ts")).logout },
     { name: "whoami", load: async () => (await import("./top_level.ts")).whoami },
+    { name: "completions", load: async () => (await import("./completions.ts")).command },
   ],
   examples: [
     "anaconda login --at anaconda.com",
@@ -50,6 +51,15 @@ export async function run(
     ...(globals.at === undefined ? {} : { at: globals.at }),
   }));
   let path = [ROOT.name];
+  if (argv[0] === "__complete") {
+    // Hidden: called by the completion scripts on every Tab; never fails loudly.
+    const { completionCandidates } = await import("./complete.ts");
+    try {
+      const candidates = await completionCandidates(ROOT, argv.slice(1), app);
+      context.stdout.write(candidates.map((candidate) => `${candidate}\n`).join(""));
+    } catch { /* nothing to offer */ }
+    return EXIT_OK;
+  }
   try {
     const parsed = await parseArgv(argv, ROOT);
     globals = parsed.globals;

@@ -12,7 +12,7 @@ export type RemoveOptions = OptionValues<typeof WRITE_OPTIONS>;
 export const command = leaf({
   name: "remove",
   description: "Remove a site by name or domain",
-  args: { site: argument("<site>", "the site name or domain to remove") },
+  args: { site: argument("<site>", "the site name or domain to remove", { completeSites: true }) },
   options: WRITE_OPTIONS,
   examples: ["anaconda sites remove work --yes", "anaconda sites remove work --dry-run"],
   run: ({ site, ...options }, app) => runRemove(site, options, app),

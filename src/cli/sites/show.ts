@@ -28,7 +28,11 @@ export interface ShowOptions {
 export const command = leaf({
   name: "show",
   description: "Show the settings of the default site, or of a site by name or domain",
-  args: { site: argument("[site]", "a site name or domain (default: the default site)") },
+  args: {
+    site: argument("[site]", "a site name or domain (default: the default site)", {
+      completeSites: true,
+    }),
+  },
   options: {
     all: flag("--all", "show every configured site"),
     showHidden: toggle("--show-hidden", "show hidden fields too"),

@@ -1,0 +1,77 @@
+/**
+ * `anaconda completions bash`: the script, loaded into a real bash, completes
+ * subcommands, options and configured site names through `anaconda __complete`.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { cleanEnv, RUN_PERMISSIONS, runCli, runProgram, tempHome } from "./support.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+
+/** A HOME with two sites and an `anaconda` command on PATH that runs main.ts. */
+async function setUp(home: string): Promise<Record<string, string>> {
+  await Deno.mkdir(`${home}/.anaconda`);
+  await Deno.writeTextFile(
+    `${home}/.anaconda/config.toml`,
+    'default_site = "work"\n[sites.work]\ndomain = "work.example"\n[sites.dev]\ndomain = "dev.example"\n',
+  );
+  await Deno.mkdir(`${home}/bin`);
+  const quoted = [Deno.execPath(), "run", "--quiet", ...RUN_PERMISSIONS, MAIN]
+    .map((word) => `'${word}'`).join(" ");
+  await Deno.writeTextFile(`${home}/bin/anaconda`, `#!/bin/sh\nexec ${quoted} "$@"\n`, {
+    mode: 0o755,
+  });
+  const env = cleanEnv(home);
+  return { ...env, PATH: `${home}/bin:${env.PATH}` };
+}
+
+/** What bash offers for the command line `line` (the cursor at its end). */
+async function complete(line: string, env: Record<string, string>, home: string) {
+  const script = await runCli(["completions", "bash"], { home });
+  assert.equal(script.code, 0, script.stderr);
+  const result = await runProgram("bash", [
+    "-c",
+    `${script.stdout}
+read -r -a COMP_WORDS <<< "$LINE"
+case "$LINE" in *" ") COMP_WORDS+=("") ;; esac
+COMP_CWORD=$((\${#COMP_WORDS[@]} - 1))
+_anaconda_complete
+printf '%s\\n' "\${COMPREPLY[@]}"`,
+  ], { env: { ...env, LINE: line } });
+  assert.equal(result.code, 0, result.stderr);
+  return result.stdout.trim().split("\n").filter(Boolean);
+}
+
+Deno.test("the bash completion script completes commands, options and site names", async () => {
+  await using home = await tempHome();
+  const env = await setUp(home.path);
+  assert.deepEqual(await complete("anaconda si", env, home.path), ["sites"]);
+  assert.deepEqual(await complete("anaconda sites ", env, home.path), [
+    "list",
+    "show",
+    "add",
+    "modify",
+    "remove",
+  ]);
+  assert.deepEqual(await complete("anaconda sites add --no-ssl", env, home.path), [
+    "--no-ssl-verify",
+  ]);
+  assert.deepEqual(await complete("anaconda auth api-key --at ", env, home.path), ["work", "dev"]);
+  assert.deepEqual(await complete("anaconda sites remove d", env, home.path), ["dev"]);
+  assert.deepEqual(
+    await complete("anaconda sites add --preferred-token-storage ", env, home.path),
+    ["system", "anaconda-keyring"],
+  );
+});
+
+Deno.test("completions for zsh and fish are printed; an unknown shell is a usage error", async () => {
+  await using home = await tempHome();
+  for (const shell of ["zsh", "fish"]) {
+    const result = await runCli(["completions", shell], { home: home.path });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /anaconda __complete/);
+  }
+  const bad = await runCli(["completions", "tcsh"], { home: home.path });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^UsageError: Unknown shell "tcsh": use bash, zsh or fish\n/);
+});

@@ -60,7 +60,8 @@ Deno.test("sites add on an empty config writes exactly the Python tool's file", 
     await Deno.readTextFile(path),
     'default_site = "short-name"\n\n[sites.short-name]\ndomain = "foo.local"\n',
   );
-  assert.deepEqual(await listDir(`${home.path}/.anaconda`), ["config.toml"]);
+  // The lock file stays: deleting it would let two writers lock two different files.
+  assert.deepEqual(await listDir(`${home.path}/.anaconda`), ["config.toml", "config.toml.lock"]);
   if (unix) {
     assert.equal(mode(path), 0o600);
     assert.equal(mode(`${home.path}/.anaconda`), 0o700);

@@ -11,16 +11,20 @@ import { ConfigError, TomlSyntaxError } from "../errors.ts";
 import {
   coerceField,
   defaultSiteConfig,
+  describeSource,
   FIELD_NAMES,
   type FieldName,
   FIELDS,
   invalidValue,
-  joinPath,
   type SiteConfig,
   type Source,
 } from "./schema.ts";
-import { selectSite, type SiteEntry, siteNotConfigured } from "./site.ts";
+import { checkSiteName, selectSite, type SiteEntry, siteNotConfigured } from "./site.ts";
 import { type RawLayer, readRawLayers } from "./sources.ts";
+import { readConfigText } from "./config_file.ts";
+import { isTable } from "./toml_value.ts";
+import { expandHome, joinPath } from "../path.ts";
+import { escapeControl } from "../text.ts";
 
 export type { SiteEntry } from "./site.ts";
 
@@ -56,9 +60,7 @@ function expandPath(path: string, context: Context): string {
     /\$(\w+)|\$\{(\w+)\}/g,
     (whole, bare, braced) => context.env.get(bare ?? braced) ?? whole,
   );
-  if (withVars === "~") return context.homeDir();
-  if (withVars.startsWith("~/")) return joinPath(context.homeDir(), withVars.slice(2));
-  return withVars;
+  return expandHome(withVars, context.homeDir());
 }
 
 /** The path of config.toml. */
@@ -81,21 +83,6 @@ export function parseConfigToml(text: string, path: string): Record<string, unkn
   }
 }
 
-async function readConfigText(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new ConfigError(`Cannot read ${path}: ${reason}`);
-  }
-}
-
-function isTable(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) &&
-    !(value instanceof Date);
-}
-
 function tableAt(document: Record<string, unknown>, ...keys: string[]): Record<string, unknown> {
   let current: unknown = document;
   for (const key of keys) current = isTable(current) ? current[key] : undefined;
@@ -105,7 +92,9 @@ function tableAt(document: Record<string, unknown>, ...keys: string[]): Record<s
 /** `default_site` must be a string and `sites` a table of tables; errors name the file. */
 function checkTopLevel(document: Record<string, unknown>, configPath: string): void {
   const fail = (key: string, raw: unknown, reason: string): never => {
-    throw new ConfigError(`Error in ${configPath} for ${key} = ${JSON.stringify(raw)}: ${reason}`);
+    throw new ConfigError(
+      `Error in ${configPath} for ${escapeControl(key)} = ${JSON.stringify(raw)}: ${reason}`,
+    );
   };
   const { default_site: defaultSite, sites } = document;
   if (defaultSite !== undefined && typeof defaultSite !== "string") {
@@ -114,8 +103,22 @@ function checkTopLevel(document: Record<string, unknown>, configPath: string): v
   if (sites === undefined) return;
   if (!isTable(sites)) return fail("sites", sites, "Input should be a table");
   for (const [name, table] of Object.entries(sites)) {
+    checkSiteName(name, configPath);
     if (!isTable(table)) fail(`sites.${name}`, table, "Input should be a table");
   }
+}
+
+/**
+ * config.toml parsed and checked as `loadSettings` does (`{}` when it does not exist),
+ * with its text, or null for a missing file.
+ */
+export async function readConfigDocument(
+  configPath: string,
+): Promise<{ text: string | null; document: Record<string, unknown> }> {
+  const text = await readConfigText(configPath);
+  const document = text === null ? {} : parseConfigToml(text, configPath);
+  checkTopLevel(document, configPath);
+  return { text, document };
 }
 
 /** A candidate value for a field, before coercion. */
@@ -129,9 +132,7 @@ interface Candidate {
 /** Reads every source once and resolves sites from them. */
 export async function loadSettings(context: Context, options: LoadOptions = {}): Promise<Settings> {
   const configPath = configTomlPath(context);
-  const configText = await readConfigText(configPath);
-  const document = configText === null ? {} : parseConfigToml(configText, configPath);
-  checkTopLevel(document, configPath);
+  const { text: configText, document } = await readConfigDocument(configPath);
   const layers = await readRawLayers(context);
   const authLayers = layers.map((layer) => layer.scoped("anaconda_auth_"));
   const cloudLayers = layers.map((layer) => layer.scoped("anaconda_cloud_"));
@@ -278,6 +279,7 @@ function mergeSiteEntries(fileSites: Record<string, unknown>, topLayers: RawLaye
     if (!isTable(fromEnv)) continue;
     for (const [name, table] of Object.entries(fromEnv)) {
       if (!isTable(table)) continue;
+      checkSiteName(name, describeSource(layer.sourceOf("sites")));
       merged.set(name, { ...(merged.get(name) ?? {}), ...table });
     }
   }

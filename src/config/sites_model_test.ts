@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, UnknownSiteError } from "../../errors.ts";
+import { ConfigError, UnknownSiteError } from "../errors.ts";
 import {
   addSite,
   findSiteKey,
@@ -7,7 +7,7 @@ import {
   removeSite,
   type SitesFile,
   sitesFile,
-} from "./model.ts";
+} from "./sites_model.ts";
 
 const PATH = "/h/.anaconda/config.toml";
 const HOME = "/h";

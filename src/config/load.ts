@@ -16,6 +16,7 @@ import {
   type FieldName,
   FIELDS,
   invalidValue,
+  normalizeDomain,
   type SiteConfig,
   type Source,
 } from "./schema.ts";
@@ -127,6 +128,8 @@ interface Candidate {
   source: Source;
   /** From `[plugin.cloud]` or `ANACONDA_CLOUD_*`. */
   legacy?: boolean;
+  /** From `ANACONDA_AUTH_*` (environment, secrets, `.env`): overrides any site's value. */
+  override?: boolean;
 }
 
 /** Reads every source once and resolves sites from them. */
@@ -152,12 +155,13 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
   const defaults = defaultSiteConfig(context.homeDir());
   const sources = new WeakMap<SiteConfig, Record<FieldName, Source>>();
   let warnedLegacy = false;
+  let notedOverride = false;
 
   function candidatesFor(field: FieldName, entry: SiteEntry | undefined): Candidate[] {
     const found: Candidate[] = [];
     for (const layer of authLayers) {
       const raw = layer.get(field);
-      if (raw !== undefined) found.push({ raw, source: layer.sourceOf(field) });
+      if (raw !== undefined) found.push({ raw, source: layer.sourceOf(field), override: true });
     }
     if (entry && field in entry.table) {
       found.push({
@@ -225,6 +229,19 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
     domain: stringRaw(authLayers, "domain"),
   };
 
+  /** The name and domain of a site as its table and the files make it, without the environment. */
+  function siteAlone(nameOrDomain: string): { site: string; domain: string | undefined } {
+    const entry = selectSite({ ...selection, site: undefined, domain: undefined }, nameOrDomain);
+    const own = candidatesFor("domain", entry).find((candidate) => !candidate.override);
+    let domain: string | undefined;
+    try {
+      domain = own === undefined ? defaults.domain : normalizeDomain(String(own.raw));
+    } catch {
+      domain = undefined;
+    }
+    return { site: entry?.name ?? nameOrDomain, domain };
+  }
+
   function byNameOrDomain(nameOrDomain: string): SiteConfig {
     const entry = selectSite({ ...selection, site: undefined, domain: undefined }, nameOrDomain);
     return resolve(entry, entry?.name ?? nameOrDomain);
@@ -237,9 +254,18 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
     siteEntries,
     defaultSiteName,
     site() {
-      const wanted = options.at ?? defaultSiteName;
+      const { at } = options;
+      // `--at` must name a site even when the environment then overrides it (A26).
+      const chosen = at === undefined ? undefined : siteAlone(at);
+      const wanted = at ?? defaultSiteName;
       const entry = selectSite(selection, wanted);
-      return resolve(entry, entry?.name ?? selection.domain ?? wanted);
+      const config = resolve(entry, entry?.name ?? selection.domain ?? wanted);
+      const note = chosen && overrideNote(chosen, config, authLayers);
+      if (note && !notedOverride) {
+        notedOverride = true;
+        context.stderr.write(`Note: ${note} chosen by --at\n`);
+      }
+      return config;
     },
     siteFor: byNameOrDomain,
     allSites() {
@@ -252,6 +278,39 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
       return origin;
     },
   };
+}
+
+/** `ANACONDA_AUTH_SITE=b`, or `ANACONDA_AUTH_DOMAIN=x (from /home/u/.env)`. */
+function describeSetting(layers: RawLayer[], key: string): string {
+  const layer = layers.find((candidate) => candidate.get(key) !== undefined);
+  const value = escapeControl(String(layer?.get(key)));
+  const name = `ANACONDA_AUTH_${key.toUpperCase()}=${value}`;
+  const source = layer?.sourceOf(key);
+  if (source?.kind === "dotenv") return `${name} (from ${source.path})`;
+  if (source?.kind === "secret") return `${name} (from the secrets file ${source.path})`;
+  return name;
+}
+
+/**
+ * What `ANACONDA_AUTH_SITE` or `ANACONDA_AUTH_DOMAIN` changed of the site that `--at`
+ * chose (`chosen`: that site alone), or undefined when they changed nothing.
+ */
+function overrideNote(
+  chosen: { site: string; domain: string | undefined },
+  config: SiteConfig,
+  authLayers: RawLayer[],
+): string | undefined {
+  const site = `site "${escapeControl(chosen.site)}"`;
+  if (stringRaw(authLayers, "site") !== undefined && config.site !== chosen.site) {
+    return `${describeSetting(authLayers, "site")} overrides the ${site}`;
+  }
+  if (
+    stringRaw(authLayers, "domain") !== undefined &&
+    (config.site !== chosen.site || config.domain !== chosen.domain)
+  ) {
+    return `${describeSetting(authLayers, "domain")} overrides the domain of ${site}`;
+  }
+  return undefined;
 }
 
 function firstRaw(layers: RawLayer[], key: string): unknown {

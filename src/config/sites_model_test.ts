@@ -82,6 +82,24 @@ Deno.test("addSite refuses a name that exists", () => {
   );
 });
 
+Deno.test("addSite refuses a name with control characters, shown escaped", () => {
+  assert.throws(
+    () =>
+      addSite(TWO, {
+        name: "c\u001b[2J\nd",
+        values: { domain: "c.com" },
+        makeDefault: false,
+        removeAnacondaCom: true,
+        homeDir: HOME,
+      }),
+    (err) =>
+      err instanceof ConfigError &&
+      err.message ===
+        'Error in option --name: the site name "c\\x1b[2J\\x0ad" contains control characters; ' +
+          "use printable characters only",
+  );
+});
+
 Deno.test("findSiteKey looks up a name, then a unique domain", () => {
   assert.equal(findSiteKey(TWO, "b"), "b");
   assert.equal(findSiteKey(TWO, "b.com"), "b");

@@ -170,13 +170,7 @@ export function siteValues(
   const values: Partial<Record<FieldName, unknown>> = {};
   const ssl = sslVerifyValue(options.sslVerify, options.useTruststore);
   if (ssl !== undefined) values.ssl_verify = ssl;
-  if (options.domain !== undefined) {
-    try {
-      values.domain = normalizeDomain(options.domain);
-    } catch (err) {
-      throw new UsageError(err instanceof Error ? err.message : String(err));
-    }
-  }
+  if (options.domain !== undefined) values.domain = normalizeDomain(options.domain);
   if (options.apiKey !== undefined) {
     context.warn(
       `WARNING: Your API Key will be stored in ${context.configPath} and may not be secure\n`,

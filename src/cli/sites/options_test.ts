@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ConfigError } from "../../errors.ts";
 import { UsageError } from "../errors.ts";
 import { type SiteOptions, siteValues, sslVerifyValue } from "./options.ts";
 
@@ -76,5 +77,6 @@ Deno.test("siteValues rejects bad JSON with the Python tool's messages", () => {
     );
   }
   assert.throws(() => values({ extraHeaders: '["a"]' }), UsageError);
-  assert.throws(() => values({ domain: "https://" }), UsageError);
+  // A bad domain is a config error (exit 1), as in the Python tool.
+  assert.throws(() => values({ domain: "https://" }), ConfigError);
 });

@@ -229,9 +229,14 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
     domain: stringRaw(authLayers, "domain"),
   };
 
+  /** The site with this name or domain, ignoring `ANACONDA_AUTH_SITE` / `_DOMAIN`. */
+  function entryFor(nameOrDomain: string): SiteEntry | undefined {
+    return selectSite({ ...selection, site: undefined, domain: undefined }, nameOrDomain);
+  }
+
   /** The name and domain of a site as its table and the files make it, without the environment. */
   function siteAlone(nameOrDomain: string): { site: string; domain: string | undefined } {
-    const entry = selectSite({ ...selection, site: undefined, domain: undefined }, nameOrDomain);
+    const entry = entryFor(nameOrDomain);
     const own = candidatesFor("domain", entry).find((candidate) => !candidate.override);
     let domain: string | undefined;
     try {
@@ -243,7 +248,7 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
   }
 
   function byNameOrDomain(nameOrDomain: string): SiteConfig {
-    const entry = selectSite({ ...selection, site: undefined, domain: undefined }, nameOrDomain);
+    const entry = entryFor(nameOrDomain);
     return resolve(entry, entry?.name ?? nameOrDomain);
   }
 

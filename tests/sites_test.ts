@@ -60,7 +60,8 @@ Deno.test("sites add on an empty config writes exactly the Python tool's file", 
     await Deno.readTextFile(path),
     'default_site = "short-name"\n\n[sites.short-name]\ndomain = "foo.local"\n',
   );
-  assert.deepEqual(await listDir(`${home.path}/.anaconda`), ["config.toml"]);
+  // The lock file stays: deleting it would let two writers lock two different files.
+  assert.deepEqual(await listDir(`${home.path}/.anaconda`), ["config.toml", "config.toml.lock"]);
   if (unix) {
     assert.equal(mode(path), 0o600);
     assert.equal(mode(`${home.path}/.anaconda`), 0o700);
@@ -366,6 +367,87 @@ Deno.test("errors exit 1: existing name, only site, unknown site", async () => {
   assert.equal(unknown.code, 1);
   assert.ok(unknown.stderr.includes(`The site or domain c has not been configured in ${path}`));
   assert.deepEqual(await backups(home.path), []);
+});
+
+Deno.test("an invalid --domain exits 1 with the Python tool's message and writes nothing", async () => {
+  await using home = await tempHome();
+  const text = 'default_site = "a"\n\n[sites.a]\ndomain = "a.com"\n';
+  const path = await writeConfig(home.path, text);
+  const cases: Array<[string[], string]> = [
+    [
+      ["sites", "modify", "--domain", "http://", "-y"],
+      "http:// does not look like a domain name\n",
+    ],
+    [["sites", "add", "--domain", "http://", "-y"], "http:// does not look like a domain name\n"],
+    [
+      ["sites", "add", "--domain", "a.com:99999", "-y"],
+      "a.com:99999 does not look like a domain name: the port must be a number from 1 to 65535\n",
+    ],
+  ];
+  for (const [args, message] of cases) {
+    const result = await runCli(args, { home: home.path });
+    assert.equal(result.code, 1, `${args.join(" ")}: ${result.stderr}`);
+    assert.equal(result.stderr, `ConfigError: ${message}`);
+  }
+  assert.equal(await Deno.readTextFile(path), text);
+  assert.deepEqual(await backups(home.path), []);
+});
+
+Deno.test("site names with control characters are refused when added and when loaded", async () => {
+  await using home = await tempHome();
+  const added = await runCli(
+    ["sites", "add", "--name", "x\u001b[2Jy", "--domain", "x.com", "-y"],
+    { home: home.path },
+  );
+  assert.equal(added.code, 1);
+  assert.equal(
+    added.stderr,
+    'ConfigError: Error in option --name: the site name "x\\x1b[2Jy" contains control ' +
+      "characters; use printable characters only\n",
+  );
+  assert.deepEqual(await listDir(home.path), []);
+  const path = await writeConfig(home.path, '[sites."x\\u001b[2J\\ny"]\ndomain = "x.com"\n');
+  const listed = await runCli(["sites", "list"], { home: home.path });
+  assert.equal(listed.code, 1);
+  assert.equal(listed.stdout, "");
+  assert.equal(
+    listed.stderr,
+    `ConfigError: Error in ${path}: the site name "x\\x1b[2J\\x0ay" contains control ` +
+      "characters; use printable characters only\n",
+  );
+});
+
+Deno.test("--at must name a site even with ANACONDA_AUTH_DOMAIN set, which it notes", async () => {
+  await using home = await tempHome();
+  const path = await writeConfig(
+    home.path,
+    'default_site = "a"\n\n[sites.a]\ndomain = "a.com"\n\n[sites.b]\ndomain = "b.com"\n',
+  );
+  const env = { ANACONDA_AUTH_DOMAIN: "example.com" };
+  const unknown = await runCli(["auth", "api-key", "--at", "nosuch"], { home: home.path, env });
+  assert.equal(unknown.code, 1, unknown.stderr);
+  assert.equal(unknown.stdout, "");
+  assert.equal(
+    unknown.stderr,
+    `UnknownSiteName: The site or domain nosuch has not been configured in ${path}\n`,
+  );
+  const key = jwt(3600);
+  const noted = await runCli(["auth", "api-key", "--at", "b"], {
+    home: home.path,
+    env: { ...env, ANACONDA_AUTH_API_KEY: key },
+  });
+  assertOk(noted);
+  assert.equal(noted.stdout, `${key}\n`);
+  assert.equal(
+    noted.stderr,
+    'Note: ANACONDA_AUTH_DOMAIN=example.com overrides the domain of site "b" chosen by --at\n',
+  );
+  const agreed = await runCli(["auth", "api-key", "--at", "b"], {
+    home: home.path,
+    env: { ANACONDA_AUTH_DOMAIN: "b.com", ANACONDA_AUTH_API_KEY: key },
+  });
+  assertOk(agreed);
+  assert.equal(agreed.stderr, "");
 });
 
 Deno.test("the API key warning goes to stderr and the key is written", async () => {

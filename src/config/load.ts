@@ -11,16 +11,21 @@ import { ConfigError, TomlSyntaxError } from "../errors.ts";
 import {
   coerceField,
   defaultSiteConfig,
+  describeSource,
   FIELD_NAMES,
   type FieldName,
   FIELDS,
   invalidValue,
-  joinPath,
+  normalizeDomain,
   type SiteConfig,
   type Source,
 } from "./schema.ts";
-import { selectSite, type SiteEntry, siteNotConfigured } from "./site.ts";
+import { checkSiteName, selectSite, type SiteEntry, siteNotConfigured } from "./site.ts";
 import { type RawLayer, readRawLayers } from "./sources.ts";
+import { readConfigText } from "./config_file.ts";
+import { isTable } from "./toml_value.ts";
+import { expandHome, joinPath } from "../path.ts";
+import { escapeControl } from "../text.ts";
 
 export type { SiteEntry } from "./site.ts";
 
@@ -56,9 +61,7 @@ function expandPath(path: string, context: Context): string {
     /\$(\w+)|\$\{(\w+)\}/g,
     (whole, bare, braced) => context.env.get(bare ?? braced) ?? whole,
   );
-  if (withVars === "~") return context.homeDir();
-  if (withVars.startsWith("~/")) return joinPath(context.homeDir(), withVars.slice(2));
-  return withVars;
+  return expandHome(withVars, context.homeDir());
 }
 
 /** The path of config.toml. */
@@ -81,21 +84,6 @@ export function parseConfigToml(text: string, path: string): Record<string, unkn
   }
 }
 
-async function readConfigText(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new ConfigError(`Cannot read ${path}: ${reason}`);
-  }
-}
-
-function isTable(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) &&
-    !(value instanceof Date);
-}
-
 function tableAt(document: Record<string, unknown>, ...keys: string[]): Record<string, unknown> {
   let current: unknown = document;
   for (const key of keys) current = isTable(current) ? current[key] : undefined;
@@ -105,7 +93,9 @@ function tableAt(document: Record<string, unknown>, ...keys: string[]): Record<s
 /** `default_site` must be a string and `sites` a table of tables; errors name the file. */
 function checkTopLevel(document: Record<string, unknown>, configPath: string): void {
   const fail = (key: string, raw: unknown, reason: string): never => {
-    throw new ConfigError(`Error in ${configPath} for ${key} = ${JSON.stringify(raw)}: ${reason}`);
+    throw new ConfigError(
+      `Error in ${configPath} for ${escapeControl(key)} = ${JSON.stringify(raw)}: ${reason}`,
+    );
   };
   const { default_site: defaultSite, sites } = document;
   if (defaultSite !== undefined && typeof defaultSite !== "string") {
@@ -114,8 +104,22 @@ function checkTopLevel(document: Record<string, unknown>, configPath: string): v
   if (sites === undefined) return;
   if (!isTable(sites)) return fail("sites", sites, "Input should be a table");
   for (const [name, table] of Object.entries(sites)) {
+    checkSiteName(name, configPath);
     if (!isTable(table)) fail(`sites.${name}`, table, "Input should be a table");
   }
+}
+
+/**
+ * config.toml parsed and checked as `loadSettings` does (`{}` when it does not exist),
+ * with its text, or null for a missing file.
+ */
+export async function readConfigDocument(
+  configPath: string,
+): Promise<{ text: string | null; document: Record<string, unknown> }> {
+  const text = await readConfigText(configPath);
+  const document = text === null ? {} : parseConfigToml(text, configPath);
+  checkTopLevel(document, configPath);
+  return { text, document };
 }
 
 /** A candidate value for a field, before coercion. */
@@ -124,14 +128,14 @@ interface Candidate {
   source: Source;
   /** From `[plugin.cloud]` or `ANACONDA_CLOUD_*`. */
   legacy?: boolean;
+  /** From `ANACONDA_AUTH_*` (environment, secrets, `.env`): overrides any site's value. */
+  override?: boolean;
 }
 
 /** Reads every source once and resolves sites from them. */
 export async function loadSettings(context: Context, options: LoadOptions = {}): Promise<Settings> {
   const configPath = configTomlPath(context);
-  const configText = await readConfigText(configPath);
-  const document = configText === null ? {} : parseConfigToml(configText, configPath);
-  checkTopLevel(document, configPath);
+  const { text: configText, document } = await readConfigDocument(configPath);
   const layers = await readRawLayers(context);
   const authLayers = layers.map((layer) => layer.scoped("anaconda_auth_"));
   const cloudLayers = layers.map((layer) => layer.scoped("anaconda_cloud_"));
@@ -151,12 +155,13 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
   const defaults = defaultSiteConfig(context.homeDir());
   const sources = new WeakMap<SiteConfig, Record<FieldName, Source>>();
   let warnedLegacy = false;
+  let notedOverride = false;
 
   function candidatesFor(field: FieldName, entry: SiteEntry | undefined): Candidate[] {
     const found: Candidate[] = [];
     for (const layer of authLayers) {
       const raw = layer.get(field);
-      if (raw !== undefined) found.push({ raw, source: layer.sourceOf(field) });
+      if (raw !== undefined) found.push({ raw, source: layer.sourceOf(field), override: true });
     }
     if (entry && field in entry.table) {
       found.push({
@@ -224,8 +229,26 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
     domain: stringRaw(authLayers, "domain"),
   };
 
+  /** The site with this name or domain, ignoring `ANACONDA_AUTH_SITE` / `_DOMAIN`. */
+  function entryFor(nameOrDomain: string): SiteEntry | undefined {
+    return selectSite({ ...selection, site: undefined, domain: undefined }, nameOrDomain);
+  }
+
+  /** The name and domain of a site as its table and the files make it, without the environment. */
+  function siteAlone(nameOrDomain: string): { site: string; domain: string | undefined } {
+    const entry = entryFor(nameOrDomain);
+    const own = candidatesFor("domain", entry).find((candidate) => !candidate.override);
+    let domain: string | undefined;
+    try {
+      domain = own === undefined ? defaults.domain : normalizeDomain(String(own.raw));
+    } catch {
+      domain = undefined;
+    }
+    return { site: entry?.name ?? nameOrDomain, domain };
+  }
+
   function byNameOrDomain(nameOrDomain: string): SiteConfig {
-    const entry = selectSite({ ...selection, site: undefined, domain: undefined }, nameOrDomain);
+    const entry = entryFor(nameOrDomain);
     return resolve(entry, entry?.name ?? nameOrDomain);
   }
 
@@ -236,9 +259,18 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
     siteEntries,
     defaultSiteName,
     site() {
-      const wanted = options.at ?? defaultSiteName;
+      const { at } = options;
+      // `--at` must name a site even when the environment then overrides it (A26).
+      const chosen = at === undefined ? undefined : siteAlone(at);
+      const wanted = at ?? defaultSiteName;
       const entry = selectSite(selection, wanted);
-      return resolve(entry, entry?.name ?? selection.domain ?? wanted);
+      const config = resolve(entry, entry?.name ?? selection.domain ?? wanted);
+      const note = chosen && overrideNote(chosen, config, authLayers);
+      if (note && !notedOverride) {
+        notedOverride = true;
+        context.stderr.write(`Note: ${note} chosen by --at\n`);
+      }
+      return config;
     },
     siteFor: byNameOrDomain,
     allSites() {
@@ -251,6 +283,39 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
       return origin;
     },
   };
+}
+
+/** `ANACONDA_AUTH_SITE=b`, or `ANACONDA_AUTH_DOMAIN=x (from /home/u/.env)`. */
+function describeSetting(layers: RawLayer[], key: string): string {
+  const layer = layers.find((candidate) => candidate.get(key) !== undefined);
+  const value = escapeControl(String(layer?.get(key)));
+  const name = `ANACONDA_AUTH_${key.toUpperCase()}=${value}`;
+  const source = layer?.sourceOf(key);
+  if (source?.kind === "dotenv") return `${name} (from ${source.path})`;
+  if (source?.kind === "secret") return `${name} (from the secrets file ${source.path})`;
+  return name;
+}
+
+/**
+ * What `ANACONDA_AUTH_SITE` or `ANACONDA_AUTH_DOMAIN` changed of the site that `--at`
+ * chose (`chosen`: that site alone), or undefined when they changed nothing.
+ */
+function overrideNote(
+  chosen: { site: string; domain: string | undefined },
+  config: SiteConfig,
+  authLayers: RawLayer[],
+): string | undefined {
+  const site = `site "${escapeControl(chosen.site)}"`;
+  if (stringRaw(authLayers, "site") !== undefined && config.site !== chosen.site) {
+    return `${describeSetting(authLayers, "site")} overrides the ${site}`;
+  }
+  if (
+    stringRaw(authLayers, "domain") !== undefined &&
+    (config.site !== chosen.site || config.domain !== chosen.domain)
+  ) {
+    return `${describeSetting(authLayers, "domain")} overrides the domain of ${site}`;
+  }
+  return undefined;
 }
 
 function firstRaw(layers: RawLayer[], key: string): unknown {
@@ -278,6 +343,7 @@ function mergeSiteEntries(fileSites: Record<string, unknown>, topLayers: RawLaye
     if (!isTable(fromEnv)) continue;
     for (const [name, table] of Object.entries(fromEnv)) {
       if (!isTable(table)) continue;
+      checkSiteName(name, describeSource(layer.sourceOf("sites")));
       merged.set(name, { ...(merged.get(name) ?? {}), ...table });
     }
   }

@@ -1,6 +1,13 @@
-import { assertEquals, assertMatch, assertRejects, assertThrows } from "../../tests/assert.ts";
+import {
+  assertEquals,
+  assertMatch,
+  assertRejects,
+  assertStringIncludes,
+  assertThrows,
+} from "../../tests/assert.ts";
 import { fakeContext } from "../../tests/fake_context.ts";
 import { loadSettings } from "./load.ts";
+import { hasControlChars } from "../text.ts";
 import { ConfigError, TomlSyntaxError, UnknownSiteError } from "../errors.ts";
 
 interface Setup {
@@ -289,4 +296,103 @@ Deno.test("sources say where each value came from", async () => {
     table: "sites.a",
     key: "ssl_verify",
   });
+});
+
+Deno.test("an invalid domain is a ConfigError naming the variable, the file or the key", async () => {
+  for (const value of ["http://x y", "::::", "a.com:99999", "[::1"]) {
+    const { settings } = await load({ env: { ANACONDA_AUTH_DOMAIN: value } });
+    assertThrows(
+      () => settings.site(),
+      ConfigError,
+      `Error in environment variable ANACONDA_AUTH_DOMAIN=${value}: ${value} does not look like a domain name`,
+    );
+  }
+  const { settings, home } = await load({ toml: '[sites.s]\ndomain = "a.com:99999"\n' });
+  assertThrows(
+    () => settings.site(),
+    ConfigError,
+    `Error in ${home}/.anaconda/config.toml in [sites.s] for domain = a.com:99999: `,
+  );
+});
+
+Deno.test("a site name with control characters in config.toml is an error naming the file", async () => {
+  const toml = '[sites."a\\u001b[2Jb"]\ndomain = "a.com"\n';
+  const error = await assertRejects(() => load({ toml }), ConfigError);
+  assertMatch(
+    error.message,
+    /^Error in \S+\/\.anaconda\/config\.toml: the site name "a\\x1b\[2Jb" contains control characters/,
+  );
+  assertEquals(hasControlChars(error.message), false);
+});
+
+Deno.test("a site name with control characters in ANACONDA_SITES is an error naming it", async () => {
+  const env = { ANACONDA_SITES: JSON.stringify({ "x\ny": { domain: "x.com" } }) };
+  await assertRejects(
+    () => load({ env }),
+    ConfigError,
+    'Error in environment variable ANACONDA_SITES: the site name "x\\x0ay" contains',
+  );
+});
+
+Deno.test("names quoted in site errors are printed with control characters escaped", async () => {
+  const { settings } = await load({ toml: TWO_SITES, at: "no\u001b[2Jpe" });
+  const error = assertThrows(() => settings.site(), UnknownSiteError);
+  assertStringIncludes(error.message, "The site or domain no\\x1b[2Jpe has not been configured");
+  const env = await load({ toml: TWO_SITES, env: { ANACONDA_AUTH_SITE: "c\r\nd" } });
+  assertThrows(() => env.settings.site(), UnknownSiteError, "The site name c\\x0d\\x0ad has not");
+});
+
+Deno.test("--at with ANACONDA_AUTH_DOMAIN: the environment wins and one note says so", async () => {
+  const { settings, context } = await load({
+    toml: TWO_SITES,
+    at: "a",
+    env: { ANACONDA_AUTH_DOMAIN: "example.com" },
+  });
+  const site = settings.site();
+  assertEquals([site.site, site.domain, site.ssl_verify], ["example.com", "example.com", true]);
+  settings.site();
+  assertEquals(
+    context.err(),
+    'Note: ANACONDA_AUTH_DOMAIN=example.com overrides the domain of site "a" chosen by --at\n',
+  );
+});
+
+Deno.test("--at with ANACONDA_AUTH_SITE: the environment wins and one note says so", async () => {
+  const { settings, context } = await load({
+    toml: TWO_SITES,
+    at: "a",
+    dotenv: "ANACONDA_AUTH_SITE=b\n",
+  });
+  assertEquals(settings.site().site, "b");
+  assertMatch(
+    context.err(),
+    /^Note: ANACONDA_AUTH_SITE=b \(from \S+\/\.env\) overrides the site "a" chosen by --at\n$/,
+  );
+});
+
+Deno.test("--at with an environment that agrees with it prints no note", async () => {
+  const same = await load({
+    toml: TWO_SITES,
+    at: "a",
+    env: { ANACONDA_AUTH_DOMAIN: "a.example", ANACONDA_AUTH_SITE: "a" },
+  });
+  assertEquals(same.settings.site().site, "a");
+  const noAt = await load({ toml: TWO_SITES, env: { ANACONDA_AUTH_DOMAIN: "example.com" } });
+  assertEquals(noAt.settings.site().domain, "example.com");
+  assertEquals(same.context.err() + noAt.context.err(), "");
+});
+
+Deno.test("an unknown --at is an error even when ANACONDA_AUTH_DOMAIN or _SITE is set", async () => {
+  const envs: Record<string, string>[] = [
+    { ANACONDA_AUTH_DOMAIN: "example.com" },
+    { ANACONDA_AUTH_SITE: "a" },
+  ];
+  for (const env of envs) {
+    const { settings, home } = await load({ toml: TWO_SITES, at: "nosuch", env });
+    const error = assertThrows(() => settings.site(), UnknownSiteError);
+    assertEquals(
+      error.message,
+      `The site or domain nosuch has not been configured in ${home}/.anaconda/config.toml`,
+    );
+  }
 });

@@ -7,7 +7,8 @@
  */
 import { parse as parseToml } from "smol-toml";
 import { redactSecret } from "../redact.ts";
-import { formatValue, isPlainTable, scanToml } from "./toml_edit.ts";
+import { formatValue, scanToml } from "./toml_edit.ts";
+import { isTable } from "./toml_value.ts";
 
 const SECRET_KEYS = new Set(["api_key", "keyring"]);
 
@@ -29,7 +30,7 @@ function hideSecrets(value: unknown, path: string[]): unknown {
   let result: unknown;
   if (Array.isArray(value)) {
     result = value.map((inner) => hide(inner, path));
-  } else if (isPlainTable(value)) {
+  } else if (isTable(value)) {
     result = Object.fromEntries(
       Object.entries(value).map(([key, inner]) => [key, hide(inner, [...path, key])]),
     );

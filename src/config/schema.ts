@@ -4,6 +4,8 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
+import { expandHome, isAbsolute, joinPath } from "../path.ts";
+import { escapeControl } from "../text.ts";
 import { VERSION } from "../version.ts";
 
 /** The values of `preferred_token_storage`. */
@@ -251,22 +253,38 @@ export function describeSource(source: Source): string {
   }
 }
 
-/** Joins path parts with the platform separator (no `node:path`: start-up cost). */
-export function joinPath(...parts: string[]): string {
-  const separator = Deno.build.os === "windows" ? "\\" : "/";
-  return parts.map((part, index) => (index === 0 ? part.replace(/[\\/]+$/, "") : part))
-    .join(separator);
-}
+/** A host name: letters (any script), digits, `.`, `-` and `_`. */
+const HOST_NAME = /^[\p{L}\p{M}\p{N}._-]+$/u;
+const IPV6_LITERAL = /^\[[0-9A-Fa-f:.]+\]$/;
 
 /**
  * Keeps only host[:port] of a domain or URL: `https://foo.com/api/bar` -> `foo.com`,
- * `http://localhost:8000/` -> `localhost:8000`.
+ * `http://localhost:8000/` -> `localhost:8000`, `[::1]:8080` stays. Anything that
+ * would not make a valid `https://<domain>/` URL is a `ConfigError` that says why.
  */
 export function normalizeDomain(value: string): string {
   const withScheme = /^https?:\/\//i.test(value) ? value : `https://${value}`;
   const match = /^https?:\/\/([^/?#]*)/i.exec(withScheme);
   const netloc = (match?.[1] ?? "").replace(/^[^@]*@/, "");
-  if (netloc === "") throw new Error(`${value} does not look like a domain name`);
+  const fail = (why?: string): never => {
+    const detail = why === undefined ? "" : `: ${why}`;
+    throw new ConfigError(`${escapeControl(value)} does not look like a domain name${detail}`);
+  };
+  if (netloc === "") fail();
+  const [, host = "", port] = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/s.exec(netloc) ?? [];
+  if (host === "") fail("the host name is missing");
+  if (host.startsWith("[")) {
+    if (!IPV6_LITERAL.test(host)) fail("an IPv6 address is written in brackets, like [::1]");
+  } else if (!HOST_NAME.test(host)) {
+    fail('a host name has only letters, digits, ".", "-" and "_"');
+  }
+  const portNumber = port === undefined ? 443 : /^\d{1,5}$/.test(port) ? Number(port) : 0;
+  if (portNumber < 1 || portNumber > 65535) fail("the port must be a number from 1 to 65535");
+  try {
+    new URL(`https://${netloc}/`);
+  } catch {
+    fail("it is not a valid host name or IP address");
+  }
   return netloc;
 }
 
@@ -279,16 +297,6 @@ export function parseBoolWord(value: string): boolean | undefined {
   if (TRUE_WORDS.has(word)) return true;
   if (FALSE_WORDS.has(word)) return false;
   return undefined;
-}
-
-function expandHome(path: string, homeDir: string): string {
-  if (path === "~") return homeDir;
-  if (path.startsWith("~/") || path.startsWith("~\\")) return joinPath(homeDir, path.slice(2));
-  return path;
-}
-
-function isAbsolute(path: string): boolean {
-  return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");
 }
 
 function asStringDict(value: unknown): Record<string, string> {
@@ -430,7 +438,9 @@ export function invalidValue(
   reason: string,
   secret = false,
 ): ConfigError {
-  const shown = secret ? "<redacted>" : typeof raw === "string" ? raw : JSON.stringify(raw);
+  const shown = secret
+    ? "<redacted>"
+    : escapeControl(typeof raw === "string" ? raw : JSON.stringify(raw));
   if (source.kind === "env") {
     return new ConfigError(`Error in environment variable ${source.name}=${shown}: ${reason}`);
   }

@@ -4,6 +4,7 @@
  * @module
  */
 import { ConfigError, UnknownSiteError } from "../errors.ts";
+import { escapeControl, hasControlChars } from "../text.ts";
 
 /** A raw `[sites.<name>]` table. */
 export interface SiteEntry {
@@ -22,8 +23,22 @@ export interface SiteSelection {
 
 export function siteNotConfigured(nameOrDomain: string, configPath: string): UnknownSiteError {
   return new UnknownSiteError(
-    `The site or domain ${nameOrDomain} has not been configured in ${configPath}`,
+    `The site or domain ${escapeControl(nameOrDomain)} has not been configured in ${configPath}`,
   );
+}
+
+/**
+ * Site names are printed in lists and messages, so a control character (which could
+ * clear the terminal or split a line) is refused; `where` names the source.
+ */
+export function checkSiteName(name: string, where: string): void {
+  if (hasControlChars(name)) {
+    throw new ConfigError(
+      `Error in ${where}: the site name "${
+        escapeControl(name)
+      }" contains control characters; use printable characters only`,
+    );
+  }
 }
 
 /** A table without `domain` stands for anaconda.com. */
@@ -35,7 +50,11 @@ function byDomain<T extends SiteEntry>(entries: T[], domain: string): T | undefi
   const matches = entries.filter((entry) => tableDomain(entry) === domain);
   if (matches.length > 1) {
     const names = matches.map((entry) => entry.name).join(", ");
-    throw new ConfigError(`The domain ${domain} matches more than one configured site (${names})`);
+    throw new ConfigError(
+      `The domain ${escapeControl(domain)} matches more than one configured site (${
+        escapeControl(names)
+      })`,
+    );
   }
   return matches[0];
 }
@@ -68,7 +87,9 @@ export function selectSite(selection: SiteSelection, wanted: string): SiteEntry 
     const entry = selection.entries.find((candidate) => candidate.name === selection.site);
     if (!entry) {
       throw new UnknownSiteError(
-        `The site name ${selection.site} has not been configured in ${selection.configPath}`,
+        `The site name ${
+          escapeControl(selection.site)
+        } has not been configured in ${selection.configPath}`,
       );
     }
     return entry;

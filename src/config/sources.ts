@@ -4,7 +4,8 @@
  * @module
  */
 import type { Context } from "../context.ts";
-import { joinPath, type Source } from "./schema.ts";
+import { joinPath } from "../path.ts";
+import type { Source } from "./schema.ts";
 
 /** One source of `NAME=value` strings, seen through a name prefix. */
 export interface RawLayer {

@@ -5,6 +5,7 @@
  * or insert ranges, so every byte they do not touch stays as it was.
  * @module
  */
+import { isTable } from "./toml_value.ts";
 
 /** One line-level statement; `start`/`end` are offsets, `end` includes the line ending. */
 export type Statement =
@@ -378,12 +379,6 @@ export function formatPath(path: readonly string[]): string {
   return path.map(formatKey).join(".");
 }
 
-export function isPlainTable(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === null || prototype === Object.prototype;
-}
-
 /** A value written inline: strings, numbers, booleans, dates, arrays and inline tables. */
 export function formatValue(value: unknown): string {
   if (typeof value === "string") return formatString(value);
@@ -396,7 +391,7 @@ export function formatValue(value: unknown): string {
   }
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
-  if (isPlainTable(value)) {
+  if (isTable(value)) {
     const pairs = Object.entries(value).map(([key, inner]) =>
       `${formatKey(key)} = ${formatValue(inner)}`
     );
@@ -413,7 +408,7 @@ export function formatTable(path: readonly string[], table: Record<string, unkno
   const lines = [`[${formatPath(path)}]`];
   const subTables: string[] = [];
   for (const [key, value] of Object.entries(table)) {
-    if (isPlainTable(value)) subTables.push(formatTable([...path, key], value));
+    if (isTable(value)) subTables.push(formatTable([...path, key], value));
     else lines.push(`${formatKey(key)} = ${formatValue(value)}`);
   }
   return [`${lines.join("\n")}\n`, ...subTables].join("\n");

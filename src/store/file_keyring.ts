@@ -7,6 +7,8 @@
  */
 import type { Context } from "../context.ts";
 import { StoreError } from "../errors.ts";
+import { withFileLock } from "../lock.ts";
+import { baseName, dirName, joinPath } from "../path.ts";
 import { displayPath, type SecretStore } from "./store.ts";
 
 type KeyringData = Record<string, unknown>;
@@ -51,16 +53,6 @@ function pythonJsonString(text: string): string {
     else out += char;
   }
   return `${out}"`;
-}
-
-function dirname(path: string): string {
-  const index = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  if (index < 0) return ".";
-  return index === 0 ? path.slice(0, 1) : path.slice(0, index);
-}
-
-function basename(path: string): string {
-  return path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
 }
 
 /** `20250102T030405Z` */
@@ -139,9 +131,7 @@ export class FileKeyring implements SecretStore {
 
   /** Moves a corrupt file aside (under the lock) and says where (A13). */
   async #moveAside(reason: string): Promise<void> {
-    const base = `${dirname(this.path)}/${basename(this.path)}.corrupt-${
-      utcStamp(this.#context.clock.now())
-    }`;
+    const base = `${this.path}.corrupt-${utcStamp(this.#context.clock.now())}`;
     let target = base;
     for (let n = 1;; n++) {
       try {
@@ -167,7 +157,7 @@ export class FileKeyring implements SecretStore {
   }
 
   async #withLock<T>(action: () => Promise<T>): Promise<T> {
-    const folder = dirname(this.path);
+    const folder = dirName(this.path);
     try {
       await Deno.mkdir(folder, { recursive: true, mode: 0o700 });
     } catch (err) {
@@ -178,20 +168,12 @@ export class FileKeyring implements SecretStore {
         },
       );
     }
-    let lock: Deno.FsFile;
-    try {
-      lock = await Deno.open(this.lockPath, { create: true, write: true, mode: 0o600 });
-    } catch (err) {
-      throw new StoreError(`Cannot write the file keyring in ${folder}: ${describe(err)}`, {
-        cause: err,
-      });
-    }
-    try {
-      await lock.lock(true);
-      return await action();
-    } finally {
-      lock.close();
-    }
+    return await withFileLock(this.lockPath, action, {
+      fail: (err) =>
+        new StoreError(`Cannot write the file keyring in ${folder}: ${describe(err)}`, {
+          cause: err,
+        }),
+    });
   }
 
   /** The data, under the lock; a corrupt file is moved aside first. */
@@ -203,8 +185,7 @@ export class FileKeyring implements SecretStore {
   }
 
   async #write(data: KeyringData): Promise<void> {
-    const folder = dirname(this.path);
-    const temp = `${folder}/.${basename(this.path)}.${crypto.randomUUID()}.tmp`;
+    const temp = joinPath(dirName(this.path), `.${baseName(this.path)}.${crypto.randomUUID()}.tmp`);
     try {
       await Deno.writeTextFile(temp, pythonJsonDumps(data), { mode: 0o600, createNew: true });
       if (this.#context.os !== "windows") await Deno.chmod(temp, 0o600);

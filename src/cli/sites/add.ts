@@ -42,15 +42,16 @@ export async function runAdd(options: AddOptions, app: App): Promise<void> {
   if (values.domain === undefined) {
     throw new UsageError("You must supply at least --domain to a add a new site");
   }
-  const { addSite, sitesFile } = await import("./model.ts");
+  const { addSite, sitesFile } = await import("../../config/sites_model.ts");
   const file = sitesFile(settings.configPath, settings.configText, settings.document);
-  const state = addSite(file, {
-    name: options.name ?? String(values.domain),
-    values,
-    makeDefault: options.default ?? false,
-    removeAnacondaCom: options.removeAnacondaCom ?? true,
-    homeDir: context.homeDir(),
-  });
+  const change = (current: typeof file) =>
+    addSite(current, {
+      name: options.name ?? String(values.domain),
+      values,
+      makeDefault: options.default ?? false,
+      removeAnacondaCom: options.removeAnacondaCom ?? true,
+      homeDir: context.homeDir(),
+    });
   const { writeSites } = await import("./write_flow.ts");
-  await writeSites(app, file, state, options);
+  await writeSites(app, file, change, options);
 }

@@ -36,14 +36,15 @@ export async function runModify(options: ModifyOptions, app: App): Promise<void>
   if (query === undefined) {
     throw new UsageError("You must supply at least one of --domain or --name to modify a site");
   }
-  const { modifySite, sitesFile } = await import("./model.ts");
+  const { modifySite, sitesFile } = await import("../../config/sites_model.ts");
   const file = sitesFile(settings.configPath, settings.configText, settings.document);
-  const state = modifySite(file, {
-    query,
-    values,
-    makeDefault: options.default ?? false,
-    homeDir: context.homeDir(),
-  });
+  const change = (current: typeof file) =>
+    modifySite(current, {
+      query,
+      values,
+      makeDefault: options.default ?? false,
+      homeDir: context.homeDir(),
+    });
   const { writeSites } = await import("./write_flow.ts");
-  await writeSites(app, file, state, options);
+  await writeSites(app, file, change, options);
 }

@@ -117,6 +117,8 @@ export function siteValues(
     try {
       values[field] = coerceField(kind, raw, { homeDir: context.homeDir, cwd: context.homeDir });
     } catch (err) {
+      // A domain error already says what is wrong with the value (Python's message).
+      if (err instanceof ConfigError) throw err;
       const reason = err instanceof Error ? err.message : String(err);
       throw new ConfigError(`${reason} (--${optionName(field)})`);
     }

@@ -87,7 +87,7 @@ Deno.test("siteValues rejects bad JSON with the Python tool's messages", () => {
     () => values({ domain: "https://" }),
     (err) =>
       err instanceof ConfigError &&
-      err.message === "https:// does not look like a domain name (--domain)",
+      err.message === "https:// does not look like a domain name",
   );
 });
 

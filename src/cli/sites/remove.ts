@@ -20,9 +20,9 @@ export const command = leaf({
 
 export async function runRemove(site: string, options: RemoveOptions, app: App): Promise<void> {
   const settings = await app.settings();
-  const { removeSite, sitesFile } = await import("./model.ts");
+  const { removeSite, sitesFile } = await import("../../config/sites_model.ts");
   const file = sitesFile(settings.configPath, settings.configText, settings.document);
-  const state = removeSite(file, site);
+  const change = (current: typeof file) => removeSite(current, site);
   const { writeSites } = await import("./write_flow.ts");
-  await writeSites(app, file, state, options);
+  await writeSites(app, file, change, options);
 }

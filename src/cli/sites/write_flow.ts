@@ -5,8 +5,7 @@
  * @module
  */
 import type { App } from "../app.ts";
-import type { SitesState } from "../../config/write.ts";
-import type { SitesFile } from "./model.ts";
+import type { SitesChange, SitesFile } from "../../config/sites_model.ts";
 
 export interface WriteMode {
   yes?: boolean | undefined;
@@ -17,15 +16,14 @@ export interface WriteMode {
 export async function writeSites(
   app: App,
   file: SitesFile,
-  state: SitesState,
+  change: SitesChange,
   mode: WriteMode,
 ): Promise<void> {
-  const { editSites, unifiedDiff, diffDate, modifiedDate, writeConfigFile } = await import(
-    "../../config/write.ts"
-  );
+  const { sitesEdit, updateSites } = await import("../../config/sites_update.ts");
+  const { unifiedDiff, diffDate, modifiedDate } = await import("../../config/config_diff.ts");
   const { stdout, stderr, clock } = app.context;
-  const text = editSites(file.text, state, file.path);
-  if (file.exists && text === file.text) {
+  const text = sitesEdit(file, change);
+  if (text === null) {
     stderr.write(`No change to ${file.path}\n`);
     return;
   }
@@ -40,5 +38,5 @@ export async function writeSites(
     const go = await app.prompter.confirm("Confirm:", { flagHint: "--yes" });
     if (!go) return;
   }
-  await writeConfigFile(file.path, text, clock.now());
+  await updateSites(file.path, change, clock.now());
 }

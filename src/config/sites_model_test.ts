@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, UnknownSiteError } from "../../errors.ts";
+import { ConfigError, UnknownSiteError } from "../errors.ts";
 import {
   addSite,
   findSiteKey,
@@ -7,7 +7,7 @@ import {
   removeSite,
   type SitesFile,
   sitesFile,
-} from "./model.ts";
+} from "./sites_model.ts";
 
 const PATH = "/h/.anaconda/config.toml";
 const HOME = "/h";
@@ -79,6 +79,24 @@ Deno.test("addSite refuses a name that exists", () => {
     (err) =>
       err instanceof ConfigError &&
       err.message === "A site with name b already exists, use the modify subcommand to alter it",
+  );
+});
+
+Deno.test("addSite refuses a name with control characters, shown escaped", () => {
+  assert.throws(
+    () =>
+      addSite(TWO, {
+        name: "c\u001b[2J\nd",
+        values: { domain: "c.com" },
+        makeDefault: false,
+        removeAnacondaCom: true,
+        homeDir: HOME,
+      }),
+    (err) =>
+      err instanceof ConfigError &&
+      err.message ===
+        'Error in option --name: the site name "c\\x1b[2J\\x0ad" contains control characters; ' +
+          "use printable characters only",
   );
 });
 

@@ -1,21 +1,18 @@
 /**
- * Writing config.toml (SPEC Part B §1.5 with Part A A1, A2): only `default_site` and
- * `[sites.*]` change, by source-range edits that keep every other table, key and
- * comment byte for byte; a unified diff for `--dry-run`; a timestamped backup (the 5
- * newest kept) and an atomic write with mode 0600 for real writes.
+ * The sites editor of config.toml (SPEC Part B §1.5 with Part A A1): what a
+ * `sites add/modify/remove` changes (`default_site` and `[sites.*]`), applied as
+ * source-range edits that keep every other table, key and comment byte for byte, and
+ * checked by parsing the result again.
  * @module
  */
-import { structuredPatch } from "diff";
 import { ConfigError } from "../errors.ts";
 import { parseConfigToml } from "./load.ts";
-import { redactedLines } from "./redact_toml.ts";
 import {
   applyEdits,
   type EntryStatement,
   formatKey,
   formatTable,
   formatValue,
-  isPlainTable,
   lineEnding,
   samePath,
   scanToml,
@@ -24,6 +21,7 @@ import {
   startsWithPath,
   type TextEdit,
 } from "./toml_edit.ts";
+import { isTable, sameValue } from "./toml_value.ts";
 
 /** One `[sites.<name>]` table as it should be written. */
 export interface SiteTable {
@@ -36,25 +34,6 @@ export interface SitesState {
   defaultSite: string;
   /** In file order; new sites last. */
   sites: SiteTable[];
-}
-
-/** Deep equality of parsed TOML values (tables, arrays, dates, scalars). */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (a instanceof Date || b instanceof Date) {
-    return a instanceof Date && b instanceof Date && String(a) === String(b) &&
-      a.getTime() === b.getTime();
-  }
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length &&
-      a.every((item, index) => sameValue(item, b[index]));
-  }
-  if (isPlainTable(a) || isPlainTable(b)) {
-    if (!isPlainTable(a) || !isPlainTable(b)) return false;
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length &&
-      keys.every((key) => Object.hasOwn(b, key) && sameValue(a[key], b[key]));
-  }
-  return Object.is(a, b);
 }
 
 /** Collapses the line endings at the end of the text to exactly one. */
@@ -196,14 +175,14 @@ class SitesEditor {
         if (
           subTable && own.length === 1 && definitions.entries.length === 0 &&
           definitions.sections.every((candidate) => !candidate.header?.array) &&
-          isPlainTable(value) && isPlainTable(old)
+          isTable(value) && isTable(old)
         ) {
           this.#syncTable(keyPath, subTable, old, value);
           continue;
         }
         this.deleteDefinitions(definitions);
       }
-      if (isPlainTable(value)) {
+      if (isTable(value)) {
         this.#newSubTables.push({ group: path, path: keyPath, table: value });
       } else {
         const at = section.lastEntryEnd;
@@ -267,7 +246,7 @@ class SitesEditor {
 export function editSites(text: string, state: SitesState, path: string): string {
   const document = parseConfigToml(text, path);
   const currentSites = document.sites ?? {};
-  if (!isPlainTable(currentSites)) throw new ConfigError(`sites in ${path} is not a table`);
+  if (!isTable(currentSites)) throw new ConfigError(`sites in ${path} is not a table`);
   let editor: SitesEditor;
   try {
     editor = new SitesEditor(text);
@@ -288,7 +267,7 @@ export function editSites(text: string, state: SitesState, path: string): string
   }
   for (const site of state.sites) {
     const have = currentSites[site.name];
-    if (rewriteAll || !isPlainTable(have)) {
+    if (rewriteAll || !isTable(have)) {
       if (!rewriteAll) editor.deleteDefinitions(editor.definitions(["sites", site.name]));
       editor.addSite(site);
       continue;
@@ -328,207 +307,5 @@ function verify(
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (key === "default_site" || key === "sites") continue;
     if (!sameValue(before[key], after[key])) fail(`${key} would have changed`);
-  }
-}
-
-const pad = (value: number, width = 2) => String(value).padStart(width, "0");
-
-/** `%m-%d-%y %H:%M` in local time, as in the diff headers of the Python tool. */
-export function diffDate(ms: number): string {
-  const date = new Date(ms);
-  return `${pad(date.getMonth() + 1)}-${pad(date.getDate())}-${pad(date.getFullYear() % 100)} ` +
-    `${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
-function diffLines(text: string): string {
-  const unix = text.replaceAll("\r\n", "\n");
-  return unix === "" || unix.endsWith("\n") ? unix : `${unix}\n`;
-}
-
-/** A unified-diff range like Python's difflib: `3`, `3,4`, or `2,0` for an empty range. */
-function range(start: number, length: number): string {
-  if (length === 1) return String(start);
-  return length === 0 ? `${start - 1},0` : `${start},${length}`;
-}
-
-export interface DiffHeader {
-  path: string;
-  /** Modification time of the current file (`null` when it does not exist). */
-  oldDate: string | null;
-  newDate: string;
-}
-
-/**
- * The unified diff (3 lines of context) between the current and the new text, with
- * Python difflib's headers `--- <path>\t<date>` and `+++ <path>\t<date>`; "" when the
- * texts are the same. Secrets (`api_key`, `keyring`) are shown redacted.
- */
-export function unifiedDiff(oldText: string, newText: string, header: DiffHeader): string {
-  const patch = structuredPatch(
-    header.path,
-    header.path,
-    diffLines(oldText),
-    diffLines(newText),
-    undefined,
-    undefined,
-    { context: 3 },
-  );
-  if (patch.hunks.length === 0) return "";
-  const lines = [
-    `--- ${header.path}${header.oldDate ? `\t${header.oldDate}` : ""}`,
-    `+++ ${header.path}\t${header.newDate}`,
-  ];
-  const oldShown = redactedLines(diffLines(oldText));
-  const newShown = redactedLines(diffLines(newText));
-  for (const hunk of patch.hunks) {
-    lines.push(
-      `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`,
-    );
-    let oldLine = hunk.oldStart - 1;
-    let newLine = hunk.newStart - 1;
-    for (const line of hunk.lines) {
-      const mark = line[0];
-      if (mark === "-") lines.push(`-${oldShown[oldLine++]}`);
-      else if (mark === "+") lines.push(`+${newShown[newLine++]}`);
-      else if (mark === " ") {
-        lines.push(` ${oldShown[oldLine++]}`);
-        newLine++;
-      }
-    }
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-function dirName(path: string): string {
-  const cut = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  if (cut < 0) return ".";
-  return cut === 0 ? path.slice(0, 1) : path.slice(0, cut);
-}
-
-function joinDir(dir: string, name: string): string {
-  return /[\\/]$/.test(dir)
-    ? `${dir}${name}`
-    : `${dir}${Deno.build.os === "windows" ? "\\" : "/"}${name}`;
-}
-
-/** `YYYYmmdd_HHMMSS_ffffff` in local time (microseconds from the millisecond clock). */
-export function backupStamp(ms: number, extraMicros = 0): string {
-  const date = new Date(ms);
-  return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}_` +
-    `${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}_` +
-    pad(date.getMilliseconds() * 1000 + extraMicros, 6);
-}
-
-/** How many `config.backup.*.toml` files are kept. */
-export const BACKUPS_KEPT = 5;
-
-const BACKUP_NAME = /^config\.backup\..+\.toml$/;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
-}
-
-async function restrict(path: string): Promise<void> {
-  if (Deno.build.os !== "windows") await Deno.chmod(path, 0o600);
-}
-
-function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/**
- * Copies the config file to `config.backup.<stamp>.toml` beside it (mode 0600) and
- * deletes all but the newest backups. Returns the backup's path.
- */
-export async function backupConfig(path: string, nowMs: number): Promise<string> {
-  const dir = dirName(path);
-  // Two writes within one millisecond get consecutive microseconds, not one name.
-  let micros = 0;
-  let backup: string;
-  do {
-    backup = joinDir(dir, `config.backup.${backupStamp(nowMs, micros)}.toml`);
-    micros++;
-  } while (micros < 1000 && await exists(backup));
-  try {
-    await Deno.copyFile(path, backup);
-    await restrict(backup);
-  } catch (err) {
-    throw new ConfigError(`Cannot back up ${path} to ${backup}: ${reason(err)}`);
-  }
-  await pruneBackups(dir);
-  return backup;
-}
-
-/** Keeps the newest backups (by modification time, then name); failures are ignored. */
-async function pruneBackups(dir: string): Promise<void> {
-  try {
-    const backups: Array<{ path: string; name: string; mtime: number }> = [];
-    for await (const entry of Deno.readDir(dir)) {
-      if (!entry.isFile || !BACKUP_NAME.test(entry.name)) continue;
-      const path = joinDir(dir, entry.name);
-      const info = await Deno.stat(path);
-      backups.push({ path, name: entry.name, mtime: info.mtime?.getTime() ?? 0 });
-    }
-    backups.sort((a, b) => b.mtime - a.mtime || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
-    for (const old of backups.slice(BACKUPS_KEPT)) await Deno.remove(old.path);
-  } catch {
-    // The backup exists; cleaning up old ones is best effort.
-  }
-}
-
-/**
- * Writes `text` to `path` atomically (a temporary file in the same folder, then a
- * rename), with mode 0600; creates the folder (0700) when it is missing. When the file
- * exists it is first backed up (see `backupConfig`); the backup's path is returned.
- */
-export async function writeConfigFile(
-  path: string,
-  text: string,
-  nowMs: number,
-): Promise<string | null> {
-  const dir = dirName(path);
-  let backup: string | null = null;
-  if (await exists(path)) {
-    backup = await backupConfig(path, nowMs);
-  } else {
-    try {
-      await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    } catch (err) {
-      throw new ConfigError(`Cannot create the folder ${dir}: ${reason(err)}`);
-    }
-  }
-  const random = crypto.getRandomValues(new Uint32Array(2)).join("");
-  const temp = joinDir(dir, `.config_${random}.toml.tmp`);
-  try {
-    const file = await Deno.open(temp, { write: true, createNew: true, mode: 0o600 });
-    try {
-      const bytes = new TextEncoder().encode(text);
-      let written = 0;
-      while (written < bytes.length) written += await file.write(bytes.subarray(written));
-    } finally {
-      file.close();
-    }
-    await restrict(temp);
-    await Deno.rename(temp, path);
-  } catch (err) {
-    await Deno.remove(temp).catch(() => {});
-    throw new ConfigError(`Cannot write ${path}: ${reason(err)}`);
-  }
-  return backup;
-}
-
-/** The modification time of `path` for the diff header, or null when it does not exist. */
-export async function modifiedDate(path: string): Promise<string | null> {
-  try {
-    const info = await Deno.stat(path);
-    return info.mtime ? diffDate(info.mtime.getTime()) : null;
-  } catch {
-    return null;
   }
 }

@@ -4,10 +4,12 @@
  * the Python tool's rules for keys, defaults and the implicit anaconda.com site.
  * @module
  */
-import { ConfigError } from "../../errors.ts";
-import { defaultSiteConfig, type FieldName } from "../../config/schema.ts";
-import { defaultSiteKey, findSite, siteNotConfigured } from "../../config/site.ts";
-import type { SitesState, SiteTable } from "../../config/write.ts";
+import { ConfigError } from "../errors.ts";
+import { escapeControl } from "../text.ts";
+import { defaultSiteConfig, type FieldName } from "./schema.ts";
+import { checkSiteName, defaultSiteKey, findSite, siteNotConfigured } from "./site.ts";
+import type { SitesState, SiteTable } from "./sites_editor.ts";
+import { isTable } from "./toml_value.ts";
 
 /** The sites part of config.toml as it is now. */
 export interface SitesFile {
@@ -21,11 +23,11 @@ export interface SitesFile {
   sites: SiteTable[];
 }
 
-function isTable(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === null || prototype === Object.prototype;
-}
+/**
+ * One change of the sites (`sites add/modify/remove`) as a function of the file, so
+ * that it can be applied again to the file as it is when the write lock is held.
+ */
+export type SitesChange = (file: SitesFile) => SitesState;
 
 /** Reads the sites of the parsed config file. */
 export function sitesFile(
@@ -37,7 +39,9 @@ export function sitesFile(
   if (!isTable(raw)) throw new ConfigError(`sites in ${path} is not a table`);
   const sites: SiteTable[] = [];
   for (const [name, table] of Object.entries(raw)) {
-    if (!isTable(table)) throw new ConfigError(`[sites.${name}] in ${path} is not a table`);
+    if (!isTable(table)) {
+      throw new ConfigError(`[sites.${escapeControl(name)}] in ${path} is not a table`);
+    }
     sites.push({ name, table: { ...table } });
   }
   if (sites.length === 0) sites.push({ name: "anaconda.com", table: {} });
@@ -76,9 +80,12 @@ export interface AddRequest {
 
 /** `sites add`: the new site last, without default values; see SPEC §5.5. */
 export function addSite(file: SitesFile, request: AddRequest): SitesState {
+  checkSiteName(request.name, "option --name");
   if (file.sites.some((site) => site.name === request.name)) {
     throw new ConfigError(
-      `A site with name ${request.name} already exists, use the modify subcommand to alter it`,
+      `A site with name ${
+        escapeControl(request.name)
+      } already exists, use the modify subcommand to alter it`,
     );
   }
   const sites = request.removeAnacondaCom
@@ -132,7 +139,9 @@ export function modifySite(file: SitesFile, request: ModifyRequest): SitesState 
 export function removeSite(file: SitesFile, query: string): SitesState {
   const key = findSiteKey(file, query);
   if (key !== undefined && file.sites.length === 1) {
-    throw new ConfigError(`${query} is the only configured site and cannot be removed`);
+    throw new ConfigError(
+      `${escapeControl(query)} is the only configured site and cannot be removed`,
+    );
   }
   if (key === undefined) throw siteNotConfigured(query, file.path);
   const sites = file.sites.filter((site) => site.name !== key);

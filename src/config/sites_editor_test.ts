@@ -2,16 +2,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ConfigError, TomlSyntaxError } from "../errors.ts";
 import { parseConfigToml } from "./load.ts";
-import {
-  backupConfig,
-  backupStamp,
-  diffDate,
-  editSites,
-  sameValue,
-  type SitesState,
-  unifiedDiff,
-  writeConfigFile,
-} from "./write.ts";
+import { editSites, type SitesState } from "./sites_editor.ts";
+import { sameValue } from "./toml_value.ts";
 
 const PATH = "/home/u/.anaconda/config.toml";
 
@@ -282,108 +274,4 @@ Deno.test("editSites edits documents of any layout and keeps what is not a site"
     }),
     { seed: 7, numRuns: 150 },
   );
-});
-
-Deno.test("unifiedDiff uses difflib's headers and ranges", () => {
-  const diff = unifiedDiff("a\nb\nc\n", "a\nB\nc\nd\n", {
-    path: PATH,
-    oldDate: "01-02-24 03:04",
-    newDate: "01-02-24 03:05",
-  });
-  assert.equal(
-    diff,
-    `--- ${PATH}\t01-02-24 03:04\n+++ ${PATH}\t01-02-24 03:05\n@@ -1,3 +1,4 @@\n a\n-b\n+B\n c\n+d\n`,
-  );
-  assert.equal(
-    unifiedDiff("", "x = 1\n", { path: PATH, oldDate: null, newDate: "d" }),
-    `--- ${PATH}\n+++ ${PATH}\td\n@@ -0,0 +1 @@\n+x = 1\n`,
-  );
-  assert.equal(unifiedDiff("x\r\n", "x\n", { path: PATH, oldDate: null, newDate: "d" }), "");
-});
-
-Deno.test("unifiedDiff shows api_key and keyring values redacted, changes still visible", () => {
-  const before = '[plugin.auth]\napi_key = "PLUGINSECRET9999"\n\n[sites.a]\n' +
-    'domain = "a.com"\napi_key = "OLDSECRETVALUE1234"\n';
-  const after = before.replace("OLDSECRETVALUE1234", "NEWSECRETVALUE5678") +
-    '\n[sites.a.keyring."Anaconda Cloud"]\n"a.com" = "c2VjcmV0dmFsdWU="\n';
-  const diff = unifiedDiff(before, after, { path: PATH, oldDate: "o", newDate: "n" });
-  assert.equal(
-    diff,
-    `--- ${PATH}\to\n+++ ${PATH}\tn\n@@ -3,4 +3,7 @@\n \n [sites.a]\n domain = "a.com"\n` +
-      '-api_key = "********1234"\n+api_key = "********5678"\n+\n' +
-      '+[sites.a.keyring."Anaconda Cloud"]\n+"a.com" = "********dWU="\n',
-  );
-  const shown = unifiedDiff("", before, { path: PATH, oldDate: null, newDate: "n" });
-  assert.ok(shown.includes('+api_key = "********9999"\n'), shown);
-  for (const secret of ["PLUGINSECRET", "OLDSECRETVALUE", "NEWSECRETVALUE", "c2VjcmV0"]) {
-    assert.ok(!diff.includes(secret) && !shown.includes(secret), secret);
-  }
-});
-
-Deno.test("dates of diff headers and backup names are local time", () => {
-  const ms = new Date(2024, 0, 2, 3, 4, 5, 678).getTime();
-  assert.equal(diffDate(ms), "01-02-24 03:04");
-  assert.equal(backupStamp(ms), "20240102_030405_678000");
-  assert.equal(backupStamp(ms, 1), "20240102_030405_678001");
-});
-
-async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "anaconda-write-" });
-  try {
-    await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-Deno.test("writeConfigFile creates the folder 0700 and the file 0600", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/new/.anaconda/config.toml`;
-    const backup = await writeConfigFile(path, "a = 1\n", Date.now());
-    assert.equal(backup, null);
-    assert.equal(await Deno.readTextFile(path), "a = 1\n");
-    if (Deno.build.os !== "windows") {
-      assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
-      assert.equal((await Deno.stat(`${dir}/new/.anaconda`)).mode! & 0o777, 0o700);
-    }
-    const names = [...Deno.readDirSync(`${dir}/new/.anaconda`)].map((entry) => entry.name);
-    assert.deepEqual(names, ["config.toml"]);
-  });
-});
-
-Deno.test("writeConfigFile backs up the old file and keeps the 5 newest backups", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/config.toml`;
-    await Deno.writeTextFile(path, "v = 0\n", { mode: 0o644 });
-    const start = new Date(2024, 0, 2, 3, 4, 5).getTime();
-    for (let n = 1; n <= 7; n++) {
-      const backup = await writeConfigFile(path, `v = ${n}\n`, start + n * 1000);
-      assert.ok(backup?.endsWith(`config.backup.${backupStamp(start + n * 1000)}.toml`));
-      assert.equal(await Deno.readTextFile(backup!), `v = ${n - 1}\n`);
-    }
-    assert.equal(await Deno.readTextFile(path), "v = 7\n");
-    const backups = [...Deno.readDirSync(dir)].map((entry) => entry.name)
-      .filter((name) => name.startsWith("config.backup.")).sort();
-    assert.deepEqual(
-      backups,
-      [3, 4, 5, 6, 7].map((n) => `config.backup.${backupStamp(start + n * 1000)}.toml`),
-    );
-    if (Deno.build.os !== "windows") {
-      assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
-      for (const name of backups) {
-        assert.equal((await Deno.stat(`${dir}/${name}`)).mode! & 0o777, 0o600);
-      }
-    }
-  });
-});
-
-Deno.test("backupConfig gives two backups in one millisecond different names", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/config.toml`;
-    await Deno.writeTextFile(path, "v = 0\n");
-    const ms = Date.now();
-    const first = await backupConfig(path, ms);
-    const second = await backupConfig(path, ms);
-    assert.notEqual(first, second);
-  });
 });

@@ -1,0 +1,47 @@
+/**
+ * `sites add/modify/remove` as one locked read-modify-write of config.toml: under an
+ * exclusive lock the file is read again, the change applied to what it says now (the
+ * settings loaded at start may be stale), and the result backed up and written, so
+ * that concurrent writers lose no site.
+ * @module
+ */
+import { ConfigError } from "../errors.ts";
+import { withFileLock } from "../lock.ts";
+import { ensureConfigFolder, writeConfigFile } from "./config_file.ts";
+import { readConfigDocument } from "./load.ts";
+import { editSites } from "./sites_editor.ts";
+import { type SitesChange, type SitesFile, sitesFile } from "./sites_model.ts";
+
+/** The new text of config.toml after `change`, or null when it changes nothing. */
+export function sitesEdit(file: SitesFile, change: SitesChange): string | null {
+  const edited = editSites(file.text, change(file), file.path);
+  return file.exists && edited === file.text ? null : edited;
+}
+
+export interface SitesUpdate {
+  /** False when the file already said what the change wants: nothing was written. */
+  changed: boolean;
+  /** The backup of the previous file, when there was one. */
+  backup: string | null;
+}
+
+/** Applies `change` to config.toml at `path` as it is once the lock is held. */
+export async function updateSites(
+  path: string,
+  change: SitesChange,
+  nowMs: number,
+): Promise<SitesUpdate> {
+  await ensureConfigFolder(path);
+  return await withFileLock(`${path}.lock`, async () => {
+    const { text, document } = await readConfigDocument(path);
+    const edited = sitesEdit(sitesFile(path, text, document), change);
+    if (edited === null) return { changed: false, backup: null };
+    return { changed: true, backup: await writeConfigFile(path, edited, nowMs) };
+  }, {
+    fail: (cause) =>
+      new ConfigError(
+        `Cannot lock ${path} for writing: ${cause instanceof Error ? cause.message : cause}`,
+        { cause },
+      ),
+  });
+}

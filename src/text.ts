@@ -1,0 +1,29 @@
+/**
+ * Foreign text (site names, values from files and the environment) made safe to
+ * print: control characters shown as escapes, so that a name cannot clear the
+ * terminal, move the cursor or split a one-line message.
+ * @module
+ */
+
+/**
+ * C0 and C1 controls and DEL, plus the Unicode line/paragraph separators and the
+ * bidirectional overrides, which also change how the surrounding text is shown.
+ */
+// deno-lint-ignore no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** True when `text` holds a character that `escapeControl` would escape. */
+export function hasControlChars(text: string): boolean {
+  CONTROL.lastIndex = 0;
+  return CONTROL.test(text);
+}
+
+/** `a\u001b[2Jb` -> `a\x1b[2Jb`; `\u202e` -> `\u202e` (as text); other text unchanged. */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (char) => {
+    const code = char.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, "0")}`
+      : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}

@@ -13,6 +13,8 @@ class DeadlineExceeded extends Error {
   override name = "TimeoutError";
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** `1500` -> `1.5 s` */
 function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))} s`;
@@ -33,7 +35,9 @@ export class Deadline {
     this.signal = this.#controller.signal;
     this.#caller = caller;
     caller?.addEventListener("abort", this.#onCallerAbort, { once: true });
-    this.#timer = setTimeout(() => this.#controller.abort(new DeadlineExceeded()), ms);
+    // Timers fire at once beyond 2^31 - 1 ms (about 24 days): cap huge timeouts there.
+    const delay = Math.min(ms, MAX_TIMER_MS);
+    this.#timer = setTimeout(() => this.#controller.abort(new DeadlineExceeded()), delay);
   }
 
   /** Whether the time ran out (rather than the caller aborting). */

@@ -16,8 +16,10 @@ import {
 } from "../src/http/errors.ts";
 import { defaultSiteConfig, type SiteConfig } from "../src/config/schema.ts";
 import { LoginRequiredError } from "../src/errors.ts";
+import { siteClient } from "../src/login/site_client.ts";
 import { saveToken } from "../src/token/tokens.ts";
 import { fakeContext, type FakeContextOptions } from "./fake_context.ts";
+import { drippingJson, endlessJson } from "./http_faults.ts";
 
 function siteConfig(overrides: Partial<SiteConfig>): SiteConfig {
   return { site: "test", ...defaultSiteConfig("/nonexistent-home"), ...overrides };
@@ -134,13 +136,17 @@ Deno.test("paths are joined onto https://<domain>; absolute URLs pass through", 
   assert.equal(client.url("https://b.test/x?y=1"), "https://b.test/x?y=1");
 });
 
-Deno.test("the config api_key is sent as Bearer and /api/account answers", async () => {
+Deno.test("siteClient sends the config api_key as Bearer and /api/account answers", async () => {
   await withServer({}, async (server) => {
     const apiKey = await server.issueApiKey();
-    const { client } = clientFor(server, { api_key: apiKey });
+    const client = await siteClient(
+      realContext(),
+      siteConfig({ domain: server.domain, ssl_verify: server.caPath ?? true, api_key: apiKey }),
+    );
     try {
-      const account = await client.getJson<{ user: { username: string } }>("/api/account");
+      const account = await client.account();
       assert.equal(account.user.username, "jane");
+      assert.equal(account.domain, server.domain);
       assert.equal(client.lastRequestHadAuth, true);
     } finally {
       client.close();
@@ -149,7 +155,7 @@ Deno.test("the config api_key is sent as Bearer and /api/account answers", async
   });
 });
 
-Deno.test("the stored key is sent when valid, and nothing when it has expired", async () => {
+Deno.test("siteClient sends the stored key when valid, and nothing when it has expired", async () => {
   const home = await Deno.makeTempDir({ prefix: "anaconda-http-test-" });
   try {
     await withServer({}, async (server) => {
@@ -169,25 +175,31 @@ Deno.test("the stored key is sent when valid, and nothing when it has expired", 
         });
 
       // Nothing stored: no Authorization, and the service says login is required.
-      let client = new Client({ context, config });
+      let client = await siteClient(context, config);
       let err = await rejection(client.getJson("/api/account"));
       client.close();
       assert.ok(err instanceof AuthenticationMissingError);
       assert.equal(server.requests.at(-1)?.headers["authorization"], undefined);
+      await assert.rejects(siteClient(context, config, { requireKey: true }), {
+        name: "TokenNotFoundError",
+      });
 
       const valid = await server.issueApiKey();
       await store(valid);
-      client = new Client({ context, config });
+      client = await siteClient(context, config);
       await client.getJson("/api/account");
       client.close();
       assert.equal(server.requests.at(-1)?.headers["authorization"], `Bearer ${valid}`);
 
       await store(await server.issueApiKey({ expiresIn: -60 }));
-      client = new Client({ context, config });
+      client = await siteClient(context, config);
       err = await rejection(client.getJson("/api/account"));
       client.close();
       assert.ok(err instanceof AuthenticationMissingError);
       assert.equal(server.requests.at(-1)?.headers["authorization"], undefined);
+      await assert.rejects(siteClient(context, config, { requireKey: true }), {
+        name: "TokenExpiredError",
+      });
     });
   } finally {
     await Deno.remove(home, { recursive: true });
@@ -196,7 +208,7 @@ Deno.test("the stored key is sent when valid, and nothing when it has expired", 
 
 Deno.test("auth: false sends no Bearer; an explicit Authorization header is kept", async () => {
   await withServer({}, async (server) => {
-    const { client } = clientFor(server, { api_key: "configured-key" });
+    const { client } = clientFor(server, {}, { apiKey: "configured-key" });
     try {
       await (await client.request("/a", { auth: false })).body?.cancel();
       assert.equal(server.requests.at(-1)?.headers["authorization"], undefined);
@@ -212,7 +224,7 @@ Deno.test("auth: false sends no Bearer; an explicit Authorization header is kept
 
 Deno.test("auth_required says the key is invalid when one was sent, else that login is required", async () => {
   await withServer({}, async (server) => {
-    const { client } = clientFor(server, { api_key: "not-a-valid-key" });
+    const { client } = clientFor(server, {}, { apiKey: "not-a-valid-key" });
     try {
       const invalid = await rejection(client.getJson("/api/account"));
       assert.ok(invalid instanceof InvalidAuthenticationError);
@@ -270,7 +282,7 @@ Deno.test("HTTP errors read like the Python tool's; HTML bodies are named, not d
       assert.ok(page instanceof UnexpectedResponseError);
       assert.equal(
         page.message,
-        `Unexpected response from ${server.url}/page: expected JSON but got text/html (HTTP 200)`,
+        `Response from ${server.url}/page is text/html, not JSON (HTTP 200)`,
       );
 
       const forbidden = await rejection(client.getJson("/forbidden"));
@@ -305,7 +317,7 @@ Deno.test("TLS: a CA path is trusted, true rejects the test CA in one clear line
   await withServer({}, async (server) => {
     const apiKey = await server.issueApiKey();
 
-    const trusted = clientFor(server, { api_key: apiKey });
+    const trusted = clientFor(server, {}, { apiKey });
     try {
       await trusted.client.getJson("/api/account");
     } finally {
@@ -325,7 +337,7 @@ Deno.test("TLS: a CA path is trusted, true rejects the test CA in one clear line
       ),
     );
 
-    const insecure = clientFor(server, { ssl_verify: false, api_key: apiKey });
+    const insecure = clientFor(server, { ssl_verify: false }, { apiKey });
     try {
       const account = await insecure.client.getJson<{ user: unknown }>("/api/account");
       assert.ok(account.user);
@@ -357,7 +369,7 @@ Deno.test("truststore uses the OS trust store (here SSL_CERT_FILE pointing at th
       JSON.stringify(new URL("../src/config/schema.ts", import.meta.url).href)
     };
       const config = { site: "t", ...defaultSiteConfig("/nonexistent"), domain: Deno.args[0], ssl_verify: Deno.args[1] === "true" ? true : "truststore" };
-      const client = new Client({ context: denoContext(), config, auth: false });
+      const client = new Client({ context: denoContext(), config });
       try {
         const response = await client.request("/.well-known/openid-configuration");
         console.log(response.status, (await response.json()).issuer);
@@ -422,30 +434,111 @@ Deno.test("a server that accepts but never answers times out instead of hanging"
   }
 });
 
-Deno.test("a response body that stalls times out", async () => {
+Deno.test("the timeout bounds the whole request: a dripping body stops, for each ssl_verify", async () => {
   const routes = {
-    "GET /slow": (_request: Request, { closed }: { closed: AbortSignal }) => {
-      const body = new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(new TextEncoder().encode('{"partial":'));
-          closed.addEventListener("abort", () => controller.close());
-        },
-      });
-      return new Response(body, { headers: { "Content-Type": "application/json" } });
-    },
+    "GET /drip": (_request: Request, { closed }: { closed: AbortSignal }) =>
+      drippingJson(closed, 50),
   };
   await withServer({ routes }, async (server) => {
-    const { client } = clientFor(server, { timeout: 0.3 });
-    try {
-      const err = await rejection(client.getJson("/slow"));
-      assert.ok(err instanceof NetworkError, String(err));
-      assert.equal(err.kind, "timeout");
-      assert.equal(
-        err.message,
-        `Request to ${server.url}/slow failed: the response stalled for 0.3 s (timeout)`,
-      );
-    } finally {
-      client.close();
+    for (const ssl_verify of [server.caPath ?? true, false]) {
+      const { client } = clientFor(server, { timeout: 0.3, ssl_verify });
+      try {
+        const started = Date.now();
+        const err = await rejection(client.getJson("/drip"));
+        assert.ok(err instanceof NetworkError, String(err));
+        assert.equal(err.kind, "timeout");
+        assert.equal(
+          err.message,
+          `Request to ${server.url}/drip failed: the response did not finish within 0.3 s (timeout)`,
+        );
+        assert.ok(Date.now() - started < 5_000, `ssl_verify=${ssl_verify}`);
+      } finally {
+        client.close();
+      }
+    }
+  });
+});
+
+Deno.test("a body above the size limit stops with one error naming the URL, for each ssl_verify", async () => {
+  const routes = {
+    "GET /big": endlessJson,
+    "GET /fits": () => new Response(`"${"a".repeat(1022)}"`),
+  };
+  await withServer({ routes }, async (server) => {
+    for (const ssl_verify of [server.caPath ?? true, false]) {
+      const { client } = clientFor(server, { ssl_verify }, { maxResponseBytes: 1024 });
+      try {
+        const err = await rejection(client.getJson("/big"));
+        assert.ok(err instanceof UnexpectedResponseError, String(err));
+        assert.equal(err.message, `Response from ${server.url}/big is larger than 1 KiB`);
+        assert.equal((await client.getJson<string>("/fits")).length, 1022);
+      } finally {
+        client.close();
+      }
+    }
+  });
+});
+
+Deno.test("redirects are followed alike for each ssl_verify: same-origin keeps the key, 303 turns POST into GET", async () => {
+  const routes = {
+    "GET /old": () => new Response(null, { status: 302, headers: { Location: "/api/account" } }),
+    "POST /form": () => new Response(null, { status: 303, headers: { Location: "/landing" } }),
+    "GET /landing": () => Response.json({ landed: true }),
+    "PUT /moved": () => new Response(null, { status: 307, headers: { Location: "/landing-put" } }),
+    "PUT /landing-put": async (request: Request) => Response.json({ body: await request.text() }),
+  };
+  await withServer({ routes }, async (server) => {
+    const apiKey = await server.issueApiKey();
+    for (const ssl_verify of [server.caPath ?? true, false]) {
+      const { client } = clientFor(server, { ssl_verify }, { apiKey });
+      const seen = server.requests.length;
+      try {
+        const account = await client.getJson<{ user: { username: string } }>("/old");
+        assert.equal(account.user.username, "jane");
+        assert.deepEqual(await client.postJson("/form", { a: 1 }), { landed: true });
+        const put = await client.request("/moved", { method: "PUT", body: "kept" });
+        assert.deepEqual(await put.json(), { body: "kept" });
+      } finally {
+        client.close();
+      }
+      const requests = server.requests.slice(seen);
+      assert.deepEqual(requests.map((request) => `${request.method} ${request.path}`), [
+        "GET /old",
+        "GET /api/account",
+        "POST /form",
+        "GET /landing",
+        "PUT /moved",
+        "PUT /landing-put",
+      ], `ssl_verify=${ssl_verify}`);
+      assert.equal(requests[1]?.headers["authorization"], `Bearer ${apiKey}`);
+      assert.equal(requests[3]?.headers["content-type"], undefined);
+      assert.equal(requests[3]?.body, "");
+    }
+  });
+});
+
+Deno.test("a redirect to another origin does not carry the API key, for each ssl_verify", async () => {
+  await withServer({}, async (server) => {
+    const port = new URL(server.url).port;
+    server.settings.routes = {
+      "GET /away": () =>
+        new Response(null, {
+          status: 302,
+          headers: { Location: `https://localhost:${port}/api/account` },
+        }),
+    };
+    for (const ssl_verify of [server.caPath ?? true, false]) {
+      const { client } = clientFor(server, { ssl_verify }, { apiKey: await server.issueApiKey() });
+      try {
+        const err = await rejection(client.getJson("/away"));
+        assert.ok(err instanceof AuthenticationMissingError, String(err));
+        assert.equal(err.url, `https://localhost:${port}/api/account`);
+      } finally {
+        client.close();
+      }
+      assert.equal(server.requests.at(-2)?.headers["authorization"]?.startsWith("Bearer "), true);
+      assert.equal(server.requests.at(-1)?.path, "/api/account");
+      assert.equal(server.requests.at(-1)?.headers["authorization"], undefined);
     }
   });
 });
@@ -498,7 +591,7 @@ Deno.test("--verbose logs requests with credentials reduced to their last 4 char
   await withServer({}, async (server) => {
     const apiKey = await server.issueApiKey();
     const context = realContext();
-    const { client } = clientFor(server, { api_key: apiKey }, { context, verbose: true });
+    const { client } = clientFor(server, {}, { context, verbose: true, apiKey });
     try {
       await client.getJson("/api/account");
     } finally {
@@ -714,7 +807,6 @@ Deno.test("client_cert and client_cert_key are presented to a server that demand
       new Client({
         context: realContext(),
         config: siteConfig({ domain: server.domain, ssl_verify: certs.caPath, ...overrides }),
-        auth: false,
       });
     for (const ssl_verify of [certs.caPath, false]) {
       const withCert = client({

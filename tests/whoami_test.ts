@@ -11,7 +11,7 @@ import { runCli, tempHome } from "./support.ts";
 const HINT_PATTERN =
   /\nTo configure your credentials you can run\n {2}anaconda login --at (\S+)\n\n/;
 
-Deno.test("whoami prints the account as JSON with sorted keys", async () => {
+Deno.test("whoami prints the account with its domain as JSON with sorted keys", async () => {
   await using home = await tempHome();
   await using server = await startDevServer({
     subscriptions: [{ org_id: "o-1", product_code: "business" }],
@@ -28,6 +28,7 @@ Deno.test("whoami prints the account as JSON with sorted keys", async () => {
     result.stdout,
     JSON.stringify(
       {
+        domain: server.domain,
         profile: { is_confirmed: true, is_consented: true, is_disabled: false },
         subscriptions: [{ org_id: "o-1", product_code: "business" }],
         user: {

@@ -2,51 +2,57 @@
  * The HTTP client of a site (SPEC Part B §4, Part A A11, A12, A18): joins paths onto
  * `https://<domain>`, adds the User-Agent, `X-Client-Hostname`, `Api-Version`,
  * `extra_headers` and Bearer headers, applies the TLS, proxy and timeout settings,
- * and turns failures into one-line errors that name the URL and the cause.
+ * follows redirects, bounds response bodies, and turns failures into one-line errors
+ * that name the URL and the cause.
+ *
+ * Bounds: each request, redirects and body included, must finish within the site's
+ * `timeout` (default 30 s); a body may be at most `maxResponseBytes` (default 4 MiB).
  *
  * @example
  * ```ts
- * const client = new Client({ context, config });
+ * const client = new Client({ context, config, apiKey: "<api key>" });
  * try {
- *   const account = await client.getJson("/api/account");
+ *   const account = await client.account();
  * } finally {
  *   client.close();
  * }
  * ```
  * @module
  */
+import { AnacondaError } from "../errors.ts";
 import { redactSecret } from "../redact.ts";
 import type { Context } from "../context.ts";
 import type { SiteConfig } from "../config/schema.ts";
 import { VERSION } from "../version.ts";
-import {
-  AuthenticationMissingError,
-  HttpError,
-  InvalidAuthenticationError,
-  NetworkError,
-  type NetworkFailure,
-  reasonPhrase,
-  redactUrl,
-  UnexpectedResponseError,
-} from "./errors.ts";
+import { type Account, anonymousAccount, toAccount } from "./account.ts";
+import { warnIfApiTooOld } from "./api_version.ts";
+import { formatBytes, guardBody, MAX_RESPONSE_BYTES } from "./body.ts";
+import { Deadline } from "./deadline.ts";
+import { redactUrl, statusError, UnexpectedResponseError } from "./errors.ts";
 import { clientHostnameHeader } from "./hostname.ts";
-import { selectProxy } from "./proxy.ts";
+import { parseJsonBody } from "./json.ts";
+import { toNetworkError } from "./network_error.ts";
+import { type ProxyChoice, selectProxy } from "./proxy.ts";
+import { followRedirects, type Hop } from "./redirect.ts";
 import { createTransport, type TlsSettings, tlsSettings, type Transport } from "./tls.ts";
 
-/** Where the Bearer API key comes from (the token module by default). */
-export type ApiKeySource = (context: Context, config: SiteConfig) => Promise<string | null>;
+/** Finds the API key to send as Bearer; null or undefined when there is none. */
+export type ApiKeyProvider = () => Promise<string | null | undefined>;
 
 export interface ClientOptions {
   context: Context;
   config: SiteConfig;
-  /** Send the site's API key as Bearer (default true). */
-  auth?: boolean;
+  /**
+   * The API key sent as `Bearer`, or a function that finds it (asked once, at the first
+   * request that sends auth). Without it, no Authorization header is added.
+   */
+  apiKey?: string | ApiKeyProvider;
   /** Log each request and response line to stderr, secrets redacted (`--verbose`). */
   verbose?: boolean;
   /** Replaces `anaconda-auth/<version>`. */
   userAgent?: string;
-  /** Replaces the Bearer lookup (config `api_key`, else the stored unexpired key). */
-  apiKey?: ApiKeySource;
+  /** The largest response body read, in bytes (default 4 MiB). */
+  maxResponseBytes?: number;
 }
 
 /** `fetch` options plus `auth: false` to send no Bearer for this request. */
@@ -54,108 +60,12 @@ export interface RequestOptions extends RequestInit {
   auth?: boolean;
 }
 
-/** The abort reason of the client's own timeouts (connect + headers, then each body chunk). */
-class TimeoutMarker extends Error {
-  override name = "TimeoutError";
-  constructor(readonly phase: "response" | "body") {
-    super("timeout");
-  }
+/** What the client remembers about a response it handed out. */
+interface Sent {
+  /** The URL that answered (after redirects), secrets hidden. */
+  shownUrl: string;
+  authSent: boolean;
 }
-
-/** The default Bearer source: `currentApiKey` of the token module. */
-async function storedApiKey(context: Context, config: SiteConfig): Promise<string | null> {
-  const { currentApiKey } = await import("../token/tokens.ts");
-  return currentApiKey(context, config);
-}
-
-function errorText(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = err.cause instanceof Error ? errorText(err.cause) : "";
-    const code = (err as { code?: unknown }).code;
-    const own = typeof code === "string" && !err.message.includes(code)
-      ? `${code}: ${err.message}`
-      : err.message;
-    return cause && own === "fetch failed" ? cause : cause ? `${own}: ${cause}` : own;
-  }
-  return String(err);
-}
-
-/**
- * What kind of network failure `err` is, and a short description of it without the
- * URL (which the message adds). Works for Deno `fetch` errors and Node socket errors.
- */
-export function describeNetworkError(err: unknown, host: string): {
-  kind: NetworkFailure;
-  detail: string;
-} {
-  const text = errorText(err)
-    .replace(/error sending request for url \([^)]*\):\s*/gi, "")
-    .replace(/client error \((Connect|SendRequest)\):\s*/gi, "")
-    .trim();
-  if (
-    /dns error|failed to lookup address|name or service not known|nodename nor servname|no such host|ENOTFOUND|EAI_AGAIN|getaddrinfo/i
-      .test(text)
-  ) {
-    const reason = /:\s*([^:]+?)\s*$/.exec(text)?.[1] ?? text;
-    return { kind: "dns", detail: `cannot resolve host ${host} (${reason})` };
-  }
-  if (/connection refused|ECONNREFUSED/i.test(text)) {
-    return { kind: "refused", detail: "connection refused" };
-  }
-  if (
-    /certificate|UnknownIssuer|CaUsedAsEndEntity|NotValidForName|BadSignature|self[- ]signed|CERT_|tls|ssl|handshake/i
-      .test(text)
-  ) {
-    const untrusted =
-      /UnknownIssuer|self[- ]signed|unable to (get|verify)|CaUsedAsEndEntity|UNABLE_TO/i
-        .test(text);
-    const hint = untrusted
-      ? '; if the site uses a private CA, set ssl_verify to its PEM file, or to "truststore" for the system store'
-      : "";
-    return { kind: "tls", detail: `TLS error: ${text}${hint}` };
-  }
-  if (/proxy/i.test(text)) return { kind: "proxy", detail: `proxy error: ${text}` };
-  if (
-    /connection reset|ECONNRESET|broken pipe|EPIPE|connection closed|socket hang up|unexpected eof|incomplete message/i
-      .test(text)
-  ) {
-    return { kind: "reset", detail: `the connection was closed unexpectedly (${text})` };
-  }
-  return { kind: "other", detail: text || "unknown network error" };
-}
-
-function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(3))} s`;
-}
-
-/** `1.02.3` -> [1, 2, 3] (leading zeros dropped); null unless major.minor.patch. */
-export function parseApiVersion(value: string): [number, number, number, string] | null {
-  const match = /^\s*v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?\s*$/.exec(
-    value,
-  );
-  if (!match) return null;
-  return [Number(match[1]), Number(match[2]), Number(match[3]), match[4] ?? ""];
-}
-
-/** Whether `client` is an older API version than `minimum` (semver; unparsable -> false). */
-export function isOlderApiVersion(client: string, minimum: string): boolean {
-  const a = parseApiVersion(client);
-  const b = parseApiVersion(minimum);
-  if (a === null || b === null) return false;
-  for (let index = 0; index < 3; index++) {
-    const x = a[index] as number;
-    const y = b[index] as number;
-    if (x !== y) return x < y;
-  }
-  // A pre-release is older than the release: 1.0.0-rc1 < 1.0.0.
-  if (a[3] === b[3]) return false;
-  if (a[3] === "") return false;
-  if (b[3] === "") return true;
-  return a[3] < b[3];
-}
-
-/** `Min-Api-Version` warnings already shown by this process (like Python's `warnings`). */
-const warnedVersions = new Set<string>();
 
 const SENSITIVE_HEADER = /authorization|token|api-key|apikey|secret|password|cookie/i;
 
@@ -175,26 +85,26 @@ export class Client {
   /** Whether the last request carried an Authorization header. */
   lastRequestHadAuth = false;
 
-  #auth: boolean;
   #verbose: boolean;
   #userAgent: string;
-  #apiKeySource: ApiKeySource;
-  #apiKey: Promise<string | null> | undefined;
+  #maxResponseBytes: number;
+  #apiKeyProvider: ApiKeyProvider | undefined;
+  #apiKey: Promise<string | null | undefined> | undefined;
   #tls: Promise<TlsSettings> | undefined;
   #transports = new Map<string, Promise<Transport>>();
   #opened: Transport[] = [];
   #sessionHeaders: [string, string][] | undefined;
-  #authSent = new WeakMap<Response, boolean>();
-  #urls = new WeakMap<Response, string>();
+  #sent = new WeakMap<Response, Sent>();
 
   constructor(options: ClientOptions) {
     this.context = options.context;
     this.config = options.config;
     this.baseUrl = `https://${options.config.domain}`;
-    this.#auth = options.auth ?? true;
     this.#verbose = options.verbose ?? false;
     this.#userAgent = options.userAgent ?? `anaconda-auth/${VERSION}`;
-    this.#apiKeySource = options.apiKey ?? storedApiKey;
+    this.#maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    const { apiKey } = options;
+    this.#apiKeyProvider = typeof apiKey === "string" ? () => Promise.resolve(apiKey) : apiKey;
   }
 
   /** `path` joined onto the base URL like Python's `urljoin`; absolute URLs pass through. */
@@ -230,8 +140,122 @@ export class Client {
     return headers;
   }
 
-  #transport(url: string): Promise<Transport> {
-    const proxy = selectProxy(url, this.config.proxy_servers, this.context.env);
+  /**
+   * Sends a request to `path` (joined onto the base URL) with the site's headers, TLS,
+   * proxy and deadline, following redirects. Any HTTP status is returned; its body is
+   * bounded in size and time. A request that gets no response throws a `NetworkError`;
+   * an abort through `init.signal` rethrows its reason.
+   */
+  async request(path: string, init: RequestOptions = {}): Promise<Response> {
+    const { auth = true, signal, redirect, method, headers, body, ...rest } = init;
+    const first: Hop = {
+      url: this.url(path),
+      method: (method ?? "GET").toUpperCase(),
+      headers: await this.#requestHeaders(headers, auth),
+      body: body ?? null,
+    };
+    signal?.throwIfAborted();
+    const deadline = new Deadline(this.config.timeout * 1000, signal ?? undefined);
+    try {
+      const { response, hop } = await followRedirects(
+        first,
+        (hop) => this.#sendOnce(hop, rest, deadline),
+        redirect,
+      );
+      // The final request decides: a redirect to another origin dropped the key.
+      const authSent = hop.headers.has("Authorization");
+      this.lastRequestHadAuth = authSent;
+      warnIfApiTooOld(response.headers, this.config.api_version, this.context.stderr);
+      return this.#bounded(response, { url: hop.url, authSent }, deadline);
+    } catch (err) {
+      deadline.finish();
+      throw err;
+    }
+  }
+
+  /** The caller's headers, the session headers they lack, and the Bearer when wanted. */
+  async #requestHeaders(given: HeadersInit | undefined, auth: boolean): Promise<Headers> {
+    const headers = new Headers(given);
+    for (const [name, value] of this.sessionHeaders()) {
+      if (!headers.has(name)) headers.set(name, value);
+    }
+    if (auth && this.#apiKeyProvider && !headers.has("Authorization")) {
+      this.#apiKey ??= this.#apiKeyProvider();
+      const key = await this.#apiKey;
+      if (key) headers.set("Authorization", `Bearer ${key}`);
+    }
+    return headers;
+  }
+
+  /** One request of a redirect chain, through the transport of its URL. */
+  async #sendOnce(hop: Hop, init: RequestInit, deadline: Deadline): Promise<Response> {
+    const proxy = selectProxy(hop.url, this.config.proxy_servers, this.context.env);
+    const transport = await this.#transport(proxy);
+    this.#log(`> ${hop.method} ${redactUrl(hop.url)}`);
+    hop.headers.forEach((value, name) => this.#log(`> ${name}: ${logHeaderValue(name, value)}`));
+    const started = this.context.clock.now();
+    try {
+      const response = await transport.fetch(hop.url, {
+        ...init,
+        method: hop.method,
+        headers: hop.headers,
+        body: hop.body,
+        signal: deadline.signal,
+        redirect: "manual",
+      });
+      const ms = this.context.clock.now() - started;
+      this.#log(`< ${response.status} ${response.statusText} (${ms} ms)`);
+      return response;
+    } catch (err) {
+      throw this.#failure(err, hop.url, proxy, deadline, "response");
+    }
+  }
+
+  /** The response with its body bounded by the size limit and the deadline. */
+  #bounded(response: Response, request: { url: string; authSent: boolean }, deadline: Deadline) {
+    const shownUrl = redactUrl(request.url);
+    let bounded = response;
+    if (response.body === null) {
+      deadline.finish();
+    } else {
+      deadline.release();
+      const proxy = selectProxy(request.url, this.config.proxy_servers, this.context.env);
+      const maxBytes = this.#maxResponseBytes;
+      const body = guardBody(response.body, {
+        maxBytes,
+        wait: (read) => deadline.wait(read),
+        tooLarge: () =>
+          new UnexpectedResponseError(shownUrl, `is larger than ${formatBytes(maxBytes)}`),
+        failure: (err) => this.#failure(err, request.url, proxy, deadline, "body"),
+        settled: () => deadline.finish(),
+      });
+      bounded = new Response(body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+      Object.defineProperty(bounded, "url", { value: request.url });
+    }
+    this.#sent.set(bounded, { shownUrl, authSent: request.authSent });
+    return bounded;
+  }
+
+  /** What a failed send or body read throws: the caller's abort, a timeout, a network error. */
+  #failure(
+    err: unknown,
+    url: string,
+    proxy: ProxyChoice | null,
+    deadline: Deadline,
+    phase: "response" | "body",
+  ): unknown {
+    if (deadline.callerAborted) return deadline.signal.reason;
+    if (err instanceof AnacondaError) return err;
+    const shownUrl = redactUrl(url);
+    if (deadline.expired) return deadline.timeoutError(shownUrl, phase);
+    return toNetworkError(err, { url, shownUrl, proxyUrl: proxy?.url ?? null });
+  }
+
+  #transport(proxy: ProxyChoice | null): Promise<Transport> {
     const key = proxy ? `${proxy.url} ${proxy.basicAuth?.username ?? ""}` : "";
     let transport = this.#transports.get(key);
     if (!transport) {
@@ -250,131 +274,8 @@ export class Client {
     if (this.#verbose) this.context.stderr.write(`${line}\n`);
   }
 
-  /**
-   * Sends a request to `path` (joined onto the base URL) with the site's headers, TLS,
-   * proxy and timeouts. Any HTTP status is returned; a request that gets no response
-   * throws a `NetworkError`. An abort through `init.signal` rethrows its reason.
-   */
-  async request(path: string, init: RequestOptions = {}): Promise<Response> {
-    const url = this.url(path);
-    const shownUrl = redactUrl(url);
-    const { auth, signal: callerSignal, ...rest } = init;
-    const headers = new Headers(rest.headers);
-    for (const [name, value] of this.sessionHeaders()) {
-      if (!headers.has(name)) headers.set(name, value);
-    }
-    if ((auth ?? this.#auth) && !headers.has("Authorization")) {
-      this.#apiKey ??= this.#apiKeySource(this.context, this.config);
-      const key = await this.#apiKey;
-      if (key) headers.set("Authorization", `Bearer ${key}`);
-    }
-    const authSent = headers.has("Authorization");
-    this.lastRequestHadAuth = authSent;
-    const method = (rest.method ?? "GET").toUpperCase();
-
-    const transport = await this.#transport(url);
-    const timeoutMs = this.config.timeout * 1000;
-    const controller = new AbortController();
-    const onCallerAbort = () => controller.abort(callerSignal?.reason);
-    if (callerSignal?.aborted) throw callerSignal.reason;
-    callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
-    const fail = (err: unknown, phase: "response" | "body"): unknown => {
-      if (callerSignal?.aborted) return callerSignal.reason;
-      if (err instanceof NetworkError) return err;
-      const reason = controller.signal.reason;
-      if (reason instanceof TimeoutMarker || err instanceof TimeoutMarker) {
-        const detail = phase === "response"
-          ? `no response within ${seconds(timeoutMs)} (timeout)`
-          : `the response stalled for ${seconds(timeoutMs)} (timeout)`;
-        return new NetworkError(shownUrl, "timeout", detail);
-      }
-      const host = new URL(url).host;
-      const { kind, detail } = describeNetworkError(err, host);
-      // A proxy in the way is part of the cause (it may be the one that refused).
-      const proxy = selectProxy(url, this.config.proxy_servers, this.context.env);
-      const via = proxy ? ` (through the proxy ${proxy.url})` : "";
-      return new NetworkError(shownUrl, kind, `${detail.replaceAll(url, shownUrl)}${via}`, {
-        cause: err,
-      });
-    };
-
-    this.#log(`> ${method} ${shownUrl}`);
-    headers.forEach((value, name) => this.#log(`> ${name}: ${logHeaderValue(name, value)}`));
-    const started = this.context.clock.now();
-    let timer = setTimeout(() => controller.abort(new TimeoutMarker("response")), timeoutMs);
-    let response: Response;
-    try {
-      response = await transport.fetch(url, {
-        ...rest,
-        method,
-        headers,
-        signal: controller.signal,
-      });
-    } catch (err) {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener("abort", onCallerAbort);
-      throw fail(err, "response");
-    }
-    clearTimeout(timer);
-    this.#log(
-      `< ${response.status} ${response.statusText} (${this.context.clock.now() - started} ms)`,
-    );
-    this.#checkMinApiVersion(response);
-
-    let wrapped: Response;
-    if (response.body === null) {
-      callerSignal?.removeEventListener("abort", onCallerAbort);
-      wrapped = response;
-    } else {
-      // Read timeout: each chunk must arrive within the timeout.
-      const reader = response.body.getReader();
-      const done = () => {
-        clearTimeout(timer);
-        callerSignal?.removeEventListener("abort", onCallerAbort);
-      };
-      const body = new ReadableStream<Uint8Array>({
-        async pull(stream) {
-          timer = setTimeout(() => controller.abort(new TimeoutMarker("body")), timeoutMs);
-          try {
-            const chunk = await reader.read();
-            clearTimeout(timer);
-            if (chunk.done) {
-              done();
-              stream.close();
-            } else {
-              stream.enqueue(chunk.value);
-            }
-          } catch (err) {
-            done();
-            stream.error(fail(err, "body"));
-          }
-        },
-        async cancel(reason) {
-          done();
-          await reader.cancel(reason).catch(() => {});
-        },
-      }, { highWaterMark: 0 });
-      wrapped = new Response(body, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      });
-      Object.defineProperty(wrapped, "url", { value: response.url || url });
-    }
-    this.#authSent.set(wrapped, authSent);
-    this.#urls.set(wrapped, shownUrl);
-    return wrapped;
-  }
-
-  #checkMinApiVersion(response: Response): void {
-    const minimum = response.headers.get("Min-Api-Version");
-    const current = this.config.api_version;
-    if (!minimum || !current || warnedVersions.has(`${current} ${minimum}`)) return;
-    if (!isOlderApiVersion(current, minimum)) return;
-    warnedVersions.add(`${current} ${minimum}`);
-    this.context.stderr.write(
-      `DeprecationWarning: Client API version is ${current}, minimum supported API version is ${minimum}. You may need to update your client.\n`,
-    );
+  #shownUrl(response: Response): string {
+    return this.#sent.get(response)?.shownUrl ?? redactUrl(response.url);
   }
 
   /**
@@ -384,44 +285,28 @@ export class Client {
    */
   async raiseForStatus(response: Response): Promise<void> {
     if (response.ok) return;
-    const url = this.#urls.get(response) ?? redactUrl(response.url);
     let body = "";
     try {
       body = await response.text();
     } catch (err) {
-      if (err instanceof NetworkError) throw err;
+      // An oversized error page still gets its status line; a timeout or an abort does not.
+      if (err instanceof AnacondaError && !(err instanceof UnexpectedResponseError)) throw err;
     }
-    if (response.status === 401 || response.status === 403) {
-      let code: unknown;
-      try {
-        code = (JSON.parse(body) as { error?: { code?: unknown } })?.error?.code;
-      } catch { /* not JSON */ }
-      if (code === "auth_required") {
-        const authSent = this.#authSent.get(response) ?? this.lastRequestHadAuth;
-        throw authSent
-          ? new InvalidAuthenticationError(response.status, url)
-          : new AuthenticationMissingError(response.status, url);
-      }
-    }
-    throw new HttpError(response.status, reasonPhrase(response.status, response.statusText), url, {
+    throw statusError(response, {
+      url: this.#shownUrl(response),
       body,
+      authSent: this.#sent.get(response)?.authSent ?? this.lastRequestHadAuth,
     });
   }
 
-  /** The body as JSON; anything else (HTML, empty) is an `UnexpectedResponseError`. */
+  /** The body as JSON; anything else (HTML, empty, invalid) is an `UnexpectedResponseError`. */
   async readJson<T = unknown>(response: Response): Promise<T> {
-    const url = this.#urls.get(response) ?? redactUrl(response.url);
     const text = await response.text();
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      const type = (response.headers.get("Content-Type") ?? "").split(";")[0]?.trim();
-      const what = text.trim() === "" ? "an empty body" : type ? type : "no content type";
-      throw new UnexpectedResponseError(
-        url,
-        `expected JSON but got ${what} (HTTP ${response.status})`,
-      );
-    }
+    return parseJsonBody(text, {
+      url: this.#shownUrl(response),
+      status: response.status,
+      contentType: response.headers.get("Content-Type"),
+    }) as T;
   }
 
   /** GET `path`, fail on a non-2xx status, parse the JSON body. */
@@ -443,6 +328,21 @@ export class Client {
     });
     await this.raiseForStatus(response);
     return this.readJson<T>(response);
+  }
+
+  /**
+   * The account of the API key (`GET /api/account`) with `"domain"` added, as the
+   * Python tool's `Client.account`. When the request fails and no API key was sent,
+   * the anonymous account that tool returns.
+   */
+  async account(): Promise<Account> {
+    const response = await this.request("/api/account");
+    if (!response.ok && !this.#sent.get(response)?.authSent) {
+      await response.body?.cancel();
+      return anonymousAccount(this.config.domain);
+    }
+    await this.raiseForStatus(response);
+    return toAccount(await this.readJson(response), this.#shownUrl(response), this.config.domain);
   }
 
   /** Frees the connections of custom TLS or proxy settings; later requests reopen them. */

@@ -70,13 +70,45 @@ export class AuthenticationMissingError extends AuthRequiredError {
   }
 }
 
-/** A successful response whose body is not what was asked for (e.g. HTML instead of JSON). */
+/**
+ * A response that is not what was asked for: HTML or invalid JSON instead of JSON, the
+ * wrong shape, too large, a redirect loop. `detail` completes `Response from <url> ...`.
+ */
 export class UnexpectedResponseError extends AnacondaError {
   override name = "UnexpectedResponseError";
   readonly url: string;
   constructor(url: string, detail: string) {
-    super(`Unexpected response from ${url}: ${detail}`);
+    super(`Response from ${url} ${detail}`);
     this.url = url;
+  }
+}
+
+/**
+ * The error of a non-2xx response, as the Python tool words it: for 401/403 with
+ * `{"error": {"code": "auth_required"}}` one of the two login errors (depending on
+ * whether an API key was sent), else `HttpError`. `body` is the response text.
+ */
+export function statusError(
+  response: { status: number; statusText: string },
+  request: { url: string; body: string; authSent: boolean },
+): AnacondaError {
+  const { status } = response;
+  if ((status === 401 || status === 403) && errorCode(request.body) === "auth_required") {
+    return request.authSent
+      ? new InvalidAuthenticationError(status, request.url)
+      : new AuthenticationMissingError(status, request.url);
+  }
+  return new HttpError(status, reasonPhrase(status, response.statusText), request.url, {
+    body: request.body,
+  });
+}
+
+/** `error.code` of a JSON error body, if any. */
+function errorCode(body: string): unknown {
+  try {
+    return (JSON.parse(body) as { error?: { code?: unknown } } | null)?.error?.code;
+  } catch {
+    return undefined;
   }
 }
 

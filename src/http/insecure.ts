@@ -16,8 +16,6 @@ export interface InsecureOptions {
   key?: string;
 }
 
-const MAX_REDIRECTS = 10;
-
 function headerPairs(message: IncomingMessage): Headers {
   const headers = new Headers();
   const raw = message.rawHeaders;
@@ -27,27 +25,49 @@ function headerPairs(message: IncomingMessage): Headers {
   return headers;
 }
 
+/**
+ * The message body as a web stream: paused while the reader is not asking (so a fast
+ * server cannot fill memory), and quiet once cancelled (Node may still emit `end`).
+ */
+function bodyStream(message: IncomingMessage): ReadableStream<Uint8Array> {
+  let open = true;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const finish = (action: () => void) => {
+        if (!open) return;
+        open = false;
+        action();
+      };
+      message.on("data", (chunk: Uint8Array) => {
+        if (!open) return;
+        controller.enqueue(new Uint8Array(chunk));
+        if ((controller.desiredSize ?? 0) <= 0) message.pause();
+      });
+      message.on("end", () => finish(() => controller.close()));
+      message.on("error", (err: Error) => finish(() => controller.error(err)));
+      message.on("aborted", () => finish(() => controller.error(new Error("connection reset"))));
+      message.pause();
+    },
+    pull() {
+      message.resume();
+    },
+    cancel() {
+      open = false;
+      message.destroy();
+    },
+  });
+}
+
 function toResponse(message: IncomingMessage, method: string): Response {
   const status = message.statusCode ?? 0;
-  const headers = headerPairs(message);
+  const init = { status, statusText: message.statusMessage ?? "", headers: headerPairs(message) };
   const empty = method === "HEAD" || status === 204 || status === 304 ||
     (status >= 100 && status < 200);
   if (empty) {
     message.resume();
-    return new Response(null, { status, statusText: message.statusMessage ?? "", headers });
+    return new Response(null, init);
   }
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      message.on("data", (chunk: Uint8Array) => controller.enqueue(new Uint8Array(chunk)));
-      message.on("end", () => controller.close());
-      message.on("error", (err: Error) => controller.error(err));
-      message.on("aborted", () => controller.error(new Error("connection reset")));
-    },
-    cancel() {
-      message.destroy();
-    },
-  });
-  return new Response(body, { status, statusText: message.statusMessage ?? "", headers });
+  return new Response(bodyStream(message), init);
 }
 
 /** Opens a CONNECT tunnel through the proxy to `host:port`. */
@@ -161,38 +181,15 @@ async function sendOnce(
   });
 }
 
-/** Follows redirects like `fetch` does (303, and 301/302 after POST, become GET). */
+/** Sends one request; redirects are returned, not followed (the client follows them). */
 async function insecureFetch(
   input: string,
   init: RequestInit,
   options: InsecureOptions,
 ): Promise<Response> {
-  let request = new Request(input, init);
-  const mode = request.redirect;
-  let body: Uint8Array | null = request.body ? new Uint8Array(await request.arrayBuffer()) : null;
-  let url = new URL(request.url);
-  for (let hop = 0;; hop++) {
-    const response = await sendOnce(url, request, body, options);
-    const location = response.headers.get("location");
-    const redirect = [301, 302, 303, 307, 308].includes(response.status) && location !== null;
-    if (!redirect || mode === "manual") return response;
-    await response.body?.cancel();
-    if (mode === "error" || hop >= MAX_REDIRECTS) {
-      throw new TypeError(`too many redirects or redirect not allowed for ${url.href}`);
-    }
-    const next = new URL(location, url);
-    const headers = new Headers(request.headers);
-    if (next.origin !== url.origin) headers.delete("authorization");
-    let method = request.method;
-    if (response.status === 303 || ([301, 302].includes(response.status) && method === "POST")) {
-      method = method === "HEAD" ? "HEAD" : "GET";
-      body = null;
-      headers.delete("content-type");
-      headers.delete("content-length");
-    }
-    request = new Request(next, { method, headers, signal: request.signal, redirect: "manual" });
-    url = next;
-  }
+  const request = new Request(input, init);
+  const body = request.body ? new Uint8Array(await request.arrayBuffer()) : null;
+  return await sendOnce(new URL(request.url), request, body, options);
 }
 
 /** A transport that skips certificate verification. */

@@ -32,7 +32,11 @@ export interface TlsSettings {
   truststore: boolean;
 }
 
-/** A way to send requests; `close()` frees its connections. */
+/**
+ * A way to send requests, one at a time: a redirect is returned, not followed (the
+ * client follows redirects itself, the same way for every transport). `close()` frees
+ * its connections.
+ */
 export interface Transport {
   fetch(url: string, init: RequestInit): Promise<Response>;
   close(): void;

@@ -3,6 +3,7 @@
  * without auth, which does not throw on an HTTP error status) and body helpers.
  * @module
  */
+import { isJsonObject } from "../http/json.ts";
 
 /** Sends one request; throws only when no response arrives (network, TLS, abort). */
 export type Send = (url: string, init?: RequestInit) => Promise<Response>;
@@ -17,19 +18,15 @@ export function postForm(fields: Record<string, string>, signal?: AbortSignal): 
   };
 }
 
-/** The response body as a JSON object, or null when it is not one. */
+/**
+ * The response body as a JSON object, or null when it is not one. A body that cannot be
+ * read (too large, too slow, the connection lost) throws the client's error for it.
+ */
 export async function jsonObject(response: Response): Promise<Record<string, unknown> | null> {
-  let text: string;
-  try {
-    text = await response.text();
-  } catch {
-    return null;
-  }
+  const text = await response.text();
   try {
     const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === "object" && !Array.isArray(value)
-      ? value as Record<string, unknown>
-      : null;
+    return isJsonObject(value) ? value : null;
   } catch {
     return null;
   }

@@ -40,14 +40,14 @@ export interface LoginResult {
   flow: LoginFlow;
 }
 
-/** The HTTP client of `config` as a `Send`: TLS, proxies, timeouts, headers; no auth. */
+/** The HTTP client of `config` as a `Send`: TLS, proxies, timeouts, headers; no API key. */
 export async function clientSend(
   context: Context,
   config: SiteConfig,
   options: { verbose?: boolean } = {},
 ): Promise<{ send: Send; close(): void }> {
   const { Client } = await import("../http/client.ts");
-  const client = new Client({ context, config, auth: false, verbose: options.verbose ?? false });
+  const client = new Client({ context, config, verbose: options.verbose ?? false });
   return { send: (url, init) => client.request(url, init), close: () => client.close() };
 }
 

@@ -24,26 +24,22 @@ export const command = leaf({
   run: (_options, app) => runWhoami({}, app),
 });
 
-/** Prints `/api/account` of the site as JSON with sorted keys (indent 2). */
+/** Prints `/api/account` of the site, with its `domain`, as JSON with sorted keys (indent 2). */
 export async function runWhoami(options: WhoamiOptions, app: App): Promise<void> {
   const settings = await app.settings();
   const config = siteOrSelected(settings, options.at);
   const { context } = app;
-  const [{ requireApiKey }, { Client }, { sortKeys, writeJson }] = await Promise.all([
-    import("../../token/tokens.ts"),
-    import("../../http/client.ts"),
+  const [{ siteClient }, { sortKeys, writeJson }] = await Promise.all([
+    import("../../login/site_client.ts"),
     import("../output.ts"),
   ]);
   // No key, or an expired one: TokenNotFoundError / TokenExpiredError (A20).
-  const apiKey = await requireApiKey(context, config);
-  const client = new Client({
-    context,
-    config,
+  const client = await siteClient(context, config, {
     verbose: app.globals().verbose,
-    apiKey: () => Promise.resolve(apiKey),
+    requireKey: true,
   });
   try {
-    const account = await client.getJson("/api/account");
+    const account = await client.account();
     context.stderr.write(`Your info (${config.domain}):\n`);
     writeJson(context.stdout, sortKeys(account));
   } finally {

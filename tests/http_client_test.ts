@@ -82,9 +82,8 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 Deno.test("requests carry the User-Agent, hashed hostname, Api-Version and extra headers", async () => {
   await withServer({}, async (server) => {
     const { client } = clientFor(server, {
-      api_version: "2024.01.01",
       extra_headers: { "X-Extra": "yes", "User-Agent": "not-this" },
-    });
+    }, { apiVersion: "2024.01.01" });
     try {
       await (await client.request("/api/account", { auth: false })).body?.cancel();
     } finally {
@@ -569,8 +568,8 @@ Deno.test("an abort by the caller rethrows its reason (Ctrl-C), not a network er
 Deno.test("Min-Api-Version above the client's Api-Version warns once on stderr", async () => {
   await withServer({ minApiVersion: "3.01.0" }, async (server) => {
     const context = realContext();
-    const { client } = clientFor(server, { api_version: "3.0.9" }, { context });
-    const quiet = clientFor(server, { api_version: "3.1.0" }, { context: realContext() });
+    const { client } = clientFor(server, {}, { context, apiVersion: "3.0.9" });
+    const quiet = clientFor(server, {}, { context: realContext(), apiVersion: "3.1.0" });
     try {
       await (await client.request("/a")).body?.cancel();
       await (await client.request("/b")).body?.cancel();

@@ -28,6 +28,7 @@ Deno.test("sites show prints exactly Python's visible fields; timeout only with 
   const hidden = await runCli(["sites", "show", "--show-hidden"], { home: home.path });
   const all = JSON.parse(hidden.stdout);
   assert.equal(all.timeout, 30);
+  assert.ok(!("api_version" in all), "api_version is not a site field (A24)");
 });
 
 Deno.test("auth api-key fails with TokenExpiredError for an expired key from the environment", async () => {

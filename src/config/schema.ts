@@ -42,9 +42,7 @@ export interface SiteConfig {
   client_cert: string | null;
   client_cert_key: string | null;
   use_device_flow: boolean;
-  /** `Api-Version` header to send, when set. TODO(A24): a Client option, not a site field. */
-  api_version: string | null;
-  /** Connect and read timeout of HTTP requests, in seconds (A12). */
+  /** The time limit of a whole HTTP request (connect, redirects, body), in seconds (A12). */
   timeout: number;
   env_manager_channel: string;
   env_manager_package: string;
@@ -183,11 +181,10 @@ export const FIELDS: Record<FieldName, FieldSpec> = {
     option: { help: "log in with the device flow (else the browser flow)" },
   },
   keyring_path: { kind: "path", hidden: true },
-  api_version: { kind: "optional-string", hidden: true },
   timeout: {
     kind: "seconds",
     hidden: true,
-    option: { help: "HTTP connect and read timeout in seconds", placeholder: "<seconds>" },
+    option: { help: "time limit of each HTTP request, in seconds", placeholder: "<seconds>" },
   },
   env_manager_channel: { kind: "string", hidden: true },
   env_manager_package: { kind: "string", hidden: true },
@@ -219,7 +216,6 @@ export function defaultSiteConfig(homeDir: string): Omit<SiteConfig, "site"> {
     client_cert: null,
     client_cert_key: null,
     use_device_flow: true,
-    api_version: null,
     timeout: 30,
     env_manager_channel: "anaconda-cloud",
     env_manager_package: "anaconda-env-manager",

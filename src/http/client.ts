@@ -51,6 +51,11 @@ export interface ClientOptions {
   verbose?: boolean;
   /** Replaces `anaconda-auth/<version>`. */
   userAgent?: string;
+  /**
+   * Sent as `Api-Version`; a `Min-Api-Version` above it in a response gets a warning.
+   * A client-library option, not a site field (A24).
+   */
+  apiVersion?: string;
   /** The largest response body read, in bytes (default 4 MiB). */
   maxResponseBytes?: number;
 }
@@ -87,6 +92,7 @@ export class Client {
 
   #verbose: boolean;
   #userAgent: string;
+  #apiVersion: string | undefined;
   #maxResponseBytes: number;
   #apiKeyProvider: ApiKeyProvider | undefined;
   #apiKey: Promise<string | null | undefined> | undefined;
@@ -102,6 +108,7 @@ export class Client {
     this.baseUrl = `https://${options.config.domain}`;
     this.#verbose = options.verbose ?? false;
     this.#userAgent = options.userAgent ?? `anaconda-auth/${VERSION}`;
+    this.#apiVersion = options.apiVersion;
     this.#maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     const { apiKey } = options;
     this.#apiKeyProvider = typeof apiKey === "string" ? () => Promise.resolve(apiKey) : apiKey;
@@ -127,7 +134,7 @@ export class Client {
         clientHostnameHeader(this.context.hostname(), this.config.hash_hostname),
       ],
     ];
-    if (this.config.api_version) headers.push(["Api-Version", this.config.api_version]);
+    if (this.#apiVersion) headers.push(["Api-Version", this.#apiVersion]);
     const present = new Set(headers.map(([name]) => name));
     for (const [name, value] of Object.entries(this.config.extra_headers ?? {})) {
       if (present.has(name)) continue;
@@ -165,7 +172,7 @@ export class Client {
       // The final request decides: a redirect to another origin dropped the key.
       const authSent = hop.headers.has("Authorization");
       this.lastRequestHadAuth = authSent;
-      warnIfApiTooOld(response.headers, this.config.api_version, this.context.stderr);
+      warnIfApiTooOld(response.headers, this.#apiVersion ?? null, this.context.stderr);
       return this.#bounded(response, { url: hop.url, authSent }, deadline);
     } catch (err) {
       deadline.finish();

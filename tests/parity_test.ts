@@ -85,3 +85,37 @@ Deno.test("auth status shows the username: the stored one, else the key's claims
   const table = await runCli(["auth", "status"], { home: home.path });
   assert.match(table.stdout, /^anaconda\.com\s+anaconda\.com\s+✔\s+yes\s+.+\s+ann\s/m);
 });
+
+Deno.test("sites add/modify/remove say on stderr what they changed, nothing on stdout (A27)", async () => {
+  await using home = await tempHome();
+  const steps: [string[], string][] = [
+    [
+      ["sites", "add", "--domain", "example.com", "--name", "work", "--yes"],
+      "✓ Added site work (example.com), now the default; removed site anaconda.com\n",
+    ],
+    [
+      ["sites", "add", "--domain", "dev.example.com", "--yes"],
+      "✓ Added site dev.example.com\n",
+    ],
+    [
+      ["sites", "modify", "--name", "work", "--no-ssl-verify", "--yes"],
+      "✓ Modified site work (example.com)\n",
+    ],
+    [
+      ["sites", "modify", "--name", "dev.example.com", "--default", "--yes"],
+      "✓ Made site dev.example.com the default\n",
+    ],
+    [
+      ["sites", "remove", "dev.example.com", "--yes"],
+      "✓ Removed site dev.example.com; the default site is now work (example.com)\n",
+    ],
+    [
+      ["sites", "modify", "--name", "work", "--no-ssl-verify", "--yes"],
+      `No change to ${home.path}/.anaconda/config.toml\n`,
+    ],
+  ];
+  for (const [args, message] of steps) {
+    const result = await runCli(args, { home: home.path });
+    assert.deepEqual(result, { code: 0, stdout: "", stderr: message }, args.join(" "));
+  }
+});

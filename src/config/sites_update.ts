@@ -9,13 +9,18 @@ import { ConfigError } from "../errors.ts";
 import { withFileLock } from "../lock.ts";
 import { ensureConfigFolder, writeConfigFile } from "./config_file.ts";
 import { readConfigDocument } from "./load.ts";
-import { editSites } from "./sites_editor.ts";
+import { editSites, type SitesState } from "./sites_editor.ts";
 import { type SitesChange, type SitesFile, sitesFile } from "./sites_model.ts";
+
+/** The new text of config.toml for the new sites, or null when it changes nothing. */
+function editedText(file: SitesFile, state: SitesState): string | null {
+  const edited = editSites(file.text, state, file.path);
+  return file.exists && edited === file.text ? null : edited;
+}
 
 /** The new text of config.toml after `change`, or null when it changes nothing. */
 export function sitesEdit(file: SitesFile, change: SitesChange): string | null {
-  const edited = editSites(file.text, change(file), file.path);
-  return file.exists && edited === file.text ? null : edited;
+  return editedText(file, change(file));
 }
 
 export interface SitesUpdate {
@@ -23,6 +28,9 @@ export interface SitesUpdate {
   changed: boolean;
   /** The backup of the previous file, when there was one. */
   backup: string | null;
+  /** The sites as the file had them when the lock was taken, and as written. */
+  before: SitesFile;
+  after: SitesState;
 }
 
 /** Applies `change` to config.toml at `path` as it is once the lock is held. */
@@ -34,9 +42,11 @@ export async function updateSites(
   await ensureConfigFolder(path);
   return await withFileLock(`${path}.lock`, async () => {
     const { text, document } = await readConfigDocument(path);
-    const edited = sitesEdit(sitesFile(path, text, document), change);
-    if (edited === null) return { changed: false, backup: null };
-    return { changed: true, backup: await writeConfigFile(path, edited, nowMs) };
+    const before = sitesFile(path, text, document);
+    const after = change(before);
+    const edited = editedText(before, after);
+    if (edited === null) return { changed: false, backup: null, before, after };
+    return { changed: true, backup: await writeConfigFile(path, edited, nowMs), before, after };
   }, {
     fail: (cause) =>
       new ConfigError(

@@ -30,7 +30,11 @@ Deno.test("sites add asks, shows the diff with its header, and writes on y", asy
       `--- ${path}\n+++ ${path}\t${diffDate(ctx.clock.now())}\n@@ -0,0 +1,4 @@\n` +
         '+default_site = "f"\n+\n+[sites.f]\n+domain = "foo.local"\n',
     );
-    assert.equal(ctx.err(), "Confirm: [y/n]: Please enter y or n\nConfirm: [y/n]: ");
+    assert.equal(
+      ctx.err(),
+      "Confirm: [y/n]: Please enter y or n\nConfirm: [y/n]: " +
+        "✓ Added site f (foo.local), now the default; removed site anaconda.com\n",
+    );
     assert.equal(
       await Deno.readTextFile(path),
       'default_site = "f"\n\n[sites.f]\ndomain = "foo.local"\n',

@@ -45,7 +45,8 @@ Deno.test("updateSites applies the change to the file as it is now, not as first
 Deno.test("updateSites writes nothing, not even a backup, when nothing changes", async () => {
   await withConfig(ONE, async (path) => {
     const same = (file: SitesFile) => ({ defaultSite: file.defaultSite, sites: file.sites });
-    assert.deepEqual(await updateSites(path, same, Date.now()), { changed: false, backup: null });
+    const update = await updateSites(path, same, Date.now());
+    assert.deepEqual([update.changed, update.backup], [false, null]);
     assert.equal(await Deno.readTextFile(path), ONE);
     const names = [...Deno.readDirSync(dirName(path))].map((entry) => entry.name).sort();
     assert.deepEqual(names, ["config.toml", "config.toml.lock"]);

@@ -78,3 +78,13 @@ Deno.test("a TOML syntax error is one bare path:line:col line, even with --verbo
     assertMatch(result.stderr, new RegExp(`^${configPath}:1:\\d+: [^\n]+\n$`));
   }
 });
+
+Deno.test("control characters in argv are shown escaped in usage errors, on one line", async () => {
+  await using home = await tempHome();
+  const result = await runCli(["\x1b[2J\nx"], { home: home.path });
+  assertEquals(result.code, 2);
+  assertEquals(
+    result.stderr,
+    "UsageError: unknown command '\\x1b[2J\\x0ax'\nTry 'anaconda --help' for help.\n",
+  );
+});

@@ -10,6 +10,7 @@
  */
 import type { App } from "./app.ts";
 import { UsageError } from "./errors.ts";
+import { escapeControl } from "../text.ts";
 
 /** What an option takes: nothing (a flag), one value, or one or more values. */
 export type OptionKind = "flag" | "value" | "list";
@@ -298,9 +299,9 @@ export async function parseArgv(argv: string[], root: GroupCommand): Promise<Par
     const checked = (text: string) => {
       if (spec.choices && !spec.choices.includes(text)) {
         fail(
-          `option '${optionLabel(spec)}' argument '${text}' is invalid. Allowed choices are ${
-            spec.choices.join(", ")
-          }.`,
+          `option '${optionLabel(spec)}' argument '${
+            escapeControl(text)
+          }' is invalid. Allowed choices are ${spec.choices.join(", ")}.`,
         );
       }
       return text;
@@ -340,14 +341,16 @@ export async function parseArgv(argv: string[], root: GroupCommand): Promise<Par
           spec.negatable ? [`--${spec.long}`, `--no-${spec.long}`] : [`--${spec.long}`]
         );
         const { suggest } = await import("./suggest.ts");
-        fail(`unknown option '${token.split("=")[0]}'${suggest(`--${name}`, known)}`);
+        fail(
+          `unknown option '${escapeControl(token.split("=")[0]!)}'${suggest(`--${name}`, known)}`,
+        );
       }
       assign(found!, equals === -1 ? undefined : token.slice(equals + 1), next);
     } else if (!onlyPositionals && token.startsWith("-") && token.length > 1) {
       // One or more short flags (`-vy`); the last may take a value (`-oORG`, `-o ORG`).
       for (let at = 1; at < token.length; at++) {
         const found = findShort(token[at]!, tables);
-        if (!found) fail(`unknown option '-${token[at]}'`);
+        if (!found) fail(`unknown option '-${escapeControl(token[at]!)}'`);
         const rest = token.slice(at + 1);
         if (found!.spec.kind !== "flag" && rest !== "") {
           assign(found!, rest, next);
@@ -360,7 +363,7 @@ export async function parseArgv(argv: string[], root: GroupCommand): Promise<Par
       if (!entry) {
         const { suggest } = await import("./suggest.ts");
         const names = command.commands.filter((item) => !item.hidden).map((item) => item.name);
-        fail(`unknown command '${token}'${suggest(token, names)}`);
+        fail(`unknown command '${escapeControl(token)}'${suggest(token, names)}`);
       }
       command = await entry!.load();
       path.push(command.name);
@@ -385,7 +388,8 @@ export async function parseArgv(argv: string[], root: GroupCommand): Promise<Par
     }
   }
   if (positionals.length > 0) {
-    fail(`too many arguments for '${command.name}': ${positionals.map((p) => `'${p}'`).join(" ")}`);
+    const extra = positionals.map((word) => `'${escapeControl(word)}'`).join(" ");
+    fail(`too many arguments for '${command.name}': ${extra}`);
   }
   return { kind: "run", command, path, input: values, globals };
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { AnacondaError, InterruptedError, TomlSyntaxError } from "../errors.ts";
+import { escapeControl } from "../text.ts";
 
 /** Exit codes: 0 ok, 1 error, 2 usage, 130 interrupted (Ctrl-C). */
 export const EXIT_OK = 0;
@@ -64,7 +65,7 @@ export function reportError(err: unknown, sink: ErrorSink, verbose: boolean): nu
   }
   if (err instanceof TomlSyntaxError) {
     // The bare location line, so that editors and terminals can jump to it.
-    sink.write(`${err.message}\n`);
+    sink.write(`${escapeControl(err.message)}\n`);
     return code;
   }
   if (err instanceof UsageError) {
@@ -73,12 +74,13 @@ export function reportError(err: unknown, sink: ErrorSink, verbose: boolean): nu
     return code;
   }
   if (err instanceof AnacondaError) {
-    sink.write(`${err.name}: ${err.message}\n`);
+    // One line, whatever foreign text the message quotes (a name, a server's words).
+    sink.write(`${err.name}: ${escapeControl(err.message)}\n`);
     if (verbose && !err.environmental && err.stack) sink.write(`${err.stack}\n`);
     return code;
   }
   const error = err instanceof Error ? err : new Error(String(err));
-  sink.write(`${error.name}: ${error.message}\n`);
+  sink.write(`${error.name}: ${escapeControl(error.message)}\n`);
   if (verbose && error.stack) sink.write(`${error.stack}\n`);
   return EXIT_ERROR;
 }

@@ -3,6 +3,7 @@
  * @module
  */
 import type { Output } from "../context.ts";
+import { escapeControl } from "../text.ts";
 
 /** Writes `value` as JSON with 2-space indentation and a final newline. */
 export function writeJson(out: Output, value: unknown): void {
@@ -45,6 +46,8 @@ export function renderTable(
   rows: string[][],
   style: TableStyle = { borders: false, color: false },
 ): string {
+  // Cells may hold foreign text (site names): never let it steer the terminal.
+  rows = rows.map((row) => row.map(escapeControl));
   const widths = headers.map((header, column) =>
     Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length))
   );

@@ -5,6 +5,7 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
+import { readTextBounded, writeFileAtomic } from "../files.ts";
 import { dirName, joinPath } from "../path.ts";
 
 /** config.toml is read whole; a bigger file is refused rather than loaded. */
@@ -16,30 +17,10 @@ function reason(err: unknown): string {
 
 /** The text of config.toml, or null when it does not exist. */
 export async function readConfigText(path: string): Promise<string | null> {
-  let file: Deno.FsFile;
   try {
-    file = await Deno.open(path, { read: true });
+    return await readTextBounded(path, MAX_CONFIG_BYTES);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
     throw new ConfigError(`Cannot read ${path}: ${reason(err)}`);
-  }
-  try {
-    const chunks: Uint8Array<ArrayBuffer>[] = [];
-    let length = 0;
-    const chunk = new Uint8Array(64 * 1024);
-    for (let read = await file.read(chunk); read !== null; read = await file.read(chunk)) {
-      chunks.push(chunk.slice(0, read));
-      length += read;
-      if (length > MAX_CONFIG_BYTES) {
-        throw new ConfigError(`Cannot read ${path}: it is larger than ${MAX_CONFIG_BYTES} bytes`);
-      }
-    }
-    return await new Blob(chunks).text();
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new ConfigError(`Cannot read ${path}: ${reason(err)}`);
-  } finally {
-    file.close();
   }
 }
 
@@ -134,21 +115,9 @@ export async function writeConfigFile(
 ): Promise<string | null> {
   const backup = await exists(path) ? await backupConfig(path, nowMs) : null;
   if (backup === null) await ensureConfigFolder(path);
-  const random = crypto.getRandomValues(new Uint32Array(2)).join("");
-  const temp = joinPath(dirName(path), `.config_${random}.toml.tmp`);
   try {
-    const file = await Deno.open(temp, { write: true, createNew: true, mode: 0o600 });
-    try {
-      const bytes = new TextEncoder().encode(text);
-      let written = 0;
-      while (written < bytes.length) written += await file.write(bytes.subarray(written));
-    } finally {
-      file.close();
-    }
-    await restrict(temp);
-    await Deno.rename(temp, path);
+    await writeFileAtomic(path, text, { mode: 0o600 });
   } catch (err) {
-    await Deno.remove(temp).catch(() => {});
     throw new ConfigError(`Cannot write ${path}: ${reason(err)}`);
   }
   return backup;

@@ -6,6 +6,7 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
+import { removeStaleTempFiles } from "../files.ts";
 import { withFileLock } from "../lock.ts";
 import { ensureConfigFolder, writeConfigFile } from "./config_file.ts";
 import { readConfigDocument } from "./load.ts";
@@ -41,6 +42,7 @@ export async function updateSites(
 ): Promise<SitesUpdate> {
   await ensureConfigFolder(path);
   return await withFileLock(`${path}.lock`, async () => {
+    await removeStaleTempFiles(path);
     const { text, document } = await readConfigDocument(path);
     const before = sitesFile(path, text, document);
     const after = change(before);

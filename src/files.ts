@@ -1,0 +1,94 @@
+/**
+ * File primitives every writer of this project shares: a bounded read, an atomic
+ * write (a temporary file in the same folder, then a rename, so a kill at any moment
+ * leaves the old content or the new), and the clean-up of temporary files that a
+ * killed writer left behind. Errors are Deno's; callers wrap them in their own.
+ * @module
+ */
+import { baseName, dirName, joinPath } from "./path.ts";
+
+/** A file bigger than the caller's bound. */
+export class FileTooLargeError extends Error {
+  override name = "FileTooLargeError";
+}
+
+/** The text of `path`, or null when it does not exist; refuses more than `maxBytes`. */
+export async function readTextBounded(path: string, maxBytes: number): Promise<string | null> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    throw err;
+  }
+  try {
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    let length = 0;
+    const chunk = new Uint8Array(64 * 1024);
+    for (let read = await file.read(chunk); read !== null; read = await file.read(chunk)) {
+      length += read;
+      if (length > maxBytes) throw new FileTooLargeError(`it is larger than ${maxBytes} bytes`);
+      chunks.push(chunk.slice(0, read));
+    }
+    return await new Blob(chunks).text();
+  } finally {
+    file.close();
+  }
+}
+
+const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+/** `.<name>.<uuid>.tmp`: the temporary files of `writeFileAtomic` for `path`. */
+function tempPattern(path: string): RegExp {
+  const name = baseName(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^\\.${name}\\.${UUID}\\.tmp$`);
+}
+
+/**
+ * Writes `text` to `path` atomically with `mode` (the temporary file is created with
+ * it, so a secret is never readable by others, not even for a moment). The folder must
+ * exist. A failed write removes its temporary file and leaves `path` as it was.
+ */
+export async function writeFileAtomic(
+  path: string,
+  text: string,
+  options: { mode: number },
+): Promise<void> {
+  const temp = joinPath(dirName(path), `.${baseName(path)}.${crypto.randomUUID()}.tmp`);
+  try {
+    const file = await Deno.open(temp, { write: true, createNew: true, mode: options.mode });
+    try {
+      const bytes = new TextEncoder().encode(text);
+      let written = 0;
+      while (written < bytes.length) written += await file.write(bytes.subarray(written));
+      await file.sync();
+    } finally {
+      file.close();
+    }
+    // The umask may have taken bits away from `mode`; never added any.
+    if (Deno.build.os !== "windows") await Deno.chmod(temp, options.mode);
+    await Deno.rename(temp, path);
+  } catch (err) {
+    await Deno.remove(temp).catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * Removes the temporary files that writers of `path` left when they were killed before
+ * their rename. Call it while holding the lock of `path`: then no writer of this
+ * project is between its write and its rename, so every such file is left over.
+ */
+export async function removeStaleTempFiles(path: string): Promise<void> {
+  const folder = dirName(path);
+  const pattern = tempPattern(path);
+  try {
+    for await (const entry of Deno.readDir(folder)) {
+      if (entry.isFile && pattern.test(entry.name)) {
+        await Deno.remove(joinPath(folder, entry.name)).catch(() => {});
+      }
+    }
+  } catch {
+    // Best effort: the write itself reports a folder it cannot use.
+  }
+}

@@ -6,7 +6,9 @@
 
 /** Text output: stdout or stderr, with whether it is a terminal. */
 export interface Output {
+  /** Writes all of `text`. */
   write(text: string): void;
+  /** Whether it is a terminal (then tables get borders, prompts may be asked). */
   readonly isTerminal: boolean;
 }
 
@@ -16,43 +18,64 @@ export interface Input {
   readLine(): Promise<string | null>;
   /** Everything that is left. */
   readAll(): Promise<string>;
+  /** Whether it is a terminal. */
   readonly isTerminal: boolean;
 }
 
 /** The result of a finished subprocess. */
 export interface SpawnResult {
+  /** The exit code. */
   code: number;
+  /** Everything the program printed on stdout. */
   stdout: string;
+  /** Everything the program printed on stderr. */
   stderr: string;
 }
 
 /** How to run a subprocess. Secrets travel on `stdin`, never in `args`. */
 export interface SpawnOptions {
+  /** Text for the program's stdin (where secrets go); none: stdin is closed. */
   stdin?: string;
   /** Killed after this many milliseconds (a `SpawnTimeoutError` is thrown). */
   timeoutMs: number;
+  /** The program's whole environment; default: this process's. */
   env?: Record<string, string>;
 }
 
+/** The time, and waiting (tests hand in a manual clock). */
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason when it aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** Everything the tool uses of the outside world; `denoContext()` is the real one. */
 export interface Context {
+  /** The environment variables. */
   env: {
+    /** The value of `name`, or undefined. */
     get(name: string): string | undefined;
+    /** All of them. */
     toObject(): Record<string, string>;
   };
+  /** The working folder (where `.env` is read). */
   cwd(): string;
+  /** The user's home folder. */
   homeDir(): string;
+  /** The machine's hostname ("" when unknown). */
   hostname(): string;
+  /** The operating system, which picks the OS keyring and the conda token folder. */
   os: typeof Deno.build.os;
+  /** Standard input: prompts' answers and `--with-token`. */
   stdin: Input;
+  /** Standard output: data only. */
   stdout: Output;
+  /** Standard error: messages, prompts, warnings. */
   stderr: Output;
+  /** The time. */
   clock: Clock;
+  /** HTTP without TLS options (the client makes its own for TLS settings). */
   fetch: typeof fetch;
   /** Runs a program; throws `Deno.errors.NotFound` when it does not exist. */
   spawn(program: string, args: string[], options: SpawnOptions): Promise<SpawnResult>;

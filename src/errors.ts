@@ -6,6 +6,7 @@
 
 /** Base class of every error this tool expects; the message is shown without a stack. */
 export class AnacondaError extends Error {
+  /** The name printed before the message. */
   override name = "AnacondaError";
   /**
    * A fault of the environment (network, TLS, config, storage) rather than of this
@@ -16,42 +17,52 @@ export class AnacondaError extends Error {
 
 /** Invalid configuration, or a config file that cannot be read or parsed. */
 export class ConfigError extends AnacondaError {
+  /** The name printed before the message. */
   override name = "ConfigError";
+  /** A fault of the environment: its message says it all (no stack trace, A11). */
   override readonly environmental = true;
 }
 
 /** `config.toml` is not valid TOML; printed as the bare `<path>:<line>:<col>: <message>` (A10). */
 export class TomlSyntaxError extends ConfigError {
+  /** The name printed before the message. */
   override name = "TomlSyntaxError";
 }
 
 /** A site name or domain that is not configured. */
 export class UnknownSiteError extends ConfigError {
+  /** The name printed before the message. */
   override name = "UnknownSiteName";
 }
 
 /** A token store could not be read or written. */
 export class StoreError extends AnacondaError {
+  /** The name printed before the message. */
   override name = "StoreError";
+  /** A fault of the environment: its message says it all (no stack trace, A11). */
   override readonly environmental = true;
 }
 
 /** No API key is stored for the site. */
 export class TokenNotFoundError extends AnacondaError {
+  /** The name printed before the message. */
   override name = "TokenNotFoundError";
 }
 
 /** The stored API key has expired. */
 export class TokenExpiredError extends AnacondaError {
+  /** The name printed before the message. */
   override name = "TokenExpiredError";
 }
 
 /** The service answered 401/403 `auth_required`. */
 export class LoginRequiredError extends AnacondaError {
+  /** The name printed before the message. */
   override name = "LoginRequiredError";
 }
 
 /** Ctrl-C during a long wait (a login); the CLI exits 130. */
 export class InterruptedError extends AnacondaError {
+  /** The name printed before the message. */
   override name = "Interrupted";
 }

@@ -11,6 +11,7 @@ import { VERSION } from "../version.ts";
 /** The values of `preferred_token_storage`. */
 export const TOKEN_STORAGES = ["system", "anaconda-keyring"] as const;
 
+/** `system` (the OS keyring) or `anaconda-keyring` (the file `~/.anaconda/keyring`). */
 export type TokenStorage = typeof TOKEN_STORAGES[number];
 
 /** A keyring given inline in the config: `{service: {account: base64 value}}`. */
@@ -20,32 +21,53 @@ export type InlineKeyring = Record<string, Record<string, string>>;
 export interface SiteConfig {
   /** The site's key in `[sites]`, or the domain when no site table matched. */
   site: string;
+  /** The site's domain: host[:port] (default `anaconda.com`). */
   domain: string;
+  /** The domain of the login service, when it is not `domain`. */
   auth_domain_override: string | null;
+  /** Where API keys are stored: the file keyring or the OS keyring. */
   preferred_token_storage: TokenStorage;
+  /** An API key given in the configuration; it wins over the stored one. */
   api_key: string | null;
+  /** A keyring given in the configuration (read-only). */
   keyring: InlineKeyring | null;
   /** Absolute path of the file keyring. */
   keyring_path: string;
   /** true / false, `"truststore"` (the OS trust store) or the path of a CA bundle. */
   ssl_verify: boolean | string;
+  /** Extra headers for every request. */
   extra_headers: Record<string, string> | null;
+  /** The OAuth client ID of the login flows. */
   client_id: string;
+  /** Where the browser flow's login redirects (a local port). */
   redirect_uri: string;
+  /** The path of the OIDC discovery document on the auth domain. */
   openid_config_path: string;
+  /** Headers of the OIDC requests (kept for compatibility). */
   oidc_request_headers: Record<string, string>;
+  /** The page the browser is sent to after a successful login. */
   login_success_path: string;
+  /** The page the browser is sent to after a failed login. */
   login_error_path: string;
+  /** Use the API key, not repo tokens, for the package repository. */
   use_unified_repo_api_key: boolean;
+  /** Send the hostname hashed in `X-Client-Hostname`. */
   hash_hostname: boolean;
+  /** Proxy URLs by scheme (`http`, `https`). */
   proxy_servers: Record<string, string> | null;
+  /** A client TLS certificate (PEM file). */
   client_cert: string | null;
+  /** The key of the client TLS certificate (PEM file). */
   client_cert_key: string | null;
+  /** Log in with the device flow (else the browser flow). */
   use_device_flow: boolean;
   /** The time limit of a whole HTTP request (connect, redirects, body), in seconds (A12). */
   timeout: number;
+  /** The conda channel of the environment manager (Python tool only). */
   env_manager_channel: string;
+  /** The environment manager's package (Python tool only). */
   env_manager_package: string;
+  /** The environment manager's version spec (Python tool only). */
   env_manager_version: string | null;
 }
 

@@ -8,8 +8,11 @@ import { isJsonObject, requireJsonObject } from "./json.ts";
 
 /** The account document: `user`, `profile`, `subscriptions`, and the site's `domain`. */
 export interface Account {
+  /** The user: `id`, `email`, `username`, `first_name`, `last_name`. */
   user: Record<string, unknown>;
+  /** The site's domain (added by the client, as the Python tool does). */
   domain: string;
+  /** Everything else the service returns (`profile`, `subscriptions`...). */
   [key: string]: unknown;
 }
 

@@ -62,6 +62,7 @@ export interface ClientOptions {
 
 /** `fetch` options plus `auth: false` to send no Bearer for this request. */
 export interface RequestOptions extends RequestInit {
+  /** False: send no API key with this request. */
   auth?: boolean;
 }
 

@@ -11,10 +11,15 @@ export type NetworkFailure = "dns" | "refused" | "tls" | "timeout" | "reset" | "
 
 /** The request never got an HTTP response: DNS, refused, TLS, timeout... */
 export class NetworkError extends AnacondaError {
+  /** The name printed before the message. */
   override name = "NetworkError";
+  /** A fault of the environment: its message says it all (no stack trace, A11). */
   override readonly environmental = true;
+  /** The URL of the request (secrets hidden). */
   readonly url: string;
+  /** What failed below HTTP. */
   readonly kind: NetworkFailure;
+  /** Makes the error; see the class for the message. */
   constructor(url: string, kind: NetworkFailure, detail: string, options?: ErrorOptions) {
     super(`Request to ${url} failed: ${detail}`, options);
     this.url = url;
@@ -24,11 +29,15 @@ export class NetworkError extends AnacondaError {
 
 /** A non-2xx response: `404 Client Error: Not Found for url: <url>`. */
 export class HttpError extends AnacondaError {
+  /** The name printed before the message. */
   override name = "HTTPError";
+  /** The HTTP status code. */
   readonly status: number;
+  /** The URL of the request (secrets hidden). */
   readonly url: string;
   /** The response body as text (may be HTML; never shown in the message). */
   readonly body: string;
+  /** Makes the error; see the class for the message. */
   constructor(
     status: number,
     reason: string,
@@ -44,9 +53,12 @@ export class HttpError extends AnacondaError {
 }
 
 /** A 401/403 response whose JSON says `{"error": {"code": "auth_required"}}`. */
-abstract class AuthRequiredError extends LoginRequiredError {
+export abstract class AuthRequiredError extends LoginRequiredError {
+  /** The HTTP status code. */
   readonly status: number;
+  /** The URL of the request (secrets hidden). */
   readonly url: string;
+  /** Makes the error; see the class for the message. */
   constructor(message: string, status: number, url: string) {
     super(message);
     this.status = status;
@@ -56,7 +68,9 @@ abstract class AuthRequiredError extends LoginRequiredError {
 
 /** 401/403 `auth_required` although an Authorization header was sent. */
 export class InvalidAuthenticationError extends AuthRequiredError {
+  /** The name printed before the message. */
   override name = "InvalidAuthentication";
+  /** Makes the error; see the class for the message. */
   constructor(status: number, url: string) {
     super("Your provided API Key or login token is invalid", status, url);
   }
@@ -64,7 +78,9 @@ export class InvalidAuthenticationError extends AuthRequiredError {
 
 /** 401/403 `auth_required` and no Authorization header was sent. */
 export class AuthenticationMissingError extends AuthRequiredError {
+  /** The name printed before the message. */
   override name = "AuthenticationMissingError";
+  /** Makes the error; see the class for the message. */
   constructor(status: number, url: string) {
     super("Login is required to complete this action.", status, url);
   }
@@ -75,8 +91,11 @@ export class AuthenticationMissingError extends AuthRequiredError {
  * wrong shape, too large, a redirect loop. `detail` completes `Response from <url> ...`.
  */
 export class UnexpectedResponseError extends AnacondaError {
+  /** The name printed before the message. */
   override name = "UnexpectedResponseError";
+  /** The URL of the request (secrets hidden). */
   readonly url: string;
+  /** Makes the error; see the class for the message. */
   constructor(url: string, detail: string) {
     super(`Response from ${url} ${detail}`);
     this.url = url;

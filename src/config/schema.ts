@@ -6,7 +6,13 @@
 import { ConfigError } from "../errors.ts";
 import { VERSION } from "../version.ts";
 
-export type TokenStorage = "system" | "anaconda-keyring";
+/**
+ * The values of `preferred_token_storage`: the store backends (src/store/token_store.ts)
+ * and the `sites --preferred-token-storage` choices follow this list.
+ */
+export const TOKEN_STORAGES = ["system", "anaconda-keyring"] as const;
+
+export type TokenStorage = typeof TOKEN_STORAGES[number];
 
 /** A keyring given inline in the config: `{service: {account: base64 value}}`. */
 export type InlineKeyring = Record<string, Record<string, string>>;
@@ -189,6 +195,13 @@ export function parseBoolWord(value: string): boolean | undefined {
   return undefined;
 }
 
+/** `'a', 'b' or 'c'`, as pydantic lists the allowed values of a literal. */
+function oneOf(values: readonly string[]): string {
+  const quoted = values.map((value) => `'${value}'`);
+  const last = quoted.pop();
+  return quoted.length === 0 ? `${last}` : `${quoted.join(", ")} or ${last}`;
+}
+
 function expandHome(path: string, homeDir: string): string {
   if (path === "~") return homeDir;
   if (path.startsWith("~/") || path.startsWith("~\\")) return joinPath(homeDir, path.slice(2));
@@ -258,8 +271,8 @@ export function coerceField(kind: FieldKind, raw: unknown, options: CoerceOption
       return parsed;
     }
     case "storage":
-      if (raw === "system" || raw === "anaconda-keyring") return raw;
-      throw new Error("Input should be 'system' or 'anaconda-keyring'");
+      if ((TOKEN_STORAGES as readonly unknown[]).includes(raw)) return raw;
+      throw new Error(`Input should be ${oneOf(TOKEN_STORAGES)}`);
     case "ssl": {
       if (typeof raw === "boolean") return raw;
       if (typeof raw !== "string") {

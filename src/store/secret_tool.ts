@@ -7,7 +7,7 @@
 import type { Context, SpawnResult } from "../context.ts";
 import { StoreError } from "../errors.ts";
 import { KeyringTool } from "./keyring_tool.ts";
-import { type SecretStore, StoreUnavailableError } from "./store.ts";
+import { type SecretStore, StoreUnavailableError } from "./secret_store.ts";
 
 const PROGRAM = "secret-tool";
 const NAME = "system keyring (Secret Service)";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { denoContext, type SpawnResult, SpawnTimeoutError } from "../context.ts";
 import { StoreError } from "../errors.ts";
-import { StoreUnavailableError } from "./store.ts";
+import { StoreUnavailableError } from "./secret_store.ts";
 import { SecretToolStore } from "./secret_tool.ts";
 import { SECRET_SERVICE } from "../../tests/secret_service.ts";
 import { uniqueDomain } from "../../tests/token_support.ts";

@@ -325,3 +325,168 @@ Deno.test({
     await assert.rejects(() => Deno.stat(`${home.path}/.anaconda/keyring`), Deno.errors.NotFound);
   },
 });
+
+/** The full path of a program on PATH, or null. */
+async function programPath(program: string): Promise<string | null> {
+  const output = await new Deno.Command("sh", {
+    args: ["-c", 'command -v "$0"', program],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const path = new TextDecoder().decode(output.stdout).trim();
+  return output.success && path.startsWith("/") ? path : null;
+}
+
+/**
+ * Wrappers of `secret-tool` and `dbus-send` that count their runs in `counter` and, at
+ * run number $KILL_AT, SIGKILL the process that started them (the token writer) instead.
+ */
+async function killingWrappers(dir: string): Promise<string> {
+  const bin = `${dir}/bin`;
+  await Deno.mkdir(bin);
+  for (const program of ["secret-tool", "dbus-send"]) {
+    const real = await programPath(program);
+    assert.ok(real, `${program} is not installed`);
+    await Deno.writeTextFile(
+      `${bin}/${program}`,
+      `#!/bin/sh
+n=$(( $(cat "$KILL_COUNTER") + 1 ))
+echo "$n" > "$KILL_COUNTER"
+if [ "$n" = "$KILL_AT" ]; then kill -9 "$PPID"; exit 1; fi
+exec ${real} "$@"
+`,
+      { mode: 0o755 },
+    );
+  }
+  return bin;
+}
+
+/** Runs tests/token_writer.ts to store `apiKey` for `domain` in the system keyring. */
+async function writeSystemToken(
+  domain: string,
+  apiKey: string,
+  env: Record<string, string>,
+): Promise<Deno.CommandOutput> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "--allow-all", WRITER, "--storage", "system", domain],
+    env: { DBUS_SESSION_BUS_ADDRESS: SECRET_SERVICE.address ?? "", ...env },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(apiKey));
+  await writer.close();
+  return await child.output();
+}
+
+/** Stores an item as Python keyring's SecretService backend does (no xdg:schema). */
+async function storeAsPythonKeyring(domain: string, value: string): Promise<void> {
+  const child = new Deno.Command("secret-tool", {
+    args: [
+      "store",
+      `--label=Password for '${domain}' on 'Anaconda Cloud'`,
+      "service",
+      "Anaconda Cloud",
+      "username",
+      domain,
+      "application",
+      "Python keyring library",
+    ],
+    env: { DBUS_SESSION_BUS_ADDRESS: SECRET_SERVICE.address ?? "" },
+    stdin: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(value));
+  await writer.close();
+  assert.equal((await child.status).code, 0);
+}
+
+/** The API key of the record `secret-tool lookup` finds for `domain`, or null. */
+async function lookedUpKey(domain: string): Promise<string | null> {
+  const found = await secretTool(["lookup", "service", "Anaconda Cloud", "username", domain]);
+  return found.code === 0 ? decodeTokenInfo(found.stdout, domain).api_key : null;
+}
+
+Deno.test({
+  name:
+    "a token writer killed at any step of a Secret Service save leaves the old key or the new one",
+  ignore: SECRET_SERVICE.ignore,
+  async fn() {
+    assert.ok(
+      SECRET_SERVICE.available,
+      'no Secret Service: eval "$(scripts/keyring_session.sh start)"',
+    );
+    await using home = await tempHome();
+    const bin = await killingWrappers(home.path);
+    const counter = `${home.path}/counter`;
+    const domain = uniqueDomain("killed");
+    try {
+      // Steps with a Python-keyring item to replace: store, 2 searches, 1 delete.
+      for (let killAt = 1; killAt <= 5; killAt++) {
+        await secretTool(["clear", "service", "Anaconda Cloud", "username", domain]);
+        await storeAsPythonKeyring(domain, keyringValue({ api_key: "old-key" }));
+        await Deno.writeTextFile(counter, "0");
+        const output = await writeSystemToken(domain, "new-key", {
+          HOME: home.path,
+          PATH: `${bin}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
+          KILL_AT: String(killAt),
+          KILL_COUNTER: counter,
+        });
+        const killed = output.signal === "SIGKILL";
+        assert.equal(killed, killAt <= 4, `kill at step ${killAt}`);
+        const key = await lookedUpKey(domain);
+        assert.ok(
+          key === "old-key" || key === "new-key",
+          `killed before step ${killAt}: the keyring holds ${key}`,
+        );
+        if (!killed) assert.equal(key, "new-key");
+      }
+    } finally {
+      await secretTool(["clear", "service", "Anaconda Cloud", "username", domain]);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "saving over a Python keyring item leaves one item, which Python keyring reads, after repeated saves",
+  ignore: needsService,
+  async fn() {
+    assert.ok(
+      SECRET_SERVICE.available,
+      'no Secret Service: eval "$(scripts/keyring_session.sh start)"',
+    );
+    await using home = await tempHome();
+    const domain = uniqueDomain("py-then-deno");
+    try {
+      await pythonKeyring(
+        `keyring.set_password("Anaconda Cloud", ${JSON.stringify(domain)}, ${
+          JSON.stringify(keyringValue({ api_key: "python-key" }))
+        })`,
+        home.path,
+      );
+      for (const apiKey of ["first-key", "second-key"]) {
+        const output = await writeSystemToken(domain, apiKey, { HOME: home.path });
+        assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+        const items = await secretTool([
+          "search",
+          "--all",
+          "service",
+          "Anaconda Cloud",
+          "username",
+          domain,
+        ]);
+        assert.equal((items.stdout.match(/^\[\//gm) ?? []).length, 1, "one item");
+        assert.match(items.stdout, /^schema = org\.freedesktop\.Secret\.Generic$/m);
+        const value = await pythonKeyring(
+          `sys.stdout.write(keyring.get_password("Anaconda Cloud", ${JSON.stringify(domain)}))`,
+          home.path,
+        );
+        assert.equal(decodeTokenInfo(value, domain).api_key, apiKey);
+      }
+    } finally {
+      await secretTool(["clear", "service", "Anaconda Cloud", "username", domain]);
+    }
+  },
+});

@@ -310,8 +310,8 @@ export class FileKeyring implements SecretStore {
    */
   async #tightenFolder(): Promise<void> {
     const folder = dirname(this.path);
-    const home = this.#context.homeDir().replace(/[\\/]+$/, "");
-    if (this.#context.os === "windows" || folder !== joinPath(home, ".anaconda")) return;
+    if (this.#context.os === "windows") return;
+    if (folder !== joinPath(this.#context.homeDir(), ".anaconda")) return;
     try {
       const info = await Deno.stat(folder);
       if (info.mode === null || (info.mode & 0o077) === 0 || info.uid !== Deno.uid()) return;

@@ -3,7 +3,7 @@ import { denoContext, type SpawnResult, SpawnTimeoutError } from "../context.ts"
 import { StoreError } from "../errors.ts";
 import { StoreUnavailableError } from "./secret_store.ts";
 import { SecretToolStore } from "./secret_tool.ts";
-import { SECRET_SERVICE } from "../../tests/secret_service.ts";
+import { assertSecretService, SECRET_SERVICE } from "../../tests/secret_service.ts";
 import { uniqueDomain } from "../../tests/token_support.ts";
 import { fakeSpawn } from "../../tests/fake_spawn.ts";
 
@@ -241,10 +241,7 @@ Deno.test({
     "secret-tool against the real Secret Service: a secret with quotes, backslashes, newlines and non-ASCII",
   ignore: SECRET_SERVICE.ignore,
   async fn() {
-    assert.ok(
-      SECRET_SERVICE.available,
-      'no Secret Service: run eval "$(scripts/keyring_session.sh start)"',
-    );
+    assertSecretService();
     const store = new SecretToolStore(denoContext());
     const domain = uniqueDomain("special");
     const secret = 'a "quoted" \\ back\\slash\nnew line\r\n tab\t é ü 日本 😀\n';

@@ -3,6 +3,7 @@
  * them (checked once, when this module is imported).
  * @module
  */
+import assert from "node:assert/strict";
 import { PYTHON } from "./token_support.ts";
 
 async function commandWorks(program: string, args: string[], env: Record<string, string>) {
@@ -45,3 +46,11 @@ export const PYTHON_KEYRING: boolean = await commandWorks(PYTHON, [
   "-c",
   "import keyring, keyring.backends.SecretService",
 ], {});
+
+/** In a test that needs the Secret Service (and is not ignored): fail, saying how to start one. */
+export function assertSecretService(): void {
+  assert.ok(
+    SECRET_SERVICE.available,
+    'no Secret Service: eval "$(scripts/keyring_session.sh start)"',
+  );
+}

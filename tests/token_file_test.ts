@@ -190,7 +190,14 @@ Deno.test("a legacy id.anaconda.cloud token is migrated, and Python reads the mi
     "id.anaconda.cloud": { domain: "id.anaconda.cloud", api_key: key, username: "old", version: 1 },
   });
   const result = await runCli(["auth", "api-key"], { home: home.path });
-  assert.deepEqual(result, { code: 0, stdout: `${key}\n`, stderr: "" });
+  // Python made ~/.anaconda 0755; the migration writes a secret into it (A25).
+  assert.deepEqual(result, {
+    code: 0,
+    stdout: `${key}\n`,
+    stderr: Deno.build.os === "windows"
+      ? ""
+      : `Tightened the permissions of ${home.path}/.anaconda to 0700 (it holds secrets)\n`,
+  });
   assert.deepEqual(await pythonReadsKeyring(home.path), {
     "anaconda.com": {
       domain: "anaconda.com",
@@ -353,4 +360,61 @@ Deno.test({
       await Deno.chmod(`${home.path}/.anaconda`, 0o700);
     }
   },
+});
+
+Deno.test({
+  name: "login --with-token tightens a ~/.anaconda others can read to 0700 and says so once (A25)",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    await using home = await tempHome();
+    const folder = `${home.path}/.anaconda`;
+    await Deno.mkdir(folder);
+    await Deno.chmod(folder, 0o755);
+    const first = await runCli(["auth", "login", "--with-token"], {
+      home: home.path,
+      stdin: jwtExpiringIn(3600),
+    });
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(
+      first.stderr,
+      `Tightened the permissions of ${folder} to 0700 (it holds secrets)\n` +
+        "✓ API key for anaconda.com stored in file keyring ~/.anaconda/keyring\n",
+    );
+    assert.equal((await Deno.stat(folder)).mode! & 0o777, 0o700);
+    const second = await runCli(["auth", "login", "--with-token"], {
+      home: home.path,
+      stdin: jwtExpiringIn(7200),
+    });
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(
+      second.stderr,
+      "✓ API key for anaconda.com stored in file keyring ~/.anaconda/keyring\n",
+    );
+  },
+});
+
+Deno.test("an entry of another shape in the keyring file is kept, and the other tokens still work", async () => {
+  await using home = await tempHome();
+  const key = jwtExpiringIn(3600);
+  await pythonWritesKeyring(home.path, { "anaconda.com": { api_key: key } });
+  const path = `${home.path}/${KEYRING}`;
+  const text = (await Deno.readTextFile(path)).replace(/\}$/, ', "Other": 5}');
+  await Deno.writeTextFile(path, text);
+  const list = await runCli(["sites", "list", "--json"], { home: home.path });
+  assert.equal(list.code, 0, list.stderr);
+  assert.equal(list.stderr, "");
+  const apiKey = await runCli(["auth", "api-key"], { home: home.path });
+  assert.deepEqual(apiKey, { code: 0, stdout: `${key}\n`, stderr: "" });
+  assert.equal(await Deno.readTextFile(path), text, "not moved aside, not rewritten");
+  const login = await runCli(["auth", "login", "--with-token"], {
+    home: home.path,
+    env: { ANACONDA_AUTH_DOMAIN: "other.test" },
+    stdin: key,
+  });
+  assert.equal(login.code, 0, login.stderr);
+  assert.match(await Deno.readTextFile(path), /, "Other": 5\}$/);
+  assert.deepEqual(Object.keys(await pythonReadsKeyring(home.path)), [
+    "anaconda.com",
+    "other.test",
+  ]);
 });

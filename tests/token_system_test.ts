@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { runCli, tempHome } from "./support.ts";
 import { jwtExpiringIn, keyringValue, runPython, uniqueDomain } from "./token_support.ts";
-import { PYTHON_KEYRING, SECRET_SERVICE } from "./secret_service.ts";
+import { assertSecretService, PYTHON_KEYRING, SECRET_SERVICE } from "./secret_service.ts";
 import { decodeTokenInfo } from "../src/token/token_info.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -69,10 +69,7 @@ Deno.test({
     "a token stored by Python keyring (SecretService) is read by auth api-key, and logout removes it",
   ignore: needsService,
   async fn() {
-    assert.ok(
-      SECRET_SERVICE.available,
-      'no Secret Service: eval "$(scripts/keyring_session.sh start)"',
-    );
+    assertSecretService();
     await using home = await tempHome();
     const domain = uniqueDomain("py-to-deno");
     const key = jwtExpiringIn(3600);
@@ -111,31 +108,42 @@ Deno.test({
   },
 });
 
+/** Runs tests/token_writer.ts to store `apiKey` for `domain` in the system keyring. */
+async function writeSystemToken(
+  domain: string,
+  apiKey: string,
+  env: Record<string, string>,
+): Promise<Deno.CommandOutput> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "--allow-all", WRITER, "--storage", "system", domain],
+    env: { DBUS_SESSION_BUS_ADDRESS: SECRET_SERVICE.address ?? "", ...env },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(apiKey));
+  await writer.close();
+  return await child.output();
+}
+
 Deno.test({
   name:
-    "a token this project stores in the Secret Service is read by Python keyring, one item per domain",
+    "a token this project stores over Python keyring's is read by Python keyring, one item per domain",
   ignore: needsService,
   async fn() {
-    assert.ok(
-      SECRET_SERVICE.available,
-      'no Secret Service: eval "$(scripts/keyring_session.sh start)"',
-    );
+    assertSecretService();
     await using home = await tempHome();
     const domain = uniqueDomain("deno-to-py");
     const key = jwtExpiringIn(3600);
     try {
+      // Python keyring's item has no xdg:schema: gnome-keyring's replace may miss it.
+      await pythonKeyring(
+        `keyring.set_password("Anaconda Cloud", ${JSON.stringify(domain)}, "python-value")`,
+        home.path,
+      );
       for (const round of [1, 2]) {
-        const child = new Deno.Command(Deno.execPath(), {
-          args: ["run", "--quiet", "--allow-all", WRITER, "--storage", "system", domain],
-          env: { HOME: home.path, DBUS_SESSION_BUS_ADDRESS: SECRET_SERVICE.address ?? "" },
-          stdin: "piped",
-          stdout: "piped",
-          stderr: "piped",
-        }).spawn();
-        const writer = child.stdin.getWriter();
-        await writer.write(new TextEncoder().encode(`${key}${round}`));
-        await writer.close();
-        const output = await child.output();
+        const output = await writeSystemToken(domain, `${key}${round}`, { HOME: home.path });
         const decoder = new TextDecoder();
         assert.equal(output.code, 0, decoder.decode(output.stderr));
         assert.equal(decoder.decode(output.stdout), `${domain} system keyring (Secret Service)\n`);
@@ -323,5 +331,95 @@ Deno.test({
     assert.match(logout.stderr, /^StoreError: The system keyring \(Secret Service\) is locked/);
     // Nothing went to the file keyring.
     await assert.rejects(() => Deno.stat(`${home.path}/.anaconda/keyring`), Deno.errors.NotFound);
+  },
+});
+
+/** The full path of a program on PATH, or null. */
+async function programPath(program: string): Promise<string | null> {
+  const output = await new Deno.Command("sh", {
+    args: ["-c", 'command -v "$0"', program],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const path = new TextDecoder().decode(output.stdout).trim();
+  return output.success && path.startsWith("/") ? path : null;
+}
+
+/**
+ * Wrappers of `secret-tool` and `dbus-send` that count their runs in `counter` and, at
+ * run number $KILL_AT, SIGKILL the process that started them (the token writer) instead.
+ */
+async function killingWrappers(dir: string): Promise<string> {
+  const bin = `${dir}/bin`;
+  await Deno.mkdir(bin);
+  for (const program of ["secret-tool", "dbus-send"]) {
+    const real = await programPath(program);
+    assert.ok(real, `${program} is not installed`);
+    await Deno.writeTextFile(
+      `${bin}/${program}`,
+      `#!/bin/sh
+n=$(( $(cat "$KILL_COUNTER") + 1 ))
+echo "$n" > "$KILL_COUNTER"
+if [ "$n" = "$KILL_AT" ]; then kill -9 "$PPID"; exit 1; fi
+exec ${real} "$@"
+`,
+      { mode: 0o755 },
+    );
+  }
+  return bin;
+}
+
+/** The API key of the record `secret-tool lookup` finds for `domain`, or null. */
+async function lookedUpKey(domain: string): Promise<string | null> {
+  const found = await secretTool(["lookup", "service", "Anaconda Cloud", "username", domain]);
+  return found.code === 0 ? decodeTokenInfo(found.stdout, domain).api_key : null;
+}
+
+Deno.test({
+  name:
+    "a token writer killed at any step of a Secret Service save leaves the old key or the new one",
+  ignore: needsService,
+  async fn() {
+    assertSecretService();
+    await using home = await tempHome();
+    const bin = await killingWrappers(home.path);
+    const counter = `${home.path}/counter`;
+    const domain = uniqueDomain("killed");
+    try {
+      // Kill before the 1st, 2nd, ... helper program run, until a save runs to its end.
+      // (Storing, searching, deleting: gnome-keyring sometimes replaces Python's item in
+      // place, so the number of steps varies.)
+      let finished = false;
+      for (let killAt = 1; !finished; killAt++) {
+        assert.ok(killAt <= 10, "a save runs at most a few helper programs");
+        await secretTool(["clear", "service", "Anaconda Cloud", "username", domain]);
+        await pythonKeyring(
+          `keyring.set_password("Anaconda Cloud", ${JSON.stringify(domain)}, ${
+            JSON.stringify(keyringValue({ api_key: "old-key" }))
+          })`,
+          home.path,
+        );
+        await Deno.writeTextFile(counter, "0");
+        const output = await writeSystemToken(domain, "new-key", {
+          HOME: home.path,
+          PATH: `${bin}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
+          KILL_AT: String(killAt),
+          KILL_COUNTER: counter,
+        });
+        finished = output.signal !== "SIGKILL";
+        if (finished) {
+          assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+          assert.ok(killAt > 2, "the writer was killed after storing, too");
+        }
+        const key = await lookedUpKey(domain);
+        assert.ok(
+          key === "old-key" || key === "new-key",
+          `killed before run ${killAt}: the keyring holds ${key}`,
+        );
+        if (finished) assert.equal(key, "new-key");
+      }
+    } finally {
+      await secretTool(["clear", "service", "Anaconda Cloud", "username", domain]);
+    }
   },
 });

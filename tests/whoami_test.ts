@@ -118,7 +118,9 @@ Deno.test("login --with-token stores a valid key from stdin, keeping repo tokens
   assert.equal(result.stdout, "");
   assert.equal(
     result.stderr,
-    `✓ API key for ${server.domain} stored in file keyring ~/.anaconda/keyring\n`,
+    // writeKeyring made ~/.anaconda as Python does (0755): the first secret tightens it (A25).
+    `Tightened the permissions of ${home.path}/.anaconda to 0700 (it holds secrets)\n` +
+      `✓ API key for ${server.domain} stored in file keyring ~/.anaconda/keyring\n`,
   );
   assert.deepEqual(await storedToken(home.path, server.domain), {
     domain: server.domain,

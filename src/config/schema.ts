@@ -8,7 +8,10 @@ import { expandHome, isAbsolute, joinPath } from "../path.ts";
 import { escapeControl } from "../text.ts";
 import { VERSION } from "../version.ts";
 
-/** The values of `preferred_token_storage`. */
+/**
+ * The values of `preferred_token_storage`: the store backends (src/store/token_store.ts)
+ * and the `sites --preferred-token-storage` choices follow this list.
+ */
 export const TOKEN_STORAGES = ["system", "anaconda-keyring"] as const;
 
 /** `system` (the OS keyring) or `anaconda-keyring` (the file `~/.anaconda/keyring`). */
@@ -317,6 +320,13 @@ export function parseBoolWord(value: string): boolean | undefined {
   return undefined;
 }
 
+/** `'a', 'b' or 'c'`, as pydantic lists the allowed values of a literal. */
+function oneOf(values: readonly string[]): string {
+  const quoted = values.map((value) => `'${value}'`);
+  const last = quoted.pop();
+  return quoted.length === 0 ? `${last}` : `${quoted.join(", ")} or ${last}`;
+}
+
 function asStringDict(value: unknown): Record<string, string> {
   const parsed = typeof value === "string" ? parseJson(value) : value;
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
@@ -376,8 +386,8 @@ export function coerceField(kind: FieldKind, raw: unknown, options: CoerceOption
       return parsed;
     }
     case "storage":
-      if (TOKEN_STORAGES.includes(raw as TokenStorage)) return raw;
-      throw new Error(`Input should be ${TOKEN_STORAGES.map((name) => `'${name}'`).join(" or ")}`);
+      if ((TOKEN_STORAGES as readonly unknown[]).includes(raw)) return raw;
+      throw new Error(`Input should be ${oneOf(TOKEN_STORAGES)}`);
     case "ssl": {
       if (typeof raw === "boolean") return raw;
       if (typeof raw !== "string") {

@@ -8,10 +8,10 @@
 import type { Context } from "../context.ts";
 import type { SiteConfig } from "../config/schema.ts";
 import { InterruptedError, StoreError } from "../errors.ts";
-import { loadToken, saveToken } from "../token/tokens.ts";
+import { hasConfigToken, loadToken, saveToken } from "../token/tokens.ts";
 import { decodeTokenInfo, TOKEN_VERSION, type TokenInfo } from "../token/token_info.ts";
-import { hasConfigToken } from "../token/config_store.ts";
-import { KEYRING_SERVICE, openTokenStore } from "../store/store.ts";
+import { KEYRING_SERVICE } from "../store/secret_store.ts";
+import { openTokenStore } from "../store/token_store.ts";
 import { exchangeForApiKey } from "./api_key.ts";
 import { deviceFlow } from "./device_flow.ts";
 import { discover, type DiscoveryCache } from "./discovery.ts";

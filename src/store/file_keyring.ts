@@ -1,36 +1,30 @@
 /**
  * The file keyring of the Python tool (`~/.anaconda/keyring`), byte-compatible:
  * `{"Anaconda Cloud": {"anaconda.com": "<base64>"}}` as Python's `json.dump` writes it.
- * Better than the Python tool (A13, A14): file 0600 in a 0700 folder, atomic writes, an
- * exclusive lock around read-modify-write, and a corrupt file is moved aside, not lost.
+ * Better than the Python tool (A13, A14, A25): file 0600 in a 0700 folder, atomic
+ * writes, an exclusive lock around read-modify-write, temporary files of killed writers
+ * removed, entries it does not know kept as they are, and a file that is not JSON moved
+ * aside, not lost.
  * @module
  */
 import type { Context } from "../context.ts";
 import { StoreError } from "../errors.ts";
+import {
+  FileTooLargeError,
+  readTextBounded,
+  removeStaleTempFiles,
+  writeFileAtomic,
+} from "../files.ts";
 import { withFileLock } from "../lock.ts";
 import { baseName, dirName, joinPath } from "../path.ts";
-import { displayPath, type SecretStore } from "./store.ts";
+import type { SecretStore } from "./secret_store.ts";
 
-type KeyringData = Record<string, unknown>;
+// The JSON layout, read as raw member texts so that a value this project does not change
+// (another service, an entry of a shape it does not know) is written back byte for byte.
+// (Kept in this file: `auth api-key` loads no more modules than it needs.)
 
-/** `json.dumps(value)` of Python: `", "` and `": "` separators, non-ASCII as `\uXXXX`. */
-export function pythonJsonDumps(value: unknown): string {
-  if (value === null || value === undefined) return "null";
-  if (typeof value === "string") return pythonJsonString(value);
-  if (typeof value === "boolean") return value ? "true" : "false";
-  if (typeof value === "number") {
-    if (Number.isNaN(value)) return "NaN";
-    if (!Number.isFinite(value)) return value > 0 ? "Infinity" : "-Infinity";
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(", ")}]`;
-  if (typeof value === "object") {
-    const items = Object.entries(value as Record<string, unknown>)
-      .map(([key, inner]) => `${pythonJsonString(key)}: ${pythonJsonDumps(inner)}`);
-    return `{${items.join(", ")}}`;
-  }
-  return "null";
-}
+/** The members of a JSON object: key -> the value's JSON text as found, in file order. */
+export type RawMembers = Map<string, string>;
 
 const ESCAPES: Record<string, string> = {
   '"': '\\"',
@@ -42,7 +36,8 @@ const ESCAPES: Record<string, string> = {
   "\f": "\\f",
 };
 
-function pythonJsonString(text: string): string {
+/** `json.dumps(text)` of Python: non-ASCII as `\uXXXX` (ensure_ascii). */
+export function pythonJsonString(text: string): string {
   let out = '"';
   for (let i = 0; i < text.length; i++) {
     const char = text[i] as string;
@@ -53,6 +48,94 @@ function pythonJsonString(text: string): string {
     else out += char;
   }
   return `${out}"`;
+}
+
+/** `{"key": value, ...}` with Python's `", "` and `": "` separators. */
+export function dumpObject(members: RawMembers): string {
+  const items = [...members].map(([key, raw]) => `${pythonJsonString(key)}: ${raw}`);
+  return `{${items.join(", ")}}`;
+}
+
+const SPACE = " \t\n\r";
+
+function skipSpace(text: string, at: number): number {
+  while (at < text.length && SPACE.includes(text[at] as string)) at++;
+  return at;
+}
+
+/** The index after the string that starts at `at`. */
+function endOfString(text: string, at: number): number {
+  let i = at + 1;
+  while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+  return i + 1;
+}
+
+/** The index after the value that starts at `at` (the text is known to be valid JSON). */
+function endOfValue(text: string, at: number): number {
+  const first = text[at];
+  if (first === '"') return endOfString(text, at);
+  if (first !== "{" && first !== "[") {
+    let i = at;
+    while (i < text.length && !`,}]${SPACE}`.includes(text[i] as string)) i++;
+    return i;
+  }
+  let depth = 0;
+  let i = at;
+  while (i < text.length) {
+    const char = text[i];
+    if (char === '"') {
+      i = endOfString(text, i);
+      continue;
+    }
+    if (char === "{" || char === "[") depth++;
+    else if (char === "}" || char === "]") {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+    i++;
+  }
+  return i;
+}
+
+/**
+ * The members of `text` when it is a JSON object, null when it is other valid JSON.
+ * Throws the `SyntaxError` of `JSON.parse` when it is not JSON. A repeated key keeps its
+ * first place and its last value, as `JSON.parse` and Python's `json.load` do.
+ */
+export function objectMembers(text: string): RawMembers | null {
+  const parsed: unknown = JSON.parse(text);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return null;
+  const members: RawMembers = new Map();
+  let at = skipSpace(text, skipSpace(text, 0) + 1);
+  while (text[at] === '"') {
+    const keyEnd = endOfString(text, at);
+    const key = JSON.parse(text.slice(at, keyEnd)) as string;
+    const start = skipSpace(text, skipSpace(text, keyEnd) + 1);
+    const end = endOfValue(text, start);
+    members.set(key, text.slice(start, end));
+    at = skipSpace(text, end);
+    if (text[at] === ",") at = skipSpace(text, at + 1);
+  }
+  return members;
+}
+
+/** The string a raw member holds, or null when it is not a JSON string. */
+export function stringValue(raw: string | undefined): string | null {
+  return raw?.startsWith('"') ? JSON.parse(raw) as string : null;
+}
+
+/** A keyring file larger than this is refused rather than read into memory. */
+export const MAX_KEYRING_BYTES = 16 * 1024 * 1024;
+
+type FileKeyringContext = Pick<Context, "stderr" | "clock" | "os" | "homeDir">;
+
+/** `~/...` for paths in the home folder, for messages. */
+export function displayPath(path: string, homeDir: string): string {
+  const home = homeDir.replace(/[\\/]+$/, "");
+  if (home !== "" && (path.startsWith(`${home}/`) || path.startsWith(`${home}\\`))) {
+    return `~${path.slice(home.length)}`;
+  }
+  return path;
 }
 
 /** `20250102T030405Z` */
@@ -69,16 +152,19 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** What reading the file found. */
+/** What reading the file found: its top-level members, or why it is corrupt. */
 type ReadResult =
-  | { kind: "ok"; data: KeyringData; text: string | null }
+  | { kind: "ok"; members: RawMembers }
   | { kind: "corrupt"; reason: string };
 
+/** Only text that is not JSON, or JSON that is not an object, is corrupt (A13). */
 function parseKeyring(text: string): ReadResult {
-  if (text.trim() === "") return { kind: "ok", data: {}, text };
-  let parsed: unknown;
+  if (text.trim() === "") return { kind: "ok", members: new Map() };
   try {
-    parsed = JSON.parse(text);
+    const members = objectMembers(text);
+    return members === null
+      ? { kind: "corrupt", reason: "not a JSON object" }
+      : { kind: "ok", members };
   } catch (err) {
     // Only the position: the parser's message quotes the text around it (secrets, A18).
     const at = /line (\d+) column (\d+)/.exec((err as Error).message);
@@ -87,24 +173,21 @@ function parseKeyring(text: string): ReadResult {
       reason: at ? `not valid JSON at line ${at[1]}, column ${at[2]}` : "not valid JSON",
     };
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    return { kind: "corrupt", reason: "not a JSON object" };
-  }
-  for (const [service, accounts] of Object.entries(parsed as KeyringData)) {
-    if (accounts === null || typeof accounts !== "object" || Array.isArray(accounts)) {
-      return { kind: "corrupt", reason: `the entry of service "${service}" is not an object` };
-    }
-  }
-  return { kind: "ok", data: parsed as KeyringData, text };
+}
+
+/** The accounts of a service; null when its entry is missing or not an object. */
+function accountsOf(members: RawMembers, service: string): RawMembers | null {
+  const raw = members.get(service);
+  return raw?.startsWith("{") ? objectMembers(raw) : null;
 }
 
 /** A JSON file of `{service: {account: secret}}`. */
 export class FileKeyring implements SecretStore {
   readonly path: string;
   readonly label: string;
-  #context: Pick<Context, "stderr" | "clock" | "os">;
+  #context: FileKeyringContext;
 
-  constructor(path: string, context: Pick<Context, "stderr" | "clock" | "os" | "homeDir">) {
+  constructor(path: string, context: FileKeyringContext) {
     this.path = path;
     this.label = `file keyring ${displayPath(path, context.homeDir())}`;
     this.#context = context;
@@ -115,23 +198,28 @@ export class FileKeyring implements SecretStore {
   }
 
   async #readFile(): Promise<ReadResult> {
-    let text: string;
+    let text: string | null;
     try {
-      text = await Deno.readTextFile(this.path);
+      text = await readTextBounded(this.path, MAX_KEYRING_BYTES);
     } catch (err) {
-      if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) {
-        return { kind: "ok", data: {}, text: null };
+      if (err instanceof Deno.errors.NotADirectory) return { kind: "ok", members: new Map() };
+      if (err instanceof FileTooLargeError) {
+        throw new StoreError(
+          `The file keyring ${this.path} is larger than ${MAX_KEYRING_BYTES / 1024 / 1024} MiB`,
+        );
       }
       throw new StoreError(`Cannot read the file keyring ${this.path}: ${describe(err)}`, {
         cause: err,
       });
     }
-    return parseKeyring(text);
+    return text === null ? { kind: "ok", members: new Map() } : parseKeyring(text);
   }
 
-  /** Moves a corrupt file aside (under the lock) and says where (A13). */
+  /** Moves a corrupt file aside (under the lock), readable by its owner only, and says where. */
   async #moveAside(reason: string): Promise<void> {
-    const base = `${this.path}.corrupt-${utcStamp(this.#context.clock.now())}`;
+    const base = `${joinPath(dirName(this.path), baseName(this.path))}.corrupt-${
+      utcStamp(this.#context.clock.now())
+    }`;
     let target = base;
     for (let n = 1;; n++) {
       try {
@@ -142,6 +230,8 @@ export class FileKeyring implements SecretStore {
       }
     }
     try {
+      // Before the rename, so that no moment leaves a readable copy under the new name.
+      if (this.#context.os !== "windows") await Deno.chmod(this.path, 0o600).catch(() => {});
       await Deno.rename(this.path, target);
     } catch (err) {
       throw new StoreError(
@@ -163,12 +253,14 @@ export class FileKeyring implements SecretStore {
     } catch (err) {
       throw new StoreError(
         `Cannot create the folder ${folder} of the file keyring: ${describe(err)}`,
-        {
-          cause: err,
-        },
+        { cause: err },
       );
     }
-    return await withFileLock(this.lockPath, action, {
+    return await withFileLock(this.lockPath, async () => {
+      // Under the lock no writer is mid-write: its leftovers (they hold secrets) can go.
+      await removeStaleTempFiles(this.path);
+      return await action();
+    }, {
       fail: (err) =>
         new StoreError(`Cannot write the file keyring in ${folder}: ${describe(err)}`, {
           cause: err,
@@ -176,73 +268,95 @@ export class FileKeyring implements SecretStore {
     });
   }
 
-  /** The data, under the lock; a corrupt file is moved aside first. */
-  async #readLocked(): Promise<ReadResult & { kind: "ok" }> {
-    const result = await this.#readFile();
-    if (result.kind === "ok") return result;
-    await this.#moveAside(result.reason);
-    return { kind: "ok", data: {}, text: null };
+  /**
+   * A `~/.anaconda` that others may read (Python creates it 0755) becomes 0700 when a
+   * secret goes into it, with one line saying so (A25); never a folder of another user.
+   */
+  async #tightenFolder(): Promise<void> {
+    const folder = dirName(this.path);
+    if (this.#context.os === "windows") return;
+    if (folder !== joinPath(this.#context.homeDir(), ".anaconda")) return;
+    try {
+      const info = await Deno.stat(folder);
+      if (info.mode === null || (info.mode & 0o077) === 0 || info.uid !== Deno.uid()) return;
+      await Deno.chmod(folder, 0o700);
+    } catch {
+      return; // Not ours to change (or no permission to ask): the file itself is 0600.
+    }
+    this.#context.stderr.write(
+      `Tightened the permissions of ${folder} to 0700 (it holds secrets)\n`,
+    );
   }
 
-  async #write(data: KeyringData): Promise<void> {
-    const temp = joinPath(dirName(this.path), `.${baseName(this.path)}.${crypto.randomUUID()}.tmp`);
+  /** The members, under the lock; a corrupt file is moved aside first. */
+  async #readLocked(): Promise<RawMembers> {
+    const result = await this.#readFile();
+    if (result.kind === "ok") return result.members;
+    await this.#moveAside(result.reason);
+    return new Map();
+  }
+
+  async #write(members: RawMembers): Promise<void> {
     try {
-      await Deno.writeTextFile(temp, pythonJsonDumps(data), { mode: 0o600, createNew: true });
-      if (this.#context.os !== "windows") await Deno.chmod(temp, 0o600);
-      await Deno.rename(temp, this.path);
+      await writeFileAtomic(this.path, dumpObject(members), { mode: 0o600 });
     } catch (err) {
-      await Deno.remove(temp).catch(() => {});
       throw new StoreError(`Cannot write the file keyring ${this.path}: ${describe(err)}`, {
         cause: err,
       });
     }
   }
 
-  async #read(): Promise<KeyringData> {
+  async #read(): Promise<RawMembers> {
     const result = await this.#readFile();
-    if (result.kind === "ok") return result.data;
+    if (result.kind === "ok") return result.members;
     // Corrupt: move it aside under the lock, unless another process just did.
     try {
-      return await this.#withLock(async () => (await this.#readLocked()).data);
+      return await this.#withLock(() => this.#readLocked());
     } catch (err) {
       if (!(err instanceof StoreError)) throw err;
       const detail = err.message.includes("corrupt")
         ? err.message
         : `The file keyring ${this.path} is corrupt (${result.reason}) and could not be moved aside: ${err.message}`;
       this.#context.stderr.write(`Warning: ${detail}; reading it as empty\n`);
-      return {};
+      return new Map();
     }
   }
 
+  /** Entries of another shape (a service that is not an object, a value that is not a string) read as missing. */
   async get(service: string, account: string): Promise<string | null> {
-    const accounts = (await this.#read())[service] as Record<string, unknown> | undefined;
-    const value = accounts?.[account];
-    return typeof value === "string" ? value : null;
+    return stringValue(accountsOf(await this.#read(), service)?.get(account));
   }
 
   async set(service: string, account: string, secret: string): Promise<string> {
     await this.#withLock(async () => {
-      const { data } = await this.#readLocked();
-      const accounts = (data[service] ??= {}) as Record<string, unknown>;
-      accounts[account] = secret;
-      await this.#write(data);
+      const members = await this.#readLocked();
+      const accounts = members.has(service) ? accountsOf(members, service) : new Map();
+      if (accounts === null) {
+        throw new StoreError(
+          `Cannot store the secret in the file keyring ${this.path}: its entry "${service}" is not a JSON object; fix or remove it`,
+        );
+      }
+      accounts.set(account, pythonJsonString(secret));
+      members.set(service, dumpObject(accounts));
+      await this.#tightenFolder();
+      await this.#write(members);
     });
     return this.label;
   }
 
   async delete(service: string, account: string): Promise<boolean> {
+    const holds = (members: RawMembers) =>
+      stringValue(accountsOf(members, service)?.get(account)) !== null;
     // Nothing to delete: no lock, no write (and no folder created).
     const current = await this.#readFile();
-    if (current.kind === "ok") {
-      const accounts = current.data[service] as Record<string, unknown> | undefined;
-      if (!accounts || !Object.hasOwn(accounts, account)) return false;
-    }
+    if (current.kind === "ok" && !holds(current.members)) return false;
     return await this.#withLock(async () => {
-      const { data } = await this.#readLocked();
-      const accounts = data[service] as Record<string, unknown> | undefined;
-      if (!accounts || !Object.hasOwn(accounts, account)) return false;
-      delete accounts[account];
-      await this.#write(data);
+      const members = await this.#readLocked();
+      if (!holds(members)) return false;
+      const accounts = accountsOf(members, service)!;
+      accounts.delete(account);
+      members.set(service, dumpObject(accounts));
+      await this.#write(members);
       return true;
     });
   }

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { StoreError } from "../errors.ts";
-import { FileKeyring, pythonJsonDumps } from "./file_keyring.ts";
+import {
+  displayPath,
+  dumpObject,
+  FileKeyring,
+  objectMembers,
+  pythonJsonString,
+  stringValue,
+} from "./file_keyring.ts";
 import { fakeContext } from "../../tests/fake_context.ts";
 
 const SERVICE = "Anaconda Cloud";
@@ -22,17 +29,58 @@ async function withKeyring(
   }
 }
 
-Deno.test("pythonJsonDumps matches Python's json.dumps spacing and ASCII escaping", () => {
+Deno.test("displayPath shortens paths in the home folder", () => {
+  assert.equal(displayPath("/home/u/.anaconda/keyring", "/home/u"), "~/.anaconda/keyring");
+  assert.equal(displayPath("/home/user2/keyring", "/home/u"), "/home/user2/keyring");
+});
+
+Deno.test("pythonJsonString matches Python's json.dumps ASCII escaping", () => {
+  assert.equal(pythonJsonString("eyJ+/="), '"eyJ+/="');
   assert.equal(
-    pythonJsonDumps({ "Anaconda Cloud": { "anaconda.com": "eyJ+/=" } }),
-    '{"Anaconda Cloud": {"anaconda.com": "eyJ+/="}}',
+    pythonJsonString('q"b\\s/\n\t\u0001é€😀'),
+    '"q\\"b\\\\s/\\n\\t\\u0001\\u00e9\\u20ac\\ud83d\\ude00"',
   );
-  assert.equal(pythonJsonDumps({ a: {}, b: [] }), '{"a": {}, "b": []}');
+});
+
+Deno.test("dumpObject writes Python's json.dump spacing around raw values", () => {
+  const members = new Map([["Anaconda Cloud", '{"anaconda.com": "eyJ"}'], ["é", "[1,2]"]]);
   assert.equal(
-    pythonJsonDumps(['q"b\\s/\n\t\u0001é€😀']),
-    '["q\\"b\\\\s/\\n\\t\\u0001\\u00e9\\u20ac\\ud83d\\ude00"]',
+    dumpObject(members),
+    '{"Anaconda Cloud": {"anaconda.com": "eyJ"}, "\\u00e9": [1,2]}',
   );
-  assert.equal(pythonJsonDumps([1, 2.5, true, null]), "[1, 2.5, true, null]");
+  assert.equal(dumpObject(new Map()), "{}");
+});
+
+Deno.test("objectMembers keeps each value's text as found, in file order", () => {
+  const text =
+    ' {"b" :1.0e0 ,"a":{"x": [1, {"y": "}]"}]},"s":"q\\"}","n":null,"t":true,"e":{}, "l":[]}\n';
+  assert.deepEqual([...objectMembers(text)!], [
+    ["b", "1.0e0"],
+    ["a", '{"x": [1, {"y": "}]"}]}'],
+    ["s", '"q\\"}"'],
+    ["n", "null"],
+    ["t", "true"],
+    ["e", "{}"],
+    ["l", "[]"],
+  ]);
+  assert.deepEqual([...objectMembers("{}")!], []);
+  assert.deepEqual([...objectMembers('{"\\u00e9\\"": 2}')!], [['é"', "2"]]);
+});
+
+Deno.test("objectMembers: a repeated key keeps its first place and last value (as json.load)", () => {
+  assert.deepEqual([...objectMembers('{"a": 1, "b": 2, "a": 3}')!], [["a", "3"], ["b", "2"]]);
+});
+
+Deno.test("objectMembers: null for JSON that is not an object, SyntaxError for text that is not JSON", () => {
+  for (const text of ["[1]", "5", '"s"', "null"]) assert.equal(objectMembers(text), null);
+  for (const text of ["{", '{"a": }', "{'a': 1}", "NaN"]) {
+    assert.throws(() => objectMembers(text), SyntaxError);
+  }
+});
+
+Deno.test("stringValue reads JSON strings only", () => {
+  assert.equal(stringValue('"a\\nb"'), "a\nb");
+  for (const raw of ["5", "{}", "null", undefined]) assert.equal(stringValue(raw), null);
 });
 
 Deno.test("file keyring: set, get and delete with the Python byte layout, no final newline", async () => {
@@ -91,20 +139,68 @@ Deno.test(
   },
 );
 
-Deno.test("file keyring: an existing folder keeps its permissions", async () => {
-  await withKeyring(async (keyring, home) => {
-    await Deno.mkdir(`${home}/.anaconda`, { mode: 0o755 });
-    await Deno.chmod(`${home}/.anaconda`, 0o755);
-    await keyring.set(SERVICE, "anaconda.com", "x");
-    if (Deno.build.os !== "windows") {
-      assert.equal((await Deno.stat(`${home}/.anaconda`)).mode! & 0o777, 0o755);
-    }
-  });
+const POSIX = Deno.build.os !== "windows";
+const modeOf = async (path: string) => (await Deno.stat(path)).mode! & 0o777;
+
+Deno.test({
+  name:
+    "file keyring: a ~/.anaconda others can read is tightened to 0700 on the first write, said once (A25)",
+  ignore: !POSIX,
+  async fn() {
+    await withKeyring(async (keyring, home, context) => {
+      await Deno.mkdir(`${home}/.anaconda`);
+      await Deno.chmod(`${home}/.anaconda`, 0o755);
+      // Reading and deleting nothing do not touch it.
+      assert.equal(await keyring.get(SERVICE, "anaconda.com"), null);
+      assert.equal(await keyring.delete(SERVICE, "anaconda.com"), false);
+      assert.equal(await modeOf(`${home}/.anaconda`), 0o755);
+      await keyring.set(SERVICE, "anaconda.com", "x");
+      assert.equal(await modeOf(`${home}/.anaconda`), 0o700);
+      assert.equal(
+        context.err(),
+        `Tightened the permissions of ${home}/.anaconda to 0700 (it holds secrets)\n`,
+      );
+      await keyring.set(SERVICE, "anaconda.com", "y");
+      assert.equal(context.err().split("\n").length, 2, "said once");
+    });
+  },
+});
+
+Deno.test({
+  name: "file keyring: a folder other than ~/.anaconda keeps its permissions",
+  ignore: !POSIX,
+  async fn() {
+    await withKeyring(async (_keyring, home, context) => {
+      await Deno.mkdir(`${home}/shared`);
+      await Deno.chmod(`${home}/shared`, 0o755);
+      await new FileKeyring(`${home}/shared/keyring`, context).set(SERVICE, "a.test", "x");
+      assert.equal(await modeOf(`${home}/shared`), 0o755);
+      assert.equal(await modeOf(`${home}/shared/keyring`), 0o600);
+      assert.equal(context.err(), "");
+    });
+  },
+});
+
+Deno.test({
+  name: "file keyring: a ~/.anaconda that belongs to another user is never changed (A25)",
+  // Only root can give a folder to another user and still write into it.
+  ignore: !isRoot,
+  async fn() {
+    await withKeyring(async (keyring, home, context) => {
+      await Deno.mkdir(`${home}/.anaconda`);
+      await Deno.chmod(`${home}/.anaconda`, 0o777);
+      await Deno.chown(`${home}/.anaconda`, 65534, 65534);
+      await keyring.set(SERVICE, "anaconda.com", "x");
+      assert.equal(await modeOf(`${home}/.anaconda`), 0o777);
+      assert.equal((await Deno.stat(`${home}/.anaconda`)).uid, 65534);
+      assert.equal(context.err(), "");
+    });
+  },
 });
 
 Deno.test("file keyring: an empty file (the Python viability check makes one) reads as empty", async () => {
   await withKeyring(async (keyring, home, context) => {
-    await Deno.mkdir(`${home}/.anaconda`);
+    await Deno.mkdir(`${home}/.anaconda`, { mode: 0o700 });
     await Deno.writeTextFile(keyring.path, "");
     assert.equal(await keyring.get(SERVICE, "anaconda.com"), null);
     await keyring.set(SERVICE, "anaconda.com", "x");
@@ -135,16 +231,103 @@ Deno.test("file keyring: corrupt JSON is moved aside with a warning naming it (A
   });
 });
 
+Deno.test({
+  name: "file keyring: a corrupt file moved aside is readable by its owner only",
+  ignore: !POSIX,
+  async fn() {
+    await withKeyring(async (keyring, home) => {
+      await Deno.mkdir(`${home}/.anaconda`, { mode: 0o700 });
+      await Deno.writeTextFile(keyring.path, '{"Anaconda Cloud": {"a.test": "precious"', {
+        mode: 0o644,
+      });
+      await Deno.chmod(keyring.path, 0o644);
+      assert.equal(await keyring.get(SERVICE, "a.test"), null);
+      assert.equal(await modeOf(`${home}/.anaconda/keyring.corrupt-20260102T030405Z`), 0o600);
+    });
+  },
+});
+
+Deno.test("file keyring: entries of another shape are kept byte for byte and read as missing", async () => {
+  await withKeyring(async (keyring, home, context) => {
+    await Deno.mkdir(`${home}/.anaconda`, { mode: 0o700 });
+    const other = '{"Other": 5, "Anaconda Cloud": {"a.test": "dmFsdWU=", "n.test": 1.0, ' +
+      '"l.test": [1,  {"k": "}"}]}, "x": {"y":"z"}, "big": 12345678901234567890}';
+    await Deno.writeTextFile(keyring.path, other);
+    // One odd entry does not make the file corrupt: the valid token is still there.
+    assert.equal(await keyring.get(SERVICE, "a.test"), "dmFsdWU=");
+    assert.equal(await keyring.get(SERVICE, "n.test"), null);
+    assert.equal(await keyring.get(SERVICE, "l.test"), null);
+    assert.equal(await keyring.get("Other", "a.test"), null);
+    assert.equal(await keyring.delete(SERVICE, "n.test"), false);
+    assert.equal(await Deno.readTextFile(keyring.path), other);
+    await keyring.set(SERVICE, "b.test", "bmV3");
+    await keyring.delete(SERVICE, "a.test");
+    assert.equal(
+      await Deno.readTextFile(keyring.path),
+      '{"Other": 5, "Anaconda Cloud": {"n.test": 1.0, "l.test": [1,  {"k": "}"}], ' +
+        '"b.test": "bmV3"}, "x": {"y":"z"}, "big": 12345678901234567890}',
+    );
+    assert.equal(context.err(), "");
+    assert.deepEqual([...Deno.readDirSync(`${home}/.anaconda`)].map((e) => e.name).sort(), [
+      "keyring",
+      "keyring.lock",
+    ]);
+  });
+});
+
+Deno.test("file keyring: a service entry that is not an object reads as missing and is not overwritten", async () => {
+  await withKeyring(async (keyring, home) => {
+    await Deno.mkdir(`${home}/.anaconda`, { mode: 0o700 });
+    const text = '{"Anaconda Cloud": ["not", "an", "object"]}';
+    await Deno.writeTextFile(keyring.path, text);
+    assert.equal(await keyring.get(SERVICE, "a.test"), null);
+    assert.equal(await keyring.delete(SERVICE, "a.test"), false);
+    await assert.rejects(() => keyring.set(SERVICE, "a.test", "secret-value"), (err: unknown) => {
+      assert.ok(err instanceof StoreError);
+      assert.match(
+        err.message,
+        /its entry "Anaconda Cloud" is not a JSON object; fix or remove it$/,
+      );
+      assert.ok(!err.message.includes("secret-value"));
+      return true;
+    });
+    assert.equal(await Deno.readTextFile(keyring.path), text);
+  });
+});
+
+Deno.test("file keyring: temporary files left by killed writers are removed, nothing else", async () => {
+  await withKeyring(async (keyring, home) => {
+    const folder = `${home}/.anaconda`;
+    await Deno.mkdir(folder, { mode: 0o700 });
+    const stale = [
+      ".keyring.0b5d5a4e-7f7c-4e43-9b53-2f0f3c1d9a11.tmp",
+      ".keyring.ffffffff-0000-4000-8000-000000000000.tmp",
+    ];
+    const others = [
+      ".keyring.not-a-uuid.tmp",
+      ".config_123456.toml.tmp",
+      "keyring.0b5d5a4e-7f7c-4e43-9b53-2f0f3c1d9a11.tmp",
+      ".other.0b5d5a4e-7f7c-4e43-9b53-2f0f3c1d9a11.tmp",
+    ];
+    for (const name of [...stale, ...others]) {
+      await Deno.writeTextFile(`${folder}/${name}`, '{"Anaconda Cloud": {"a.test": "secret"}}');
+    }
+    await keyring.set(SERVICE, "a.test", "x");
+    const names = [...Deno.readDirSync(folder)].map((entry) => entry.name).sort();
+    assert.deepEqual(names, ["keyring", "keyring.lock", ...others].sort());
+  });
+});
+
 Deno.test("file keyring: a second corrupt file in the same second gets its own name", async () => {
   await withKeyring(async (keyring, home) => {
     await Deno.mkdir(`${home}/.anaconda`);
     await Deno.writeTextFile(keyring.path, "[1]");
     await keyring.set(SERVICE, "a.test", "x");
-    await Deno.writeTextFile(keyring.path, '{"Anaconda Cloud": "not an object"}');
+    await Deno.writeTextFile(keyring.path, '"not an object"');
     await keyring.set(SERVICE, "a.test", "y");
     const base = `${home}/.anaconda/keyring.corrupt-20260102T030405Z`;
     assert.equal(await Deno.readTextFile(base), "[1]");
-    assert.equal(await Deno.readTextFile(`${base}-1`), '{"Anaconda Cloud": "not an object"}');
+    assert.equal(await Deno.readTextFile(`${base}-1`), '"not an object"');
   });
 });
 

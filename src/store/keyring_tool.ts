@@ -8,7 +8,7 @@
 import type { Context, SpawnResult } from "../context.ts";
 import { SpawnTimeoutError } from "../context.ts";
 import { StoreError } from "../errors.ts";
-import { KEYRING_TIMEOUT_MS, StoreUnavailableError } from "./store.ts";
+import { KEYRING_TIMEOUT_MS, StoreUnavailableError } from "./secret_store.ts";
 
 /** What a keyring helper program is and how its failures are described. */
 export interface KeyringToolOptions {

@@ -8,7 +8,7 @@
 import type { Context, SpawnResult } from "../context.ts";
 import { StoreError } from "../errors.ts";
 import { KeyringTool } from "./keyring_tool.ts";
-import { type SecretStore, StoreUnavailableError } from "./store.ts";
+import { type SecretStore, StoreUnavailableError } from "./secret_store.ts";
 
 const PROGRAM = "/usr/bin/security";
 const NAME = "macOS keychain";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { SpawnResult } from "../context.ts";
 import { StoreError } from "../errors.ts";
-import { StoreUnavailableError } from "./store.ts";
+import { StoreUnavailableError } from "./secret_store.ts";
 import {
   addPasswordLine,
   decodePasswordOutput,

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { denoContext, type SpawnResult, SpawnTimeoutError } from "../context.ts";
 import { StoreError } from "../errors.ts";
-import { StoreUnavailableError } from "./store.ts";
+import { StoreUnavailableError } from "./secret_store.ts";
 import { SecretToolStore } from "./secret_tool.ts";
-import { SECRET_SERVICE } from "../../tests/secret_service.ts";
+import { assertSecretService, SECRET_SERVICE } from "../../tests/secret_service.ts";
 import { uniqueDomain } from "../../tests/token_support.ts";
 import { fakeSpawn } from "../../tests/fake_spawn.ts";
 
@@ -86,33 +86,131 @@ Deno.test("a secret-tool that hangs is killed and reported, never waited for", a
   );
 });
 
-Deno.test("secret-tool set: clear first, then store with label, schema and the secret on stdin only", async () => {
+const STORE_ARGS = [
+  "store",
+  "--label=Password for 'a.test' on 'Anaconda Cloud'",
+  "xdg:schema",
+  "org.freedesktop.Secret.Generic",
+  ...ATTRS,
+  "application",
+  "Python keyring library",
+];
+const SEARCH_ALL = [
+  "--session",
+  "--print-reply",
+  "--dest=org.freedesktop.secrets",
+  "/org/freedesktop/secrets",
+  "org.freedesktop.Secret.Service.SearchItems",
+  "dict:string:string:service,Anaconda Cloud,username,a.test",
+];
+const SEARCH_OURS = [
+  ...SEARCH_ALL.slice(0, -1),
+  "dict:string:string:xdg:schema,org.freedesktop.Secret.Generic,service,Anaconda Cloud," +
+  "username,a.test,application,Python keyring library",
+];
+const ITEM = "/org/freedesktop/secrets/collection/login/";
+
+/** dbus-send's reply to SearchItems: the unlocked, then the locked item paths. */
+function searchReply(unlocked: string[], locked: string[] = []): SpawnResult {
+  const array = (paths: string[]) =>
+    `   array [\n${paths.map((path) => `      object path "${path}"\n`).join("")}   ]\n`;
+  return ok(
+    `method return time=1 sender=:1.1 -> destination=:1.9 serial=7 reply_serial=2\n${
+      array(unlocked)
+    }${array(locked)}`,
+  );
+}
+const deleted = ok('method return time=1 sender=:1.1 -> destination=:1.9\n   object path "/"\n');
+
+Deno.test("secret-tool set: stores first, with label, schema and the secret on stdin only", async () => {
   const secret = 'c2VjcmV0 "quoted" \\ \n é';
-  const { spawn, calls } = fakeSpawn([exit1(), ok()]);
+  const { spawn, calls } = fakeSpawn([ok(), searchReply([`${ITEM}2`])]);
   const store = new SecretToolStore({ spawn });
   assert.equal(
     await store.set("Anaconda Cloud", "a.test", secret),
     "system keyring (Secret Service)",
   );
+  assert.deepEqual(calls.map((call) => [call.program, ...call.args]), [
+    ["secret-tool", ...STORE_ARGS],
+    ["dbus-send", ...SEARCH_ALL],
+  ]);
+  assert.equal(calls[0]?.options.stdin, secret);
+  for (const call of calls) {
+    assert.ok(!call.args.some((arg) => arg.includes("c2VjcmV0")));
+    assert.ok(call.options.timeoutMs > 0);
+  }
+});
+
+Deno.test("secret-tool set: other items of the account (Python's, without xdg:schema) are deleted after the store", async () => {
+  const { spawn, calls } = fakeSpawn([
+    ok(),
+    searchReply([`${ITEM}1`, `${ITEM}2`, `${ITEM}3`], [`${ITEM}9`]),
+    searchReply([`${ITEM}2`]),
+    deleted,
+    deleted,
+  ]);
+  await new SecretToolStore({ spawn }).set("Anaconda Cloud", "a.test", "c2VjcmV0");
   assert.deepEqual(calls.map((call) => call.args), [
-    ["clear", ...ATTRS],
+    STORE_ARGS,
+    SEARCH_ALL,
+    SEARCH_OURS,
     [
-      "store",
-      "--label=Password for 'a.test' on 'Anaconda Cloud'",
-      "xdg:schema",
-      "org.freedesktop.Secret.Generic",
-      ...ATTRS,
-      "application",
-      "Python keyring library",
+      "--session",
+      "--print-reply",
+      "--dest=org.freedesktop.secrets",
+      `${ITEM}1`,
+      "org.freedesktop.Secret.Item.Delete",
+    ],
+    [
+      "--session",
+      "--print-reply",
+      "--dest=org.freedesktop.secrets",
+      `${ITEM}3`,
+      "org.freedesktop.Secret.Item.Delete",
     ],
   ]);
-  assert.equal(calls[1]?.options.stdin, secret);
-  for (const call of calls) assert.ok(!call.args.some((arg) => arg.includes("c2VjcmV0")));
+});
+
+Deno.test("secret-tool set: with two items of ours, one is deleted and the other stored again", async () => {
+  const { spawn, calls } = fakeSpawn([
+    ok(),
+    searchReply([`${ITEM}1`, `${ITEM}2`]),
+    searchReply([`${ITEM}1`, `${ITEM}2`]),
+    deleted,
+    ok(),
+  ]);
+  await new SecretToolStore({ spawn }).set("Anaconda Cloud", "a.test", "new");
+  assert.deepEqual(calls.map((call) => call.args[0] === "store" ? "store" : call.args.at(-1)), [
+    "store",
+    SEARCH_ALL.at(-1),
+    SEARCH_OURS.at(-1),
+    "org.freedesktop.Secret.Item.Delete",
+    "store",
+  ]);
+  assert.equal(calls[3]?.args[3], `${ITEM}2`);
+  assert.equal(calls[4]?.options.stdin, "new");
+});
+
+Deno.test("secret-tool set without dbus-send: clear and store again only when another item hides the new secret", async () => {
+  const missing = new Deno.errors.NotFound("dbus-send");
+  let fake = fakeSpawn([ok(), missing, ok("new")]);
+  await new SecretToolStore(fake).set("Anaconda Cloud", "a.test", "new");
+  assert.deepEqual(fake.calls.map((call) => call.args[0]), ["store", "--session", "lookup"]);
+
+  fake = fakeSpawn([ok(), missing, ok("old"), ok(), ok()]);
+  await new SecretToolStore(fake).set("Anaconda Cloud", "a.test", "new");
+  assert.deepEqual(fake.calls.map((call) => call.args), [
+    STORE_ARGS,
+    SEARCH_ALL,
+    ["lookup", ...ATTRS],
+    ["clear", ...ATTRS],
+    STORE_ARGS,
+  ]);
+  assert.equal(fake.calls[4]?.options.stdin, "new");
 });
 
 Deno.test("secret-tool set into a locked collection is a clear error", async () => {
   const { spawn } = fakeSpawn([
-    exit1(),
     exit1("secret-tool: Cannot create an item in a locked collection\n"),
   ]);
   await assert.rejects(
@@ -143,10 +241,7 @@ Deno.test({
     "secret-tool against the real Secret Service: a secret with quotes, backslashes, newlines and non-ASCII",
   ignore: SECRET_SERVICE.ignore,
   async fn() {
-    assert.ok(
-      SECRET_SERVICE.available,
-      'no Secret Service: run eval "$(scripts/keyring_session.sh start)"',
-    );
+    assertSecretService();
     const store = new SecretToolStore(denoContext());
     const domain = uniqueDomain("special");
     const secret = 'a "quoted" \\ back\\slash\nnew line\r\n tab\t é ü 日本 😀\n';

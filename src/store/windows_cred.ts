@@ -7,7 +7,7 @@
  * @module
  */
 import { StoreError } from "../errors.ts";
-import { type SecretStore, StoreUnavailableError } from "./store.ts";
+import { type SecretStore, StoreUnavailableError } from "./secret_store.ts";
 
 const NAME = "Windows Credential Manager";
 /** `CRED_MAX_CREDENTIAL_BLOB_SIZE` (5 * 512 bytes). */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { StoreUnavailableError } from "./store.ts";
+import { StoreUnavailableError } from "./secret_store.ts";
 import {
   compoundTarget,
   type Credential,

@@ -7,8 +7,8 @@
 import type { Context } from "../context.ts";
 import type { SiteConfig } from "../config/schema.ts";
 import { StoreError, TokenExpiredError, TokenNotFoundError } from "../errors.ts";
-import { find, KEYRING_SERVICE, openTokenStore, type SecretStore } from "../store/store.ts";
-import { ConfigStore, hasConfigToken } from "./config_store.ts";
+import { find, KEYRING_SERVICE, type SecretStore } from "../store/secret_store.ts";
+import { openTokenStore } from "../store/token_store.ts";
 import {
   apiKeyExpiry,
   apiKeyState,
@@ -23,6 +23,11 @@ import {
 export const LEGACY_DOMAINS: Record<string, string[]> = {
   "anaconda.com": ["id.anaconda.cloud", "anaconda.cloud"],
 };
+
+/** True when the configuration itself holds the token (`api_key` or `keyring`). */
+export function hasConfigToken(config: SiteConfig): boolean {
+  return config.api_key !== null || config.keyring !== null;
+}
 
 /** The result of looking for a site's token. */
 export type TokenLookup =
@@ -84,7 +89,8 @@ async function migrate(
  */
 export async function lookupToken(context: Context, config: SiteConfig): Promise<TokenLookup> {
   if (hasConfigToken(config)) {
-    const store = new ConfigStore(config);
+    const { ConfigKeyring } = await import("./config_keyring.ts");
+    const store = new ConfigKeyring(config);
     return (await readFrom(store, config.domain, true)) ??
       { status: "missing", storage: store.label, fromConfig: true };
   }

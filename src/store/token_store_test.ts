@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { SpawnResult } from "../context.ts";
 import { StoreError } from "../errors.ts";
-import { displayPath, openTokenStore } from "./store.ts";
+import { openTokenStore } from "./token_store.ts";
 import { fakeContext, type FakeContextOptions } from "../../tests/fake_context.ts";
 import { siteConfig } from "../../tests/token_support.ts";
 import { withHome } from "../../tests/support.ts";
@@ -11,11 +11,6 @@ function contextFor(home: string, options: FakeContextOptions = {}) {
 }
 
 const keyringText = (home: string) => Deno.readTextFile(`${home}/.anaconda/keyring`);
-
-Deno.test("displayPath shortens paths in the home folder", () => {
-  assert.equal(displayPath("/home/u/.anaconda/keyring", "/home/u"), "~/.anaconda/keyring");
-  assert.equal(displayPath("/home/user2/keyring", "/home/u"), "/home/user2/keyring");
-});
 
 Deno.test("anaconda-keyring storage (the default) is the file keyring at keyring_path", async () => {
   await withHome(async (home) => {

@@ -1,20 +1,17 @@
 /**
- * The read-only store made from the configuration (the Python tool's `ConfigKeyring`):
- * the inline `keyring` table, else a record built from `api_key`.
+ * The read-only keyring made from the configuration (the Python tool's `ConfigKeyring`,
+ * SPEC Part B §2.2): the inline `keyring` table, else a token record built from
+ * `api_key`. It lives with the token records because it builds one; `tokens.ts` loads
+ * it only when the configuration holds a token.
  * @module
  */
 import type { SiteConfig } from "../config/schema.ts";
 import { StoreError } from "../errors.ts";
-import { KEYRING_SERVICE, type SecretStore } from "../store/store.ts";
+import { KEYRING_SERVICE, type SecretStore } from "../store/secret_store.ts";
 import { encodeTokenInfo, newTokenInfo } from "./token_info.ts";
 
-/** True when the configuration itself holds the token (`api_key` or `keyring`). */
-export function hasConfigToken(config: SiteConfig): boolean {
-  return config.api_key !== null || config.keyring !== null;
-}
-
 /** Secrets from `config.keyring`, or the `api_key` record; cannot be written. */
-export class ConfigStore implements SecretStore {
+export class ConfigKeyring implements SecretStore {
   readonly label: string;
   #config: SiteConfig;
 

@@ -1,9 +1,9 @@
 /**
- * The stand-in Anaconda service (scripts/dev-server.ts) behaves like the OAuth and API
+ * The stand-in Anaconda service (tests/stand_in/) behaves like the OAuth and API
  * endpoints the CLI talks to, so that login tests exercise real protocol steps.
  */
 import assert from "node:assert/strict";
-import { type DevServer, type DevServerOptions, startDevServer } from "../scripts/dev-server.ts";
+import { type DevServer, type DevServerOptions, startDevServer } from "./stand_in/server.ts";
 
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 

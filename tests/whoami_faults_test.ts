@@ -5,7 +5,7 @@
  * Each failure is one `ErrorName: message` line on stderr naming the URL, exit 1.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../scripts/dev-server.ts";
+import { startDevServer } from "./stand_in/server.ts";
 import { siteEnv } from "./dev_site.ts";
 import { runCli, tempHome } from "./support.ts";
 

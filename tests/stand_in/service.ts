@@ -89,7 +89,7 @@ export function escapeHtml(text: string): string {
 
 /** The credential of an `Authorization: <scheme> <credential>` header, else null. */
 export function authorization(request: LoggedRequest, scheme: string): string | null {
-  const match = /^(\S+)\s+(\S+)$/.exec(request.headers["authorization"] ?? "");
+  const match = /^(\S+)\s+(.+)$/.exec(request.headers["authorization"] ?? "");
   return match && match[1]!.toLowerCase() === scheme.toLowerCase() ? match[2]! : null;
 }
 

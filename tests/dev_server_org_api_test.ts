@@ -4,6 +4,7 @@
  * anaconda-client like anaconda.org.
  */
 import assert from "node:assert/strict";
+import { callJson } from "./stand_in/client.ts";
 import { type DevServer, startDevServer } from "./stand_in/server.ts";
 
 /** anaconda-client's headers (§7): its User-Agent, API version and JSON. */
@@ -27,22 +28,19 @@ function loginBody(failIfExists: boolean) {
   };
 }
 
-async function call(
+function call(
   server: DevServer,
   method: string,
   path: string,
   options: { authorization?: string; body?: unknown } = {},
 ): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${server.orgApi.url}${path}`, {
-    method,
-    headers: {
-      ...CLIENT_HEADERS,
-      ...(options.authorization ? { Authorization: options.authorization } : {}),
-    },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  const authorization: Record<string, string> = options.authorization
+    ? { Authorization: options.authorization }
+    : {};
+  return callJson(`${server.orgApi.url}${path}`, method, {
+    headers: { ...CLIENT_HEADERS, ...authorization },
+    body: options.body,
   });
-  const text = await response.text();
-  return { status: response.status, body: text === "" ? null : JSON.parse(text) };
 }
 
 function basic(username: string, password: string): string {

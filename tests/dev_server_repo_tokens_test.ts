@@ -4,26 +4,21 @@
  * real requests.
  */
 import assert from "node:assert/strict";
+import { callJson } from "./stand_in/client.ts";
 import { type DevServer, startDevServer } from "./stand_in/server.ts";
 
 const REPODATA = "main/noarch/repodata.json";
 
-async function api(
+function api(
   server: DevServer,
   method: string,
   path: string,
   options: { apiKey?: string; body?: unknown } = {},
 ): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}),
-      ...(options.body === undefined ? {} : { "Content-Type": "application/json" }),
-    },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === "" ? null : JSON.parse(text) };
+  const headers: Record<string, string> = options.apiKey
+    ? { Authorization: `Bearer ${options.apiKey}` }
+    : {};
+  return callJson(`${server.url}${path}`, method, { headers, body: options.body });
 }
 
 /** The status of `HEAD <repo>` with the token in the path, as conda sends it. */

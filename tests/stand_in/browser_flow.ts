@@ -5,18 +5,14 @@
  * @module
  */
 import { randomToken, sha256Base64Url } from "./credentials.ts";
-import type { Grant } from "./device_flow.ts";
+import type { DeviceFlowOptions, Grant } from "./device_flow.ts";
 import type { LoggedRequest, Route, Service } from "./service.ts";
 import { escapeHtml, html, oauthError } from "./service.ts";
 
-export interface BrowserFlowOptions {
+/** With `issParameter`, `/authorize` adds `iss` to its redirect (a wrong one with `"wrong"`). */
+export interface BrowserFlowOptions extends Pick<DeviceFlowOptions, "issParameter"> {
   /** `/authorize`: `approve` redirects back at once (default), `deny` with an error, `page` shows a form. */
   authorize?: "approve" | "deny" | "page";
-  /**
-   * Add `iss` to the `/authorize` redirect (A23; discovery then advertises it);
-   * `"wrong"` sends a wrong issuer.
-   */
-  issParameter?: boolean | "wrong";
 }
 
 interface AuthorizationCode {

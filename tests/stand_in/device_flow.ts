@@ -24,7 +24,10 @@ export interface DeviceFlowOptions {
   noDeviceEndpoint?: boolean;
   /** Leave `verification_uri_complete` out of device authorizations (A22). */
   noVerificationUriComplete?: boolean;
-  /** Advertise `authorization_response_iss_parameter_supported` (A23). */
+  /**
+   * Advertise `authorization_response_iss_parameter_supported` and add `iss` to the
+   * `/authorize` redirect (A23); `"wrong"` sends a wrong issuer.
+   */
   issParameter?: boolean | "wrong";
   deviceApproval?: DeviceApproval;
   /** Approve a device code by itself after this many `authorization_pending` polls. */

@@ -1,11 +1,17 @@
 /**
- * The stand-in Anaconda service (scripts/dev-server.ts) behaves like the OAuth and API
+ * The stand-in Anaconda service (tests/stand_in/) behaves like the OAuth and API
  * endpoints the CLI talks to, so that login tests exercise real protocol steps.
  */
 import assert from "node:assert/strict";
-import { type DevServer, type DevServerOptions, startDevServer } from "../scripts/dev-server.ts";
+import {
+  type DevServer,
+  type DevServerOptions,
+  MAX_BODY_BYTES,
+  startDevServer,
+} from "./stand_in/server.ts";
 
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+const DEV_SERVER = new URL("../scripts/dev-server.ts", import.meta.url).pathname;
 
 async function withServer(
   options: DevServerOptions,
@@ -248,9 +254,37 @@ Deno.test("expired or foreign API keys get auth_required at /api/account", async
   });
 });
 
+Deno.test("a request body over the cap gets 413 and is not kept; the server goes on", async () => {
+  await withServer({}, async (server) => {
+    const huge = await fetch(`${server.url}/api/auth/oauth2/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "a=" + "x".repeat(MAX_BODY_BYTES),
+    });
+    assert.equal(huge.status, 413);
+    assert.equal((await huge.json()).error.code, "payload_too_large");
+    assert.equal(server.requests.at(-1)?.body, "");
+    const next = await startDevice(server);
+    assert.equal(typeof next.device_code, "string");
+  });
+});
+
+Deno.test("the CLI entry rejects an unknown flag in one line with its usage, exit 2", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "-A", DEV_SERVER, "--bogus"],
+    stdin: "null",
+  }).output();
+  assert.equal(output.code, 2);
+  assert.equal(new TextDecoder().decode(output.stdout), "");
+  assert.match(
+    new TextDecoder().decode(output.stderr),
+    /^dev-server: Unknown option --bogus\nUsage: deno run -A scripts\/dev-server\.ts .*\n$/,
+  );
+});
+
 Deno.test("the CLI entry prints its URL and CA path and serves HTTPS with that CA", async () => {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "-A", new URL("../scripts/dev-server.ts", import.meta.url).pathname],
+    args: ["run", "--quiet", "-A", DEV_SERVER],
     stdout: "piped",
     stderr: "null",
     stdin: "null",
@@ -266,6 +300,8 @@ Deno.test("the CLI entry prints its URL and CA path and serves HTTPS with that C
     const url = /service: (https:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
     const caPath = /certificate: (\S+)/.exec(text)?.[1];
     assert.ok(url && caPath, text);
+    assert.match(text, new RegExp(`CONDA_TOKEN_REPO_URL\\): ${url}/repo/\n`));
+    assert.match(text, new RegExp(`anaconda.org API: ${url}/org-api\n`));
     const client = Deno.createHttpClient({ caCerts: [await Deno.readTextFile(caPath)] });
     try {
       const response = await fetch(`${url}/.well-known/openid-configuration`, { client });

@@ -1,9 +1,9 @@
 /**
  * `anaconda auth login` with the device flow, end to end against the stand-in service
- * (scripts/dev-server.ts) over HTTPS with a test CA.
+ * (tests/stand_in/) over HTTPS with a test CA.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../scripts/dev-server.ts";
+import { startDevServer } from "./stand_in/server.ts";
 import { requestLines, siteEnv, storedToken, TEST_BROWSER, writeKeyring } from "./dev_site.ts";
 import { runCli, tempHome } from "./support.ts";
 

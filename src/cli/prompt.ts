@@ -4,7 +4,7 @@
  * @module
  */
 import type { Context } from "../context.ts";
-import { AbortError } from "./errors.ts";
+import { AbortError, UsageError } from "./errors.ts";
 
 export interface ConfirmOptions {
   /** The answer to an empty line; without it an empty line asks again. */
@@ -14,6 +14,19 @@ export interface ConfirmOptions {
    * prompt then fails with a message naming it; without it, end of input means "no".
    */
   flagHint?: string;
+}
+
+/** One entry of a `choose` list. */
+export interface Choice<T> {
+  value: T;
+  label: string;
+}
+
+export interface ChooseOptions {
+  /** The flag that answers the question instead (`--org <org>`), named when nobody can. */
+  flagHint: string;
+  /** What a script must do when stdin is not a terminal (default: pass `flagHint`). */
+  noTerminal?: string;
 }
 
 export class Prompter {
@@ -29,6 +42,29 @@ export class Prompter {
     const answer = await this.#context.stdin.readLine();
     if (answer === null) this.#context.stderr.write("\n");
     return answer;
+  }
+
+  /**
+   * Lists `choices` as a numbered menu under `title` and returns the one picked (an empty
+   * answer picks the first). Only a terminal is asked: without one, and at end of
+   * input, it fails with an error that names `flagHint`.
+   */
+  async choose<T>(title: string, choices: Choice<T>[], options: ChooseOptions): Promise<T> {
+    const { stdin, stderr } = this.#context;
+    if (!stdin.isTerminal) {
+      throw new UsageError(options.noTerminal ?? `${title} Pass ${options.flagHint}`);
+    }
+    stderr.write(
+      `${title}\n${choices.map((choice, index) => `  ${index + 1}. ${choice.label}\n`).join("")}`,
+    );
+    for (;;) {
+      const answer = await this.ask("Enter a number [1]: ");
+      if (answer === null) throw new AbortError(`Nothing chosen: pass ${options.flagHint}`);
+      const number = answer.trim() === "" ? 1 : Number(answer.trim());
+      const choice = Number.isInteger(number) ? choices[number - 1] : undefined;
+      if (choice) return choice.value;
+      stderr.write(`Please enter a number from 1 to ${choices.length}\n`);
+    }
   }
 
   /** Asks a yes/no question until it gets `y`, `yes`, `n` or `no` (any case). */

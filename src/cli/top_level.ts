@@ -7,7 +7,6 @@
 import type { Context } from "../context.ts";
 import type { App } from "./app.ts";
 import { leaf } from "./args.ts";
-import { AbortError, UsageError } from "./errors.ts";
 import { LOGIN_EXAMPLES, LOGIN_OPTIONS, runLogin } from "./auth/login.ts";
 import { runLogout } from "./auth/logout.ts";
 import { runWhoami, WHOAMI_OPTIONS } from "./auth/whoami.ts";
@@ -66,28 +65,18 @@ export async function chooseDestination(app: App): Promise<string | undefined> {
   const settings = await app.settings();
   const choices = destinations(settings.siteEntries, settings.defaultSiteName);
   if (choices.length <= 1) return undefined;
-  if (!context.stdin.isTerminal) {
-    throw new UsageError(
-      `Several sites are configured (${choices.map((choice) => choice.name).join(", ")}): ` +
-        "choose one with --at <site>",
-    );
-  }
-  context.stderr.write(
-    `choose destination:\n${
-      choices.map((choice, index) => `  ${index + 1}. ${choice.label}\n`).join("")
-    }`,
+  const choice = await prompter.choose(
+    "choose destination:",
+    choices.map((choice) => ({ value: choice.name, label: choice.label })),
+    {
+      flagHint: "--at <site>",
+      noTerminal: `Several sites are configured (${
+        choices.map((choice) => choice.name).join(", ")
+      }): choose one with --at <site>`,
+    },
   );
-  for (;;) {
-    const answer = await prompter.ask(`Enter a number [1]: `);
-    if (answer === null) throw new AbortError("No destination chosen: pass --at <site>");
-    const number = answer.trim() === "" ? 1 : Number(answer.trim());
-    const choice = Number.isInteger(number) ? choices[number - 1] : undefined;
-    if (choice) {
-      picked.set(context, choice.name);
-      return choice.name;
-    }
-    context.stderr.write(`Please enter a number from 1 to ${choices.length}\n`);
-  }
+  picked.set(context, choice);
+  return choice;
 }
 
 /** Runs `action` on `--at`, the site chosen in the environment, or the one the user picks. */

@@ -2,7 +2,7 @@
  * `anaconda auth api-key`: prints the API key of the site, and nothing else on stdout.
  * @module
  */
-import { type App } from "../app.ts";
+import type { App } from "../app.ts";
 import { leaf } from "../args.ts";
 
 export const command = leaf({

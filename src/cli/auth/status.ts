@@ -4,7 +4,7 @@
  * site is not logged in (for scripts).
  * @module
  */
-import { type App } from "../app.ts";
+import type { App } from "../app.ts";
 import { flag, leaf } from "../args.ts";
 import type { SiteConfig } from "../../config/schema.ts";
 import type { KeyState } from "../../token/token_info.ts";

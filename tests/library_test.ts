@@ -1,0 +1,91 @@
+/**
+ * The TypeScript library (`mod.ts`) as a user of it sees it: log in to the stand-in
+ * service, ask whether logged in, read the key, call the API with a `Client` (and a
+ * subclass that names its application), log out.
+ * @module
+ */
+import assert from "node:assert/strict";
+import {
+  Client,
+  getApiKey,
+  isLoggedIn,
+  loadConfig,
+  login,
+  logout,
+  TokenNotFoundError,
+} from "../mod.ts";
+import { startDevServer } from "./stand_in/server.ts";
+import { siteEnv, storedToken } from "./dev_site.ts";
+import { fakeContext } from "./fake_context.ts";
+import { tempHome } from "./support.ts";
+
+Deno.test("mod.ts: login, isLoggedIn, getApiKey, Client requests and account, logout", async () => {
+  await using home = await tempHome();
+  await using server = await startDevServer({ interval: 0, deviceApproval: "immediate" });
+  const context = fakeContext({
+    home: home.path,
+    env: { ...siteEnv(server), HOME: home.path, ANACONDA_SECRETS_DIR: `${home.path}/none` },
+    now: Date.now(),
+    fetch: (input, init) => fetch(input, init),
+  });
+  const site = { context };
+
+  assert.equal((await loadConfig(site)).domain, server.domain);
+  assert.equal(await isLoggedIn(site), false);
+  await assert.rejects(() => getApiKey(site), TokenNotFoundError);
+
+  await login(site);
+  const apiKey = await getApiKey(site);
+  assert.equal((await storedToken(home.path, server.domain))?.api_key, apiKey);
+  assert.equal(await isLoggedIn(site), true);
+  const requestsBefore = server.requests.length;
+  await login(site); // already logged in: nothing happens
+  assert.equal(server.requests.length, requestsBefore);
+
+  const client = new Client(site);
+  try {
+    const response = await client.get("/api/account");
+    assert.equal(response.status, 200);
+    assert.equal((await response.json()).user.email, server.user().email);
+    const account = await client.account();
+    assert.equal(account.domain, server.domain);
+    const seen = server.requests.at(-1);
+    assert.equal(seen?.headers["authorization"], `Bearer ${apiKey}`);
+    assert.match(seen?.headers["user-agent"] ?? "", /^anaconda-auth\//);
+  } finally {
+    client.close();
+  }
+
+  assert.equal(await logout(site), true);
+  assert.equal(await isLoggedIn(site), false);
+  assert.equal(await logout(site), false);
+});
+
+Deno.test("mod.ts: a Client subclass names its application and API version", async () => {
+  await using home = await tempHome();
+  await using server = await startDevServer({});
+  const context = fakeContext({
+    home: home.path,
+    env: { ...siteEnv(server), HOME: home.path, ANACONDA_SECRETS_DIR: `${home.path}/none` },
+    now: Date.now(),
+    fetch: (input, init) => fetch(input, init),
+  });
+  class MyClient extends Client {
+    protected override userAgent = "my-app/1.0";
+    protected override apiVersion = "2025.01.01";
+  }
+  const apiKey = await server.issueApiKey();
+  const client = new MyClient({ context, apiKey, extraHeaders: { "X-Team": "data" } });
+  try {
+    const response = await client.post("/api/echo-nothing", { json: { a: 1 } });
+    await response.body?.cancel();
+  } finally {
+    client.close();
+  }
+  const seen = server.requests.at(-1);
+  assert.equal(seen?.headers["user-agent"], "my-app/1.0");
+  assert.equal(seen?.headers["api-version"], "2025.01.01");
+  assert.equal(seen?.headers["x-team"], "data");
+  assert.equal(seen?.headers["content-type"], "application/json");
+  assert.equal(seen?.headers["authorization"], `Bearer ${apiKey}`);
+});

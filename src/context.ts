@@ -214,7 +214,12 @@ export function denoContext(): Context {
       }
     },
     os: Deno.build.os,
-    stdin: streamInput(Deno.stdin.readable, Deno.stdin.isTerminal()),
+    // Made on first use: most commands never read stdin, and the stream costs start-up.
+    get stdin() {
+      const stdin = streamInput(Deno.stdin.readable, Deno.stdin.isTerminal());
+      Object.defineProperty(context, "stdin", { value: stdin });
+      return stdin;
+    },
     stdout: denoOutput(Deno.stdout),
     stderr: denoOutput(Deno.stderr),
     clock: {

@@ -5,9 +5,8 @@
  * defaults.
  * @module
  */
-import { parse as parseToml, TomlError } from "smol-toml";
 import type { Context } from "../context.ts";
-import { ConfigError, TomlSyntaxError } from "../errors.ts";
+import { ConfigError } from "../errors.ts";
 import {
   coerceField,
   defaultSiteConfig,
@@ -71,19 +70,6 @@ export function configTomlPath(context: Context): string {
   return joinPath(context.homeDir(), ".anaconda", "config.toml");
 }
 
-/** Parses config.toml text; a syntax error becomes `<path>:<line>:<col>: <message>`. */
-export function parseConfigToml(text: string, path: string): Record<string, unknown> {
-  try {
-    return parseToml(text) as Record<string, unknown>;
-  } catch (err) {
-    if (err instanceof TomlError) {
-      const message = err.message.split("\n")[0]?.replace(/^Invalid TOML document: /, "") ?? "";
-      throw new TomlSyntaxError(`${path}:${err.line}:${err.column}: ${message}`);
-    }
-    throw err;
-  }
-}
-
 function tableAt(document: Record<string, unknown>, ...keys: string[]): Record<string, unknown> {
   let current: unknown = document;
   for (const key of keys) current = isTable(current) ? current[key] : undefined;
@@ -117,7 +103,10 @@ export async function readConfigDocument(
   configPath: string,
 ): Promise<{ text: string | null; document: Record<string, unknown> }> {
   const text = await readConfigText(configPath);
-  const document = text === null ? {} : parseConfigToml(text, configPath);
+  // The TOML parser is loaded only when there is a file to parse.
+  const document = text === null
+    ? {}
+    : (await import("./toml_parse.ts")).parseConfigToml(text, configPath);
   checkTopLevel(document, configPath);
   return { text, document };
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
-import { parseConfigToml } from "./load.ts";
+import { parseConfigToml } from "./toml_parse.ts";
 import {
   applyEdits,
   type EntryStatement,

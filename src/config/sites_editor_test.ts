@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ConfigError, TomlSyntaxError } from "../errors.ts";
-import { parseConfigToml } from "./load.ts";
+import { parseConfigToml } from "./toml_parse.ts";
 import { editSites, type SitesState } from "./sites_editor.ts";
 import { sameValue } from "./toml_value.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
 import { dirName } from "../path.ts";
-import { parseConfigToml } from "./load.ts";
+import { parseConfigToml } from "./toml_parse.ts";
 import { addSite, type SitesFile, sitesFile } from "./sites_model.ts";
 import { sitesEdit, updateSites } from "./sites_update.ts";
 

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Context } from "../context.ts";
+import { readTextBoundedSync } from "../files.ts";
 import { joinPath } from "../path.ts";
 import type { Source } from "./schema.ts";
 
@@ -65,17 +66,23 @@ function lowerCaseMap(entries: Iterable<[string, string]>): Map<string, string> 
   return map;
 }
 
+/** A secret or `.env` file is small; a bigger one is not read. */
+const MAX_SOURCE_BYTES = 1024 * 1024;
+
 /** The secrets by lower-cased name, and each one's file name as it is on disk. */
-async function readSecretsDir(
+function readSecretsDir(
   dir: string,
-): Promise<{ values: Map<string, string>; fileNames: Map<string, string> }> {
+): { values: Map<string, string>; fileNames: Map<string, string> } {
   const values = new Map<string, string>();
   const fileNames = new Map<string, string>();
   try {
-    for await (const entry of Deno.readDir(dir)) {
+    // Synchronous: see readTextBoundedSync (start-up cost of async file operations).
+    for (const entry of Deno.readDirSync(dir)) {
       const name = entry.name.toLowerCase();
       if (!entry.isFile || !name.startsWith("anaconda_")) continue;
-      values.set(name, (await Deno.readTextFile(joinPath(dir, entry.name))).trim());
+      const text = readTextBoundedSync(joinPath(dir, entry.name), MAX_SOURCE_BYTES);
+      if (text === null) continue;
+      values.set(name, text.trim());
       fileNames.set(name, entry.name);
     }
   } catch {
@@ -85,12 +92,13 @@ async function readSecretsDir(
 }
 
 async function readDotenv(path: string): Promise<Map<string, string>> {
-  let text: string;
+  let text: string | null;
   try {
-    text = await Deno.readTextFile(path);
+    text = readTextBoundedSync(path, MAX_SOURCE_BYTES);
   } catch {
     return new Map();
   }
+  if (text === null) return new Map();
   // Loaded only when there is a .env file: most runs have none.
   const { parse } = await import("dotenv");
   return lowerCaseMap(Object.entries(parse(text)));
@@ -101,7 +109,8 @@ export async function readRawLayers(context: Context): Promise<RawLayer[]> {
   const env = lowerCaseMap(Object.entries(context.env.toObject()));
   const secretsDir = context.env.get("ANACONDA_SECRETS_DIR") ?? "/run/secrets";
   const dotenvPath = joinPath(context.cwd(), ".env");
-  const [secrets, dotenv] = await Promise.all([readSecretsDir(secretsDir), readDotenv(dotenvPath)]);
+  const secrets = readSecretsDir(secretsDir);
+  const dotenv = await readDotenv(dotenvPath);
   return [
     layer(env, (name) => ({ kind: "env", name: name.toUpperCase() })),
     layer(secrets.values, (name) => ({

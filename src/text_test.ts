@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { escapeControl, hasControlChars } from "./text.ts";
+import { fuzzRuns } from "../tests/fuzz.ts";
 
 Deno.test("escapeControl shows C0, DEL and C1 controls as \\xHH escapes", () => {
   assert.equal(escapeControl("a\u001b[2Jb"), "a\\x1b[2Jb");
@@ -18,13 +19,13 @@ Deno.test("escapeControl leaves printable text, accents and emoji alone", () => 
   assert.equal(hasControlChars(text), false);
 });
 
-Deno.test("escaped text never holds a control character and is printable on one line", () => {
+Deno.test("property: escaped text never holds a control character and is printable on one line", () => {
   fc.assert(
     fc.property(fc.string({ unit: "binary" }), (text) => {
       const escaped = escapeControl(text);
       assert.equal(hasControlChars(escaped), false);
       assert.equal(hasControlChars(text), escaped !== text);
     }),
-    { seed: 11, numRuns: 500 },
+    { seed: 11, numRuns: fuzzRuns(500) },
   );
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { fuzzRuns } from "../../tests/fuzz.ts";
 import { withHome } from "../../tests/support.ts";
 import { runPython } from "../../tests/token_support.ts";
 import {
@@ -35,14 +36,14 @@ Deno.test("quotePlus and unquotePlus agree with Python's urllib", async () => {
   assert.deepEqual(samples.map(quotePlus), JSON.parse(result.stdout));
 });
 
-Deno.test("unquotePlus(quotePlus(url)) gives the url back, for any text", () => {
+Deno.test("property: unquotePlus(quotePlus(url)) gives the url back, for any text", () => {
   fc.assert(
     fc.property(fc.string({ unit: "binary" }), (text) => {
       const wellFormed = text.isWellFormed() ? text : text.toWellFormed();
       assert.equal(unquotePlus(quotePlus(wellFormed)), wellFormed);
       assert.match(quotePlus(wellFormed), /^[A-Za-z0-9_.~+%-]*$/);
     }),
-    { seed: 8, numRuns: Number(Deno.env.get("FUZZ_RUNS") ?? 300) },
+    { seed: 8, numRuns: fuzzRuns(300) },
   );
 });
 

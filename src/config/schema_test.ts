@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ConfigError } from "../errors.ts";
 import { normalizeDomain } from "./schema.ts";
+import { fuzzRuns } from "../../tests/fuzz.ts";
 
 Deno.test("normalizeDomain keeps host[:port] of domains and URLs", () => {
   const cases: Array<[string, string]> = [
@@ -57,13 +58,13 @@ const around = fc.tuple(
   fc.constantFrom("", "/", "/api/bar", "?q=1", "#top"),
 );
 
-Deno.test("normalizeDomain accepts every host[:port] and returns it from any URL around it", () => {
+Deno.test("property: normalizeDomain accepts every host[:port] and returns it from any URL around it", () => {
   fc.assert(
     fc.property(validDomain, around, ([host, port], [scheme, rest]) => {
       const domain = port === undefined ? host : `${host}:${port}`;
       assert.equal(normalizeDomain(`${scheme}${domain}${scheme === "" ? "" : rest}`), domain);
     }),
-    { seed: 4242, numRuns: 500 },
+    { seed: 4242, numRuns: fuzzRuns(500) },
   );
 });
 
@@ -73,7 +74,7 @@ const domainish = fc.string({
   maxLength: 24,
 });
 
-Deno.test("normalizeDomain throws only ConfigError, and what it accepts makes a valid URL", () => {
+Deno.test("property: normalizeDomain throws only ConfigError, and what it accepts makes a valid URL", () => {
   fc.assert(
     fc.property(fc.oneof(domainish, fc.string(), fc.webUrl()), (value) => {
       let domain: string;
@@ -89,6 +90,6 @@ Deno.test("normalizeDomain throws only ConfigError, and what it accepts makes a 
       assert.equal(url.username + url.password + url.search + url.hash, "");
       assert.equal(normalizeDomain(domain), domain, "normalising twice changes nothing");
     }),
-    { seed: 1107, numRuns: 2000 },
+    { seed: 1107, numRuns: fuzzRuns(1000) },
   );
 });

@@ -4,6 +4,7 @@ import { ConfigError, TomlSyntaxError } from "../errors.ts";
 import { parseConfigToml } from "./toml_parse.ts";
 import { editSites, type SitesState } from "./sites_editor.ts";
 import { sameValue } from "./toml_value.ts";
+import { fuzzRuns } from "../../tests/fuzz.ts";
 
 const PATH = "/home/u/.anaconda/config.toml";
 
@@ -222,7 +223,7 @@ const sitesState = fc.uniqueArray(fc.tuple(siteName, siteTable), {
   sites: sites.map(([name, table]) => ({ name, table })),
 }));
 
-Deno.test("editSites turns any sites into any other sites and keeps the rest", () => {
+Deno.test("property: editSites turns any sites into any other sites and keeps the rest", () => {
   const prelude = "# keep\ntop = 1 # one\n\n[telemetry]\nenabled = false # no\n";
   fc.assert(
     fc.property(sitesState, sitesState, (first, second) => {
@@ -238,7 +239,7 @@ Deno.test("editSites turns any sites into any other sites and keeps the rest", (
       assert.ok(two.includes("[telemetry]\nenabled = false # no\n"));
       assert.equal(editSites(two, second, PATH), two);
     }),
-    { seed: 20240501, numRuns: 150 },
+    { seed: 20240501, numRuns: fuzzRuns(150) },
   );
 });
 
@@ -261,7 +262,7 @@ const MESSY: Array<{ text: string; keep: string[] }> = [
   { text: '[sites]\na = { domain = "a" }\nb.domain = "b"\n# tail\n', keep: ["# tail\n"] },
 ];
 
-Deno.test("editSites edits documents of any layout and keeps what is not a site", () => {
+Deno.test("property: editSites edits documents of any layout and keeps what is not a site", () => {
   fc.assert(
     fc.property(fc.constantFrom(...MESSY), sitesState, ({ text, keep }, state) => {
       const out = editSites(text, state, PATH);
@@ -272,6 +273,6 @@ Deno.test("editSites edits documents of any layout and keeps what is not a site"
       ));
       for (const part of keep) assert.ok(out.includes(part), `lost ${JSON.stringify(part)}`);
     }),
-    { seed: 7, numRuns: 150 },
+    { seed: 7, numRuns: fuzzRuns(150) },
   );
 });

@@ -14,6 +14,7 @@ import {
   type TokenInfo,
 } from "./token_info.ts";
 import { keyringValue, makeJwt } from "../../tests/token_support.ts";
+import { fuzzRuns } from "../../tests/fuzz.ts";
 
 const decodeText = (value: string) =>
   new TextDecoder().decode(Uint8Array.from(atob(value), (char) => char.charCodeAt(0)));
@@ -101,7 +102,7 @@ Deno.test("decodeTokenInfo rejects JSON that is not a token record", () => {
   }
 });
 
-Deno.test("encode and decode round-trip any text, including non-ASCII", () => {
+Deno.test("property: token records encode and decode round-trip any text, including non-ASCII", () => {
   fc.assert(
     fc.property(fc.string({ unit: "grapheme" }), fc.string(), fc.string(), (key, user, org) => {
       const info: TokenInfo = {
@@ -113,7 +114,7 @@ Deno.test("encode and decode round-trip any text, including non-ASCII", () => {
       };
       assert.deepEqual(decodeTokenInfo(encodeTokenInfo(info), "d.test"), info);
     }),
-    { seed: 20260101, numRuns: 200 },
+    { seed: 20260101, numRuns: fuzzRuns(200) },
   );
 });
 

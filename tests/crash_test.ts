@@ -1,0 +1,130 @@
+/**
+ * Crash safety: writers of the file keyring and of config.toml are killed with SIGKILL
+ * at random moments, again and again. After each kill every file still parses, holds
+ * the old or the new value whole, and keeps what the writer does not own; temporary
+ * files of killed writers are cleaned up by the next writer.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { parse as parseToml } from "smol-toml";
+import { childEnv } from "../scripts/child_env.ts";
+import { tempHome } from "./support.ts";
+
+const WRITER = new URL("./kill_writer.ts", import.meta.url).pathname;
+
+/** How many kills per kind of file (issue: at least 200 in all). */
+const KILLS = Number(Deno.env.get("CRASH_KILLS") ?? 110);
+
+function decodeRecord(value: string): { api_key: string } {
+  const bytes = Uint8Array.from(atob(value), (char) => char.charCodeAt(0));
+  return JSON.parse(new TextDecoder().decode(bytes));
+}
+
+/**
+ * Starts the writer `KILLS` times and kills each at a random moment once it has begun
+ * (after its first write, then 0–40 ms on); `check` runs after every kill.
+ */
+async function killRepeatedly(
+  kind: string,
+  home: string,
+  watched: string,
+  check: () => Promise<void>,
+): Promise<number> {
+  let killed = 0;
+  for (let run = 0; run < KILLS; run++) {
+    const before = (await Deno.stat(watched)).mtime?.getTime();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", "-A", WRITER, kind, home],
+      env: childEnv(home),
+      clearEnv: true,
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    // Wait until the writer is writing (the file changed), then a random moment more.
+    for (let waited = 0; waited < 10_000; waited += 2) {
+      if ((await Deno.stat(watched)).mtime?.getTime() !== before) break;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 40));
+    child.kill("SIGKILL");
+    const status = await child.status;
+    if (status.signal === "SIGKILL") killed++;
+    else {
+      const err = new TextDecoder().decode((await child.output()).stderr);
+      assert.fail(`the ${kind} writer ended on its own (${status.code}): ${err}`);
+    }
+    await check();
+  }
+  return killed;
+}
+
+Deno.test("SIGKILL during file keyring writes never corrupts it or loses other entries", async () => {
+  await using home = await tempHome();
+  const dir = `${home.path}/.anaconda`;
+  await Deno.mkdir(dir, { mode: 0o700 });
+  const path = `${dir}/keyring`;
+  // Another site's entry and a foreign service: the writer must keep both, byte for byte.
+  const other = btoa(JSON.stringify({ domain: "b.test", api_key: "keep-me", version: 2 }));
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({ "Anaconda Cloud": { "b.test": other }, "Other": { "x": "y" } }),
+  );
+  const killed = await killRepeatedly("keyring", home.path, path, async () => {
+    const data = JSON.parse(await Deno.readTextFile(path));
+    assert.equal(data["Anaconda Cloud"]["b.test"], other);
+    assert.deepEqual(data["Other"], { x: "y" });
+    assert.match(decodeRecord(data["Anaconda Cloud"]["a.test"]).api_key, /^value-\d+-x*$/);
+    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+  });
+  assert.equal(killed, KILLS);
+  // The next writer cleans up what the killed writers left, secrets included.
+  const leftovers = [...Deno.readDirSync(dir)].map((entry) => entry.name)
+    .filter((name) => name.endsWith(".tmp"));
+  const writer = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "-A", WRITER, "keyring", home.path],
+    env: childEnv(home.path),
+    clearEnv: true,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  writer.kill("SIGKILL");
+  await writer.status;
+  const remaining = [...Deno.readDirSync(dir)].map((entry) => entry.name)
+    .filter((name) => name.endsWith(".tmp") && leftovers.includes(name));
+  assert.deepEqual(remaining, [], "temporary files of killed writers are removed");
+});
+
+Deno.test("SIGKILL during config.toml writes never corrupts it or loses other content", async () => {
+  await using home = await tempHome();
+  const dir = `${home.path}/.anaconda`;
+  await Deno.mkdir(dir, { mode: 0o700 });
+  const path = `${dir}/config.toml`;
+  const original = [
+    "# my settings",
+    'default_site = "work"',
+    "",
+    "[telemetry]",
+    "enabled = false # keep this",
+    "",
+    "[sites.work]",
+    'domain = "work.example"',
+    "",
+  ].join("\n");
+  await Deno.writeTextFile(path, original);
+  const killed = await killRepeatedly("config", home.path, path, async () => {
+    const text = await Deno.readTextFile(path);
+    const data = parseToml(text) as {
+      telemetry: { enabled: boolean };
+      sites: { work: { domain: string; client_cert?: string } };
+    };
+    assert.ok(text.startsWith("# my settings\n"));
+    assert.ok(text.includes("enabled = false # keep this"));
+    assert.equal(data.telemetry.enabled, false);
+    assert.equal(data.sites.work.domain, "work.example");
+    const cert = data.sites.work.client_cert;
+    assert.ok(cert === undefined || /^value-\d+-x*$/.test(cert), `client_cert = ${cert}`);
+  });
+  assert.equal(killed, KILLS);
+});

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Context } from "../context.ts";
+import { parseDotenv, readDotenvFile } from "./dotenv.ts";
 import { joinPath, type Source } from "./schema.ts";
 
 /** One source of `NAME=value` strings, seen through a name prefix. */
@@ -84,15 +85,8 @@ async function readSecretsDir(
 }
 
 async function readDotenv(path: string): Promise<Map<string, string>> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch {
-    return new Map();
-  }
-  // Loaded only when there is a .env file: most runs have none.
-  const { parse } = await import("dotenv");
-  return lowerCaseMap(Object.entries(parse(text)));
+  const text = await readDotenvFile(path);
+  return text === null ? new Map() : lowerCaseMap(parseDotenv(text));
 }
 
 /** The environment, the secrets folder and `.env`, highest precedence first. */

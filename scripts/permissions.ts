@@ -22,7 +22,7 @@
  *   would silently ignore the user's browser. It would not contain a misbehaving
  *   dependency either: with `write` unscoped, a shell start-up file can be rewritten.
  *
- *   deno task permissions            # prints the `deno run` lines of the README
+ *   deno task permissions [--windows] [URL]   # prints `deno run <flags> URL`
  * @module
  */
 import config from "../deno.json" with { type: "json" };
@@ -69,7 +69,7 @@ export function denoRunLine(url: string, os: typeof Deno.build.os): string {
 }
 
 if (import.meta.main) {
-  const url = Deno.args[0] ?? "https://github.com/OWNER/REPO/releases/latest/download/anaconda.js";
-  console.log(`${denoRunLine(url, "linux")} --help`);
-  console.log(`${denoRunLine(url, "windows")} --help   # Windows`);
+  const windows = Deno.args.includes("--windows");
+  const url = Deno.args.find((arg) => arg !== "--windows") ?? "anaconda.js";
+  console.log(denoRunLine(url, windows ? "windows" : "linux"));
 }

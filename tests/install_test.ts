@@ -52,6 +52,8 @@ async function releaseFiles(names: string[]): Promise<Record<string, string>> {
 }
 
 const LINUX_X64 = "anaconda-x86_64-unknown-linux-gnu";
+// install.sh is for Linux and macOS (Windows users download the .exe).
+const ignore = Deno.build.os === "windows";
 const MAC_ARM = "anaconda-aarch64-apple-darwin";
 
 function install(
@@ -80,30 +82,37 @@ function listDir(path: string): string[] {
   }
 }
 
-Deno.test("install.sh installs the checked binary for the machine, mode 755", async () => {
-  await using home = await tempHome();
-  await using release = await fakeRelease(await releaseFiles([LINUX_X64, MAC_ARM]));
-  const dir = `${home.path}/tools/bin`;
-  const result = await install(["--dir", dir], {
-    home: home.path,
-    env: { ANACONDA_AUTH_RELEASE_URL: release.url },
-  });
-  assertEquals(result.code, 0, result.stderr);
-  assertEquals(result.stdout, "");
-  assertEquals(release.requests, [`/download/${LINUX_X64}`, "/download/SHA256SUMS"]);
-  assertEquals(listDir(dir), ["anaconda"]);
-  assertEquals(await Deno.readTextFile(`${dir}/anaconda`), release.files[LINUX_X64]);
-  assertEquals((await Deno.stat(`${dir}/anaconda`)).mode! & 0o777, 0o755);
-  assertMatch(
-    result.stderr,
-    new RegExp(`installed ${dir}/anaconda \\(${LINUX_X64}, SHA-256 checked\\)`),
-  );
-  assertMatch(result.stderr, /is not on your PATH/);
-  const run = await runProgram(`${dir}/anaconda`, ["--version"], { env: { PATH } });
-  assertEquals(run.stdout, `anaconda-auth 9.9.9 (${LINUX_X64})\n`);
-});
+Deno.test(
+  { name: "install.sh installs the checked binary for the machine, mode 755", ignore },
+  async () => {
+    await using home = await tempHome();
+    await using release = await fakeRelease(await releaseFiles([LINUX_X64, MAC_ARM]));
+    const dir = `${home.path}/tools/bin`;
+    const result = await install(["--dir", dir], {
+      home: home.path,
+      env: { ANACONDA_AUTH_RELEASE_URL: release.url },
+    });
+    assertEquals(result.code, 0, result.stderr);
+    assertEquals(result.stdout, "");
+    assertEquals(release.requests, [`/download/${LINUX_X64}`, "/download/SHA256SUMS"]);
+    assertEquals(listDir(dir), ["anaconda"]);
+    assertEquals(await Deno.readTextFile(`${dir}/anaconda`), release.files[LINUX_X64]);
+    assertEquals((await Deno.stat(`${dir}/anaconda`)).mode! & 0o777, 0o755);
+    assertMatch(
+      result.stderr,
+      new RegExp(`installed ${dir}/anaconda \\(${LINUX_X64}, SHA-256 checked\\)`),
+    );
+    assertMatch(result.stderr, /is not on your PATH/);
+    const run = await runProgram(`${dir}/anaconda`, ["--version"], { env: { PATH } });
+    assertEquals(run.stdout, `anaconda-auth 9.9.9 (${LINUX_X64})\n`);
+  },
+);
 
-Deno.test("install.sh maps uname names (Darwin arm64) and defaults to ~/.local/bin, replacing the old one", async () => {
+Deno.test({
+  name:
+    "install.sh maps uname names (Darwin arm64) and defaults to ~/.local/bin, replacing the old one",
+  ignore,
+}, async () => {
   await using home = await tempHome();
   await using release = await fakeRelease(await releaseFiles([LINUX_X64, MAC_ARM]));
   const dir = `${home.path}/.local/bin`;
@@ -124,83 +133,101 @@ Deno.test("install.sh maps uname names (Darwin arm64) and defaults to ~/.local/b
   assertEquals(/not on your PATH/.test(result.stderr), false);
 });
 
-Deno.test("install.sh refuses a checksum mismatch and leaves no file behind", async () => {
-  await using home = await tempHome();
-  const files = await releaseFiles([LINUX_X64]);
-  files[LINUX_X64] += "tampered\n";
-  await using release = await fakeRelease(files);
-  const dir = `${home.path}/bin`;
-  await Deno.mkdir(dir);
-  await Deno.writeTextFile(`${dir}/anaconda`, "old version");
-  const result = await install(["--dir", dir], {
-    home: home.path,
-    env: { ANACONDA_AUTH_RELEASE_URL: release.url },
-  });
-  assertEquals(result.code, 1);
-  assertMatch(
-    result.stderr,
-    new RegExp(
-      `error: checksum mismatch for ${LINUX_X64} \\(expected [0-9a-f]{64}, got [0-9a-f]{64}\\); nothing was installed\\n$`,
-    ),
-  );
-  assertEquals(listDir(dir), ["anaconda"]);
-  assertEquals(await Deno.readTextFile(`${dir}/anaconda`), "old version");
-});
+Deno.test(
+  { name: "install.sh refuses a checksum mismatch and leaves no file behind", ignore },
+  async () => {
+    await using home = await tempHome();
+    const files = await releaseFiles([LINUX_X64]);
+    files[LINUX_X64] += "tampered\n";
+    await using release = await fakeRelease(files);
+    const dir = `${home.path}/bin`;
+    await Deno.mkdir(dir);
+    await Deno.writeTextFile(`${dir}/anaconda`, "old version");
+    const result = await install(["--dir", dir], {
+      home: home.path,
+      env: { ANACONDA_AUTH_RELEASE_URL: release.url },
+    });
+    assertEquals(result.code, 1);
+    assertMatch(
+      result.stderr,
+      new RegExp(
+        `error: checksum mismatch for ${LINUX_X64} \\(expected [0-9a-f]{64}, got [0-9a-f]{64}\\); nothing was installed\\n$`,
+      ),
+    );
+    assertEquals(listDir(dir), ["anaconda"]);
+    assertEquals(await Deno.readTextFile(`${dir}/anaconda`), "old version");
+  },
+);
 
-Deno.test("install.sh refuses a release whose SHA256SUMS lacks the file", async () => {
-  await using home = await tempHome();
-  const files = await releaseFiles([LINUX_X64]);
-  files["SHA256SUMS"] = `${"0".repeat(64)}  ${MAC_ARM}\n`;
-  await using release = await fakeRelease(files);
-  const result = await install(["--dir", `${home.path}/bin`], {
-    home: home.path,
-    env: { ANACONDA_AUTH_RELEASE_URL: release.url },
-  });
-  assertEquals(result.code, 1);
-  assertMatch(
-    result.stderr,
-    /SHA256SUMS has no checksum for anaconda-x86_64-unknown-linux-gnu; nothing was installed\n$/,
-  );
-  assertEquals(listDir(`${home.path}/bin`), []);
-});
+Deno.test(
+  { name: "install.sh refuses a release whose SHA256SUMS lacks the file", ignore },
+  async () => {
+    await using home = await tempHome();
+    const files = await releaseFiles([LINUX_X64]);
+    files["SHA256SUMS"] = `${"0".repeat(64)}  ${MAC_ARM}\n`;
+    await using release = await fakeRelease(files);
+    const result = await install(["--dir", `${home.path}/bin`], {
+      home: home.path,
+      env: { ANACONDA_AUTH_RELEASE_URL: release.url },
+    });
+    assertEquals(result.code, 1);
+    assertMatch(
+      result.stderr,
+      /SHA256SUMS has no checksum for anaconda-x86_64-unknown-linux-gnu; nothing was installed\n$/,
+    );
+    assertEquals(listDir(`${home.path}/bin`), []);
+  },
+);
 
-Deno.test("install.sh reports a missing release file (404) and installs nothing", async () => {
-  await using home = await tempHome();
-  await using release = await fakeRelease(await releaseFiles([MAC_ARM]));
-  const result = await install(["--dir", `${home.path}/bin`], {
-    home: home.path,
-    env: { ANACONDA_AUTH_RELEASE_URL: release.url },
-  });
-  assertEquals(result.code, 1);
-  assertMatch(result.stderr, /404/);
-  assertMatch(
-    result.stderr,
-    new RegExp(`error: could not download ${release.url}/${LINUX_X64}\\n$`),
-  );
-  assertEquals(listDir(`${home.path}/bin`), []);
-});
+Deno.test(
+  { name: "install.sh reports a missing release file (404) and installs nothing", ignore },
+  async () => {
+    await using home = await tempHome();
+    await using release = await fakeRelease(await releaseFiles([MAC_ARM]));
+    const result = await install(["--dir", `${home.path}/bin`], {
+      home: home.path,
+      env: { ANACONDA_AUTH_RELEASE_URL: release.url },
+    });
+    assertEquals(result.code, 1);
+    assertMatch(result.stderr, /404/);
+    assertMatch(
+      result.stderr,
+      new RegExp(`error: could not download ${release.url}/${LINUX_X64}\\n$`),
+    );
+    assertEquals(listDir(`${home.path}/bin`), []);
+  },
+);
 
-Deno.test("install.sh refuses an unsupported CPU or OS before any download", async () => {
-  await using home = await tempHome();
-  await using release = await fakeRelease(await releaseFiles([LINUX_X64]));
-  const env = { ANACONDA_AUTH_RELEASE_URL: release.url };
-  const riscv = await install([], {
-    home: home.path,
-    env: { ...env, ANACONDA_AUTH_ARCH: "riscv64" },
-  });
-  assertEquals(riscv.code, 1);
-  assertEquals(
-    riscv.stderr,
-    'install.sh: error: there is no release build for the CPU "riscv64" (only x86_64 and arm64)\n',
-  );
-  const bsd = await install([], { home: home.path, env: { ...env, ANACONDA_AUTH_OS: "FreeBSD" } });
-  assertEquals(bsd.code, 1);
-  assertMatch(bsd.stderr, /no release build for the OS "FreeBSD"/);
-  assertEquals(release.requests, []);
-  assertEquals(listDir(`${home.path}/.local`), []);
-});
+Deno.test(
+  { name: "install.sh refuses an unsupported CPU or OS before any download", ignore },
+  async () => {
+    await using home = await tempHome();
+    await using release = await fakeRelease(await releaseFiles([LINUX_X64]));
+    const env = { ANACONDA_AUTH_RELEASE_URL: release.url };
+    const riscv = await install([], {
+      home: home.path,
+      env: { ...env, ANACONDA_AUTH_ARCH: "riscv64" },
+    });
+    assertEquals(riscv.code, 1);
+    assertEquals(
+      riscv.stderr,
+      'install.sh: error: there is no release build for the CPU "riscv64" (only x86_64 and arm64)\n',
+    );
+    const bsd = await install([], {
+      home: home.path,
+      env: { ...env, ANACONDA_AUTH_OS: "FreeBSD" },
+    });
+    assertEquals(bsd.code, 1);
+    assertMatch(bsd.stderr, /no release build for the OS "FreeBSD"/);
+    assertEquals(release.requests, []);
+    assertEquals(listDir(`${home.path}/.local`), []);
+  },
+);
 
-Deno.test("install.sh downloads a given version from GitHub, and usage errors exit 2", async () => {
+Deno.test({
+  name: "install.sh downloads a given version from GitHub, and usage errors exit 2",
+  ignore,
+}, async () => {
   await using home = await tempHome();
   // No network: the proxy refuses, so only the URL that was tried is checked.
   const proxy = { https_proxy: "http://127.0.0.1:9", HTTPS_PROXY: "http://127.0.0.1:9" };
@@ -240,7 +267,7 @@ const BASE_TOOLS = ["sh", "mktemp", "rm", "awk", "cut", "cp", "chmod", "mv", "mk
 
 Deno.test({
   name: "install.sh works with wget and shasum when curl and sha256sum are missing",
-  ignore: [...BASE_TOOLS, "wget", "shasum", "perl"].some((tool) => which(tool) === null),
+  ignore: ignore || [...BASE_TOOLS, "wget", "shasum", "perl"].some((tool) => which(tool) === null),
   async fn() {
     await using home = await tempHome();
     await using release = await fakeRelease(await releaseFiles([LINUX_X64]));

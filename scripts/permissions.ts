@@ -3,7 +3,8 @@
  * deno.json (`anaconda`, and `anaconda-windows` = the same plus FFI). The `anaconda`
  * task and `deno compile` load a set by name (`--permission-set=anaconda`); where no
  * deno.json is at hand (`deno run <url>` of the bundle, the end-to-end tests) the same
- * set is spelled as `--allow-*` flags by `permissionFlags` below.
+ * set is spelled as `--allow-*` flags by `permissionFlags` below. Loading the bundle
+ * from a URL also needs `--allow-import` for the hosts it comes from (`denoRunArgs`).
  *
  * What is scoped, and why the rest is not:
  * - `sys`: only `hostname` (the X-Client-Hostname header).
@@ -63,9 +64,30 @@ export function runPermissions(os: typeof Deno.build.os = Deno.build.os): string
 /** The CLI's flags on this machine: the end-to-end tests, the demo and the bench use them. */
 export const RUN_PERMISSIONS: string[] = runPermissions();
 
-/** The `deno run` command line of the bundle at `url`, for `os`. */
+/**
+ * The hosts a GitHub release file is loaded from: github.com answers with a redirect to
+ * one of the others. Deno checks the import permission of the host a module URL
+ * redirects to (by default only jsr.io, deno.land, esm.sh, raw.githubusercontent.com...
+ * are allowed), and once `--allow-import` is given, of the first host too.
+ */
+export const GITHUB_RELEASE_HOSTS = [
+  "github.com:443",
+  "release-assets.githubusercontent.com:443",
+  "objects.githubusercontent.com:443",
+];
+
+/** The arguments of `deno run` for the bundle at `url`, loaded from `importHosts`. */
+export function denoRunArgs(
+  url: string,
+  os: typeof Deno.build.os,
+  importHosts: string[] = GITHUB_RELEASE_HOSTS,
+): string[] {
+  return ["run", `--allow-import=${importHosts.join(",")}`, ...runPermissions(os), url];
+}
+
+/** The `deno run` command line of the bundle at `url` (a GitHub release file), for `os`. */
 export function denoRunLine(url: string, os: typeof Deno.build.os): string {
-  return ["deno", "run", ...runPermissions(os), url].join(" ");
+  return ["deno", ...denoRunArgs(url, os)].join(" ");
 }
 
 if (import.meta.main) {

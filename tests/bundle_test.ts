@@ -6,7 +6,7 @@
  */
 import { assertEquals, assertMatch } from "./assert.ts";
 import { bundle, bundleImports, bundleProblems } from "../scripts/bundle.ts";
-import { RUN_PERMISSIONS } from "../scripts/permissions.ts";
+import { denoRunArgs } from "../scripts/permissions.ts";
 import { startDevServer } from "../scripts/dev-server.ts";
 import { VERSION } from "../src/version.ts";
 import { siteEnv } from "./dev_site.ts";
@@ -38,53 +38,74 @@ Deno.test("bundle check: only node: built-ins may stay imported", () => {
   assertEquals(bundleProblems("const m = await import(name);\n").length, 1);
 });
 
-/** Serves the files of `dir` on 127.0.0.1 (GET only, no listing). */
-function serveFolder(dir: string): Deno.HttpServer<Deno.NetAddr> {
-  return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
-    const name = new URL(request.url).pathname.slice(1);
-    if (request.method !== "GET" || !/^[\w.-]+$/.test(name)) {
-      return new Response("not found", { status: 404 });
+/**
+ * A stand-in for GitHub releases on 127.0.0.1: `/releases/latest/download/<name>`
+ * redirects, as github.com does, to another host (`localhost`) that serves the file
+ * from `dir`.
+ */
+function serveRelease(dir: string): Deno.HttpServer<Deno.NetAddr> {
+  const server: Deno.HttpServer<Deno.NetAddr> = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    onListen() {},
+  }, async (request): Promise<Response> => {
+    const path = new URL(request.url).pathname;
+    const redirect = path.match(/^\/releases\/latest\/download\/([\w.-]+)$/);
+    if (redirect) {
+      return Response.redirect(`http://localhost:${server.addr.port}/assets/${redirect[1]}`, 302);
     }
+    const asset = path.match(/^\/assets\/([\w.-]+)$/);
+    if (request.method !== "GET" || !asset) return new Response("not found", { status: 404 });
     try {
-      const body = await Deno.readFile(`${dir}/${name}`);
+      const body = await Deno.readFile(`${dir}/${asset[1]}`);
       return new Response(body, { headers: { "content-type": "application/javascript" } });
     } catch {
       return new Response("not found", { status: 404 });
     }
   });
+  return server;
 }
 
-Deno.test("the bundle runs from an http URL with the CLI's flags, an empty cache and no registry", async () => {
+interface RunOptions {
+  stdin?: string;
+  env?: Record<string, string>;
+}
+
+Deno.test("the bundle runs from a redirecting release URL with the README flags, an empty cache and no registry", async () => {
   await using dist = await tempHome();
   await bundle(`${dist.path}/anaconda.js`);
-  await using server = serveFolder(dist.path);
+  await using server = serveRelease(dist.path);
   await using devServer = await startDevServer();
   await using home = await tempHome();
   await using denoDir = await tempHome();
   await using emptyFolder = await tempHome();
-  const url = `http://127.0.0.1:${server.addr.port}/anaconda.js`;
+  const url = `http://127.0.0.1:${server.addr.port}/releases/latest/download/anaconda.js`;
+  // Like GITHUB_RELEASE_HOSTS: the release host and the host it redirects to.
+  const importHosts = [`127.0.0.1:${server.addr.port}`, `localhost:${server.addr.port}`];
 
-  async function anaconda(
-    args: string[],
-    options: { stdin?: string; env?: Record<string, string> } = {},
-  ) {
-    const result: CliResult = await runProgram(
-      Deno.execPath(),
-      ["run", "--quiet", "--no-prompt", ...RUN_PERMISSIONS, url, ...args],
-      {
-        cwd: emptyFolder.path,
-        env: cleanEnv(home.path, {
-          DENO_DIR: denoDir.path,
-          // Any package download would fail: nothing may come from a registry.
-          NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/",
-          ...options.env,
-        }),
-        ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
-      },
-    );
+  function run(hosts: string[], args: string[], options: RunOptions = {}): Promise<CliResult> {
+    const [subcommand, ...rest] = denoRunArgs(url, Deno.build.os, hosts);
+    return runProgram(Deno.execPath(), [subcommand!, "--quiet", "--no-prompt", ...rest, ...args], {
+      cwd: emptyFolder.path,
+      env: cleanEnv(home.path, {
+        DENO_DIR: denoDir.path,
+        // Any package download would fail: nothing may come from a registry.
+        NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/",
+        ...options.env,
+      }),
+      ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+    });
+  }
+  async function anaconda(args: string[], options: RunOptions = {}): Promise<CliResult> {
+    const result = await run(importHosts, args, options);
     assertEquals(result.code, 0, `anaconda ${args.join(" ")}: ${result.stderr}`);
     return result;
   }
+
+  // Without the host the release redirects to, Deno refuses to load the bundle.
+  const refused = await run(importHosts.slice(0, 1), ["--version"]);
+  assertEquals(refused.code, 1);
+  assertMatch(refused.stderr, /Requires import access to "localhost:\d+"/);
 
   assertEquals((await anaconda(["--version"])).stdout, `anaconda-auth ${VERSION}\n`);
   await anaconda(["sites", "add", "--domain", "work.example.com", "--name", "work", "-y"]);

@@ -21,7 +21,7 @@ async function sha256Hex(text: string): Promise<string> {
 }
 
 /** A release folder `/download/` served on 127.0.0.1, with the request log. */
-async function fakeRelease(files: Record<string, string>) {
+function fakeRelease(files: Record<string, string>) {
   const requests: string[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
     const path = new URL(request.url).pathname;
@@ -86,7 +86,7 @@ Deno.test(
   { name: "install.sh installs the checked binary for the machine, mode 755", ignore },
   async () => {
     await using home = await tempHome();
-    await using release = await fakeRelease(await releaseFiles([LINUX_X64, MAC_ARM]));
+    await using release = fakeRelease(await releaseFiles([LINUX_X64, MAC_ARM]));
     const dir = `${home.path}/tools/bin`;
     const result = await install(["--dir", dir], {
       home: home.path,
@@ -114,7 +114,7 @@ Deno.test({
   ignore,
 }, async () => {
   await using home = await tempHome();
-  await using release = await fakeRelease(await releaseFiles([LINUX_X64, MAC_ARM]));
+  await using release = fakeRelease(await releaseFiles([LINUX_X64, MAC_ARM]));
   const dir = `${home.path}/.local/bin`;
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(`${dir}/anaconda`, "old version");
@@ -139,7 +139,7 @@ Deno.test(
     await using home = await tempHome();
     const files = await releaseFiles([LINUX_X64]);
     files[LINUX_X64] += "tampered\n";
-    await using release = await fakeRelease(files);
+    await using release = fakeRelease(files);
     const dir = `${home.path}/bin`;
     await Deno.mkdir(dir);
     await Deno.writeTextFile(`${dir}/anaconda`, "old version");
@@ -165,7 +165,7 @@ Deno.test(
     await using home = await tempHome();
     const files = await releaseFiles([LINUX_X64]);
     files["SHA256SUMS"] = `${"0".repeat(64)}  ${MAC_ARM}\n`;
-    await using release = await fakeRelease(files);
+    await using release = fakeRelease(files);
     const result = await install(["--dir", `${home.path}/bin`], {
       home: home.path,
       env: { ANACONDA_AUTH_RELEASE_URL: release.url },
@@ -183,7 +183,7 @@ Deno.test(
   { name: "install.sh reports a missing release file (404) and installs nothing", ignore },
   async () => {
     await using home = await tempHome();
-    await using release = await fakeRelease(await releaseFiles([MAC_ARM]));
+    await using release = fakeRelease(await releaseFiles([MAC_ARM]));
     const result = await install(["--dir", `${home.path}/bin`], {
       home: home.path,
       env: { ANACONDA_AUTH_RELEASE_URL: release.url },
@@ -202,7 +202,7 @@ Deno.test(
   { name: "install.sh refuses an unsupported CPU or OS before any download", ignore },
   async () => {
     await using home = await tempHome();
-    await using release = await fakeRelease(await releaseFiles([LINUX_X64]));
+    await using release = fakeRelease(await releaseFiles([LINUX_X64]));
     const env = { ANACONDA_AUTH_RELEASE_URL: release.url };
     const riscv = await install([], {
       home: home.path,
@@ -270,7 +270,7 @@ Deno.test({
   ignore: ignore || [...BASE_TOOLS, "wget", "shasum", "perl"].some((tool) => which(tool) === null),
   async fn() {
     await using home = await tempHome();
-    await using release = await fakeRelease(await releaseFiles([LINUX_X64]));
+    await using release = fakeRelease(await releaseFiles([LINUX_X64]));
     // A PATH with only these programs: no curl, no sha256sum.
     const tools = `${home.path}/tools`;
     await Deno.mkdir(tools);

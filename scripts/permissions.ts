@@ -7,7 +7,10 @@
  * from a URL also needs `--allow-import` for the hosts it comes from (`denoRunArgs`).
  *
  * What is scoped, and why the rest is not:
- * - `sys`: only `hostname` (the X-Client-Hostname header).
+ * - `sys`: all. The CLI reads the hostname (X-Client-Hostname), and `node:tls` (the
+ *   `ssl_verify = false` transport) reads its root certificates behind a sys check
+ *   named "ca" that `--allow-sys=<list>` cannot name in Deno 2.9 (the flag rejects it).
+ *   What else it grants is read-only machine information (OS release, memory, uid...).
  * - `ffi`: only on Windows, for the Credential Manager (advapi32); FFI is full native
  *   access, so it is not granted where it is not used.
  * - `env`: all. Settings come from every `ANACONDA_*` variable, case-insensitively and

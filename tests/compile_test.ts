@@ -5,7 +5,7 @@
  * stand-in base executable (DENORT_BIN): what is checked is what deno compile embeds.
  * @module
  */
-import { assertEquals, assertMatch, assertThrows } from "./assert.ts";
+import { assertEquals, assertMatch, assertStringIncludes, assertThrows } from "./assert.ts";
 import {
   denortFailure,
   executableName,
@@ -14,6 +14,7 @@ import {
   UsageError,
 } from "../scripts/compile.ts";
 import { denoDir } from "../scripts/child_env.ts";
+import { permissionSet } from "../scripts/permissions.ts";
 import { runProgram, tempHome } from "./support.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -119,10 +120,17 @@ Deno.test({
     const text = new TextDecoder("latin1").decode(binary);
     // Deno's metadata of a compiled program: exactly the anaconda set, never a prompt.
     const metadata = text.match(/"permissions":\{[^}]*\}/)?.[0] ?? "";
-    assertMatch(metadata, /"allow_env":\[\],/); // [] is "all" here
-    assertMatch(metadata, /"allow_run":\[\],/);
-    assertMatch(metadata, /"allow_sys":\["hostname"\],/);
-    assertMatch(metadata, /"allow_ffi":null,/);
+    const set = permissionSet("anaconda");
+    for (const name of ["env", "ffi", "net", "read", "run", "sys", "write"]) {
+      const grant = set[name];
+      // In the metadata, [] grants everything and null nothing.
+      const expected = grant === true
+        ? "[]"
+        : Array.isArray(grant)
+        ? JSON.stringify(grant)
+        : "null";
+      assertStringIncludes(metadata, `"allow_${name}":${expected},`);
+    }
     assertMatch(metadata, /"prompt":false/);
     // The program is the bundle.
     const bundle = await Deno.readTextFile(`${out.path}/anaconda.js`);

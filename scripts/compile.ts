@@ -56,7 +56,9 @@ function targetOs(target: Target): typeof Deno.build.os {
 export function denortFailure(stderr: string, target: string): string | null {
   if (!stderr.includes(`denort-${target}`)) return null;
   const url = stderr.match(/https:\/\/\S+?denort-[\w-]+\.zip/)?.[0] ?? "dl.deno.land";
-  const causes = [...stderr.matchAll(/^\s*\d+: (.+)$/gm)].map((match) => match[1]!.trim());
+  // The numbered "Caused by" lines, not those of the stack backtrace after them.
+  const causedBy = stderr.split("Stack backtrace:")[0]!;
+  const causes = [...causedBy.matchAll(/^\s*\d+: (.+)$/gm)].map((match) => match[1]!.trim());
   const cause = causes.at(-1) ?? "download failed";
   return `could not download denort for ${target} from ${url} (${cause}); ` +
     "deno compile needs internet access, or DENORT_BIN set to a denort executable of that target";

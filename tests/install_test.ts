@@ -73,6 +73,11 @@ function install(
   });
 }
 
+/** install.sh --dir `dir` from the release at `url`, as on an x86_64 Linux machine. */
+function installInto(dir: string, home: string, url: string): Promise<CliResult> {
+  return install(["--dir", dir], { home, env: { ANACONDA_AUTH_RELEASE_URL: url } });
+}
+
 function listDir(path: string): string[] {
   try {
     return [...Deno.readDirSync(path)].map((entry) => entry.name).sort();
@@ -88,10 +93,7 @@ Deno.test(
     await using home = await tempHome();
     await using release = fakeRelease(await releaseFiles([LINUX_X64, MAC_ARM]));
     const dir = `${home.path}/tools/bin`;
-    const result = await install(["--dir", dir], {
-      home: home.path,
-      env: { ANACONDA_AUTH_RELEASE_URL: release.url },
-    });
+    const result = await installInto(dir, home.path, release.url);
     assertEquals(result.code, 0, result.stderr);
     assertEquals(result.stdout, "");
     assertEquals(release.requests, [`/download/${LINUX_X64}`, "/download/SHA256SUMS"]);
@@ -143,10 +145,7 @@ Deno.test(
     const dir = `${home.path}/bin`;
     await Deno.mkdir(dir);
     await Deno.writeTextFile(`${dir}/anaconda`, "old version");
-    const result = await install(["--dir", dir], {
-      home: home.path,
-      env: { ANACONDA_AUTH_RELEASE_URL: release.url },
-    });
+    const result = await installInto(dir, home.path, release.url);
     assertEquals(result.code, 1);
     assertMatch(
       result.stderr,
@@ -166,10 +165,7 @@ Deno.test(
     const files = await releaseFiles([LINUX_X64]);
     files["SHA256SUMS"] = `${"0".repeat(64)}  ${MAC_ARM}\n`;
     await using release = fakeRelease(files);
-    const result = await install(["--dir", `${home.path}/bin`], {
-      home: home.path,
-      env: { ANACONDA_AUTH_RELEASE_URL: release.url },
-    });
+    const result = await installInto(`${home.path}/bin`, home.path, release.url);
     assertEquals(result.code, 1);
     assertMatch(
       result.stderr,
@@ -184,10 +180,7 @@ Deno.test(
   async () => {
     await using home = await tempHome();
     await using release = fakeRelease(await releaseFiles([MAC_ARM]));
-    const result = await install(["--dir", `${home.path}/bin`], {
-      home: home.path,
-      env: { ANACONDA_AUTH_RELEASE_URL: release.url },
-    });
+    const result = await installInto(`${home.path}/bin`, home.path, release.url);
     assertEquals(result.code, 1);
     assertMatch(result.stderr, /404/);
     assertMatch(

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { stringify as toToml } from "smol-toml";
 import { loadSettings } from "../src/config/load.ts";
 import { defaultSiteConfig, FIELD_NAMES } from "../src/config/schema.ts";
-import { AnacondaError, ConfigError, StoreError } from "../src/errors.ts";
+import { type AnacondaError, ConfigError, StoreError } from "../src/errors.ts";
 import { lookupToken, saveToken } from "../src/token/tokens.ts";
 import { newTokenInfo } from "../src/token/token_info.ts";
 import { fakeContext } from "./fake_context.ts";

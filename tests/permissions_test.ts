@@ -1,9 +1,143 @@
-import { assertEquals } from "./assert.ts";
-import { RUN_PERMISSIONS } from "../scripts/permissions.ts";
+/**
+ * The CLI's Deno permissions (deno.json `"permissions"`, scripts/permissions.ts): every
+ * way users run it grants exactly that set, and the commands work with it (no prompt,
+ * no denial).
+ * @module
+ */
+import { assertEquals, assertMatch } from "./assert.ts";
+import { startDevServer } from "./stand_in/server.ts";
+import {
+  denoRunLine,
+  permissionFlags,
+  permissionSet,
+  permissionSetName,
+  RUN_PERMISSIONS,
+  runPermissions,
+} from "../scripts/permissions.ts";
+import { clientHostnameHeader } from "../src/http/hostname.ts";
+import { siteEnv, TEST_BROWSER } from "./dev_site.ts";
+import { cleanEnv, type CliResult, runProgram, tempHome } from "./support.ts";
 
-Deno.test("the anaconda task runs main.ts with exactly the CLI's permissions", async () => {
-  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
-  assertEquals(config.tasks.anaconda, `deno run ${RUN_PERMISSIONS.join(" ")} main.ts`);
+const ROOT = new URL("../", import.meta.url).pathname;
+const MAIN = `${ROOT}main.ts`;
+const PROBE = `${ROOT}tests/fixtures/permission_probe.ts`;
+const CONFIG = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+
+Deno.test("the anaconda task runs main.ts with the anaconda permission set, not -A", () => {
+  assertEquals(CONFIG.tasks.anaconda, "deno run --quiet --permission-set=anaconda main.ts");
+});
+
+Deno.test("the Windows permission set is the anaconda set plus FFI, nothing else", () => {
+  assertEquals(permissionSet("anaconda-windows"), { ...permissionSet("anaconda"), ffi: true });
+  assertEquals(permissionSetName("windows"), "anaconda-windows");
+  assertEquals(permissionSetName("linux"), "anaconda");
+  assertEquals(permissionSetName("darwin"), "anaconda");
+  assertEquals(runPermissions("windows"), [...runPermissions("linux"), "--allow-ffi"]);
+});
+
+Deno.test("permission sets become --allow flags: all, scoped, or left out", () => {
+  assertEquals(permissionFlags({ env: true, sys: ["hostname", "osRelease"], ffi: false }), [
+    "--allow-env",
+    "--allow-sys=hostname,osRelease",
+  ]);
+});
+
+Deno.test("no task that runs the CLI or builds it grants everything", () => {
+  for (const [name, command] of Object.entries(CONFIG.tasks as Record<string, string>)) {
+    // The test runner's own subprocesses.
+    if (name === "test" || name === "ok" || name === "fuzz") continue;
+    assertEquals(/(^|\s)(-A|--allow-all)\b/.test(command), false, `task ${name}: ${command}`);
+  }
+});
+
+Deno.test("the README's `deno run` lines of the bundle are exactly `deno task permissions URL`", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  for (
+    const [line, url] of readme.matchAll(/deno run (?:--?[\w-]+(?:=\S+)? )*(\S*anaconda\.js)/g)
+  ) {
+    const expected = [denoRunLine(url!, "linux"), denoRunLine(url!, "windows")];
+    assertEquals(expected.includes(line), true, `README: ${line}\nexpected: ${expected[0]}`);
+  }
+});
+
+async function probe(flags: string[]): Promise<Record<string, string>> {
+  const result = await runProgram(Deno.execPath(), ["run", "--quiet", ...flags, PROBE], {
+    env: cleanEnv(ROOT),
+    cwd: ROOT,
+  });
+  assertEquals(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+
+for (const name of ["anaconda", "anaconda-windows"]) {
+  Deno.test(`the --allow flags grant exactly what the ${name} permission set grants`, async () => {
+    const fromSet = await probe([`--permission-set=${name}`]);
+    const fromFlags = await probe(permissionFlags(permissionSet(name)));
+    assertEquals(fromFlags, fromSet);
+    // The probe does tell sets apart.
+    assertEquals(fromSet['{"name":"ffi"}'], name === "anaconda-windows" ? "granted" : "prompt");
+    assertEquals(fromSet['{"name":"import","host":"example.com:443"}'], "prompt");
+  });
+}
+
+const DENIAL = /NotCapable|PermissionDenied|Deno requests|--allow-[a-z]+/;
+
+/** `anaconda <args>` with exactly the CLI's flags; a missing permission fails, never prompts. */
+async function anaconda(
+  args: string[],
+  home: string,
+  env: Record<string, string>,
+  stdin?: string,
+): Promise<CliResult> {
+  const result = await runProgram(
+    Deno.execPath(),
+    ["run", "--quiet", "--no-prompt", ...RUN_PERMISSIONS, MAIN, ...args],
+    { env: cleanEnv(home, env), cwd: home, ...(stdin === undefined ? {} : { stdin }) },
+  );
+  const output = `${result.stdout}\n${result.stderr}`;
+  assertEquals(DENIAL.test(output), false, `anaconda ${args.join(" ")}: ${output}`);
+  assertEquals(result.code, 0, `anaconda ${args.join(" ")}: ${result.stderr}`);
+  return result;
+}
+
+Deno.test("the CLI's commands run with exactly its permissions, stdin not a terminal", async () => {
+  await using home = await tempHome();
+  await using server = await startDevServer({ interval: 0, approveAfterPolls: 1 });
+  const env = siteEnv(server);
+  const sites = (args: string[]) => anaconda(["sites", ...args], home.path, {});
+  const auth = (args: string[], extra: Record<string, string> = {}) =>
+    anaconda(["auth", ...args], home.path, { ...env, ...extra });
+
+  // sites: config.toml read and written.
+  await sites(["add", "--domain", "work.example.com", "--name", "work", "-y"]);
+  await sites(["add", "--domain", "lab.example.com", "--name", "lab", "--no-default", "-y"]);
+  assertMatch((await sites(["list"])).stdout, /work +work\.example\.com +✔/);
+  assertMatch((await sites(["show", "work"])).stdout, /work\.example\.com/);
+
+  // login: the device flow (HTTPS with the test CA, $BROWSER run, the file keyring written).
+  await auth(["login"]);
+  // sys access to the hostname: the API-key request names this machine.
+  const apiKeyRequest = server.requests.find((request) => request.path === "/api/auth/api-keys");
+  assertEquals(
+    apiKeyRequest?.headers["x-client-hostname"],
+    clientHostnameHeader(Deno.hostname(), true),
+  );
+  const apiKey = (await auth(["api-key"])).stdout.trim();
+  assertMatch(apiKey, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+  // The browser flow: a local redirect server and a real $BROWSER program.
+  await auth(["login", "--force"], {
+    ANACONDA_AUTH_USE_DEVICE_FLOW: "false",
+    BROWSER: TEST_BROWSER,
+  });
+  await auth(["status"]);
+  // ssl_verify = false: requests go through node:https, which reads root certificates.
+  await auth(["whoami"], { ANACONDA_AUTH_SSL_VERIFY: "false" });
+
+  // token commands (conda files, `conda` on PATH) go here once they exist.
+
+  await auth(["logout"]);
+  await sites(["remove", "work", "-y"]);
+  assertEquals(/work\.example\.com/.test((await sites(["list"])).stdout), false);
 });
 
 Deno.test("deno.json's package version is the CLI's version, and it exports mod.ts", async () => {

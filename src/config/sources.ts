@@ -6,6 +6,7 @@
 import type { Context } from "../context.ts";
 import { readTextBoundedSync } from "../files.ts";
 import { joinPath } from "../path.ts";
+import { parseDotenv, readDotenvFile } from "./dotenv.ts";
 import type { Source } from "./schema.ts";
 
 /** One source of `NAME=value` strings, seen through a name prefix. */
@@ -91,26 +92,18 @@ function readSecretsDir(
   return { values, fileNames };
 }
 
-async function readDotenv(path: string): Promise<Map<string, string>> {
-  let text: string | null;
-  try {
-    text = readTextBoundedSync(path, MAX_SOURCE_BYTES);
-  } catch {
-    return new Map();
-  }
-  if (text === null) return new Map();
-  // Loaded only when there is a .env file: most runs have none.
-  const { parse } = await import("dotenv");
-  return lowerCaseMap(Object.entries(parse(text)));
+function readDotenv(path: string): Map<string, string> {
+  const text = readDotenvFile(path);
+  return text === null ? new Map() : lowerCaseMap(parseDotenv(text));
 }
 
 /** The environment, the secrets folder and `.env`, highest precedence first. */
-export async function readRawLayers(context: Context): Promise<RawLayer[]> {
+export function readRawLayers(context: Context): RawLayer[] {
   const env = lowerCaseMap(Object.entries(context.env.toObject()));
   const secretsDir = context.env.get("ANACONDA_SECRETS_DIR") ?? "/run/secrets";
   const dotenvPath = joinPath(context.cwd(), ".env");
   const secrets = readSecretsDir(secretsDir);
-  const dotenv = await readDotenv(dotenvPath);
+  const dotenv = readDotenv(dotenvPath);
   return [
     layer(env, (name) => ({ kind: "env", name: name.toUpperCase() })),
     layer(secrets.values, (name) => ({

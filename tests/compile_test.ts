@@ -1,0 +1,152 @@
+/**
+ * `deno task compile` (scripts/compile.ts): executables from the bundle with the
+ * permission set of deno.json, SHA256SUMS, and one clear line when `denort` cannot be
+ * fetched. A real denort cannot be downloaded here, so the offline build uses a
+ * stand-in base executable (DENORT_BIN): what is checked is what deno compile embeds.
+ * @module
+ */
+import { assertEquals, assertMatch, assertStringIncludes, assertThrows } from "./assert.ts";
+import {
+  denortFailure,
+  executableName,
+  parseArgs,
+  TARGETS,
+  UsageError,
+} from "../scripts/compile.ts";
+import { denoDir } from "../scripts/child_env.ts";
+import { permissionSet } from "../scripts/permissions.ts";
+import { runProgram, tempHome } from "./support.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const COMPILE = `${ROOT}scripts/compile.ts`;
+
+function runCompile(args: string[], env: Record<string, string>) {
+  return runProgram(Deno.execPath(), ["run", "--quiet", "-A", COMPILE, ...args], {
+    cwd: ROOT,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      DENO_DIR: denoDir(),
+      NO_COLOR: "1",
+      ...env,
+    },
+    timeoutMs: 120_000,
+  });
+}
+
+Deno.test("compile arguments: every target by default, names checked, an output folder", () => {
+  assertEquals(parseArgs([]).targets, [...TARGETS]);
+  assertEquals(parseArgs(["--out-dir", "/x", "aarch64-apple-darwin"]), {
+    targets: ["aarch64-apple-darwin"],
+    outDir: "/x",
+  });
+  assertThrows(() => parseArgs(["x86_64-linux"]), UsageError, 'unknown target "x86_64-linux"');
+  assertThrows(() => parseArgs(["--out-dir"]), UsageError, "--out-dir needs a folder");
+  assertEquals(executableName("x86_64-pc-windows-msvc"), "anaconda-x86_64-pc-windows-msvc.exe");
+  assertEquals(executableName("aarch64-apple-darwin"), "anaconda-aarch64-apple-darwin");
+});
+
+Deno.test("a failed denort download becomes one line with the URL, the cause and DENORT_BIN", () => {
+  const stderr = [
+    "error: Writing deno compile executable to temporary file 'x.tmp'",
+    "",
+    "Caused by:",
+    "    0: Setting up base binary.",
+    "    1: error sending request for url (https://dl.deno.land/release/v2.9.6/denort-x86_64-apple-darwin.zip): client error (Connect)",
+    "    2: dns error",
+    "    3: failed to lookup address information: Name or service not known",
+    "",
+    "Stack backtrace:",
+    "   0: <unknown>",
+  ].join("\n");
+  assertEquals(
+    denortFailure(stderr, "x86_64-apple-darwin"),
+    "could not download denort for x86_64-apple-darwin from " +
+      "https://dl.deno.land/release/v2.9.6/denort-x86_64-apple-darwin.zip " +
+      "(failed to lookup address information: Name or service not known); deno compile needs " +
+      "internet access, or DENORT_BIN set to a denort executable of that target",
+  );
+  assertEquals(denortFailure("error: Module not found", "x86_64-apple-darwin"), null);
+});
+
+const cachedDenort = (target: string) => {
+  try {
+    Deno.statSync(`${denoDir()}/dl/release/v${Deno.version.deno}/denort-${target}.zip`);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+Deno.test({
+  name: "compile without access to denort exits 1 with one line and builds nothing",
+  // A denort in Deno's cache would be used without any download.
+  ignore: cachedDenort("aarch64-apple-darwin"),
+  async fn() {
+    await using out = await tempHome();
+    const result = await runCompile(["--out-dir", out.path, "aarch64-apple-darwin"], {
+      // No internet: the download goes through a proxy that refuses connections.
+      HTTPS_PROXY: "http://127.0.0.1:9",
+      https_proxy: "http://127.0.0.1:9",
+    });
+    assertEquals(result.code, 1, result.stderr);
+    const lines = result.stderr.trimEnd().split("\n");
+    assertEquals(lines.length, 1, result.stderr);
+    assertMatch(
+      lines[0]!,
+      /^compile: could not download denort for aarch64-apple-darwin from https:\/\/dl\.deno\.land\/\S+denort-aarch64-apple-darwin\.zip \((?!<unknown>).+\); .*DENORT_BIN/,
+    );
+    const files = [...Deno.readDirSync(out.path)].map((entry) => entry.name);
+    assertEquals(files.filter((name) => name.startsWith("anaconda-") || name === "SHA256SUMS"), []);
+  },
+});
+
+Deno.test("DENORT_BIN builds one target at a time", async () => {
+  await using out = await tempHome();
+  const result = await runCompile(["--out-dir", out.path], { DENORT_BIN: "/bin/true" });
+  assertEquals(result.code, 1);
+  assertEquals(
+    result.stderr,
+    "compile: DENORT_BIN names the denort of one target: build one target at a time\n",
+  );
+});
+
+Deno.test({
+  name: "an offline build embeds the bundle with the permission set and writes SHA256SUMS",
+  // The stand-in denort must be an ELF executable: any Linux program will do.
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    await using out = await tempHome();
+    const target = "x86_64-unknown-linux-gnu";
+    const result = await runCompile(["--out-dir", out.path, target], { DENORT_BIN: "/bin/true" });
+    assertEquals(result.code, 0, result.stderr);
+    const binary = await Deno.readFile(`${out.path}/${executableName(target)}`);
+    const text = new TextDecoder("latin1").decode(binary);
+    // Deno's metadata of a compiled program: exactly the anaconda set, never a prompt.
+    const metadata = text.match(/"permissions":\{[^}]*\}/)?.[0] ?? "";
+    const set = permissionSet("anaconda");
+    for (const name of ["env", "ffi", "net", "read", "run", "sys", "write"]) {
+      const grant = set[name];
+      // In the metadata, [] grants everything and null nothing.
+      const expected = grant === true
+        ? "[]"
+        : Array.isArray(grant)
+        ? JSON.stringify(grant)
+        : "null";
+      assertStringIncludes(metadata, `"allow_${name}":${expected},`);
+    }
+    assertMatch(metadata, /"prompt":false/);
+    // The program is the bundle.
+    const bundle = await Deno.readTextFile(`${out.path}/anaconda.js`);
+    assertEquals(text.includes(bundle.slice(0, 2000)), true);
+    const sums = await Deno.readTextFile(`${out.path}/SHA256SUMS`);
+    assertMatch(
+      sums,
+      /^[0-9a-f]{64} {2}anaconda\.js\n[0-9a-f]{64} {2}anaconda-x86_64-unknown-linux-gnu\n$/,
+    );
+    const check = await runProgram("sha256sum", ["-c", "SHA256SUMS"], {
+      cwd: out.path,
+      env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
+    });
+    assertEquals(check.code, 0, check.stdout + check.stderr);
+  },
+});

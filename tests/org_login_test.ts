@@ -300,3 +300,46 @@ Deno.test("an API URL that answers 404 or nothing is 'API server is unavailable'
   );
   assert.equal(await readOrgToken(home.path, server.orgApi.url), null);
 });
+
+Deno.test("an API key that anaconda.org refuses says which login to renew; nothing is stored", async () => {
+  await using home = await tempHome();
+  await using server = await startDevServer();
+  await writeOrgConfig(home.path, server);
+  const part = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, "");
+  const notFromServer = `${part({ alg: "HS256" })}.${
+    part({ exp: Math.floor(Date.now() / 1000) + 3600 })
+  }.c2lnbmF0dXJl`;
+  await writeKeyring(home.path, {
+    domain: server.domain,
+    api_key: notFromServer,
+    username: null,
+    repo_tokens: [],
+    version: 2,
+  });
+  const result = await runCli(["login", "--at", "anaconda.org"], {
+    home: home.path,
+    env: orgEnv(server),
+  });
+  assert.equal(result.code, 1);
+  assert.equal(
+    result.stderr,
+    `Unauthorized: ${server.orgApi.url} refused the API key of ${server.domain} (Invalid API key): ` +
+      `log in there again with anaconda login --at ${server.domain} --force\n`,
+  );
+  assert.equal(await readOrgToken(home.path, server.orgApi.url), null);
+});
+
+Deno.test("the legacy login without a username on standard input fails naming --username", async () => {
+  await using home = await tempHome();
+  await using server = await startDevServer();
+  await writeOrgConfig(home.path, server);
+  const result = await runCli(["login", "--at", "anaconda.org"], {
+    home: home.path,
+    env: orgEnv(server, { ANACONDA_CLIENT_LEGACY_INTERACTIVE_LOGIN: "1" }),
+  });
+  assert.equal(result.code, 1);
+  assert.match(
+    result.stderr,
+    /Username: \nBinstarError: No username given: type it, or pass --username\n$/,
+  );
+});

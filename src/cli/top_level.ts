@@ -221,8 +221,7 @@ function orgOnlyOption(options: TopLoginOptions): string | null {
 
 export const login = leaf({
   name: "login",
-  description:
-    "Log in to an Anaconda site or anaconda.org (asks which one on a terminal without --at)",
+  description: "Log in to an Anaconda site or anaconda.org (asks which one without --at)",
   options: { ...LOGIN_OPTIONS, ...ORG_LOGIN_OPTIONS },
   examples: [
     ...LOGIN_EXAMPLES.map((line) => line.replace("anaconda auth login", "anaconda login")),
@@ -239,8 +238,7 @@ export const login = leaf({
 
 export const logout = leaf({
   name: "logout",
-  description:
-    "Remove the stored API key of a site or the anaconda.org token (asks which one on a terminal without --at)",
+  description: "Log out of an Anaconda site or anaconda.org (asks which one without --at)",
   examples: ["anaconda logout --at work", "anaconda logout --at anaconda.org"],
   run: async (_options, app) => {
     const to = await target(app, null);
@@ -252,7 +250,7 @@ export const logout = leaf({
 export const whoami = leaf({
   name: "whoami",
   description:
-    "Show the logged-in user's account on a site or anaconda.org (asks which one on a terminal without --at)",
+    "Show your account on an Anaconda site or anaconda.org (asks which one without --at)",
   options: WHOAMI_OPTIONS,
   examples: ["anaconda whoami --at work", "anaconda whoami --at anaconda.org"],
   run: async (_options, app) => {

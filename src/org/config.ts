@@ -66,7 +66,8 @@ export function configSearchPath(context: PathContext): string[] {
     const value = context.env.get(name);
     return value ? [joinPath(value, "etc", "anaconda-client")] : [];
   };
-  return [
+  // A folder listed twice is read once, in its first place (as anaconda-client does).
+  const places = [
     siteDataDir(context),
     "/etc/anaconda-client",
     ...underVar("CONDA_ROOT"),
@@ -75,6 +76,7 @@ export function configSearchPath(context: PathContext): string[] {
     expandHome("~/.continuum/anaconda-client", context.homeDir()),
     ...underVar("CONDA_PREFIX"),
   ];
+  return [...new Set(places)];
 }
 
 function isYamlName(name: string): boolean {

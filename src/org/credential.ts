@@ -36,20 +36,20 @@ export function siteForDomain(settings: Settings, domain: string, homeDir: strin
   return { ...base, site: domain, domain, auth_domain_override: null };
 }
 
-/** The API key to log in to anaconda.org with (see the module comment). */
+/** The API key to log in to anaconda.org with (see the module comment), and its domain. */
 export async function anacondaApiKey(
   context: Context,
   client: OrgClient,
   options: { settings: Settings; verbose?: boolean },
-): Promise<string> {
+): Promise<{ apiKey: string; domain: string }> {
   const domain = keyringDomain(await client.authorizationEndpoint());
   const config = siteForDomain(options.settings, domain, context.homeDir());
   const existing = await currentApiKey(context, config);
-  if (existing !== null) return existing;
+  if (existing !== null) return { apiKey: existing, domain };
   context.stderr.write(
     `anaconda.org logs in with an API key of ${domain}: logging in there first\n`,
   );
   const result = await login(context, config, { verbose: options.verbose ?? false });
   context.stderr.write(`API key for ${domain} stored in ${result.storedIn}\n`);
-  return result.info.api_key!;
+  return { apiKey: result.info.api_key!, domain };
 }

@@ -129,12 +129,18 @@ async function bearerLogin(
   request: AuthenticationRequest,
   options: OrgLoginOptions,
 ): Promise<string | null> {
-  const apiKey = await anacondaApiKey(context, client, options);
+  const { apiKey, domain } = await anacondaApiKey(context, client, options);
   try {
     return await client.authenticate({ apiKey }, request);
   } catch (err) {
-    if (!(err instanceof OrgUnauthorizedError && BEARER_DISABLED.test(err.serverMessage ?? ""))) {
-      throw err;
+    if (!(err instanceof OrgUnauthorizedError)) throw err;
+    if (!BEARER_DISABLED.test(err.serverMessage ?? "")) {
+      throw new OrgUnauthorizedError(
+        `${client.base} refused the API key of ${domain} (${
+          err.serverMessage ?? "HTTP 401"
+        }): log in there again with anaconda login --at ${domain} --force`,
+        { status: 401, serverMessage: err.serverMessage, cause: err },
+      );
     }
     context.stderr.write(
       `${client.base} does not accept API keys; logging in with a username and password\n`,
@@ -158,11 +164,11 @@ async function passwordLogin(
     );
   }
   const username = options.username ?? (await prompts.ask("Username: "))?.trim();
-  if (!username) throw new OrgApiError("No username given");
+  if (!username) throw new OrgApiError("No username given: type it, or pass --username");
   let password = options.password ?? null;
   for (let attempt = 0; attempt < 3; attempt++) {
     password ??= await prompts.password(`${username}'s Password: `);
-    if (password === null) throw new OrgApiError("No password given");
+    if (password === null) throw new OrgApiError("No password given: type it when asked");
     try {
       return await replacingOldToken(
         context,

@@ -4,8 +4,7 @@
  * and the errors for an unknown `--at` or a script that must choose.
  */
 import assert from "node:assert/strict";
-import { writeKeyring } from "./dev_site.ts";
-import { writeOrgConfig } from "./org_support.ts";
+import { orgSetup, storeApiKey } from "./org_support.ts";
 import { type DevServer, startDevServer } from "./stand_in/server.ts";
 import { runCli, runCliInTerminal, tempHome } from "./support.ts";
 
@@ -19,29 +18,22 @@ async function writeDevSite(home: string, server: DevServer): Promise<void> {
 }
 
 Deno.test("on a terminal the picker lists the sites and anaconda.org, and runs the one picked", async () => {
-  await using home = await tempHome();
-  await using server = await startDevServer();
-  await writeDevSite(home.path, server);
-  await writeOrgConfig(home.path, server);
-  await writeKeyring(home.path, {
-    domain: server.domain,
-    api_key: await server.issueApiKey(),
-    username: null,
-    repo_tokens: [],
-    version: 2,
-  });
+  await using setup = await orgSetup();
+  const { home, server } = setup;
+  await writeDevSite(home, server);
+  await storeApiKey(home, server);
   const env = { BINSTAR_API_TOKEN: server.orgApi.issue("org-user") };
   const menu = "choose destination:\n" +
     `  1. dev (${server.domain}) [default]\n` +
     "  2. anaconda.org\n" +
     "Enter a number [1]: ";
 
-  const org = await runCliInTerminal(["whoami"], { home: home.path, env, stdin: "2\n" });
+  const org = await runCliInTerminal(["whoami"], { home, env, stdin: "2\n" });
   assert.equal(org.code, 0, org.stderr);
   assert.equal(org.stderr, `${menu}Your info (${server.orgApi.url}):\n`);
   assert.equal(JSON.parse(org.stdout.slice(org.stdout.indexOf("{"))).login, "org-user");
 
-  const site = await runCliInTerminal(["whoami"], { home: home.path, env, stdin: "1\n" });
+  const site = await runCliInTerminal(["whoami"], { home, env, stdin: "1\n" });
   assert.equal(site.code, 0, site.stderr);
   assert.equal(site.stderr, `${menu}Your info (${server.domain}):\n`);
   assert.equal(JSON.parse(site.stdout.slice(site.stdout.indexOf("{"))).user.username, "jane");

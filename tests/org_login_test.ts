@@ -5,17 +5,9 @@
  * conda and anaconda-client read.
  */
 import assert from "node:assert/strict";
-import { requestLines, storedToken, writeKeyring } from "./dev_site.ts";
-import {
-  liveOrgTokens,
-  orgEnv,
-  orgTokenPath,
-  readOrgToken,
-  writeOrgConfig,
-} from "./org_support.ts";
+import { requestLines, storedToken } from "./dev_site.ts";
+import { liveOrgTokens, orgSetup, orgTokenPath, storeApiKey } from "./org_support.ts";
 import { ORG_PASSWORD } from "./stand_in/org_api.ts";
-import { startDevServer } from "./stand_in/server.ts";
-import { runCli, tempHome } from "./support.ts";
 
 const HOSTNAME = Deno.hostname();
 
@@ -33,31 +25,23 @@ function loginBody(url: string, failIfExists: boolean) {
   };
 }
 
+/** Switches the legacy username/password login on. */
+const LEGACY = { ANACONDA_CLIENT_LEGACY_INTERACTIVE_LOGIN: "1" };
+
 Deno.test("login --at anaconda.org exchanges the stored API key for a token (Bearer) and stores it for conda", async () => {
-  await using home = await tempHome();
-  await using server = await startDevServer();
-  await writeOrgConfig(home.path, server);
+  await using org = await orgSetup();
+  const { server, url } = org;
   const apiKey = await server.issueApiKey();
-  await writeKeyring(home.path, {
-    domain: server.domain,
-    api_key: apiKey,
-    username: null,
-    repo_tokens: [],
-    version: 2,
-  });
-  const result = await runCli(["login", "--at", "anaconda.org"], {
-    home: home.path,
-    env: orgEnv(server),
-  });
+  await storeApiKey(org.home, server, apiKey);
+  const result = await org.run(["login"]);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, "");
-  const url = server.orgApi.url;
-  const path = orgTokenPath(home.path, url);
+  const path = orgTokenPath(org.home, url);
+  assert.equal(path.split("/").at(-1), `${encodeURIComponent(url)}.token`);
   assert.equal(
     result.stderr,
     `✓ login successful: token for ${url} stored in ~/.config/binstar/${path.split("/").at(-1)}\n`,
   );
-  assert.equal(path.split("/").at(-1), `${encodeURIComponent(url)}.token`);
   assert.deepEqual(requestLines(server), [
     "HEAD /org-api",
     "GET /org-api/.well-known/openid-configuration",
@@ -73,19 +57,15 @@ Deno.test("login --at anaconda.org exchanges the stored API key for a token (Bea
   // The raw token, no newline, readable by the user only: what conda and anaconda-client read.
   const [issued] = server.orgApi.tokens;
   assert.equal(issued?.via, "bearer");
-  assert.equal(await readOrgToken(home.path, url), issued.token);
+  assert.equal(await org.token(), issued.token);
   assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
   assert.ok(!result.stderr.includes(issued.token));
 });
 
 Deno.test("without a stored API key, the anaconda.com login runs first and its key is kept", async () => {
-  await using home = await tempHome();
-  await using server = await startDevServer({ deviceApproval: "immediate", interval: 0 });
-  await writeOrgConfig(home.path, server);
-  const result = await runCli(["login", "--at", "anaconda.org"], {
-    home: home.path,
-    env: orgEnv(server),
-  });
+  await using org = await orgSetup({ deviceApproval: "immediate", interval: 0 });
+  const { server } = org;
+  const result = await org.run(["login"]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(
     result.stderr,
@@ -100,30 +80,18 @@ Deno.test("without a stored API key, the anaconda.com login runs first and its k
       `API key for ${server.domain} stored in file keyring ~/\\.anaconda/keyring\n✓ login successful: `,
     ),
   );
-  const stored = await storedToken(home.path, server.domain);
+  const stored = await storedToken(org.home, server.domain);
   assert.ok(stored?.api_key);
   assert.equal(server.requests.at(-1)?.headers.authorization, `Bearer ${stored.api_key}`);
-  assert.equal(await readOrgToken(home.path, server.orgApi.url), server.orgApi.tokens[0]?.token);
+  assert.equal(await org.token(), server.orgApi.tokens[0]?.token);
 });
 
 Deno.test("a server without Bearer logins falls back to the username and password (HTTP Basic)", async () => {
-  await using home = await tempHome();
-  await using server = await startDevServer({ orgBearerDisabled: true });
-  await writeOrgConfig(home.path, server);
-  await writeKeyring(home.path, {
-    domain: server.domain,
-    api_key: await server.issueApiKey(),
-    username: null,
-    repo_tokens: [],
-    version: 2,
-  });
-  const result = await runCli(["--verbose", "login", "--at", "anaconda.org"], {
-    home: home.path,
-    env: orgEnv(server),
-    stdin: `jane\n${ORG_PASSWORD}\n`,
-  });
+  await using org = await orgSetup({ orgBearerDisabled: true });
+  const { server, url } = org;
+  await storeApiKey(org.home, server);
+  const result = await org.run(["--verbose", "login"], { stdin: `jane\n${ORG_PASSWORD}\n` });
   assert.equal(result.code, 0, result.stderr);
-  const url = server.orgApi.url;
   assert.match(
     result.stderr,
     new RegExp(
@@ -136,7 +104,7 @@ Deno.test("a server without Bearer logins falls back to the username and passwor
   assert.equal(basic.headers.authorization, `Basic ${btoa(`jane:${ORG_PASSWORD}`)}`);
   assert.deepEqual(basic.json, loginBody(url, true));
   assert.equal(server.orgApi.tokens.at(-1)?.via, "basic");
-  assert.equal(await readOrgToken(home.path, url), server.orgApi.tokens.at(-1)?.token);
+  assert.equal(await org.token(), server.orgApi.tokens.at(-1)?.token);
   // --verbose logs the requests without any part of the password or its base64.
   assert.match(result.stderr, /> authorization: Basic \*{8}\n/);
   assert.ok(!result.stderr.includes(ORG_PASSWORD));
@@ -144,12 +112,10 @@ Deno.test("a server without Bearer logins falls back to the username and passwor
 });
 
 Deno.test("a wrong password is asked again, three times, then the login fails and stores nothing", async () => {
-  await using home = await tempHome();
-  await using server = await startDevServer();
-  await writeOrgConfig(home.path, server);
-  const result = await runCli(["login", "--at", "anaconda.org"], {
-    home: home.path,
-    env: orgEnv(server, { ANACONDA_CLIENT_LEGACY_INTERACTIVE_LOGIN: "1" }),
+  await using org = await orgSetup();
+  const { server } = org;
+  const result = await org.run(["login"], {
+    env: LEGACY,
     stdin: "jane\nwrong-1\nwrong-2\nwrong-3\n",
   });
   assert.equal(result.code, 1);
@@ -169,34 +135,27 @@ Deno.test("a wrong password is asked again, three times, then the login fails an
     "POST /org-api/authentications",
     "POST /org-api/authentications",
   ]);
-  assert.equal(await readOrgToken(home.path, server.orgApi.url), null);
+  assert.equal(await org.token(), null);
   assert.ok(!/wrong-\d/.test(result.stderr));
 });
 
 Deno.test("a second password login asks before replacing the token of this host (the 400 case)", async () => {
-  await using home = await tempHome();
-  await using server = await startDevServer();
-  await writeOrgConfig(home.path, server);
-  const env = orgEnv(server, { ANACONDA_CLIENT_LEGACY_INTERACTIVE_LOGIN: "1" });
-  const first = await runCli(["login", "--at", "anaconda.org"], {
-    home: home.path,
-    env,
-    stdin: `jane\n${ORG_PASSWORD}\n`,
-  });
+  await using org = await orgSetup();
+  const { server, url } = org;
+  const first = await org.run(["login"], { env: LEGACY, stdin: `jane\n${ORG_PASSWORD}\n` });
   assert.equal(first.code, 0, first.stderr);
-  const firstToken = await readOrgToken(home.path, server.orgApi.url);
+  const firstToken = await org.token();
 
   // Already logged in: asked first; then the server refuses a second token of the same note.
-  const second = await runCli(["login", "--at", "anaconda.org"], {
-    home: home.path,
-    env,
+  const second = await org.run(["login"], {
+    env: LEGACY,
     stdin: `y\njane\n${ORG_PASSWORD}\ny\n`,
   });
   assert.equal(second.code, 0, second.stderr);
   assert.match(
     second.stderr,
     new RegExp(
-      `^It appears you are already logged into ${server.orgApi.url}\n` +
+      `^It appears you are already logged into ${url}\n` +
         "Logging in again will remove the previous token\\.\n" +
         "Would you like to continue\\? \\[y/n\\] \\(y\\): ",
     ),
@@ -215,44 +174,33 @@ Deno.test("a second password login asks before replacing the token of this host 
     true,
     false,
   ]);
-  const secondToken = await readOrgToken(home.path, server.orgApi.url);
+  const secondToken = await org.token();
   assert.notEqual(secondToken, firstToken);
   assert.deepEqual(liveOrgTokens(server), [secondToken]);
 });
 
 Deno.test("answering n to the already-logged-in question keeps the token and exits 1", async () => {
-  await using home = await tempHome();
-  await using server = await startDevServer();
-  await writeOrgConfig(home.path, server);
-  const url = server.orgApi.url;
-  await Deno.mkdir(`${home.path}/.config/binstar`, { recursive: true });
-  await Deno.writeTextFile(orgTokenPath(home.path, url), server.orgApi.issue());
-  const before = await readOrgToken(home.path, url);
-  const result = await runCli(["login", "--at", "anaconda.org"], {
-    home: home.path,
-    env: orgEnv(server),
-    stdin: "n\n",
-  });
+  await using org = await orgSetup();
+  await Deno.mkdir(`${org.home}/.config/binstar`, { recursive: true });
+  await Deno.writeTextFile(orgTokenPath(org.home, org.url), org.server.orgApi.issue());
+  const before = await org.token();
+  const result = await org.run(["login"], { stdin: "n\n" });
   assert.equal(result.code, 1);
   assert.match(result.stderr, /Would you like to continue\? \[y\/n\] \(y\): Aborted\.\n$/);
-  assert.equal(await readOrgToken(home.path, url), before);
-  assert.deepEqual(requestLines(server), ["HEAD /org-api"]);
+  assert.equal(await org.token(), before);
+  assert.deepEqual(requestLines(org.server), ["HEAD /org-api"]);
   // Without an answer (end of input) it names the flag that goes ahead.
-  const closed = await runCli(["login", "--at", "anaconda.org"], {
-    home: home.path,
-    env: orgEnv(server),
-  });
+  const closed = await org.run(["login"]);
   assert.equal(closed.code, 1);
   assert.match(closed.stderr, /No answer on standard input: pass --force to go ahead\n$/);
 });
 
 Deno.test("--username and --password mean anaconda.org; the password on argv gets a warning", async () => {
-  await using home = await tempHome();
-  await using server = await startDevServer();
-  await writeOrgConfig(home.path, server);
-  const result = await runCli(
+  await using org = await orgSetup();
+  const { server } = org;
+  // No --at: the legacy options choose anaconda.org by themselves.
+  const result = await org.run(
     ["login", "--username", "jane", "--password", ORG_PASSWORD, "--hostname", "ci-runner"],
-    { home: home.path, env: orgEnv(server) },
   );
   assert.equal(result.code, 0, result.stderr);
   assert.match(
@@ -260,36 +208,28 @@ Deno.test("--username and --password mean anaconda.org; the password on argv get
     /^Warning: a password on the command line is visible to other users of this machine; leave out --password to be asked for it\n/,
   );
   assert.doesNotMatch(result.stderr, /Username: |Password: /);
-  const post = server.requests.at(-1)!;
-  assert.equal((post.json as Record<string, unknown>).hostname, "ci-runner");
-  assert.equal((post.json as Record<string, unknown>).note, "binstar_client:jane@ci-runner");
-  assert.equal(await readOrgToken(home.path, server.orgApi.url), server.orgApi.tokens[0]?.token);
+  const post = server.requests.at(-1)!.json as Record<string, unknown>;
+  assert.equal(post.hostname, "ci-runner");
+  assert.equal(post.note, "binstar_client:jane@ci-runner");
+  assert.equal(await org.token(), server.orgApi.tokens[0]?.token);
 });
 
 Deno.test("an API URL that answers 404 or nothing is 'API server is unavailable', naming the url and its file", async () => {
-  await using home = await tempHome();
-  await using server = await startDevServer({ orgApiUnavailable: true });
-  await writeOrgConfig(home.path, server);
-  const config = `${home.path}/.continuum/anaconda-client/config.yaml`;
-  const result = await runCli(["login", "--at", "anaconda.org"], {
-    home: home.path,
-    env: orgEnv(server),
-  });
+  await using org = await orgSetup({ orgApiUnavailable: true });
+  const config = `${org.home}/.continuum/anaconda-client/config.yaml`;
+  const result = await org.run(["login"]);
   assert.equal(result.code, 1);
   assert.equal(
     result.stderr,
     "ServerError: API server is unavailable. Please check your API url configuration " +
-      `(url ${server.orgApi.url} from ${config})\n`,
+      `(url ${org.url} from ${config})\n`,
   );
   // A port that nothing listens on.
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr;
   listener.close();
   await Deno.writeTextFile(config, `url: https://127.0.0.1:${port}/api\n`);
-  const refused = await runCli(["login", "--at", "anaconda.org"], {
-    home: home.path,
-    env: orgEnv(server),
-  });
+  const refused = await org.run(["login"]);
   assert.equal(refused.code, 1);
   assert.match(
     refused.stderr,
@@ -298,45 +238,28 @@ Deno.test("an API URL that answers 404 or nothing is 'API server is unavailable'
         `\\(url https://127\\.0\\.0\\.1:${port}/api from [^)]+\\): .*refused`,
     ),
   );
-  assert.equal(await readOrgToken(home.path, server.orgApi.url), null);
+  assert.equal(await org.token(), null);
 });
 
 Deno.test("an API key that anaconda.org refuses says which login to renew; nothing is stored", async () => {
-  await using home = await tempHome();
-  await using server = await startDevServer();
-  await writeOrgConfig(home.path, server);
+  await using org = await orgSetup();
+  const { server } = org;
   const part = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, "");
-  const notFromServer = `${part({ alg: "HS256" })}.${
-    part({ exp: Math.floor(Date.now() / 1000) + 3600 })
-  }.c2lnbmF0dXJl`;
-  await writeKeyring(home.path, {
-    domain: server.domain,
-    api_key: notFromServer,
-    username: null,
-    repo_tokens: [],
-    version: 2,
-  });
-  const result = await runCli(["login", "--at", "anaconda.org"], {
-    home: home.path,
-    env: orgEnv(server),
-  });
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  await storeApiKey(org.home, server, `${part({ alg: "HS256" })}.${part({ exp })}.c2lnbmF0dXJl`);
+  const result = await org.run(["login"]);
   assert.equal(result.code, 1);
   assert.equal(
     result.stderr,
-    `Unauthorized: ${server.orgApi.url} refused the API key of ${server.domain} (Invalid API key): ` +
+    `Unauthorized: ${org.url} refused the API key of ${server.domain} (Invalid API key): ` +
       `log in there again with anaconda login --at ${server.domain} --force\n`,
   );
-  assert.equal(await readOrgToken(home.path, server.orgApi.url), null);
+  assert.equal(await org.token(), null);
 });
 
 Deno.test("the legacy login without a username on standard input fails naming --username", async () => {
-  await using home = await tempHome();
-  await using server = await startDevServer();
-  await writeOrgConfig(home.path, server);
-  const result = await runCli(["login", "--at", "anaconda.org"], {
-    home: home.path,
-    env: orgEnv(server, { ANACONDA_CLIENT_LEGACY_INTERACTIVE_LOGIN: "1" }),
-  });
+  await using org = await orgSetup();
+  const result = await org.run(["login"], { env: LEGACY });
   assert.equal(result.code, 1);
   assert.match(
     result.stderr,

@@ -5,12 +5,14 @@
  * shows, as a user would.
  */
 import assert from "node:assert/strict";
-import { orgEnv, readOrgToken, writeOrgConfig } from "./org_support.ts";
+import { orgEnv, orgSetup } from "./org_support.ts";
 import { ORG_PASSWORD } from "./stand_in/org_api.ts";
-import { startDevServer } from "./stand_in/server.ts";
-import { cleanEnv, RUN_PERMISSIONS, tempHome } from "./support.ts";
+import { cleanEnv, RUN_PERMISSIONS } from "./support.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
+
+/** Switches the legacy username/password login on. */
+const LEGACY = { ANACONDA_CLIENT_LEGACY_INTERACTIVE_LOGIN: "1" };
 
 function hasScript(): boolean {
   try {
@@ -87,12 +89,10 @@ Deno.test({
   name: "on a terminal the password is not echoed; Backspace edits it",
   ignore: !hasScript(),
   async fn() {
-    await using home = await tempHome();
-    await using server = await startDevServer();
-    await writeOrgConfig(home.path, server);
+    await using org = await orgSetup();
     const terminal = new Terminal(["login", "--at", "anaconda.org"], {
-      home: home.path,
-      env: orgEnv(server, { ANACONDA_CLIENT_LEGACY_INTERACTIVE_LOGIN: "1" }),
+      home: org.home,
+      env: orgEnv(org.server, LEGACY),
     });
     await terminal.waitFor("Username: ");
     await terminal.type("jane\r");
@@ -103,7 +103,7 @@ Deno.test({
     assert.equal(code, 0, terminal.output);
     assert.match(terminal.output, /Username: jane\njane's Password: \n✓ login successful: /);
     assert.ok(!terminal.output.includes(ORG_PASSWORD), terminal.output);
-    assert.equal(await readOrgToken(home.path, server.orgApi.url), server.orgApi.tokens[0]?.token);
+    assert.equal(await org.token(), org.server.orgApi.tokens[0]?.token);
   },
 });
 
@@ -111,18 +111,16 @@ Deno.test({
   name: "Ctrl-C at the password prompt stops the login with exit code 130",
   ignore: !hasScript(),
   async fn() {
-    await using home = await tempHome();
-    await using server = await startDevServer();
-    await writeOrgConfig(home.path, server);
+    await using org = await orgSetup();
     const terminal = new Terminal(["login", "--at", "anaconda.org", "--username", "jane"], {
-      home: home.path,
-      env: orgEnv(server, { ANACONDA_CLIENT_LEGACY_INTERACTIVE_LOGIN: "1" }),
+      home: org.home,
+      env: orgEnv(org.server, LEGACY),
     });
     await terminal.waitFor("jane's Password: ");
     await terminal.type("half-typed\x03");
     assert.equal(await terminal.exit(), 130, terminal.output);
     assert.ok(!terminal.output.includes("half-typed"), terminal.output);
-    assert.equal(server.requests.filter((request) => request.method === "POST").length, 0);
-    assert.equal(await readOrgToken(home.path, server.orgApi.url), null);
+    assert.equal(org.server.requests.filter((request) => request.method === "POST").length, 0);
+    assert.equal(await org.token(), null);
   },
 });

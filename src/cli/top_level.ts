@@ -10,14 +10,13 @@
 import type { Context } from "../context.ts";
 import { findSite } from "../config/site.ts";
 import { escapeControl } from "../text.ts";
-import type { OrgPrompts } from "../org/login.ts";
 import type { App } from "./app.ts";
-import { leaf, type OptionValues, value } from "./args.ts";
+import { leaf } from "./args.ts";
 import { LOGIN_EXAMPLES, LOGIN_OPTIONS, runLogin } from "./auth/login.ts";
 import { runLogout } from "./auth/logout.ts";
 import { runWhoami, WHOAMI_OPTIONS } from "./auth/whoami.ts";
 import { AbortError, UsageError } from "./errors.ts";
-import type { Prompter } from "./prompt.ts";
+import { ORG_LOGIN_OPTIONS, type OrgLoginOptions } from "./org.ts";
 
 /** Environment variables that already choose the site, so no picker is needed. */
 const SITE_ENV = ["ANACONDA_AUTH_SITE", "ANACONDA_AUTH_DOMAIN", "ANACONDA_DEFAULT_SITE"];
@@ -130,89 +129,8 @@ async function target(app: App, orgOnly: string | null): Promise<Target> {
   return picked === undefined ? { org: false } : { org: false, at: picked };
 }
 
-/** The org login's questions, asked through the prompter (`--force` answers "go ahead"). */
-function orgPrompts(prompter: Prompter): OrgPrompts {
-  return {
-    confirm: (question, defaultAnswer) =>
-      prompter.confirm(question, { defaultAnswer, flagHint: "--force" }),
-    ask: (question) => prompter.ask(question),
-    password: (question) => prompter.password(question),
-  };
-}
-
-/** anaconda-client's legacy `login` options: they mean anaconda.org (hidden). */
-const ORG_LOGIN_OPTIONS = {
-  hostname: value("--hostname <hostname>"),
-  username: value("--username <username>"),
-  password: value("--password <password>"),
-};
-
-type TopLoginOptions = OptionValues<typeof LOGIN_OPTIONS & typeof ORG_LOGIN_OPTIONS>;
-
-/** `anaconda login --at anaconda.org`: a token from anaconda.org, stored for conda. */
-async function loginToOrg(options: TopLoginOptions, app: App): Promise<void> {
-  const { context } = app;
-  if (options.withToken) {
-    throw new UsageError(
-      "--with-token stores an Anaconda API key; it does not apply to anaconda.org",
-    );
-  }
-  if (options.password !== undefined) {
-    context.stderr.write(
-      "Warning: a password on the command line is visible to other users of this machine; " +
-        "leave out --password to be asked for it\n",
-    );
-  }
-  const [{ orgLogin }, { displayPath }] = await Promise.all([
-    import("../org/login.ts"),
-    import("../store/file_keyring.ts"),
-  ]);
-  const result = await orgLogin(context, {
-    settings: await app.settings(),
-    prompts: orgPrompts(app.prompter),
-    hostname: options.hostname,
-    username: options.username,
-    password: options.password,
-    force: options.force ?? false,
-    sslVerify: options.sslVerify,
-    verbose: app.globals().verbose,
-  });
-  if (result === null) throw new AbortError();
-  context.stderr.write(
-    `✓ login successful: token for ${result.url} stored in ${
-      displayPath(result.tokenPath, context.homeDir())
-    }\n`,
-  );
-}
-
-/** `anaconda logout --at anaconda.org`: revokes and removes the stored token. */
-async function logoutOfOrg(app: App): Promise<void> {
-  const { context } = app;
-  const { orgLogout } = await import("../org/account.ts");
-  const result = await orgLogout(context, { verbose: app.globals().verbose });
-  if (result.envTokenName !== null) {
-    context.stderr.write(
-      `${result.envTokenName} is set and still authenticates to anaconda.org; unset it to log out completely\n`,
-    );
-  }
-  const unknown = result.revoked ? "" : " (the server no longer knew it)";
-  context.stderr.write(`✓ logout successful: token for ${result.url} removed${unknown}\n`);
-}
-
-/** `anaconda whoami --at anaconda.org`: the account (`GET /user`) as JSON, keys sorted. */
-async function whoamiOnOrg(app: App): Promise<void> {
-  const { context } = app;
-  const [{ orgWhoami }, { sortKeys, writeJson }] = await Promise.all([
-    import("../org/account.ts"),
-    import("./output.ts"),
-  ]);
-  const result = await orgWhoami(context, { verbose: app.globals().verbose });
-  context.stderr.write(`Your info (${result.url}):\n`);
-  writeJson(context.stdout, sortKeys(result.user));
-}
-
 /** The first of the legacy anaconda.org options given, for messages; null when none. */
-function orgOnlyOption(options: TopLoginOptions): string | null {
+function orgOnlyOption(options: OrgLoginOptions): string | null {
   if (options.hostname !== undefined) return "--hostname";
   if (options.username !== undefined) return "--username";
   if (options.password !== undefined) return "--password";
@@ -229,7 +147,7 @@ export const login = leaf({
   ],
   run: async (options, app) => {
     const to = await target(app, orgOnlyOption(options));
-    if (to.org) return await loginToOrg(options, app);
+    if (to.org) return await (await import("./org.ts")).loginToOrg(options, app);
     const { hostname: _hostname, username: _username, password: _password, ...siteOptions } =
       options;
     await runLogin({ ...siteOptions, ...(to.at === undefined ? {} : { at: to.at }) }, app);
@@ -242,7 +160,7 @@ export const logout = leaf({
   examples: ["anaconda logout --at work", "anaconda logout --at anaconda.org"],
   run: async (_options, app) => {
     const to = await target(app, null);
-    if (to.org) return await logoutOfOrg(app);
+    if (to.org) return await (await import("./org.ts")).logoutOfOrg(app);
     await runLogout(to.at === undefined ? {} : { at: to.at }, app);
   },
 });
@@ -255,7 +173,7 @@ export const whoami = leaf({
   examples: ["anaconda whoami --at work", "anaconda whoami --at anaconda.org"],
   run: async (_options, app) => {
     const to = await target(app, null);
-    if (to.org) return await whoamiOnOrg(app);
+    if (to.org) return await (await import("./org.ts")).whoamiOnOrg(app);
     await runWhoami(to.at === undefined ? {} : { at: to.at }, app);
   },
 });

@@ -9,6 +9,7 @@
 import type { Context } from "../context.ts";
 import type { Settings } from "../config/load.ts";
 import { baseName } from "../path.ts";
+import { escapeControl } from "../text.ts";
 import { type AuthenticationRequest, OrgClient } from "./client.ts";
 import { loadOrgConfig, type OrgConfig } from "./config.ts";
 import { anacondaApiKey } from "./credential.ts";
@@ -97,7 +98,7 @@ export async function orgLogin(
     await client.checkServer();
     if (!options.force && await storedToken(context, config.url) !== null) {
       context.stderr.write(
-        `It appears you are already logged into ${config.url}\n` +
+        `It appears you are already logged into ${escapeControl(config.url)}\n` +
           "Logging in again will remove the previous token.\n",
       );
       if (!await options.prompts.confirm("Would you like to continue?", true)) return null;
@@ -204,7 +205,7 @@ async function replacingOldToken(
   } catch (err) {
     if (!(err instanceof OrgApiError && err.status === 400)) throw err;
     context.stderr.write(
-      `It appears you are already logged in from host ${options.hostname}\n` +
+      `It appears you are already logged in from host ${escapeControl(options.hostname)}\n` +
         "Logging in again will remove the previous token. " +
         "(This could cause troubles with virtual machines with the same hostname)\n" +
         'Otherwise you can login again and specify a different hostname with "--hostname"\n',

@@ -56,7 +56,19 @@ export async function bundle(output: string = `${ROOT}${BUNDLE_PATH}`): Promise<
   const temp = `${dir}/.anaconda-${crypto.randomUUID()}.js`;
   try {
     const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["bundle", "--quiet", "--platform", "deno", "--output", temp, "main.ts"],
+      // `browser` picks the ES-module build of dual packages (yaml's `node` build is
+      // CommonJS, which cannot run from a URL); `node:` and `Deno` APIs work as before.
+      // Minified: the whole file is parsed at start-up, and its size costs memory.
+      args: [
+        "bundle",
+        "--quiet",
+        "--platform",
+        "browser",
+        "--minify",
+        "--output",
+        temp,
+        "main.ts",
+      ],
       cwd: ROOT,
       stdout: "null",
       stderr: "piped",

@@ -3,6 +3,7 @@
  * `Deno.env`, `Deno.stdin` or the clock directly, so tests can hand in fakes.
  * @module
  */
+import { InterruptedError } from "./errors.ts";
 
 /** Text output: stdout or stderr, with whether it is a terminal. */
 export interface Output {
@@ -16,6 +17,13 @@ export interface Output {
 export interface Input {
   /** The next line without its line ending, or `null` at end of input. */
   readLine(): Promise<string | null>;
+  /**
+   * The next line, not shown as it is typed (a password): on a terminal, echo is off
+   * until Enter (Backspace and Ctrl-U edit, Ctrl-C throws an `InterruptedError`); from
+   * a pipe, the next line. `null` at end of input. `ready` runs once echo is off, before
+   * the read: the place to ask the question, so that nothing typed after it shows.
+   */
+  readSecretLine(ready?: () => void): Promise<string | null>;
   /** Everything that is left. */
   readAll(): Promise<string>;
   /** Whether it is a terminal. */
@@ -107,10 +115,23 @@ function denoOutput(stream: typeof Deno.stdout | typeof Deno.stderr): Output {
   };
 }
 
-/** Reads stdin once in chunks and hands out lines, so several prompts can share it. */
+/** Terminal controls that a no-echo read handles itself (raw mode delivers them as bytes). */
+const CTRL_C = "\x03";
+const CTRL_D = "\x04";
+const CTRL_U = "\x15";
+const ERASE = ["\x08", "\x7f"];
+/** An escape sequence (arrow keys...): ESC, then `[` or `O`, parameters and a final byte. */
+// deno-lint-ignore no-control-regex -- matching the escape character is the point
+const ESCAPE_SEQUENCE = /^\x1b(?:[[O][\d;]*[A-Za-z~]?)?/;
+
+/**
+ * Reads stdin once in chunks and hands out lines, so several prompts can share it.
+ * `setRaw` switches a terminal's raw mode (no echo, bytes as typed) for `readSecretLine`.
+ */
 export function streamInput(
   readable: ReadableStream<Uint8Array>,
   isTerminal: boolean,
+  options: { setRaw?: (raw: boolean) => void } = {},
 ): Input {
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   let buffer = "";
@@ -129,22 +150,64 @@ export function streamInput(
     buffer += textDecoder.decode(value, { stream: true });
     return true;
   }
+  async function readLine(): Promise<string | null> {
+    while (!buffer.includes("\n")) {
+      if (!(await fill())) break;
+    }
+    const newline = buffer.indexOf("\n");
+    if (newline === -1) {
+      if (buffer === "") return null;
+      const last = buffer;
+      buffer = "";
+      return last.replace(/\r$/, "");
+    }
+    const line = buffer.slice(0, newline).replace(/\r$/, "");
+    buffer = buffer.slice(newline + 1);
+    return line;
+  }
+
+  /** Reads keys in raw mode until Enter, echoing nothing. */
+  async function readUnechoed(): Promise<string | null> {
+    let typed = "";
+    for (;;) {
+      if (buffer === "" && !(await fill())) return typed === "" ? null : typed;
+      const escape = ESCAPE_SEQUENCE.exec(buffer)?.[0];
+      const key = escape ?? buffer[0]!;
+      buffer = buffer.slice(key.length);
+      if (key === "\r" || key === "\n") {
+        // A terminal sends \r for Enter; drop the \n of a \r\n pair too.
+        if (key === "\r" && buffer.startsWith("\n")) buffer = buffer.slice(1);
+        return typed;
+      }
+      if (key === CTRL_C) throw new InterruptedError("");
+      if (key === CTRL_D) {
+        if (typed === "") return null;
+      } else if (key === CTRL_U) {
+        typed = "";
+      } else if (ERASE.includes(key)) {
+        typed = Array.from(typed).slice(0, -1).join("");
+      } else if (key >= " ") {
+        typed += key;
+      }
+    }
+  }
+
   return {
     isTerminal,
-    async readLine() {
-      while (!buffer.includes("\n")) {
-        if (!(await fill())) break;
+    readLine,
+    async readSecretLine(ready) {
+      const { setRaw } = options;
+      if (!isTerminal || !setRaw) {
+        ready?.();
+        return await readLine();
       }
-      const newline = buffer.indexOf("\n");
-      if (newline === -1) {
-        if (buffer === "") return null;
-        const last = buffer;
-        buffer = "";
-        return last.replace(/\r$/, "");
+      setRaw(true);
+      try {
+        ready?.();
+        return await readUnechoed();
+      } finally {
+        setRaw(false);
       }
-      const line = buffer.slice(0, newline).replace(/\r$/, "");
-      buffer = buffer.slice(newline + 1);
-      return line;
     },
     async readAll() {
       while (await fill()) { /* keep reading */ }
@@ -216,7 +279,9 @@ export function denoContext(): Context {
     os: Deno.build.os,
     // Made on first use: most commands never read stdin, and the stream costs start-up.
     get stdin() {
-      const stdin = streamInput(Deno.stdin.readable, Deno.stdin.isTerminal());
+      const stdin = streamInput(Deno.stdin.readable, Deno.stdin.isTerminal(), {
+        setRaw: (raw) => Deno.stdin.setRaw(raw),
+      });
       Object.defineProperty(context, "stdin", { value: stdin });
       return stdin;
     },

@@ -100,8 +100,8 @@ Deno.test({
         ANACONDA_AUTH_REDIRECT_URI: "http://127.0.0.1:0/auth/oidc",
         BROWSER: "true",
       },
-      // Pick the second site, then accept the login.
-      typed: "2\ny\n",
+      // Pick the second site (after anaconda.org), then accept the login.
+      typed: "3\ny\n",
     });
     server.approve(await server.waitForUserCode());
     const { code, output } = await running;

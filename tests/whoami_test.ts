@@ -176,7 +176,8 @@ Deno.test("top-level commands act on --at and need it without a terminal when se
   assert.equal(noAt.code, 2);
   assert.equal(
     noAt.stderr,
-    "UsageError: Several sites are configured (other, dev): choose one with --at <site>\n" +
+    "UsageError: Several destinations are possible (other, anaconda.org, dev): " +
+      "choose one with --at <site>\n" +
       "Try 'anaconda whoami --help' for help.\n",
   );
   const apiKey = await server.issueApiKey();

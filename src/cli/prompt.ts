@@ -45,6 +45,22 @@ export class Prompter {
   }
 
   /**
+   * Asks for a secret (a password) and returns it, or null at end of input. On a
+   * terminal it is not shown while typed; from a pipe it is the next line.
+   */
+  async password(question: string): Promise<string | null> {
+    const { stdin, stderr } = this.#context;
+    let answer: string | null = null;
+    try {
+      answer = await stdin.readSecretLine(() => stderr.write(question));
+    } finally {
+      // Enter was not echoed: end the question's line.
+      if (stdin.isTerminal || answer === null) stderr.write("\n");
+    }
+    return answer;
+  }
+
+  /**
    * Lists `choices` as a numbered menu under `title` and returns the one picked (an empty
    * answer picks the first). Only a terminal is asked: without one, and at end of
    * input, it fails with an error that names `flagHint`.

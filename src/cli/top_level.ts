@@ -1,28 +1,40 @@
 /**
  * The top-level `anaconda login`, `anaconda logout` and `anaconda whoami` (SPEC Part B
- * §5.3): with `--at` they act on that site; without it, when several sites are
- * configured, a terminal user picks the destination and a script must pass `--at`.
+ * §5.3): they route to a site or to anaconda.org. `--at` names the destination (a
+ * site's name or domain, or `anaconda.org`); the hidden legacy `--hostname`,
+ * `--username` and `--password` of `login` mean anaconda.org; without them, a terminal
+ * user picks the destination and a script must pass `--at`. The work is done by
+ * src/cli/auth/*.ts for sites and by src/org/ for anaconda.org.
  * @module
  */
 import type { Context } from "../context.ts";
+import { findSite } from "../config/site.ts";
+import { escapeControl } from "../text.ts";
 import type { App } from "./app.ts";
 import { leaf } from "./args.ts";
 import { LOGIN_EXAMPLES, LOGIN_OPTIONS, runLogin } from "./auth/login.ts";
 import { runLogout } from "./auth/logout.ts";
 import { runWhoami, WHOAMI_OPTIONS } from "./auth/whoami.ts";
+import { AbortError, UsageError } from "./errors.ts";
+import { ORG_LOGIN_OPTIONS, type OrgLoginOptions } from "./org.ts";
 
 /** Environment variables that already choose the site, so no picker is needed. */
 const SITE_ENV = ["ANACONDA_AUTH_SITE", "ANACONDA_AUTH_DOMAIN", "ANACONDA_DEFAULT_SITE"];
 
-/** One entry of the destination picker. */
+/** The destination that is anaconda.org (anaconda-client's API), not a site. */
+export const ORG_DESTINATION = "anaconda.org";
+
+/** One entry of the destination picker: a site's name, or `anaconda.org`. */
 export interface Destination {
   name: string;
   label: string;
 }
 
 /**
- * The configured sites in picker order: the default first, then `anaconda.com`, then
- * the rest in file order. Labels are `name`, ` (domain)` when it differs, ` [default]`.
+ * The destinations in picker order: the default site first, then `anaconda.com`, then
+ * `anaconda.org`, then the other sites in file order (the implicit `anaconda.com` site
+ * when none is configured). Site labels are `name`, ` (domain)` when it differs,
+ * ` [default]`.
  */
 export function destinations(
   entries: { name: string; table: Record<string, unknown> }[],
@@ -30,15 +42,17 @@ export function destinations(
 ): Destination[] {
   const domainOf = (table: Record<string, unknown>) =>
     typeof table.domain === "string" ? table.domain : "anaconda.com";
-  const ranked = entries.map((entry, index) => {
+  const sites = entries.length > 0 ? entries : [{ name: "anaconda.com", table: {} }];
+  const ranked = sites.map((entry, index) => {
     const domain = domainOf(entry.table);
     const isDefault = entry.name === defaultName;
-    const rank = isDefault ? 0 : entry.name === "anaconda.com" || domain === "anaconda.com" ? 1 : 2;
+    const rank = isDefault ? 0 : entry.name === "anaconda.com" || domain === "anaconda.com" ? 1 : 3;
     const label = `${entry.name}${domain === entry.name ? "" : ` (${domain})`}${
       isDefault ? " [default]" : ""
     }`;
     return { name: entry.name, label, rank, index };
   });
+  ranked.push({ name: ORG_DESTINATION, label: ORG_DESTINATION, rank: 2, index: 0 });
   ranked.sort((a, b) => a.rank - b.rank || a.index - b.index);
   return ranked.map(({ name, label }) => ({ name, label }));
 }
@@ -52,9 +66,9 @@ export function pickedDestination(context: Context): string | undefined {
 }
 
 /**
- * The site to act on: `--at`, else the one chosen in the environment or the only
- * configured site (undefined: the selected site), else the user's pick on a terminal
- * (asked once per context).
+ * The destination without `--at`: the site chosen in the environment (undefined: the
+ * selected site), else the user's pick on a terminal (asked once per context), a site's
+ * name or `anaconda.org`.
  */
 export async function chooseDestination(app: App): Promise<string | undefined> {
   if (app.globals().at !== undefined) return undefined;
@@ -70,7 +84,7 @@ export async function chooseDestination(app: App): Promise<string | undefined> {
     choices.map((choice) => ({ value: choice.name, label: choice.label })),
     {
       flagHint: "--at <site>",
-      noTerminal: `Several sites are configured (${
+      noTerminal: `Several destinations are possible (${
         choices.map((choice) => choice.name).join(", ")
       }): choose one with --at <site>`,
     },
@@ -79,31 +93,87 @@ export async function chooseDestination(app: App): Promise<string | undefined> {
   return choice;
 }
 
-/** Runs `action` on `--at`, the site chosen in the environment, or the one the user picks. */
-async function onDestination(app: App, action: (at: { at?: string }) => Promise<void>) {
-  const at = await chooseDestination(app);
-  await action(at === undefined ? {} : { at });
+/**
+ * Fails unless `at` is a destination: `anaconda.org`, `anaconda.com` (always a site
+ * here), or a configured site's name or domain. The message lists the destinations.
+ */
+async function checkDestination(app: App, at: string): Promise<void> {
+  if (at === ORG_DESTINATION || at === "anaconda.com") return;
+  const settings = await app.settings();
+  if (findSite(settings.siteEntries, at) !== undefined) return;
+  const choices = destinations(settings.siteEntries, settings.defaultSiteName);
+  throw new AbortError(
+    `${escapeControl(at)} is not an allowed value for --at. Use one of \n${
+      choices.map((choice) => `* ${escapeControl(choice.label)}`).join("\n")
+    }`,
+  );
+}
+
+/** Where a top-level command goes: anaconda.org, or a site (`at`: the one picked). */
+type Target = { org: true } | { org: false; at?: string };
+
+/** The destination of a top-level command; `orgOnly`: options that only anaconda.org takes. */
+async function target(app: App, orgOnly: string | null): Promise<Target> {
+  const at = app.globals().at;
+  if (at === ORG_DESTINATION) return { org: true };
+  if (at !== undefined) {
+    if (orgOnly !== null) {
+      throw new UsageError(`${orgOnly} is for anaconda.org: use --at anaconda.org`);
+    }
+    await checkDestination(app, at);
+    return { org: false };
+  }
+  if (orgOnly !== null) return { org: true };
+  const picked = await chooseDestination(app);
+  if (picked === ORG_DESTINATION) return { org: true };
+  return picked === undefined ? { org: false } : { org: false, at: picked };
+}
+
+/** The first of the legacy anaconda.org options given, for messages; null when none. */
+function orgOnlyOption(options: OrgLoginOptions): string | null {
+  if (options.hostname !== undefined) return "--hostname";
+  if (options.username !== undefined) return "--username";
+  if (options.password !== undefined) return "--password";
+  return null;
 }
 
 export const login = leaf({
   name: "login",
-  description: "Log in to an Anaconda site (asks which one on a terminal without --at)",
-  options: LOGIN_OPTIONS,
-  examples: LOGIN_EXAMPLES.map((line) => line.replace("anaconda auth login", "anaconda login")),
-  run: (options, app) => onDestination(app, (at) => runLogin({ ...options, ...at }, app)),
+  description: "Log in to an Anaconda site or anaconda.org (asks which one without --at)",
+  options: { ...LOGIN_OPTIONS, ...ORG_LOGIN_OPTIONS },
+  examples: [
+    ...LOGIN_EXAMPLES.map((line) => line.replace("anaconda auth login", "anaconda login")),
+    "anaconda login --at anaconda.org",
+  ],
+  run: async (options, app) => {
+    const to = await target(app, orgOnlyOption(options));
+    if (to.org) return await (await import("./org.ts")).loginToOrg(options, app);
+    const { hostname: _hostname, username: _username, password: _password, ...siteOptions } =
+      options;
+    await runLogin({ ...siteOptions, ...(to.at === undefined ? {} : { at: to.at }) }, app);
+  },
 });
 
 export const logout = leaf({
   name: "logout",
-  description: "Remove the stored API key of a site (asks which one on a terminal without --at)",
-  examples: ["anaconda logout --at work"],
-  run: (_options, app) => onDestination(app, (at) => runLogout(at, app)),
+  description: "Log out of an Anaconda site or anaconda.org (asks which one without --at)",
+  examples: ["anaconda logout --at work", "anaconda logout --at anaconda.org"],
+  run: async (_options, app) => {
+    const to = await target(app, null);
+    if (to.org) return await (await import("./org.ts")).logoutOfOrg(app);
+    await runLogout(to.at === undefined ? {} : { at: to.at }, app);
+  },
 });
 
 export const whoami = leaf({
   name: "whoami",
-  description: "Show the logged-in user's account (asks which site on a terminal without --at)",
+  description:
+    "Show your account on an Anaconda site or anaconda.org (asks which one without --at)",
   options: WHOAMI_OPTIONS,
-  examples: ["anaconda whoami --at work"],
-  run: (_options, app) => onDestination(app, (at) => runWhoami(at, app)),
+  examples: ["anaconda whoami --at work", "anaconda whoami --at anaconda.org"],
+  run: async (_options, app) => {
+    const to = await target(app, null);
+    if (to.org) return await (await import("./org.ts")).whoamiOnOrg(app);
+    await runWhoami(to.at === undefined ? {} : { at: to.at }, app);
+  },
 });

@@ -32,27 +32,36 @@ function fakeApp(
   return { app, context };
 }
 
-Deno.test("destinations: the default first, then anaconda.com, then the rest in file order", () => {
+Deno.test("destinations: the default, anaconda.com, anaconda.org, then the rest in file order", () => {
   assert.deepEqual(destinations(ENTRIES, "prod"), [
     { name: "prod", label: "prod (prod.example) [default]" },
     { name: "anaconda.com", label: "anaconda.com" },
+    { name: "anaconda.org", label: "anaconda.org" },
     { name: "internal", label: "internal (anaconda.internal.example)" },
     { name: "dev", label: "dev" },
   ]);
 });
 
+Deno.test("destinations without configured sites: the implicit anaconda.com and anaconda.org", () => {
+  assert.deepEqual(destinations([], "anaconda.com"), [
+    { name: "anaconda.com", label: "anaconda.com [default]" },
+    { name: "anaconda.org", label: "anaconda.org" },
+  ]);
+});
+
 Deno.test("the picker lists the sites on stderr and returns the chosen one", async () => {
-  const { app, context } = fakeApp({ stdin: "x\n9\n3\n" });
+  const { app, context } = fakeApp({ stdin: "x\n9\n4\n" });
   assert.equal(await chooseDestination(app), "internal");
   assert.equal(
     context.err(),
     "choose destination:\n" +
       "  1. prod (prod.example) [default]\n" +
       "  2. anaconda.com\n" +
-      "  3. internal (anaconda.internal.example)\n" +
-      "  4. dev\n" +
-      "Enter a number [1]: Please enter a number from 1 to 4\n" +
-      "Enter a number [1]: Please enter a number from 1 to 4\n" +
+      "  3. anaconda.org\n" +
+      "  4. internal (anaconda.internal.example)\n" +
+      "  5. dev\n" +
+      "Enter a number [1]: Please enter a number from 1 to 5\n" +
+      "Enter a number [1]: Please enter a number from 1 to 5\n" +
       "Enter a number [1]: ",
   );
   assert.equal(await chooseDestination(fakeApp({ stdin: "\n" }).app), "prod");
@@ -66,10 +75,11 @@ Deno.test("no picker with --at or a site chosen in the environment", async () =>
   assert.equal(context.err(), "");
 });
 
-Deno.test("without a terminal several sites need --at", async () => {
+Deno.test("without a terminal several destinations need --at", async () => {
   await assertRejects(
     () => chooseDestination(fakeApp({ terminal: false }).app),
     UsageError,
-    "Several sites are configured (prod, anaconda.com, internal, dev): choose one with --at <site>",
+    "Several destinations are possible (prod, anaconda.com, anaconda.org, internal, dev): " +
+      "choose one with --at <site>",
   );
 });

@@ -79,6 +79,8 @@ const SENSITIVE_HEADER = /authorization|token|api-key|apikey|secret|password|coo
 function logHeaderValue(name: string, value: string): string {
   if (!SENSITIVE_HEADER.test(name)) return value;
   const scheme = /^(Bearer|Basic|token)\s+(.*)$/i.exec(value);
+  // The end of Basic's base64 is the end of the password: show none of it.
+  if (scheme?.[1]?.toLowerCase() === "basic") return `${scheme[1]} ********`;
   return scheme ? `${scheme[1]} ${redactSecret(scheme[2] ?? "")}` : redactSecret(value);
 }
 

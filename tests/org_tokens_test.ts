@@ -1,0 +1,92 @@
+/**
+ * The pieces of the anaconda.org login that need no server: where the token is found
+ * (conda's prefix match, anaconda-client's own folder, the environment), the token's
+ * note, the keyring domain of the login service, and HTTP Basic's encoding.
+ */
+import assert from "node:assert/strict";
+import { fakeContext } from "./fake_context.ts";
+import { tempHome } from "./support.ts";
+import { quotePlus } from "../src/conda/token_files.ts";
+import { apiBase, basicAuthorization } from "../src/org/client.ts";
+import { keyringDomain } from "../src/org/credential.ts";
+import { tokenNote } from "../src/org/login.ts";
+import { envToken, removeTokens, saveToken, storedToken } from "../src/org/tokens.ts";
+
+async function writeToken(dir: string, url: string, token: string): Promise<string> {
+  await Deno.mkdir(dir, { recursive: true });
+  const path = `${dir}/${quotePlus(url)}.token`;
+  await Deno.writeTextFile(path, token);
+  return path;
+}
+
+Deno.test("the stored token is conda's file of the longest URL prefix, else anaconda-client's own", async () => {
+  await using home = await tempHome();
+  const context = fakeContext({ home: home.path });
+  const conda = `${home.path}/.config/binstar`;
+  const own = `${home.path}/.continuum/anaconda-client/tokens`;
+  await writeToken(conda, "https://api.example.org", "short\n");
+  await writeToken(conda, "https://api.example.org/v2/", "long");
+  await writeToken(conda, "https://api.example", "other-host");
+  await writeToken(conda, "https://empty.example", "");
+  await writeToken(own, "https://empty.example", "from-anaconda-client");
+  assert.equal((await storedToken(context, "https://api.example.org/v2"))?.token, "long");
+  assert.equal((await storedToken(context, "https://api.example.org"))?.token, "short");
+  assert.equal((await storedToken(context, "https://api.example.org.evil"))?.token, undefined);
+  assert.equal(
+    (await storedToken(context, "https://empty.example"))?.token,
+    "from-anaconda-client",
+  );
+  assert.equal(await storedToken(context, "https://none.example"), null);
+});
+
+Deno.test("a saved token is conda's 0600 file; removing takes it from both folders", async () => {
+  await using home = await tempHome();
+  const context = fakeContext({ home: home.path });
+  const url = "https://api.anaconda.org";
+  const path = await saveToken(context, url, "tok");
+  assert.equal(path, `${home.path}/.config/binstar/https%3A%2F%2Fapi.anaconda.org.token`);
+  assert.equal(await Deno.readTextFile(path), "tok");
+  assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+  const copy = await writeToken(`${home.path}/.continuum/anaconda-client/tokens`, url, "old");
+  const found = await storedToken(context, url);
+  assert.deepEqual(await removeTokens(context, url, found), [path, copy]);
+  assert.equal(await storedToken(context, url), null);
+  assert.deepEqual(await removeTokens(context, url, null), []);
+});
+
+Deno.test("BINSTAR_API_TOKEN wins over ANACONDA_API_TOKEN; empty ones do not count", () => {
+  assert.equal(
+    envToken(fakeContext({ env: { ANACONDA_API_TOKEN: "a" } }))?.where,
+    "ANACONDA_API_TOKEN",
+  );
+  const both = fakeContext({ env: { BINSTAR_API_TOKEN: "b", ANACONDA_API_TOKEN: "a" } });
+  assert.deepEqual(envToken(both), { token: "b", kind: "env", where: "BINSTAR_API_TOKEN" });
+  assert.equal(envToken(fakeContext({ env: { BINSTAR_API_TOKEN: " " } })), null);
+});
+
+Deno.test("the token note names the anaconda-client site unless it is binstar or anaconda", () => {
+  assert.equal(tokenNote("jane", "laptop", null), "binstar_client:jane@laptop");
+  assert.equal(tokenNote("jane", "laptop", "anaconda"), "binstar_client:jane@laptop");
+  assert.equal(tokenNote("jane", "laptop", "binstar"), "binstar_client:jane@laptop");
+  assert.equal(tokenNote("jane", "laptop", "corp"), "binstar_client:corp:jane@laptop");
+});
+
+Deno.test("the keyring domain is the login service's host without auth.; the API base has a scheme", () => {
+  assert.equal(
+    keyringDomain("https://auth.anaconda.com/api/auth/oauth2/authorize"),
+    "anaconda.com",
+  );
+  assert.equal(keyringDomain("https://127.0.0.1:8443/authorize"), "127.0.0.1:8443");
+  assert.equal(keyringDomain("https://login.auth.example/x"), "login.auth.example");
+  assert.equal(apiBase("api.example.org/"), "https://api.example.org");
+  assert.equal(apiBase("http://localhost:8080/api//"), "http://localhost:8080/api");
+});
+
+Deno.test("Basic credentials are Latin-1 like requests', UTF-8 beyond it", () => {
+  assert.equal(basicAuthorization("jane", "pässword"), `Basic ${btoa("jane:p\u00e4ssword")}`);
+  const utf8 = new TextEncoder().encode("jane:pass€");
+  assert.equal(
+    basicAuthorization("jane", "pass€"),
+    `Basic ${btoa(String.fromCharCode(...utf8))}`,
+  );
+});

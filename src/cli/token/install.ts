@@ -146,12 +146,13 @@ export async function runInstall(input: InstallInput, app: App): Promise<void> {
     import("../../conda/token_files.ts"),
     import("../../conda/conda_settings.ts"),
   ]);
-  await saveRepoToken(context, config, org, token);
-  await setTokenFile(tokenDirectory(context), repo, token);
+  // The .condarc first: an unwritable one is the likeliest failure, and then nothing changed.
   await condarcFile.updateCondarc(condarc.path, (current) => [
     ...settingsEdits.tokenSettingsEdits(repo),
     ...(channels === "yes" ? settingsEdits.defaultChannelsEdits(current.settings, repo) : []),
   ], context.clock.now());
+  await setTokenFile(tokenDirectory(context), repo, token);
+  await saveRepoToken(context, config, org, token);
   await cleanCondaIndex(app);
   const configured = channels === "yes" || channels === "already";
   context.stderr.write(

@@ -33,14 +33,13 @@ export async function runRemove(
   ]);
   const repo = repoUrl(context.env);
   const path = await condarcFile.condarcPath(context, location);
-  // A malformed .condarc stops here, before the token file goes.
-  await condarcFile.readCondarc(path);
-  const removed = await tokenFiles.removeTokenFile(tokenFiles.tokenDirectory(context), repo);
+  // The .condarc first: a malformed or unwritable one stops here, before the token file goes.
   const update = await condarcFile.updateCondarc(
     path,
     () => tokenRemoveEdits(),
     context.clock.now(),
   );
+  const removed = await tokenFiles.removeTokenFile(tokenFiles.tokenDirectory(context), repo);
   await cleanCondaIndex(app);
   const parts = [
     removed ? `removed the conda token for ${repo}` : `no conda token for ${repo} was set`,

@@ -79,12 +79,7 @@ export async function runSet(input: SetInput, app: App): Promise<void> {
     insecure: input.noSslVerify ?? false,
     verbose: app.globals().verbose,
   });
-  if (input.org !== undefined) {
-    const { saveRepoToken } = await import("../../token/repo_tokens.ts");
-    await saveRepoToken(context, config, input.org, token);
-  }
-  const { setTokenFile, tokenDirectory } = await import("../../conda/token_files.ts");
-  await setTokenFile(tokenDirectory(context), repo, token);
+  // The .condarc first: an unwritable one is the likeliest failure, and then nothing changed.
   await condarcFile.updateCondarc(condarc.path, (current) => [
     ...settingsEdits.tokenSettingsEdits(repo, {
       disableSslVerify: input.noSslVerify ?? false,
@@ -94,6 +89,12 @@ export async function runSet(input: SetInput, app: App): Promise<void> {
       ? settingsEdits.defaultChannelsEdits(current.settings, repo, archive)
       : []),
   ], context.clock.now());
+  const { setTokenFile, tokenDirectory } = await import("../../conda/token_files.ts");
+  await setTokenFile(tokenDirectory(context), repo, token);
+  if (input.org !== undefined) {
+    const { saveRepoToken } = await import("../../token/repo_tokens.ts");
+    await saveRepoToken(context, config, input.org, token);
+  }
   await cleanCondaIndex(app);
   context.stderr.write("✓ Success! Your token was validated and Conda has been configured.\n");
 }

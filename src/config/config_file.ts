@@ -7,7 +7,7 @@
 import { ConfigError } from "../errors.ts";
 import { pathExists, readTextBounded, writeFileAtomic } from "../files.ts";
 import { dirName } from "../path.ts";
-import { backupFile, type BackupNaming } from "../backups.ts";
+import type { BackupNaming } from "../backups.ts";
 
 /** config.toml is read whole; a bigger file is refused rather than loaded. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -25,8 +25,6 @@ export async function readConfigText(path: string): Promise<string | null> {
   }
 }
 
-export { backupStamp } from "../backups.ts";
-
 /** How many `config.backup.*.toml` files are kept. */
 export const BACKUPS_KEPT = 5;
 
@@ -41,6 +39,8 @@ const BACKUP_NAMING: BackupNaming = {
  * deletes all but the newest backups. Returns the backup's path.
  */
 export async function backupConfig(path: string, nowMs: number): Promise<string> {
+  // Loaded on first write: reading the config (every command) does not need it.
+  const { backupFile } = await import("../backups.ts");
   try {
     return await backupFile(path, nowMs, BACKUP_NAMING);
   } catch (err) {

@@ -13,7 +13,7 @@ import { LOCATION_OPTIONS, locationOf } from "./location.ts";
 
 export const command = leaf({
   name: "remove",
-  description: "Remove conda's repo token and default_channels (like conda token remove)",
+  description: "Remove conda's token and default_channels (conda token remove)",
   options: LOCATION_OPTIONS,
   examples: ["anaconda token remove", "anaconda token remove --env"],
   run: (input, app) => runRemove(input, app),

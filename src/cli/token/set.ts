@@ -30,7 +30,7 @@ const OPTIONS = {
 
 export const command = leaf({
   name: "set",
-  description: "Validate a repo token and configure conda for it (like conda token set)",
+  description: "Validate a repo token and configure conda (like conda token set)",
   options: OPTIONS,
   args: { token: argument("<token>", "the repo token; - reads it from stdin") },
   examples: [

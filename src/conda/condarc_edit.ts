@@ -98,6 +98,7 @@ export function editedSettings(
   return result;
 }
 
+/** Deep equality of plain YAML values (the core schema has no dates or sets). */
 function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length &&
@@ -111,7 +112,7 @@ function sameValue(a: unknown, b: unknown): boolean {
         key in other && sameValue((a as Record<string, unknown>)[key], other[key])
       );
   }
-  return Object.is(a, b) || (a instanceof Date && b instanceof Date && +a === +b);
+  return Object.is(a, b);
 }
 
 /** The top-level pair of `key`, if any. */

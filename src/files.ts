@@ -12,6 +12,17 @@ export class FileTooLargeError extends Error {
   override name = "FileTooLargeError";
 }
 
+/** Whether anything (a file, a folder, a dangling link) is at `path`. */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
 /**
  * The text of `path`, or null when it does not exist; refuses more than `maxBytes`.
  * Synchronous on purpose: a CLI waits for it anyway, and Deno's async file operations

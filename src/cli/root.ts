@@ -23,6 +23,7 @@ export const ROOT = group({
       load: async () => ({ ...(await import("./auth/auth.ts")).command, name: "cloud" }),
     },
     { name: "sites", load: async () => (await import("./sites/sites.ts")).command },
+    { name: "token", load: async () => (await import("./token/token.ts")).command },
     { name: "login", load: async () => (await import("./top_level.ts")).login },
     { name: "logout", load: async () => (await import("./top_level.ts")).logout },
     { name: "whoami", load: async () => (await import("./top_level.ts")).whoami },

@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
-import {
-  backupConfig,
-  backupStamp,
-  MAX_CONFIG_BYTES,
-  readConfigText,
-  writeConfigFile,
-} from "./config_file.ts";
+import { backupStamp } from "../backups.ts";
+import { backupConfig, MAX_CONFIG_BYTES, readConfigText, writeConfigFile } from "./config_file.ts";
 
 Deno.test("backup names are local time with microseconds", () => {
   const ms = new Date(2024, 0, 2, 3, 4, 5, 678).getTime();

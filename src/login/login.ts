@@ -8,10 +8,8 @@
 import type { Context } from "../context.ts";
 import type { SiteConfig } from "../config/schema.ts";
 import { InterruptedError, StoreError } from "../errors.ts";
-import { hasConfigToken, loadToken, saveToken } from "../token/tokens.ts";
-import { decodeTokenInfo, TOKEN_VERSION, type TokenInfo } from "../token/token_info.ts";
-import { KEYRING_SERVICE } from "../store/secret_store.ts";
-import { openTokenStore } from "../store/token_store.ts";
+import { loadStoredToken, saveToken } from "../token/tokens.ts";
+import { TOKEN_VERSION, type TokenInfo } from "../token/token_info.ts";
 import { exchangeForApiKey } from "./api_key.ts";
 import { deviceFlow } from "./device_flow.ts";
 import { discover, type DiscoveryCache } from "./discovery.ts";
@@ -156,10 +154,7 @@ export async function storeApiKey(
 /** The record in the site's token store (not a key given in the configuration). */
 async function storedRecord(context: Context, config: SiteConfig): Promise<TokenInfo | null> {
   try {
-    if (!hasConfigToken(config)) return await loadToken(context, config);
-    const store = await openTokenStore(context, config);
-    const value = await store.get(KEYRING_SERVICE, config.domain);
-    return value === null ? null : decodeTokenInfo(value, config.domain);
+    return await loadStoredToken(context, config);
   } catch (err) {
     if (err instanceof StoreError) return null;
     throw err;

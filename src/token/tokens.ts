@@ -116,6 +116,21 @@ export async function loadToken(context: Context, config: SiteConfig): Promise<T
 }
 
 /**
+ * The record kept in the site's token store, never the configuration's `api_key` or
+ * `keyring`: what a save would replace. Null when there is none; an undecodable value
+ * is a `StoreError`.
+ */
+export async function loadStoredToken(
+  context: Context,
+  config: SiteConfig,
+): Promise<TokenInfo | null> {
+  if (!hasConfigToken(config)) return await loadToken(context, config);
+  const store = await openTokenStore(context, config);
+  const value = await store.get(KEYRING_SERVICE, config.domain);
+  return value === null ? null : decodeTokenInfo(value, config.domain);
+}
+
+/**
  * Saves the record under its domain in the site's token store and returns where it went,
  * e.g. `file keyring ~/.anaconda/keyring`. The configuration is never written: with
  * `api_key` set in the configuration, that key is not copied into the store.

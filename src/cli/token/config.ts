@@ -1,0 +1,46 @@
+/**
+ * `anaconda token config [--force]` (SPEC Part B §6.3, §6.4): points conda's
+ * `default_channels` in `~/.condarc` at the premium repository, after asking.
+ * @module
+ */
+import type { App } from "../app.ts";
+import { flag, leaf } from "../args.ts";
+import { escapeControl } from "../../text.ts";
+import { cleanCondaIndex, confirmDefaultChannels } from "./condarc_flow.ts";
+
+export const command = leaf({
+  name: "config",
+  description: "Point conda's default_channels at Anaconda's premium repository",
+  options: { force: flag("--force", "replace default_channels without asking") },
+  examples: ["anaconda token config", "anaconda token config --force"],
+  run: (input, app) => runConfig(input, app),
+});
+
+export async function runConfig(input: { force?: boolean }, app: App): Promise<void> {
+  const { context } = app;
+  const [{ repoUrl }, condarcFile, { defaultChannelsEdits }] = await Promise.all([
+    import("../../conda/repo_url.ts"),
+    import("../../conda/condarc_file.ts"),
+    import("../../conda/conda_settings.ts"),
+  ]);
+  const repo = repoUrl(context.env);
+  const path = await condarcFile.condarcPath(context, { kind: "user" });
+  const condarc = await condarcFile.readCondarc(path);
+  const answer = await confirmDefaultChannels(app, condarc, {
+    repo,
+    force: input.force ?? false,
+    flagHint: "--force",
+  });
+  if (answer !== "yes") return;
+  const update = await condarcFile.updateCondarc(
+    path,
+    (current) => defaultChannelsEdits(current.settings, repo),
+    context.clock.now(),
+  );
+  await cleanCondaIndex(app);
+  context.stderr.write(
+    update.changed
+      ? `✓ Set default_channels to ${escapeControl(repo)} in ${escapeControl(update.path)}\n`
+      : `No change to ${escapeControl(update.path)}\n`,
+  );
+}

@@ -1,0 +1,163 @@
+/**
+ * `anaconda token install [TOKEN] [-o ORG] [--[no-]set-default-channels] [-y]` (SPEC Part
+ * B §6.3, A19, A21): picks the organization, issues a repo token (after asking before
+ * one replaces another) unless one is given, validates it against the repository, then
+ * stores it in the site's record, writes conda's token file and configures
+ * `~/.condarc`. Every question is asked before anything changes.
+ * @module
+ */
+import type { App } from "../app.ts";
+import { argument, flag, leaf, toggle, value } from "../args.ts";
+import { AbortError } from "../errors.ts";
+import { escapeControl } from "../../text.ts";
+import type { Client } from "../../http/client.ts";
+import type { Condarc } from "../../conda/condarc_edit.ts";
+import {
+  type ChannelsAnswer,
+  cleanCondaIndex,
+  confirmDefaultChannels,
+  tokenArgument,
+} from "./condarc_flow.ts";
+
+const OPTIONS = {
+  org: value("-o, --org <org>", "the organization (its name, as in URLs)"),
+  setDefaultChannels: toggle(
+    "--set-default-channels",
+    "point conda's default_channels at the repository (default: on)",
+  ),
+  yes: flag("-y, --yes", "reissue a token and replace default_channels without asking"),
+};
+
+export const command = leaf({
+  name: "install",
+  description: "Issue (or install a given) repo token and configure conda for it",
+  options: OPTIONS,
+  args: {
+    token: argument("[token]", "a token you already have; - reads it from stdin"),
+  },
+  examples: [
+    "anaconda token install",
+    "anaconda token install --org acme --yes",
+    "anaconda token install - --org acme < token.txt",
+  ],
+  run: (input, app) => runInstall(input, app),
+});
+
+export interface InstallInput {
+  token?: string | undefined;
+  org?: string;
+  setDefaultChannels?: boolean;
+  yes?: boolean;
+}
+
+/** The organization to install for: the only business one, else the user's pick. */
+async function selectOrganization(app: App, client: Client): Promise<string> {
+  const { businessOrganizations } = await import("../../conda/repo_api.ts");
+  const orgs = await businessOrganizations(client);
+  if (orgs.length === 0) throw new AbortError("No organizations found.");
+  if (orgs.length === 1) {
+    const name = orgs[0]!.name;
+    app.context.stderr.write(
+      `Only one organization found, automatically selecting: ${escapeControl(name)}\n`,
+    );
+    return name;
+  }
+  const names = orgs.map((org) => escapeControl(org.name)).join(", ");
+  return await app.prompter.choose(
+    "Please select an organization:",
+    orgs.map((org) => ({
+      value: org.name,
+      label: `${escapeControl(org.title)} (${escapeControl(org.name)})`,
+    })),
+    {
+      flagHint: "--org <org>",
+      noTerminal: `Several organizations found (${names}): pass --org <org>`,
+    },
+  );
+}
+
+/** Asks before a new token revokes the organization's current one (unless `--yes`). */
+async function confirmReissue(app: App, client: Client, org: string): Promise<void> {
+  const { currentRepoToken } = await import("../../conda/repo_api.ts");
+  if (await currentRepoToken(client, org) === null) return;
+  app.context.stderr.write(
+    `An existing token already exists for the organization ${escapeControl(org)}.\n` +
+      "Reissuing a new token will revoke and deactivate any existing token access. " +
+      "This action can't be undone.\n",
+  );
+  const proceed = await app.prompter.confirm("Proceed?", {
+    defaultAnswer: false,
+    flagHint: "--yes",
+  });
+  if (!proceed) throw new AbortError();
+}
+
+export async function runInstall(input: InstallInput, app: App): Promise<void> {
+  const { context } = app;
+  const verbose = app.globals().verbose;
+  const yes = input.yes ?? false;
+  const [{ repoUrl }, condarcFile, { siteClient }, api] = await Promise.all([
+    import("../../conda/repo_url.ts"),
+    import("../../conda/condarc_file.ts"),
+    import("../../login/site_client.ts"),
+    import("../../conda/repo_api.ts"),
+  ]);
+  const repo = repoUrl(context.env);
+  const given = input.token === undefined ? undefined : await tokenArgument(app, input.token);
+  const config = (await app.settings()).site();
+  // A .condarc that cannot be edited stops the install before a token is issued.
+  const condarc: Condarc = await condarcFile.readCondarc(
+    await condarcFile.condarcPath(context, { kind: "user" }),
+  );
+
+  const client = await siteClient(context, config, { requireKey: true, verbose });
+  let org: string;
+  let token: string;
+  let channels: ChannelsAnswer | "skipped" = "skipped";
+  try {
+    org = input.org ?? await selectOrganization(app, client);
+    if (given === undefined && !yes) await confirmReissue(app, client, org);
+    if (input.setDefaultChannels !== false) {
+      channels = await confirmDefaultChannels(app, condarc, {
+        repo,
+        force: yes,
+        flagHint: "--yes",
+      });
+    }
+    if (given === undefined) {
+      const issued = await api.issueRepoToken(client, org);
+      context.stderr.write(
+        `Your conda token has been installed and expires ${
+          escapeControl(api.formatExpiry(issued.expires_at))
+        }. To view your token(s), you can use anaconda token list\n`,
+      );
+      token = issued.token;
+    } else {
+      token = given;
+    }
+  } finally {
+    client.close();
+  }
+
+  const { validateRepoToken } = await import("../../conda/validate_token.ts");
+  await validateRepoToken(context, config, token, { repoUrl: repo, verbose });
+  const [{ saveRepoToken }, { setTokenFile, tokenDirectory }, settingsEdits] = await Promise.all([
+    import("../../token/repo_tokens.ts"),
+    import("../../conda/token_files.ts"),
+    import("../../conda/conda_settings.ts"),
+  ]);
+  // The .condarc first: an unwritable one is the likeliest failure, and then nothing changed.
+  await condarcFile.updateCondarc(condarc.path, (current) => [
+    ...settingsEdits.tokenSettingsEdits(repo),
+    ...(channels === "yes" ? settingsEdits.defaultChannelsEdits(current.settings, repo) : []),
+  ], context.clock.now());
+  await setTokenFile(tokenDirectory(context), repo, token);
+  await saveRepoToken(context, config, org, token);
+  await cleanCondaIndex(app);
+  const configured = channels === "yes" || channels === "already";
+  context.stderr.write(
+    `✓ Success! Your token has been installed and validated${
+      configured ? ", and conda has been configured" : ""
+    }.\n`,
+  );
+}

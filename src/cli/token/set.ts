@@ -1,0 +1,100 @@
+/**
+ * `anaconda token set TOKEN ...`, compatible with `conda token set` (SPEC Part B §6.4,
+ * §6.6, A9): validates the token, writes conda's token file of `REPO_URL`, and in the
+ * chosen `.condarc` sets `add_anaconda_token`, optionally `ssl_verify: false` and
+ * signature verification, and `default_channels` (after asking, unless
+ * `--force-config-condarc`). With `--org` the token is also kept in the site's record.
+ * @module
+ */
+import type { App } from "../app.ts";
+import { argument, flag, leaf, list, value } from "../args.ts";
+import { ARCHIVE_CHANNELS } from "../../conda/conda_settings.ts";
+import { cleanCondaIndex, confirmDefaultChannels, tokenArgument } from "./condarc_flow.ts";
+import { LOCATION_OPTIONS, locationOf } from "./location.ts";
+
+const OPTIONS = {
+  org: value("-o, --org <org>", "also keep the token as this organization's repo token"),
+  includeArchiveChannels: list(
+    "--include-archive-channels <channel...>",
+    "add archive channels to default_channels",
+    { choices: ARCHIVE_CHANNELS },
+  ),
+  noSslVerify: flag("--no-ssl-verify", "validate without TLS checks; set ssl_verify: false"),
+  enableSignatureVerification: flag(
+    "--enable-signature-verification",
+    "turn on conda's package signature verification",
+  ),
+  forceConfigCondarc: flag("--force-config-condarc", "replace default_channels without asking"),
+  ...LOCATION_OPTIONS,
+};
+
+export const command = leaf({
+  name: "set",
+  description: "Validate a repo token and configure conda (like conda token set)",
+  options: OPTIONS,
+  args: { token: argument("<token>", "the repo token; - reads it from stdin") },
+  examples: [
+    "anaconda token set <token> --force-config-condarc",
+    "anaconda token set - --env --force-config-condarc < token.txt",
+    "anaconda token set <token> --include-archive-channels free pro",
+  ],
+  run: (input, app) => runSet(input, app),
+});
+
+export interface SetInput {
+  token: string;
+  org?: string;
+  includeArchiveChannels?: string[];
+  noSslVerify?: boolean;
+  enableSignatureVerification?: boolean;
+  forceConfigCondarc?: boolean;
+  system?: boolean;
+  env?: boolean;
+  file?: string;
+}
+
+export async function runSet(input: SetInput, app: App): Promise<void> {
+  const { context } = app;
+  const location = locationOf(input);
+  const archive = input.includeArchiveChannels ?? [];
+  const [{ repoUrl }, condarcFile, settingsEdits] = await Promise.all([
+    import("../../conda/repo_url.ts"),
+    import("../../conda/condarc_file.ts"),
+    import("../../conda/conda_settings.ts"),
+  ]);
+  const repo = repoUrl(context.env);
+  const token = await tokenArgument(app, input.token);
+  const condarc = await condarcFile.readCondarc(await condarcFile.condarcPath(context, location));
+  const channels = await confirmDefaultChannels(app, condarc, {
+    repo,
+    archive,
+    force: input.forceConfigCondarc ?? false,
+    flagHint: "--force-config-condarc",
+  });
+
+  const config = (await app.settings()).site();
+  const { validateRepoToken } = await import("../../conda/validate_token.ts");
+  await validateRepoToken(context, config, token, {
+    repoUrl: repo,
+    insecure: input.noSslVerify ?? false,
+    verbose: app.globals().verbose,
+  });
+  // The .condarc first: an unwritable one is the likeliest failure, and then nothing changed.
+  await condarcFile.updateCondarc(condarc.path, (current) => [
+    ...settingsEdits.tokenSettingsEdits(repo, {
+      disableSslVerify: input.noSslVerify ?? false,
+      signatureVerification: input.enableSignatureVerification ?? false,
+    }),
+    ...(channels === "yes"
+      ? settingsEdits.defaultChannelsEdits(current.settings, repo, archive)
+      : []),
+  ], context.clock.now());
+  const { setTokenFile, tokenDirectory } = await import("../../conda/token_files.ts");
+  await setTokenFile(tokenDirectory(context), repo, token);
+  if (input.org !== undefined) {
+    const { saveRepoToken } = await import("../../token/repo_tokens.ts");
+    await saveRepoToken(context, config, input.org, token);
+  }
+  await cleanCondaIndex(app);
+  context.stderr.write("✓ Success! Your token was validated and Conda has been configured.\n");
+}

@@ -1,0 +1,73 @@
+/**
+ * `anaconda token uninstall [-o ORG] [-a|--all]` (SPEC Part B §6.3): deletes repo tokens
+ * from the site's record. conda's token file of `REPO_URL` goes too when it holds a
+ * deleted token (`token install` wrote it, A19).
+ * @module
+ */
+import type { App } from "../app.ts";
+import { flag, leaf, value } from "../args.ts";
+import { UsageError } from "../errors.ts";
+import { escapeControl } from "../../text.ts";
+import type { RepoToken } from "../../token/token_info.ts";
+
+export const command = leaf({
+  name: "uninstall",
+  description: "Delete the repo token of an organization, or all of them",
+  options: {
+    org: value("-o, --org <org>", "the organization whose token to delete"),
+    all: flag("-a, --all", "delete every repo token"),
+  },
+  examples: ["anaconda token uninstall --org acme", "anaconda token uninstall --all"],
+  run: (input, app) => runUninstall(input, app),
+});
+
+const NEED_ORG = "Must explicitly provide an --org option (or --all)";
+
+/** The organization to uninstall: a pick among the stored ones, on a terminal. */
+async function chooseOrganization(app: App, stored: RepoToken[]): Promise<string> {
+  if (stored.length === 0) throw new UsageError(NEED_ORG);
+  return await app.prompter.choose(
+    "Please select an organization:",
+    stored.map((repo) => ({ value: repo.org_name, label: escapeControl(repo.org_name) })),
+    { flagHint: "--org <org>", noTerminal: NEED_ORG },
+  );
+}
+
+export async function runUninstall(
+  input: { org?: string; all?: boolean },
+  app: App,
+): Promise<void> {
+  if (input.all && input.org !== undefined) {
+    throw new UsageError("--org and --all cannot be used together");
+  }
+  const { context } = app;
+  const [{ repoUrl }, repoTokens, tokenFiles] = await Promise.all([
+    import("../../conda/repo_url.ts"),
+    import("../../token/repo_tokens.ts"),
+    import("../../conda/token_files.ts"),
+  ]);
+  const repo = repoUrl(context.env);
+  const config = (await app.settings()).site();
+  const org = input.all ? null : input.org ??
+    await chooseOrganization(app, await repoTokens.storedRepoTokens(context, config));
+  const removed = await repoTokens.removeRepoTokens(context, config, org);
+  const shownOrg = org === null ? "" : escapeControl(org);
+  if (removed.length === 0) {
+    context.stderr.write(
+      org === null
+        ? "No repo tokens are installed; nothing to delete\n"
+        : `No repo token is installed for the organization ${shownOrg}; nothing to delete\n`,
+    );
+    return;
+  }
+  const dir = tokenFiles.tokenDirectory(context);
+  const file = (await tokenFiles.readTokenFiles(dir)).find((entry) => entry.url === repo);
+  const fileToo = file !== undefined && removed.some((entry) => entry.token === file.token) &&
+    await tokenFiles.removeTokenFile(dir, repo);
+  const also = fileToo ? ` (and conda's token file for ${escapeControl(repo)})` : "";
+  context.stderr.write(
+    org === null
+      ? `✓ Successfully deleted all repo tokens${also}.\n`
+      : `✓ Successfully deleted token for organization: ${shownOrg}${also}\n`,
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * Checks that the repository accepts a repo token (SPEC Part B §6.2, A21): `HEAD
+ * <REPO_URL with /t/<token>/>main/noarch/repodata.json` must answer 200, and redirects
+ * are not followed. Unlike the Python tool, nothing runs `conda clean` first: the index
+ * cache is cleaned after `.condarc` changes instead.
+ *
+ * TLS: the repository is reached with the selected site's TLS, proxy and timeout settings
+ * (`ssl_verify`, client certificate, `proxy_servers`, `timeout`), or without certificate
+ * checks for `token set --no-ssl-verify`. Neither the site's API key nor its
+ * `extra_headers` are sent: the repository host is not the site.
+ * @module
+ */
+import type { Context } from "../context.ts";
+import type { SiteConfig } from "../config/schema.ts";
+import { Client } from "../http/client.ts";
+import { NetworkError, reasonPhrase, redactUrl } from "../http/errors.ts";
+import { TokenValidationError } from "./errors.ts";
+import { channelUrl, withToken } from "./repo_url.ts";
+
+/** The file whose HEAD proves a token (the Python tool's choice). */
+export const PROBE_FILE = "main/noarch/repodata.json";
+
+export interface ValidateOptions {
+  /** `REPO_URL`. */
+  repoUrl: string;
+  /** Skip certificate checks (`--no-ssl-verify`). */
+  insecure?: boolean;
+  /** Log the request, the token redacted (`--verbose`). */
+  verbose?: boolean;
+}
+
+/**
+ * Resolves when the repository answers 200 to the token; otherwise throws a
+ * `TokenValidationError` that says why (the HTTP status or the network error).
+ */
+export async function validateRepoToken(
+  context: Context,
+  config: SiteConfig,
+  token: string,
+  options: ValidateOptions,
+): Promise<void> {
+  const url = withToken(channelUrl(options.repoUrl, PROBE_FILE), token);
+  const repoConfig: SiteConfig = {
+    ...config,
+    extra_headers: null,
+    ...(options.insecure ? { ssl_verify: false } : {}),
+  };
+  const client = new Client({ context, config: repoConfig, verbose: options.verbose ?? false });
+  let status: number;
+  let statusText: string;
+  try {
+    const response = await client.request(url, { method: "HEAD", auth: false, redirect: "manual" });
+    await response.body?.cancel();
+    status = response.status;
+    statusText = response.statusText;
+  } catch (err) {
+    if (!(err instanceof NetworkError)) throw err;
+    throw new TokenValidationError(`The token could not be validated: ${err.message}`, {
+      cause: err,
+    });
+  } finally {
+    client.close();
+  }
+  if (status === 200) return;
+  const redirect = status >= 300 && status < 400 ? ", a redirect, which is not followed" : "";
+  throw new TokenValidationError(
+    `The token could not be validated: HEAD ${redactUrl(url)} answered ${status} ${
+      reasonPhrase(status, statusText)
+    }${redirect}. Please check that you have typed it correctly`,
+  );
+}

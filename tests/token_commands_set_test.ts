@@ -1,0 +1,355 @@
+/**
+ * `anaconda token set` and `anaconda token remove` end to end (SPEC Part B §6.4-§6.6, A9,
+ * A16): the target `.condarc` of each location flag, the exact edits with comments kept,
+ * conda's token file, and bad input (malformed or unwritable `.condarc`, rejected token,
+ * concurrent writers).
+ */
+import assert from "node:assert/strict";
+import { type DevServer, startDevServer } from "./stand_in/server.ts";
+import { storedToken } from "./dev_site.ts";
+import { type CliResult, runCli, tempHome } from "./support.ts";
+import {
+  condaLog,
+  fakeConda,
+  filesStartingWith,
+  readOrNull,
+  tokenEnv,
+  tokenFile,
+} from "./token_commands_support.ts";
+
+const CONDARC = `# team settings
+channels:
+  - conda-forge   # first
+auto_activate_base: false
+`;
+
+function configured(repo: string): string {
+  return `${CONDARC}add_anaconda_token: true
+default_channels:
+  - ${repo}main
+  - ${repo}r
+  - ${repo}msys2
+`;
+}
+
+/** `anaconda token <args>` in `home` against `server`. */
+function token(
+  server: DevServer,
+  home: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  return runCli(["token", ...args], { home, env: tokenEnv(server, env) });
+}
+
+Deno.test("set writes ~/.condarc by default, keeping its comments, and conda's token file", async () => {
+  await using home = await tempHome();
+  await using server = await startDevServer();
+  const live = server.repo.issue("acme").token;
+  await Deno.writeTextFile(`${home.path}/.condarc`, CONDARC);
+
+  const result = await token(server, home.path, ["set", live, "--force-config-condarc"]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, "");
+  assert.equal(
+    result.stderr,
+    `Configuring your .condarc file (${home.path}/.condarc)\n` +
+      "✓ Success! Your token was validated and Conda has been configured.\n",
+  );
+  assert.equal(await Deno.readTextFile(`${home.path}/.condarc`), configured(server.repo.url));
+  const port = new URL(server.url).port;
+  const file = tokenFile(home.path, server.repo.url);
+  assert.ok(file.endsWith(`/https%3A%2F%2F127.0.0.1%3A${port}%2Frepo%2F.token`), file);
+  assert.equal(await Deno.readTextFile(file), live);
+  // set keeps nothing in the keyring unless --org says whose token it is.
+  assert.equal(await storedToken(home.path, server.domain), null);
+
+  // Setting it again finds everything in place: no write, no new backup.
+  const again = await token(server, home.path, ["set", live]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /\nDefault channels already configured, nothing to do\.\n/);
+  assert.equal((await filesStartingWith(home.path, ".condarc.backup.")).length, 1);
+});
+
+Deno.test("set --file, --env and --system write the .condarc they name (A9)", async () => {
+  await using home = await tempHome();
+  await using server = await startDevServer();
+  const live = server.repo.issue("acme").token;
+  const repo = server.repo.url;
+  const expected = `add_anaconda_token: true
+default_channels:
+  - ${repo}main
+  - ${repo}r
+  - ${repo}msys2
+`;
+  const prefix = `${home.path}/envs/work`;
+  const base = `${home.path}/miniconda3`;
+  const other = `${home.path}/other-base`;
+  await Deno.mkdir(prefix, { recursive: true });
+  const conda = await fakeConda(home.path, { base: other });
+  const cases: [string[], Record<string, string>, string][] = [
+    [["--file", "team/condarc.yml"], {}, `${home.path}/team/condarc.yml`],
+    [["-f", "~/x.yml"], {}, `${home.path}/x.yml`],
+    [["--env"], { CONDA_PREFIX: prefix }, `${prefix}/.condarc`],
+    [["--system"], { CONDA_ROOT: base }, `${base}/.condarc`],
+    [["-s"], { CONDA_EXE: `${base}2/bin/conda` }, `${base}2/.condarc`],
+    [["--system"], conda, `${other}/.condarc`],
+  ];
+  for (const [flags, env, path] of cases) {
+    const result = await token(server, home.path, [
+      "set",
+      live,
+      ...flags,
+      "--force-config-condarc",
+    ], env);
+    assert.equal(result.code, 0, `${flags.join(" ")}: ${result.stderr}`);
+    assert.equal(await Deno.readTextFile(path), expected, flags.join(" "));
+  }
+  assert.equal(await readOrNull(`${home.path}/.condarc`), null);
+  assert.deepEqual((await condaLog(home.path)).filter((line) => line.startsWith("info")), [
+    "info --base",
+  ]);
+
+  // remove undoes it in the same places.
+  for (const [flags, env, path] of cases) {
+    const result = await token(server, home.path, ["remove", ...flags], env);
+    assert.equal(result.code, 0, `${flags.join(" ")}: ${result.stderr}`);
+    assert.equal(
+      await Deno.readTextFile(path),
+      "add_anaconda_token: true\nextra_safety_checks: false\n",
+      flags.join(" "),
+    );
+  }
+  assert.equal(await readOrNull(tokenFile(home.path, repo)), null);
+});
+
+Deno.test("location errors: --env without an environment, --system without conda, two flags", async () => {
+  await using home = await tempHome();
+  await using server = await startDevServer();
+  const env = await token(server, home.path, ["remove", "--env"]);
+  assert.equal(env.code, 1);
+  assert.equal(
+    env.stderr,
+    "CondarcError: --env needs an active conda environment, and CONDA_PREFIX is not set; " +
+      "pass --file <path>\n",
+  );
+  const system = await token(server, home.path, ["remove", "--system"], { PATH: "/nonexistent" });
+  assert.equal(system.code, 1);
+  assert.equal(
+    system.stderr,
+    "CondarcError: Cannot find conda's base environment for --system (no CONDA_ROOT, " +
+      "CONDA_EXE or conda on PATH); pass --file <path>\n",
+  );
+  const both = await token(server, home.path, ["set", "x", "--env", "--file", "a.yml"]);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /^UsageError: --env and --file cannot be used together\n/);
+  assert.deepEqual(server.requests, []);
+});
+
+Deno.test("set options: archive channels, no TLS checks, signature verification; remove undoes them", async () => {
+  await using home = await tempHome();
+  // No CA for the site: a TLS check of the repository fails unless --no-ssl-verify.
+  await using server = await startDevServer();
+  const live = server.repo.issue("acme").token;
+  const repo = server.repo.url;
+  await Deno.writeTextFile(`${home.path}/.condarc`, CONDARC);
+  const untrusted = { ANACONDA_AUTH_SSL_VERIFY: "true" };
+
+  const checked = await token(
+    server,
+    home.path,
+    ["set", live, "--force-config-condarc"],
+    untrusted,
+  );
+  assert.equal(checked.code, 1);
+  assert.match(
+    checked.stderr,
+    /\nTokenValidationError: The token could not be validated: Request to https:\/\/127\.0\.0\.1:\d+\/t\/REDACTED\/repo\/main\/noarch\/repodata\.json failed: .*certificate/i,
+  );
+  assert.equal(await Deno.readTextFile(`${home.path}/.condarc`), CONDARC);
+
+  const result = await token(server, home.path, [
+    "set",
+    live,
+    "--include-archive-channels",
+    "free",
+    "pro",
+    "--no-ssl-verify",
+    "--enable-signature-verification",
+    "--force-config-condarc",
+  ], untrusted);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(
+    await Deno.readTextFile(`${home.path}/.condarc`),
+    `${CONDARC}add_anaconda_token: true
+ssl_verify: false
+extra_safety_checks: true
+signing_metadata_url_base: ${repo.slice(0, -1)}
+default_channels:
+  - ${repo}main
+  - ${repo}r
+  - ${repo}msys2
+  - ${repo}free
+  - ${repo}pro
+`,
+  );
+
+  const removed = await token(server, home.path, ["remove"]);
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.equal(
+    removed.stderr,
+    `✓ Removed the conda token for ${repo}; updated ${home.path}/.condarc\n`,
+  );
+  assert.equal(
+    await Deno.readTextFile(`${home.path}/.condarc`),
+    `${CONDARC}add_anaconda_token: true\nssl_verify: false\nextra_safety_checks: false\n`,
+  );
+  assert.equal(await readOrNull(tokenFile(home.path, repo)), null);
+  const bad = await token(server, home.path, ["set", live, "--include-archive-channels", "mro"]);
+  assert.equal(bad.code, 2);
+  assert.match(
+    bad.stderr,
+    /argument 'mro' is invalid\. Allowed choices are free, mro-archive, pro\./,
+  );
+});
+
+Deno.test("set --org also keeps the token as the organization's repo token; - reads it from stdin", async () => {
+  await using home = await tempHome();
+  await using server = await startDevServer();
+  const live = server.repo.issue("acme").token;
+  const result = await runCli(
+    ["token", "set", "-", "--org", "acme", "--file", "c.yml", "--force-config-condarc"],
+    { home: home.path, env: tokenEnv(server), stdin: `${live}\n` },
+  );
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual((await storedToken(home.path, server.domain))?.repo_tokens, [
+    { token: live, org_name: "acme" },
+  ]);
+  assert.equal(await Deno.readTextFile(tokenFile(home.path, server.repo.url)), live);
+});
+
+Deno.test("a rejected token writes nothing; the Python tool's message comes with the status", async () => {
+  await using home = await tempHome();
+  await using server = await startDevServer();
+  const revoked = server.repo.issue("acme").token;
+  server.repo.revoke(revoked);
+  const result = await token(server, home.path, ["set", revoked, "--force-config-condarc"]);
+  assert.equal(result.code, 1);
+  assert.match(
+    result.stderr,
+    /\nTokenValidationError: The token could not be validated: HEAD \S+\/t\/REDACTED\/repo\/main\/noarch\/repodata\.json answered 403 Forbidden\. Please check that you have typed it correctly\n$/,
+  );
+  assert.ok(!result.stderr.includes(revoked));
+  assert.equal(await readOrNull(`${home.path}/.condarc`), null);
+  assert.equal(await readOrNull(tokenFile(home.path, server.repo.url)), null);
+});
+
+Deno.test("a malformed .condarc is a one-line error with its path, and nothing changes", async () => {
+  await using home = await tempHome();
+  await using server = await startDevServer();
+  const live = server.repo.issue("acme").token;
+  const broken = "channels:\n  - conda-forge\n ssl_verify: false\n";
+  await Deno.writeTextFile(`${home.path}/.condarc`, broken);
+  const file = tokenFile(home.path, server.repo.url);
+  await Deno.mkdir(`${home.path}/.config/binstar`, { recursive: true });
+  await Deno.writeTextFile(file, "old-token");
+
+  for (const args of [["set", live, "--force-config-condarc"], ["remove"]]) {
+    const result = await token(server, home.path, args);
+    assert.equal(result.code, 1, args.join(" "));
+    assert.match(
+      result.stderr,
+      new RegExp(`^CondarcError: ${home.path}/\\.condarc:3:\\d+: .+\\n$`),
+      args.join(" "),
+    );
+    assert.equal(await Deno.readTextFile(`${home.path}/.condarc`), broken);
+    assert.equal(await Deno.readTextFile(file), "old-token");
+  }
+  assert.deepEqual(server.requests, []);
+  assert.deepEqual(await filesStartingWith(home.path, ".condarc.backup."), []);
+});
+
+Deno.test("an unwritable target is a clear error, and nothing else changes", async () => {
+  await using home = await tempHome();
+  await using server = await startDevServer();
+  const live = server.repo.issue("acme").token;
+  // A folder that cannot be created (a file is in the way), and a .condarc whose lock
+  // cannot be made (a folder is in the way).
+  await Deno.writeTextFile(`${home.path}/not-a-folder`, "");
+  await Deno.writeTextFile(`${home.path}/locked.yml`, CONDARC);
+  await Deno.mkdir(`${home.path}/locked.yml.lock`);
+
+  const blocked = await token(server, home.path, [
+    "set",
+    live,
+    "--file",
+    "not-a-folder/.condarc",
+    "--force-config-condarc",
+  ]);
+  assert.equal(blocked.code, 1);
+  assert.equal(
+    blocked.stderr,
+    `CondarcError: Cannot read ${home.path}/not-a-folder/.condarc: Not a directory (os error 20)\n`,
+  );
+  assert.deepEqual(server.requests, []);
+
+  const locked = await token(server, home.path, [
+    "set",
+    live,
+    "-f",
+    "locked.yml",
+    "--force-config-condarc",
+  ]);
+  assert.equal(locked.code, 1);
+  assert.match(
+    locked.stderr,
+    new RegExp(`\\nCondarcError: Cannot write ${home.path}/locked\\.yml: `),
+  );
+  assert.equal(await Deno.readTextFile(`${home.path}/locked.yml`), CONDARC);
+  assert.equal(await readOrNull(tokenFile(home.path, server.repo.url)), null);
+});
+
+Deno.test("token set waits for the .condarc lock and loses no concurrent change", async () => {
+  await using home = await tempHome();
+  await using server = await startDevServer();
+  const live = server.repo.issue("acme").token;
+  const path = `${home.path}/shared.yml`;
+  await Deno.writeTextFile(path, CONDARC);
+  // Another writer holds the lock while the runs validate their token.
+  const lock = await Deno.open(`${path}.lock`, { create: true, write: true });
+  await lock.lock(true);
+  let finished = 0;
+  const pending = [["--no-ssl-verify"], ["--enable-signature-verification"], []].map((flags) =>
+    token(server, home.path, ["set", live, "--file", path, "--force-config-condarc", ...flags])
+      .finally(() => finished++)
+  );
+  const deadline = Date.now() + 30_000;
+  while (server.requests.length < 3 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(finished, 0, "a run did not wait for the lock");
+  await Deno.writeTextFile(path, `${CONDARC}other_writer: true\n`);
+  lock.close();
+
+  for (const run of await Promise.all(pending)) assert.equal(run.code, 0, run.stderr);
+  const text = await Deno.readTextFile(path);
+  assert.ok(text.startsWith(`${CONDARC}other_writer: true\n`), text);
+  for (
+    const line of ["ssl_verify: false", "extra_safety_checks: true", "add_anaconda_token: true"]
+  ) {
+    assert.ok(text.includes(`\n${line}\n`), `${line} lost:\n${text}`);
+  }
+});
+
+Deno.test("conda clean runs after set and remove when conda is on PATH", async () => {
+  await using home = await tempHome();
+  await using server = await startDevServer();
+  const live = server.repo.issue("acme").token;
+  const conda = await fakeConda(home.path);
+  const set = await token(server, home.path, ["set", live, "--force-config-condarc"], conda);
+  assert.equal(set.code, 0, set.stderr);
+  const remove = await token(server, home.path, ["remove"], conda);
+  assert.equal(remove.code, 0, remove.stderr);
+  assert.deepEqual(await condaLog(home.path), ["clean -i -y -q", "clean -i -y -q"]);
+});

@@ -3,18 +3,20 @@
  * it can, until it is killed. Each write stores a new numbered value, so that a reader
  * can check the file holds one of the values written, whole.
  *
- *   deno run -A tests/kill_writer.ts keyring|config HOME
+ *   deno run -A tests/kill_writer.ts keyring|config|condarc HOME
  * @module
  */
 import { denoContext } from "../src/context.ts";
 import { defaultSiteConfig } from "../src/config/schema.ts";
 import { modifySite } from "../src/config/sites_model.ts";
 import { updateSites } from "../src/config/sites_update.ts";
+import { defaultChannelsEdits } from "../src/conda/conda_settings.ts";
+import { updateCondarc } from "../src/conda/condarc_file.ts";
 import { saveToken } from "../src/token/tokens.ts";
 import { newTokenInfo } from "../src/token/token_info.ts";
 
 const [kind, home] = Deno.args;
-if (!home) throw new Error("usage: kill_writer.ts keyring|config HOME");
+if (!home) throw new Error("usage: kill_writer.ts keyring|config|condarc HOME");
 const context = denoContext();
 
 /** The value of write number `n`. */
@@ -34,6 +36,14 @@ for (let n = 0;; n++) {
         makeDefault: false,
         homeDir: home,
       }), Date.now());
+  } else if (kind === "condarc") {
+    // As `anaconda token config` does, with a repository URL that changes every write.
+    const repo = `https://${writtenValue(n)}.example/repo/`;
+    await updateCondarc(
+      `${home}/.condarc`,
+      (current) => defaultChannelsEdits(current.settings, repo),
+      Date.now(),
+    );
   } else {
     throw new Error(`unknown kind ${kind}`);
   }

@@ -17,6 +17,7 @@ import {
 import { clientHostnameHeader } from "../src/http/hostname.ts";
 import { siteEnv, TEST_BROWSER } from "./dev_site.ts";
 import { cleanEnv, type CliResult, runProgram, tempHome } from "./support.ts";
+import { condaLog, fakeConda, tokenEnv } from "./token_commands_support.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const MAIN = `${ROOT}main.ts`;
@@ -133,7 +134,16 @@ Deno.test("the CLI's commands run with exactly its permissions, stdin not a term
   // ssl_verify = false: requests go through node:https, which reads root certificates.
   await auth(["whoami"], { ANACONDA_AUTH_SSL_VERIFY: "false" });
 
-  // token commands (conda files, `conda` on PATH) go here once they exist.
+  // token: the repository API and repodata check, .condarc, conda's token file, `conda`.
+  const conda = await fakeConda(home.path);
+  const tokens = (args: string[]) =>
+    anaconda(["token", ...args], home.path, tokenEnv(server, conda));
+  await tokens(["install", "--yes"]);
+  assertMatch((await tokens(["list"])).stdout, /acme/);
+  await tokens(["config", "--force"]);
+  assertMatch(await Deno.readTextFile(`${home.path}/.condarc`), /default_channels:/);
+  assertEquals((await condaLog(home.path)).some((line) => line.startsWith("clean")), true);
+  await tokens(["uninstall", "--all"]);
 
   await auth(["logout"]);
   await sites(["remove", "work", "-y"]);

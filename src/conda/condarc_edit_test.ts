@@ -15,6 +15,7 @@ import {
   tokenRemoveEdits,
   tokenSettingsEdits,
 } from "./conda_settings.ts";
+import { fuzzRuns } from "../../tests/fuzz.ts";
 
 const REPO = "https://repo.anaconda.cloud/repo/";
 const PATH = "/home/u/.condarc";
@@ -244,7 +245,7 @@ const ourEdits = fc.array(
   { maxLength: 6 },
 );
 
-const RUNS = Number(Deno.env.get("FUZZ_RUNS") ?? 300);
+const RUNS = fuzzRuns(300);
 
 Deno.test("property: unrelated keys and comments survive, and the result parses again", () => {
   fc.assert(

@@ -6,8 +6,9 @@
  *
  *   deno task bench [runs]       (default 30 runs per command)
  *
- * Prints median and p90 wall time, the ratio of the medians to the floor's, and the
- * peak RSS (from GNU time, when /usr/bin/time exists), for the source (`main.ts`) and
+ * Prints median and p90 wall time, the ratio of the medians to the floor's, and each
+ * process's peak RSS (median and largest over the runs, from GNU time when
+ * /usr/bin/time exists), for the source (`main.ts`) and
  * for the bundle (`dist/anaconda.js`, when it has been built). Writes the same figures
  * as JSON to `bench/results.json`. Also times device-flow logins against the stand-in
  * service (tests/stand_in/), from the approval to the API key stored in the keyring.
@@ -109,7 +110,9 @@ interface Result {
   floor_median_ms: number;
   ratio: number;
   limit: number | null;
+  /** The median over the runs of each process's peak RSS, and the largest. */
   peak_rss_mib: number | null;
+  max_peak_rss_mib: number | null;
   floor_peak_rss_mib: number | null;
 }
 
@@ -135,10 +138,11 @@ async function bench(
     }
     const median = percentile(times.map((sample) => sample.ms), 0.5);
     const floorMedian = percentile(floor.map((sample) => sample.ms), 0.5);
-    const mib = (samples: Sample[]) =>
+    const mib = (samples: Sample[], fraction: number) =>
       samples[0]?.rssKiB == null
         ? null
-        : Math.round(Math.max(...samples.map((sample) => sample.rssKiB ?? 0)) / 102.4) / 10;
+        : Math.round(percentile(samples.map((sample) => sample.rssKiB ?? 0), fraction) / 102.4) /
+          10;
     results.push({
       variant,
       command: `anaconda ${args.join(" ")}`,
@@ -147,8 +151,9 @@ async function bench(
       floor_median_ms: Math.round(floorMedian * 10) / 10,
       ratio: Math.round((median / floorMedian) * 100) / 100,
       limit: limit ?? null,
-      peak_rss_mib: mib(times),
-      floor_peak_rss_mib: mib(floor),
+      peak_rss_mib: mib(times, 0.5),
+      max_peak_rss_mib: mib(times, 1),
+      floor_peak_rss_mib: mib(floor, 0.5),
     });
   }
   return results;
@@ -193,7 +198,7 @@ async function deviceLoginTimes(logins: number): Promise<number[]> {
 }
 
 function printTable(results: Result[]): void {
-  const header = ["variant", "command", "median", "p90", "floor", "ratio", "RSS MiB"];
+  const header = ["variant", "command", "median", "p90", "floor", "ratio", "peak RSS MiB"];
   const rows = results.map((result) => [
     result.variant,
     result.command,
@@ -203,7 +208,7 @@ function printTable(results: Result[]): void {
     `${result.ratio.toFixed(2)}x${result.limit ? ` (<= ${result.limit}x)` : ""}`,
     result.peak_rss_mib === null
       ? "-"
-      : `${result.peak_rss_mib} (floor ${result.floor_peak_rss_mib})`,
+      : `${result.peak_rss_mib} (max ${result.max_peak_rss_mib}, floor ${result.floor_peak_rss_mib})`,
   ]);
   const widths = header.map((cell, column) =>
     Math.max(cell.length, ...rows.map((row) => row[column]!.length))

@@ -125,7 +125,7 @@ interface Candidate {
 export async function loadSettings(context: Context, options: LoadOptions = {}): Promise<Settings> {
   const configPath = configTomlPath(context);
   const { text: configText, document } = await readConfigDocument(configPath);
-  const layers = readRawLayers(context);
+  const layers = await readRawLayers(context);
   const authLayers = layers.map((layer) => layer.scoped("anaconda_auth_"));
   const cloudLayers = layers.map((layer) => layer.scoped("anaconda_cloud_"));
   const topLayers = layers.map((layer) => layer.scoped("anaconda_"));

@@ -6,7 +6,6 @@
 import type { Context } from "../context.ts";
 import { readTextBoundedSync } from "../files.ts";
 import { joinPath } from "../path.ts";
-import { parseDotenv, readDotenvFile } from "./dotenv.ts";
 import type { Source } from "./schema.ts";
 
 /** One source of `NAME=value` strings, seen through a name prefix. */
@@ -92,18 +91,29 @@ function readSecretsDir(
   return { values, fileNames };
 }
 
-function readDotenv(path: string): Map<string, string> {
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+async function readDotenv(path: string): Promise<Map<string, string>> {
+  // The parser is loaded only when there is a file: most runs have no .env.
+  if (!isFile(path)) return new Map();
+  const { parseDotenv, readDotenvFile } = await import("./dotenv.ts");
   const text = readDotenvFile(path);
   return text === null ? new Map() : lowerCaseMap(parseDotenv(text));
 }
 
 /** The environment, the secrets folder and `.env`, highest precedence first. */
-export function readRawLayers(context: Context): RawLayer[] {
+export async function readRawLayers(context: Context): Promise<RawLayer[]> {
   const env = lowerCaseMap(Object.entries(context.env.toObject()));
   const secretsDir = context.env.get("ANACONDA_SECRETS_DIR") ?? "/run/secrets";
   const dotenvPath = joinPath(context.cwd(), ".env");
   const secrets = readSecretsDir(secretsDir);
-  const dotenv = readDotenv(dotenvPath);
+  const dotenv = await readDotenv(dotenvPath);
   return [
     layer(env, (name) => ({ kind: "env", name: name.toUpperCase() })),
     layer(secrets.values, (name) => ({

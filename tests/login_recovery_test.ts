@@ -7,18 +7,9 @@
 import assert from "node:assert/strict";
 import { startDevServer } from "./stand_in/server.ts";
 import { siteEnv, storedToken } from "./dev_site.ts";
-import { cleanEnv, RUN_PERMISSIONS, runProgram, tempHome } from "./support.ts";
+import { cleanEnv, hasScript, RUN_PERMISSIONS, runProgram, tempHome } from "./support.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
-
-function hasScript(): boolean {
-  try {
-    return new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs `anaconda <args>` on a pseudo-terminal; `typed` is what the user types. */
 async function runOnTerminal(

@@ -7,21 +7,12 @@
 import assert from "node:assert/strict";
 import { orgEnv, orgSetup } from "./org_support.ts";
 import { ORG_PASSWORD } from "./stand_in/org_api.ts";
-import { cleanEnv, RUN_PERMISSIONS } from "./support.ts";
+import { cleanEnv, hasScript, RUN_PERMISSIONS } from "./support.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 /** Switches the legacy username/password login on. */
 const LEGACY = { ANACONDA_CLIENT_LEGACY_INTERACTIVE_LOGIN: "1" };
-
-function hasScript(): boolean {
-  try {
-    return new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-}
 
 /** A CLI run on a pseudo-terminal that a test types into, key by key. */
 class Terminal {

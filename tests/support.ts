@@ -105,6 +105,16 @@ export async function withHome(body: (home: string) => Promise<void>): Promise<v
   await body(home.path);
 }
 
+/** Whether util-linux `script` (for pseudo-terminals) is installed. */
+export function hasScript(): boolean {
+  try {
+    return new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
 /** `text` quoted for a POSIX shell. */
 function shellQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;

@@ -65,7 +65,7 @@ Deno.test({
     });
     assert.equal(code, 1, output);
     assert.match(output, /Continue with interactive login\? \[y\/n\]: /);
-    assert.match(output, /To configure your credentials you can run\n {2}anaconda login --at /);
+    assert.match(output, /To configure your credentials you can run\n {2}anaconda auth login\n/);
     assert.equal(server.requests.length, 0);
     assert.equal(await storedToken(home.path, server.domain), null);
   },

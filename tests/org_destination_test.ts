@@ -66,15 +66,11 @@ Deno.test("--at accepts a site's name or domain, anaconda.com and anaconda.org",
   }
 });
 
-Deno.test("without a terminal, several destinations need --at", async () => {
+Deno.test("without a terminal, anaconda.org is not guessed: the one site is used", async () => {
   await using home = await tempHome();
-  const result = await runCli(["whoami"], { home: home.path });
-  assert.equal(result.code, 2);
-  assert.equal(
-    result.stderr,
-    "UsageError: Several destinations are possible (anaconda.com, anaconda.org): " +
-      "choose one with --at <site>\nTry 'anaconda whoami --help' for help.\n",
-  );
+  // As in a script: no terminal, no --at, no site in the environment.
+  const logout = await runCli(["logout"], { home: home.path });
+  assert.deepEqual([logout.code, logout.stderr], [0, "No stored token for anaconda.com\n"]);
 });
 
 Deno.test("the legacy anaconda.org options are hidden, and refused with a site's --at", async () => {

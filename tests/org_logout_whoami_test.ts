@@ -84,11 +84,12 @@ Deno.test("logout --at anaconda.org revokes the token, removes its files, and th
   assert.equal(await org.token(), null);
   await assert.rejects(() => Deno.stat(clientCopy), Deno.errors.NotFound);
 
+  // Logging out again is not a failure (as anaconda-client): scripts may repeat it.
   const again = await org.run(["logout"], { env: { BINSTAR_API_TOKEN: "from-ci" } });
-  assert.equal(again.code, 1);
+  assert.equal(again.code, 0);
   assert.equal(
     again.stderr,
-    "NotLoggedIn: You are not logged in (only BINSTAR_API_TOKEN is set, which logout leaves alone)\n",
+    "You are not logged in (only BINSTAR_API_TOKEN is set, which logout leaves alone)\n",
   );
 });
 

@@ -8,8 +8,9 @@ import { startDevServer } from "./stand_in/server.ts";
 import { siteEnv, storedToken, writeKeyring } from "./dev_site.ts";
 import { runCli, tempHome } from "./support.ts";
 
+/** The login hint; a domain that is not a configured site gets `anaconda auth login`. */
 const HINT_PATTERN =
-  /\nTo configure your credentials you can run\n {2}anaconda login --at (\S+)\n\n/;
+  /\nTo configure your credentials you can run\n {2}anaconda (login --at \S+|auth login)\n\n/;
 
 Deno.test("whoami prints the account with its domain as JSON with sorted keys", async () => {
   await using home = await tempHome();
@@ -57,7 +58,8 @@ Deno.test("whoami without credentials is TokenNotFoundError with the login hint 
     result.stderr.startsWith("TokenNotFoundError: Login is required to complete this action.\n"),
     result.stderr,
   );
-  assert.equal(HINT_PATTERN.exec(result.stderr)?.[1], server.domain);
+  // The stand-in's domain comes from ANACONDA_AUTH_DOMAIN, not a site: --at would refuse it.
+  assert.equal(HINT_PATTERN.exec(result.stderr)?.[1], "auth login");
   assert.match(result.stderr, /ANACONDA_AUTH_API_KEY/);
   assert.match(result.stderr, /\n {2}\[plugin\.auth\]\n {2}api_key = "<api-key>"\n/);
   assert.ok(result.stderr.endsWith(`\nin ${home.path}/.anaconda/config.toml\n`), result.stderr);
@@ -176,8 +178,8 @@ Deno.test("top-level commands act on --at and need it without a terminal when se
   assert.equal(noAt.code, 2);
   assert.equal(
     noAt.stderr,
-    "UsageError: Several destinations are possible (other, anaconda.org, dev): " +
-      "choose one with --at <site>\n" +
+    "UsageError: Several sites are configured (other, dev): " +
+      "choose one with --at <site> (or --at anaconda.org)\n" +
       "Try 'anaconda whoami --help' for help.\n",
   );
   const apiKey = await server.issueApiKey();

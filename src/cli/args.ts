@@ -31,6 +31,8 @@ export interface OptionSpec<K extends OptionKind = OptionKind> {
   choices?: readonly string[];
   /** Shell completion offers the configured site names for the value. */
   completeSites?: boolean;
+  /** Given twice, a usage error (else the last one wins). */
+  once?: boolean;
 }
 
 /** The parsed value of an option spec (any of them when its kind is not known). */
@@ -120,7 +122,7 @@ function parseFlags(flags: string): { long: string; short?: string; placeholder?
   };
 }
 
-type Extras = Pick<OptionSpec, "choices" | "completeSites">;
+type Extras = Pick<OptionSpec, "choices" | "completeSites" | "once">;
 
 /** A flag: `flag("-y, --yes", "write without asking")`. Without help it is hidden. */
 export function flag(flags: string, help?: string): OptionSpec<"flag"> {
@@ -197,7 +199,10 @@ export function group(
 
 /** The options every command accepts, before or after the subcommand. */
 export const GLOBAL_OPTIONS = {
-  at: value("--at <site>", "the site name or domain to act on", { completeSites: true }),
+  at: value("--at <site>", "the site name or domain to act on", {
+    completeSites: true,
+    once: true,
+  }),
   verbose: flag("-v, --verbose", "print debug output and stack traces"),
   version: flag("-V, --version", "show the version and exit"),
   help: flag("-h, --help", "show help and exit"),
@@ -307,6 +312,7 @@ export async function parseArgv(argv: string[], root: GroupCommand): Promise<Par
       return text;
     };
     if (spec.kind === "value") {
+      if (spec.once && target[found.key] !== undefined) fail(`--${spec.long} was specified twice`);
       target[found.key] = checked(given!);
       return;
     }

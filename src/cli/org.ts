@@ -71,8 +71,19 @@ export async function loginToOrg(options: OrgLoginOptions, app: App): Promise<vo
 /** `anaconda logout --at anaconda.org`: revokes and removes the stored token. */
 export async function logoutOfOrg(app: App): Promise<void> {
   const { context } = app;
-  const { orgLogout } = await import("../org/account.ts");
-  const result = await orgLogout(context, { verbose: app.globals().verbose });
+  const [{ orgLogout }, { OrgNotLoggedInError }] = await Promise.all([
+    import("../org/account.ts"),
+    import("../org/errors.ts"),
+  ]);
+  let result;
+  try {
+    result = await orgLogout(context, { verbose: app.globals().verbose });
+  } catch (err) {
+    // Nothing to log out of is not a failure (as anaconda-client): logout stays idempotent.
+    if (!(err instanceof OrgNotLoggedInError)) throw err;
+    context.stderr.write(`${escapeControl(err.message)}\n`);
+    return;
+  }
   if (result.envTokenName !== null) {
     context.stderr.write(
       `${result.envTokenName} is set and still authenticates to anaconda.org; unset it to log out completely\n`,

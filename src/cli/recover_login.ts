@@ -9,12 +9,15 @@ import { type App, siteOrSelected } from "./app.ts";
 import { reportError } from "./errors.ts";
 import { pickedDestination } from "./top_level.ts";
 
-/** The text printed when no interactive login happens. */
-export function loginHint(site: string, configPath: string): string {
+/**
+ * The text printed when no interactive login happens. `site` is null when the site is
+ * not one `--at` accepts (a domain from the environment that no site has).
+ */
+export function loginHint(site: string | null, configPath: string): string {
   return [
     "",
     "To configure your credentials you can run",
-    `  anaconda login --at ${site}`,
+    site === null ? "  anaconda auth login" : `  anaconda login --at ${site}`,
     "",
     "or set your API key using the ANACONDA_AUTH_API_KEY env var",
     "",
@@ -40,14 +43,16 @@ export async function recoverLogin(
   const { context, prompter } = app;
   const verbose = app.globals().verbose;
   const code = reportError(err, context.stderr, verbose);
-  let site = app.globals().at ?? "anaconda.com";
+  let site: string | null = app.globals().at ?? "anaconda.com";
   let configPath = "~/.anaconda/config.toml";
   try {
     const settings = await app.settings();
     configPath = settings.configPath;
     // The site the failed command acted on: the one picked on the terminal, if any.
     const config = siteOrSelected(settings, pickedDestination(context));
-    site = config.site;
+    const configured = config.site === "anaconda.com" ||
+      settings.siteEntries.some((entry) => entry.name === config.site);
+    site = configured ? config.site : null;
     if (context.stdout.isTerminal && await prompter.confirm("Continue with interactive login?")) {
       const { interactiveLogin } = await import("./auth/login.ts");
       await interactiveLogin(config, app);

@@ -68,7 +68,9 @@ export function pickedDestination(context: Context): string | undefined {
 /**
  * The destination without `--at`: the site chosen in the environment (undefined: the
  * selected site), else the user's pick on a terminal (asked once per context), a site's
- * name or `anaconda.org`.
+ * name or `anaconda.org`. Without a terminal anaconda.org is never guessed: one
+ * configured site (or none) is used as it is, several need `--at`, so that scripts keep
+ * working as with the Python tool when anaconda-client is not installed.
  */
 export async function chooseDestination(app: App): Promise<string | undefined> {
   if (app.globals().at !== undefined) return undefined;
@@ -78,16 +80,19 @@ export async function chooseDestination(app: App): Promise<string | undefined> {
   if (SITE_ENV.some((name) => context.env.get(name))) return undefined;
   const settings = await app.settings();
   const choices = destinations(settings.siteEntries, settings.defaultSiteName);
-  if (choices.length <= 1) return undefined;
+  if (!context.stdin.isTerminal) {
+    const sites = choices.filter((choice) => choice.name !== ORG_DESTINATION);
+    if (sites.length <= 1) return undefined;
+    throw new UsageError(
+      `Several sites are configured (${
+        sites.map((choice) => escapeControl(choice.name)).join(", ")
+      }): choose one with --at <site> (or --at anaconda.org)`,
+    );
+  }
   const choice = await prompter.choose(
     "choose destination:",
     choices.map((choice) => ({ value: choice.name, label: choice.label })),
-    {
-      flagHint: "--at <site>",
-      noTerminal: `Several destinations are possible (${
-        choices.map((choice) => choice.name).join(", ")
-      }): choose one with --at <site>`,
-    },
+    { flagHint: "--at <site>" },
   );
   picked.set(context, choice);
   return choice;

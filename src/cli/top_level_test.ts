@@ -79,7 +79,7 @@ Deno.test("without a terminal several destinations need --at", async () => {
   await assertRejects(
     () => chooseDestination(fakeApp({ terminal: false }).app),
     UsageError,
-    "Several destinations are possible (prod, anaconda.com, anaconda.org, internal, dev): " +
-      "choose one with --at <site>",
+    "Several sites are configured (prod, anaconda.com, internal, dev): " +
+      "choose one with --at <site> (or --at anaconda.org)",
   );
 });

@@ -3,7 +3,7 @@
  * `Deno.env`, `Deno.stdin` or the clock directly, so tests can hand in fakes.
  * @module
  */
-import { InterruptedError } from "./errors.ts";
+import { AnacondaError, InterruptedError } from "./errors.ts";
 
 /** Text output: stdout or stderr, with whether it is a terminal. */
 export interface Output {
@@ -124,9 +124,21 @@ const ERASE = ["\x08", "\x7f"];
 // deno-lint-ignore no-control-regex -- matching the escape character is the point
 const ESCAPE_SEQUENCE = /^\x1b(?:[[O][\d;]*[A-Za-z~]?)?/;
 
+/** The most `readAll` takes (an API key or a token is far smaller). */
+export const MAX_INPUT_BYTES = 1024 * 1024;
+/** The longest line `readLine` takes (an answer, a username, a password). */
+export const MAX_LINE_BYTES = 64 * 1024;
+
+/** Standard input holds more than a command takes: a mistake, or an attack. */
+export class InputTooLargeError extends AnacondaError {
+  /** The name printed before the message. */
+  override name = "InputTooLarge";
+}
+
 /**
  * Reads stdin once in chunks and hands out lines, so several prompts can share it.
  * `setRaw` switches a terminal's raw mode (no echo, bytes as typed) for `readSecretLine`.
+ * Lines and the whole input are bounded (`MAX_LINE_BYTES`, `MAX_INPUT_BYTES`).
  */
 export function streamInput(
   readable: ReadableStream<Uint8Array>,
@@ -151,10 +163,18 @@ export function streamInput(
     return true;
   }
   async function readLine(): Promise<string | null> {
-    while (!buffer.includes("\n")) {
+    // Only the text a chunk added is searched: a long line costs linear time.
+    let newline = buffer.indexOf("\n");
+    while (newline === -1) {
+      if (buffer.length > MAX_LINE_BYTES) {
+        throw new InputTooLargeError(
+          `A line of standard input is longer than ${MAX_LINE_BYTES} bytes`,
+        );
+      }
+      const searched = buffer.length;
       if (!(await fill())) break;
+      newline = buffer.indexOf("\n", searched);
     }
-    const newline = buffer.indexOf("\n");
     if (newline === -1) {
       if (buffer === "") return null;
       const last = buffer;
@@ -210,7 +230,11 @@ export function streamInput(
       }
     },
     async readAll() {
-      while (await fill()) { /* keep reading */ }
+      while (await fill()) {
+        if (buffer.length > MAX_INPUT_BYTES) {
+          throw new InputTooLargeError(`Standard input is larger than ${MAX_INPUT_BYTES} bytes`);
+        }
+      }
       const all = buffer;
       buffer = "";
       return all;
@@ -218,6 +242,32 @@ export function streamInput(
   };
 }
 
+/** The most output of a helper program that is kept (stdout and stderr each). */
+const MAX_SPAWN_OUTPUT_BYTES = 1024 * 1024;
+
+/** Reads `stream` to its end, keeping at most `MAX_SPAWN_OUTPUT_BYTES`. */
+async function collect(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let kept = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    if (kept >= MAX_SPAWN_OUTPUT_BYTES) continue; // drained, not kept
+    const part = read.value.subarray(0, MAX_SPAWN_OUTPUT_BYTES - kept);
+    chunks.push(part);
+    kept += part.length;
+  }
+  const bytes = new Uint8Array(kept);
+  let at = 0;
+  for (const part of chunks) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return decoder.decode(bytes);
+}
+
+/**
+ * Runs a program with a hard time limit: at the limit it is killed and the call ends at
+ * once, even when a child of it still holds the output pipes open.
+ */
 async function spawnProcess(
   program: string,
   args: string[],
@@ -231,14 +281,22 @@ async function spawnProcess(
     ...(options.env ? { env: options.env } : {}),
   });
   const child = command.spawn();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already gone */ }
-  }, options.timeoutMs);
-  try {
+  const stdout = child.stdout.getReader();
+  const stderr = child.stderr.getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
+      stdout.cancel().catch(() => {});
+      stderr.cancel().catch(() => {});
+      reject(
+        new SpawnTimeoutError(`${program} did not finish within ${options.timeoutMs / 1000} s`),
+      );
+    }, options.timeoutMs);
+  });
+  const finished = (async () => {
     if (options.stdin !== undefined) {
       const writer = child.stdin.getWriter();
       try {
@@ -246,17 +304,14 @@ async function spawnProcess(
         await writer.close();
       } catch { /* the program closed its stdin early; its exit code tells the rest */ }
     }
-    const output = await child.output();
-    if (timedOut) {
-      throw new SpawnTimeoutError(`${program} did not finish within ${options.timeoutMs / 1000} s`);
-    }
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
+    const [status, out, err] = await Promise.all([child.status, collect(stdout), collect(stderr)]);
+    return { code: status.code, stdout: out, stderr: err };
+  })();
+  try {
+    return await Promise.race([finished, timedOut]);
   } finally {
     clearTimeout(timer);
+    finished.catch(() => {}); // after a timeout its readers were cancelled
   }
 }
 

@@ -7,6 +7,25 @@
  */
 import { baseName, dirName, joinPath } from "./path.ts";
 
+/** How text files are read. */
+export interface TextReadOptions {
+  /**
+   * Refuse bytes that are not UTF-8 (a file this project rewrites must not have them
+   * replaced by U+FFFD); otherwise they are replaced.
+   */
+  strictUtf8?: boolean;
+}
+
+/** A path that is a folder, FIFO or device where a file was expected. */
+export class NotAFileError extends Error {
+  override name = "NotAFileError";
+}
+
+/** A file that is not UTF-8 text. */
+export class NotUtf8Error extends Error {
+  override name = "NotUtf8Error";
+}
+
 /** A file bigger than the caller's bound. */
 export class FileTooLargeError extends Error {
   override name = "FileTooLargeError";
@@ -28,7 +47,20 @@ export async function pathExists(path: string): Promise<boolean> {
  * Synchronous on purpose: a CLI waits for it anyway, and Deno's async file operations
  * start a pool of threads that costs start-up time and memory on every hot command.
  */
-export function readTextBoundedSync(path: string, maxBytes: number): string | null {
+export function readTextBoundedSync(
+  path: string,
+  maxBytes: number,
+  options: TextReadOptions = {},
+): string | null {
+  // Only regular files: opening a FIFO would wait for a writer forever, a device never end.
+  let info: Deno.FileInfo | undefined;
+  try {
+    info = Deno.statSync(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    // Other failures (no permission, a file in the path) are reported by the open below.
+  }
+  if (info && !info.isFile) throw new NotAFileError(`it is not a regular file`);
   let file: Deno.FsFile;
   try {
     file = Deno.openSync(path, { read: true });
@@ -51,16 +83,24 @@ export function readTextBoundedSync(path: string, maxBytes: number): string | nu
       bytes.set(part, at);
       at += part.length;
     }
-    return new TextDecoder().decode(bytes);
+    try {
+      return new TextDecoder("utf-8", { fatal: options.strictUtf8 ?? false }).decode(bytes);
+    } catch {
+      throw new NotUtf8Error("it is not UTF-8 text");
+    }
   } finally {
     file.close();
   }
 }
 
 /** `readTextBoundedSync` for async callers. */
-export function readTextBounded(path: string, maxBytes: number): Promise<string | null> {
+export function readTextBounded(
+  path: string,
+  maxBytes: number,
+  options: TextReadOptions = {},
+): Promise<string | null> {
   try {
-    return Promise.resolve(readTextBoundedSync(path, maxBytes));
+    return Promise.resolve(readTextBoundedSync(path, maxBytes, options));
   } catch (err) {
     return Promise.reject(err);
   }

@@ -290,7 +290,7 @@ export async function parseArgv(argv: string[], root: GroupCommand): Promise<Par
   const assign = (
     found: Found,
     raw: string | undefined,
-    next: (lenient?: boolean) => string | undefined,
+    next: (more?: (token: string) => boolean) => string | undefined,
   ) => {
     const target = found.global ? globals : values;
     const { spec } = found;
@@ -316,19 +316,22 @@ export async function parseArgv(argv: string[], root: GroupCommand): Promise<Par
       target[found.key] = checked(given!);
       return;
     }
-    // A list takes the values up to the next option.
+    // A list takes the values up to the next option, or the first one not in its choices
+    // (an argument after it, which an error must not echo: it may be a token).
     const items = (target[found.key] as string[] | undefined) ?? [];
     items.push(checked(given!));
-    for (let more = next(true); more !== undefined; more = next(true)) items.push(checked(more));
+    const isMore = (token: string) =>
+      !token.startsWith("-") && (spec.choices === undefined || spec.choices.includes(token));
+    for (let more = next(isMore); more !== undefined; more = next(isMore)) items.push(more);
     target[found.key] = items;
   };
 
   for (let index = 0; index < argv.length; index++) {
     const token = argv[index]!;
-    // Hands out the next token as an option's value (`lenient`: only if not an option).
-    const next = (lenient = false): string | undefined => {
+    // Hands out the next token as an option's value (`more`: only a token it accepts).
+    const next = (more?: (token: string) => boolean): string | undefined => {
       const following = argv[index + 1];
-      if (following === undefined || (lenient && following.startsWith("-"))) return undefined;
+      if (following === undefined || (more && !more(following))) return undefined;
       index++;
       return following;
     };

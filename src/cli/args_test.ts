@@ -24,7 +24,9 @@ const install = leaf({
     yes: flag("-y, --yes", "do not ask"),
     channels: toggle("--set-default-channels", "configure default_channels"),
     storage: value("--storage <name>", undefined, { choices: ["system", "file"] }),
-    archive: list("--include-archive-channels <channel...>", "archive channels"),
+    archive: list("--include-archive-channels <channel...>", "archive channels", {
+      choices: ["free", "pro", "mro-archive"],
+    }),
   },
   examples: ["tool token install -y"],
   run: () => Promise.resolve(),
@@ -84,6 +86,11 @@ Deno.test("options: long, short, clustered, --x=value, -oVALUE, toggles and list
   assert.deepEqual(
     await input(["token", "install", "--include-archive-channels", "free", "pro", "-y", "t"]),
     { archive: ["free", "pro"], yes: true, token: "t" },
+  );
+  // A list with choices stops at a word that is not one: the argument after it.
+  assert.deepEqual(
+    await input(["token", "install", "--include-archive-channels", "free", "SECRET"]),
+    { archive: ["free"], token: "SECRET" },
   );
   // An option's value may start with a dash; `--` ends the options.
   assert.deepEqual(await input(["token", "install", "-o", "-x", "--", "--not-an-option"]), {

@@ -70,7 +70,7 @@ export async function condarcPath(context: Context, location: CondarcLocation): 
 export async function readCondarc(path: string): Promise<Condarc & { exists: boolean }> {
   let text: string | null;
   try {
-    text = await readTextBounded(path, MAX_CONDARC_BYTES);
+    text = await readTextBounded(path, MAX_CONDARC_BYTES, { strictUtf8: true });
   } catch (err) {
     throw new CondarcError(`Cannot read ${path}: ${reason(err)}`, { cause: err });
   }

@@ -5,7 +5,6 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
-import { escapeControl } from "../text.ts";
 
 /** The repository of Anaconda's premium channels. */
 export const DEFAULT_REPO_URL = "https://repo.anaconda.cloud/repo/";
@@ -29,7 +28,8 @@ export function repoUrl(env: { get(name: string): string | undefined }): string 
     ? "must not have a query or fragment"
     : null;
   if (problem !== null) {
-    throw new ConfigError(`${REPO_URL_VARIABLE}=${escapeControl(given)} ${problem}`);
+    // The value is not quoted: it may hold a password or a token.
+    throw new ConfigError(`${REPO_URL_VARIABLE} ${problem}`);
   }
   return url!.href.endsWith("/") ? url!.href : `${url!.href}/`;
 }

@@ -28,7 +28,8 @@ Deno.test("a REPO_URL that is not a plain http(s) URL is a ConfigError naming th
     assert.throws(
       () => repoUrl(env(value)),
       (err) =>
-        err instanceof ConfigError && err.message === `CONDA_TOKEN_REPO_URL=${value} ${problem}`,
+        err instanceof ConfigError && err.message === `CONDA_TOKEN_REPO_URL ${problem}` &&
+        !err.message.includes(value!),
     );
   }
 });

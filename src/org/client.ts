@@ -51,7 +51,9 @@ export function basicAuthorization(username: string, password: string): string {
   const bytes = latin1
     ? Uint8Array.from(text, (char) => char.charCodeAt(0))
     : new TextEncoder().encode(text);
-  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return `Basic ${btoa(binary)}`;
 }
 
 /** The longest token accepted from the server: anaconda.org's are about 40 characters. */

@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import {
+  denoContext,
+  InputTooLargeError,
+  MAX_INPUT_BYTES,
+  MAX_LINE_BYTES,
+  SpawnTimeoutError,
+  streamInput,
+} from "./context.ts";
+
+/** A stream that hands out `text` in chunks of `size`. */
+function chunked(text: string, size = 4096): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  let at = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(at, at += size));
+    },
+  });
+}
+
+Deno.test("stdin lines are handed out one by one, CRLF or LF, the last without a newline", async () => {
+  const input = streamInput(chunked("yes\r\nno\nlast", 2), false);
+  assert.equal(await input.readLine(), "yes");
+  assert.equal(await input.readLine(), "no");
+  assert.equal(await input.readLine(), "last");
+  assert.equal(await input.readLine(), null);
+});
+
+Deno.test("stdin is bounded: a line over 64 KiB, or more than 1 MiB in all, is refused", async () => {
+  const longLine = streamInput(chunked("x".repeat(MAX_LINE_BYTES + 10)), false);
+  await assert.rejects(() => longLine.readLine(), InputTooLargeError);
+  const tooMuch = streamInput(chunked("x\n".repeat(MAX_INPUT_BYTES)), false);
+  await assert.rejects(() => tooMuch.readAll(), InputTooLargeError);
+  const enough = streamInput(chunked("k".repeat(1000)), false);
+  assert.equal((await enough.readAll()).length, 1000);
+});
+
+Deno.test("a helper program is killed at its time limit, even when its child holds the pipes", async () => {
+  const started = Date.now();
+  await assert.rejects(
+    () => denoContext().spawn("sh", ["-c", "sleep 30 & sleep 30"], { timeoutMs: 300 }),
+    SpawnTimeoutError,
+  );
+  assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+});
+
+Deno.test("a helper program's output is collected, and stdin reaches it", async () => {
+  const result = await denoContext().spawn("sh", ["-c", "cat; echo err >&2; exit 3"], {
+    stdin: "secret-on-stdin",
+    timeoutMs: 10_000,
+  });
+  assert.deepEqual(result, { code: 3, stdout: "secret-on-stdin", stderr: "err\n" });
+});

@@ -123,16 +123,13 @@ default_channels:
   assert.equal(await readOrNull(tokenFile(home.path, repo)), null);
 });
 
-Deno.test("location errors: --env without an environment, --system without conda, two flags", async () => {
+Deno.test("locations: --env without an environment is the user's file (as conda); errors", async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
+  await Deno.writeTextFile(`${home.path}/.condarc`, "default_channels: [x]\n");
   const env = await token(server, home.path, ["remove", "--env"]);
-  assert.equal(env.code, 1);
-  assert.equal(
-    env.stderr,
-    "CondarcError: --env needs an active conda environment, and CONDA_PREFIX is not set; " +
-      "pass --file <path>\n",
-  );
+  assert.equal(env.code, 0, env.stderr);
+  assert.doesNotMatch(await Deno.readTextFile(`${home.path}/.condarc`), /default_channels/);
   const system = await token(server, home.path, ["remove", "--system"], { PATH: "/nonexistent" });
   assert.equal(system.code, 1);
   assert.equal(
@@ -164,7 +161,7 @@ Deno.test("set options: archive channels, no TLS checks, signature verification;
   assert.equal(checked.code, 1);
   assert.match(
     checked.stderr,
-    /\nTokenValidationError: The token could not be validated: Request to https:\/\/127\.0\.0\.1:\d+\/t\/REDACTED\/repo\/main\/noarch\/repodata\.json failed: .*certificate/i,
+    /^TokenValidationError: The token could not be validated: Request to https:\/\/127\.0\.0\.1:\d+\/t\/REDACTED\/repo\/main\/noarch\/repodata\.json failed: .*certificate/i,
   );
   assert.equal(await Deno.readTextFile(`${home.path}/.condarc`), CONDARC);
 
@@ -237,7 +234,7 @@ Deno.test("a rejected token writes nothing; the Python tool's message comes with
   assert.equal(result.code, 1);
   assert.match(
     result.stderr,
-    /\nTokenValidationError: The token could not be validated: HEAD \S+\/t\/REDACTED\/repo\/main\/noarch\/repodata\.json answered 403 Forbidden\. Please check that you have typed it correctly\n$/,
+    /^TokenValidationError: The token could not be validated: HEAD \S+\/t\/REDACTED\/repo\/main\/noarch\/repodata\.json answered 403 Forbidden\. Please check that you have typed it correctly\n$/,
   );
   assert.ok(!result.stderr.includes(revoked));
   assert.equal(await readOrNull(`${home.path}/.condarc`), null);

@@ -42,13 +42,9 @@ export async function condarcPath(context: Context, location: CondarcLocation): 
     case "user":
       return joinPath(context.homeDir(), ".condarc");
     case "env": {
+      // As `conda config --env`: without an active environment, the user's file.
       const prefix = context.env.get("CONDA_PREFIX");
-      if (!prefix) {
-        throw new CondarcError(
-          "--env needs an active conda environment, and CONDA_PREFIX is not set; pass --file <path>",
-        );
-      }
-      return joinPath(prefix, ".condarc");
+      return joinPath(prefix ? prefix : context.homeDir(), ".condarc");
     }
     case "system": {
       const base = await condaBasePrefix(context);

@@ -64,14 +64,9 @@ export async function runSet(input: SetInput, app: App): Promise<void> {
   ]);
   const repo = repoUrl(context.env);
   const token = await tokenArgument(app, input.token);
+  // A malformed .condarc fails before any request, a mistyped token before any question
+  // (as conda token set): neither reading nor validating changes anything.
   const condarc = await condarcFile.readCondarc(await condarcFile.condarcPath(context, location));
-  const channels = await confirmDefaultChannels(app, condarc, {
-    repo,
-    archive,
-    force: input.forceConfigCondarc ?? false,
-    flagHint: "--force-config-condarc",
-  });
-
   const config = (await app.settings()).site();
   const { validateRepoToken } = await import("../../conda/validate_token.ts");
   await validateRepoToken(context, config, token, {
@@ -79,6 +74,13 @@ export async function runSet(input: SetInput, app: App): Promise<void> {
     insecure: input.noSslVerify ?? false,
     verbose: app.globals().verbose,
   });
+  const channels = await confirmDefaultChannels(app, condarc, {
+    repo,
+    archive,
+    force: input.forceConfigCondarc ?? false,
+    flagHint: "--force-config-condarc",
+  });
+
   // The .condarc first: an unwritable one is the likeliest failure, and then nothing changed.
   await condarcFile.updateCondarc(condarc.path, (current) => [
     ...settingsEdits.tokenSettingsEdits(repo, {

@@ -6,7 +6,7 @@
  */
 import type { App } from "../app.ts";
 import { flag, leaf, value } from "../args.ts";
-import { UsageError } from "../errors.ts";
+import { AbortError, UsageError } from "../errors.ts";
 import { escapeControl } from "../../text.ts";
 import type { RepoToken } from "../../token/token_info.ts";
 
@@ -25,7 +25,8 @@ const NEED_ORG = "Must explicitly provide an --org option (or --all)";
 
 /** The organization to uninstall: a pick among the stored ones, on a terminal. */
 async function chooseOrganization(app: App, stored: RepoToken[]): Promise<string> {
-  if (stored.length === 0) throw new UsageError(NEED_ORG);
+  // As the Python tool: an abort (exit 1) when there is nobody to ask or nothing to pick.
+  if (stored.length === 0 || !app.context.stdin.isTerminal) throw new AbortError(NEED_ORG);
   return await app.prompter.choose(
     "Please select an organization:",
     stored.map((repo) => ({ value: repo.org_name, label: escapeControl(repo.org_name) })),

@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { requestLines } from "./dev_site.ts";
-import { liveOrgTokens, type OrgSetup, orgSetup, orgTokenPath } from "./org_support.ts";
+import { liveOrgTokens, orgEnv, type OrgSetup, orgSetup, orgTokenPath } from "./org_support.ts";
+import { runCli } from "./support.ts";
 import { quotePlus } from "../src/conda/token_files.ts";
 
 /** Stores `token` the way conda does. */
@@ -116,4 +117,29 @@ Deno.test("a login, whoami and logout share the token file with each other (roun
   const logout = await org.run(["logout"]);
   assert.equal(logout.code, 0, logout.stderr);
   assert.deepEqual(liveOrgTokens(org.server), []);
+});
+
+Deno.test("the root's hidden -t and -s are anaconda-client's: a token and a site, for anaconda.org", async () => {
+  await using org = await orgSetup();
+  const token = org.server.orgApi.issue();
+  // -s picks a site of anaconda-client's config; its top level points nowhere useful.
+  await Deno.writeTextFile(
+    `${org.home}/.continuum/anaconda-client/config.yaml`,
+    `url: https://127.0.0.1:9/nowhere\nsites:\n  stand-in:\n    url: ${org.url}\n` +
+      `    ssl_verify: ${org.server.caPath}\n`,
+  );
+  const result = await runCli(["-s", "stand-in", "-t", token, "whoami"], {
+    home: org.home,
+    env: orgEnv(org.server),
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(JSON.parse(result.stdout).login, "jane");
+  assert.match(result.stderr, /^Warning: a token on the command line is visible to other users/);
+  assert.ok(!result.stderr.includes(token));
+  const mixed = await runCli(["-t", token, "whoami", "--at", "anaconda.com"], {
+    home: org.home,
+    env: orgEnv(org.server),
+  });
+  assert.equal(mixed.code, 2);
+  assert.match(mixed.stderr, /^UsageError: --token is for anaconda\.org: use --at anaconda\.org\n/);
 });

@@ -12,6 +12,9 @@ export interface GlobalOptions {
   /** `--at SITE`: the site name or domain to act on. */
   at?: string;
   verbose: boolean;
+  /** The root's hidden anaconda-client options: `-t TOKEN`, `-s SITE` (anaconda.org). */
+  orgToken?: string;
+  orgSite?: string;
 }
 
 export interface App {

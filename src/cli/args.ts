@@ -206,6 +206,12 @@ export const GLOBAL_OPTIONS = {
   verbose: flag("-v, --verbose", "print debug output and stack traces"),
   version: flag("-V, --version", "show the version and exit"),
   help: flag("-h, --help", "show help and exit"),
+  // Hidden, as in the Python tool's root (anaconda-client's): -t/-s mean anaconda.org.
+  token: value("-t, --token <token>"),
+  site: value("-s, --site <site>"),
+  showTraceback: flag("--show-traceback"),
+  quiet: flag("-q, --quiet"),
+  disableSslWarnings: flag("--disable-ssl-warnings"),
 } satisfies OptionTable;
 
 export type GlobalValues = OptionValues<typeof GLOBAL_OPTIONS>;

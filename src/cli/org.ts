@@ -58,6 +58,7 @@ export async function loginToOrg(options: OrgLoginOptions, app: App): Promise<vo
     password: options.password,
     force: options.force ?? false,
     sslVerify: options.sslVerify,
+    site: app.globals().orgSite,
     verbose: app.globals().verbose,
   });
   if (result === null) throw new AbortError();
@@ -77,7 +78,10 @@ export async function logoutOfOrg(app: App): Promise<void> {
   ]);
   let result;
   try {
-    result = await orgLogout(context, { verbose: app.globals().verbose });
+    result = await orgLogout(context, {
+      site: app.globals().orgSite,
+      verbose: app.globals().verbose,
+    });
   } catch (err) {
     // Nothing to log out of is not a failure (as anaconda-client): logout stays idempotent.
     if (!(err instanceof OrgNotLoggedInError)) throw err;
@@ -102,7 +106,14 @@ export async function whoamiOnOrg(app: App): Promise<void> {
     import("../org/account.ts"),
     import("./output.ts"),
   ]);
-  const result = await orgWhoami(context, { verbose: app.globals().verbose });
+  const { orgToken, orgSite, verbose } = app.globals();
+  if (orgToken !== undefined) {
+    context.stderr.write(
+      "Warning: a token on the command line is visible to other users of this machine; " +
+        "set BINSTAR_API_TOKEN instead\n",
+    );
+  }
+  const result = await orgWhoami(context, { token: orgToken, site: orgSite, verbose });
   context.stderr.write(`Your info (${escapeControl(result.url)}):\n`);
   writeJson(context.stdout, sortKeys(result.user));
 }

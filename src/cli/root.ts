@@ -48,8 +48,10 @@ export async function run(
 ): Promise<number> {
   let globals: GlobalValues = {};
   const app = createApp(context, () => ({
-    verbose: globals.verbose ?? false,
+    verbose: (globals.verbose || globals.showTraceback) ?? false,
     ...(globals.at === undefined ? {} : { at: globals.at }),
+    ...(globals.token === undefined ? {} : { orgToken: globals.token }),
+    ...(globals.site === undefined ? {} : { orgSite: globals.site }),
   }));
   let path = [ROOT.name];
   if (argv[0] === "__complete") {

@@ -119,7 +119,9 @@ type Target = { org: true } | { org: false; at?: string };
 
 /** The destination of a top-level command; `orgOnly`: options that only anaconda.org takes. */
 async function target(app: App, orgOnly: string | null): Promise<Target> {
-  const at = app.globals().at;
+  const { at, orgToken, orgSite } = app.globals();
+  // The root's -t/-s are anaconda-client's: they mean anaconda.org (SPEC §5.3).
+  orgOnly ??= orgToken !== undefined ? "--token" : orgSite !== undefined ? "--site" : null;
   if (at === ORG_DESTINATION) return { org: true };
   if (at !== undefined) {
     if (orgOnly !== null) {

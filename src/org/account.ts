@@ -14,12 +14,16 @@ import { envToken, type FoundToken, removeTokens, storedToken } from "./tokens.t
 export interface OrgRequestOptions {
   /** Overrides anaconda-client's `ssl_verify`. */
   sslVerify?: boolean;
+  /** anaconda-client's site to use instead of its `default_site` (the root's `-s`). */
+  site?: string | undefined;
+  /** A token given on the command line (the root's `-t`): the first token source (§7). */
+  token?: string | undefined;
   /** Log HTTP requests to stderr, secrets redacted. */
   verbose?: boolean;
 }
 
 async function orgConfig(context: Context, options: OrgRequestOptions): Promise<OrgConfig> {
-  const config = await loadOrgConfig(context);
+  const config = await loadOrgConfig(context, { site: options.site });
   return options.sslVerify === undefined ? config : { ...config, sslVerify: options.sslVerify };
 }
 
@@ -75,7 +79,10 @@ export async function orgWhoami(
   options: OrgRequestOptions = {},
 ): Promise<OrgWhoamiResult> {
   const config = await orgConfig(context, options);
-  const found = envToken(context) ?? await storedToken(context, config.url);
+  const given: FoundToken | null = options.token
+    ? { token: options.token, kind: "option", where: "--token" }
+    : null;
+  const found = given ?? envToken(context) ?? await storedToken(context, config.url);
   if (found === null) throw new OrgNotLoggedInError("You are not logged in");
   const client = new OrgClient(context, config, {
     token: found.token,

@@ -187,7 +187,10 @@ function checkedUrl(value: unknown, where: string): string {
 }
 
 /** anaconda-client's effective configuration for this user (see the module comment). */
-export async function loadOrgConfig(context: Context): Promise<OrgConfig> {
+export async function loadOrgConfig(
+  context: Context,
+  options: { site?: string | undefined } = {},
+): Promise<OrgConfig> {
   const config: Record<string, unknown> = { url: DEFAULT_ORG_URL, ssl_verify: true };
   let urlSource = "the default";
   let sslSource = "the default";
@@ -202,7 +205,10 @@ export async function loadOrgConfig(context: Context): Promise<OrgConfig> {
       if ("ssl_verify" in data || "verify_ssl" in data) sslSource = path;
     }
   }
-  const site = typeof config.default_site === "string" && config.default_site !== ""
+  // `anaconda -s SITE` (the root's hidden --site) wins over the files' default_site.
+  const site = options.site !== undefined && options.site !== ""
+    ? options.site
+    : typeof config.default_site === "string" && config.default_site !== ""
     ? config.default_site
     : null;
   if (site !== null) {

@@ -40,6 +40,8 @@ export interface OrgLoginOptions {
   force?: boolean;
   /** Overrides anaconda-client's `ssl_verify`. */
   sslVerify?: boolean;
+  /** anaconda-client's site to use instead of its `default_site` (the root's `-s`). */
+  site?: string | undefined;
   /** Log HTTP requests to stderr, secrets redacted. */
   verbose?: boolean;
 }
@@ -89,7 +91,7 @@ export async function orgLogin(
   context: Context,
   options: OrgLoginOptions,
 ): Promise<OrgLoginResult | null> {
-  const loaded = await loadOrgConfig(context);
+  const loaded = await loadOrgConfig(context, { site: options.site });
   const config: OrgConfig = options.sslVerify === undefined
     ? loaded
     : { ...loaded, sslVerify: options.sslVerify };

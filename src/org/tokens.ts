@@ -30,8 +30,8 @@ const MAX_TOKEN_BYTES = 64 * 1024;
 /** A token, and where it was found (for messages and for removing it). */
 export interface FoundToken {
   token: string;
-  /** `env` (a variable) or `file`. */
-  kind: "env" | "file";
+  /** `option` (the root's `-t`), `env` (a variable) or `file`. */
+  kind: "option" | "env" | "file";
   /** The variable's name, or the file's path. */
   where: string;
   /** For a file: the URL it is named after. */

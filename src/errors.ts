@@ -4,6 +4,11 @@
  * @module
  */
 
+/** The message of whatever was thrown (an Error's message, else the value as text). */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** Base class of every error this tool expects; the message is shown without a stack. */
 export class AnacondaError extends Error {
   /** The name printed before the message. */

@@ -6,6 +6,7 @@
  */
 import type { Context } from "../context.ts";
 import { dirName } from "../path.ts";
+import { errorMessage } from "../errors.ts";
 
 /** How long `conda info --base` and `conda clean` may take. */
 export const CONDA_TIMEOUT_MS = 60_000;
@@ -51,6 +52,6 @@ export async function cleanIndexCache(context: Context): Promise<string | null> 
     const detail = (result.stderr.trim() || result.stdout.trim()).split("\n").at(-1) ?? "";
     return `conda clean -i failed (exit ${result.code})${detail ? `: ${detail}` : ""}`;
   } catch (err) {
-    return `conda clean -i failed: ${err instanceof Error ? err.message : String(err)}`;
+    return `conda clean -i failed: ${errorMessage(err)}`;
   }
 }

@@ -21,6 +21,7 @@ import {
   type YAMLMap,
 } from "yaml";
 import { CondarcError } from "./errors.ts";
+import { errorMessage } from "../errors.ts";
 
 /** A `.condarc` is a few kilobytes; a bigger file is refused rather than loaded. */
 export const MAX_CONDARC_BYTES = 1024 * 1024;
@@ -74,7 +75,7 @@ function parse(text: string, path: string): { doc: Document; settings: Record<st
   try {
     settings = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = errorMessage(err);
     throw new CondarcError(`${path}: ${reason}`);
   }
   return { doc, settings: (settings ?? {}) as Record<string, unknown> };

@@ -21,6 +21,7 @@ import {
   parseCondarc,
 } from "./condarc_edit.ts";
 import { CondarcError } from "./errors.ts";
+import { errorMessage } from "../errors.ts";
 
 /** Which `.condarc`: the user's (default), the system's, the active environment's, or a file. */
 export type CondarcLocation =
@@ -31,10 +32,6 @@ export type CondarcLocation =
 
 /** How many backups of a `.condarc` are kept beside it. */
 export const CONDARC_BACKUPS_KEPT = 5;
-
-function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** The path of the `.condarc` at `location`; a location that cannot be found is an error. */
 export async function condarcPath(context: Context, location: CondarcLocation): Promise<string> {
@@ -68,7 +65,7 @@ export async function readCondarc(path: string): Promise<Condarc & { exists: boo
   try {
     text = await readTextBounded(path, MAX_CONDARC_BYTES, { strictUtf8: true });
   } catch (err) {
-    throw new CondarcError(`Cannot read ${path}: ${reason(err)}`, { cause: err });
+    throw new CondarcError(`Cannot read ${path}: ${errorMessage(err)}`, { cause: err });
   }
   return { ...parseCondarc(text ?? "", path), exists: text !== null };
 }
@@ -116,7 +113,7 @@ export async function updateCondarc(
   try {
     await Deno.mkdir(dir, { recursive: true });
   } catch (err) {
-    throw new CondarcError(`Cannot create the folder ${dir}: ${reason(err)}`, { cause: err });
+    throw new CondarcError(`Cannot create the folder ${dir}: ${errorMessage(err)}`, { cause: err });
   }
   return await withFileLock(`${target}.lock`, async () => {
     await removeStaleTempFiles(target);
@@ -132,10 +129,10 @@ export async function updateCondarc(
       }
       await writeFileAtomic(target, text, { mode });
     } catch (err) {
-      throw new CondarcError(`Cannot write ${target}: ${reason(err)}`, { cause: err });
+      throw new CondarcError(`Cannot write ${target}: ${errorMessage(err)}`, { cause: err });
     }
     return { path: target, changed: true, backup };
   }, {
-    fail: (err) => new CondarcError(`Cannot write ${target}: ${reason(err)}`, { cause: err }),
+    fail: (err) => new CondarcError(`Cannot write ${target}: ${errorMessage(err)}`, { cause: err }),
   });
 }

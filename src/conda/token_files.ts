@@ -6,7 +6,7 @@
  * @module
  */
 import type { Context } from "../context.ts";
-import { StoreError } from "../errors.ts";
+import { errorMessage, StoreError } from "../errors.ts";
 import { readTextBounded, writeFileAtomic } from "../files.ts";
 import { joinPath } from "../path.ts";
 
@@ -65,10 +65,6 @@ export function tokenFilePath(dir: string, url: string): string {
   return joinPath(dir, `${quotePlus(url)}.token`);
 }
 
-function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** Stores `token` for `url` (replacing any old one), readable by the user only. */
 export async function setTokenFile(dir: string, url: string, token: string): Promise<string> {
   const path = tokenFilePath(dir, url);
@@ -76,7 +72,7 @@ export async function setTokenFile(dir: string, url: string, token: string): Pro
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
     await writeFileAtomic(path, token, { mode: 0o600 });
   } catch (err) {
-    throw new StoreError(`Cannot write the conda token file ${path}: ${reason(err)}`, {
+    throw new StoreError(`Cannot write the conda token file ${path}: ${errorMessage(err)}`, {
       cause: err,
     });
   }
@@ -91,7 +87,7 @@ export async function removeTokenFile(dir: string, url: string): Promise<boolean
     return true;
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return false;
-    throw new StoreError(`Cannot remove the conda token file ${path}: ${reason(err)}`, {
+    throw new StoreError(`Cannot remove the conda token file ${path}: ${errorMessage(err)}`, {
       cause: err,
     });
   }
@@ -114,7 +110,7 @@ export async function readTokenFiles(dir: string): Promise<TokenFile[]> {
     entries = await Array.fromAsync(Deno.readDir(dir));
   } catch (err) {
     if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) return [];
-    throw new StoreError(`Cannot read the conda token folder ${dir}: ${reason(err)}`, {
+    throw new StoreError(`Cannot read the conda token folder ${dir}: ${errorMessage(err)}`, {
       cause: err,
     });
   }

@@ -4,7 +4,7 @@
  * rename) that leaves the file 0600 and creates a missing folder 0700.
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { ConfigError, errorMessage } from "../errors.ts";
 import { pathExists, readTextBounded, writeFileAtomic } from "../files.ts";
 import { dirName } from "../path.ts";
 import type { BackupNaming } from "../backups.ts";
@@ -12,16 +12,12 @@ import type { BackupNaming } from "../backups.ts";
 /** config.toml is read whole; a bigger file is refused rather than loaded. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
-function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** The text of config.toml, or null when it does not exist. */
 export async function readConfigText(path: string): Promise<string | null> {
   try {
     return await readTextBounded(path, MAX_CONFIG_BYTES);
   } catch (err) {
-    throw new ConfigError(`Cannot read ${path}: ${reason(err)}`);
+    throw new ConfigError(`Cannot read ${path}: ${errorMessage(err)}`);
   }
 }
 
@@ -44,7 +40,7 @@ export async function backupConfig(path: string, nowMs: number): Promise<string>
   try {
     return await backupFile(path, nowMs, BACKUP_NAMING);
   } catch (err) {
-    throw new ConfigError(`Cannot back up ${path}: ${reason(err)}`);
+    throw new ConfigError(`Cannot back up ${path}: ${errorMessage(err)}`);
   }
 }
 
@@ -54,7 +50,7 @@ export async function ensureConfigFolder(path: string): Promise<void> {
   try {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw new ConfigError(`Cannot create the folder ${dir}: ${reason(err)}`);
+    throw new ConfigError(`Cannot create the folder ${dir}: ${errorMessage(err)}`);
   }
 }
 
@@ -73,7 +69,7 @@ export async function writeConfigFile(
   try {
     await writeFileAtomic(path, text, { mode: 0o600 });
   } catch (err) {
-    throw new ConfigError(`Cannot write ${path}: ${reason(err)}`);
+    throw new ConfigError(`Cannot write ${path}: ${errorMessage(err)}`);
   }
   return backup;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Context } from "../context.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, errorMessage } from "../errors.ts";
 import {
   coerceField,
   defaultSiteConfig,
@@ -202,7 +202,7 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
           coerceOptions,
         );
       } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
+        const reason = errorMessage(err);
         throw invalidValue(winner.source, winner.raw, reason, spec.secret);
       }
       origin[field] = winner.source;

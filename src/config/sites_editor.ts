@@ -5,7 +5,7 @@
  * checked by parsing the result again.
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { ConfigError, errorMessage } from "../errors.ts";
 import { parseConfigToml } from "./toml_parse.ts";
 import {
   applyEdits,
@@ -251,7 +251,7 @@ export function editSites(text: string, state: SitesState, path: string): string
   try {
     editor = new SitesEditor(text);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = errorMessage(err);
     throw new ConfigError(`Cannot edit ${path} without reformatting it: ${reason}`);
   }
   editor.setDefaultSite(document.default_site, state.defaultSite);
@@ -299,7 +299,7 @@ function verify(
   try {
     after = parseConfigToml(edited, path);
   } catch (err) {
-    return fail(err instanceof Error ? err.message : String(err));
+    return fail(errorMessage(err));
   }
   if (after.default_site !== state.defaultSite) fail("default_site did not come out as planned");
   const wantSites = Object.fromEntries(state.sites.map((site) => [site.name, site.table]));

@@ -4,6 +4,7 @@
  * @module
  */
 import { UnexpectedResponseError } from "./errors.ts";
+import { errorMessage } from "../errors.ts";
 
 /** What `parseJsonBody` needs to know about the response besides its text. */
 export interface JsonSource {
@@ -24,7 +25,7 @@ function isJsonMediaType(type: string): boolean {
 
 /** V8's parse error without its quote of the body (which may hold a secret). */
 function parseErrorText(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   return message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "");
 }
 

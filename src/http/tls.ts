@@ -14,7 +14,7 @@
  *   through `node:https` with `rejectUnauthorized: false` (loaded only then).
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { ConfigError, errorMessage } from "../errors.ts";
 import type { Context } from "../context.ts";
 import type { SiteConfig } from "../config/schema.ts";
 import type { ProxyChoice } from "./proxy.ts";
@@ -188,7 +188,7 @@ export async function createTransport(
       ? Deno.createHttpClient({ ...options, cert: settings.cert, key: settings.key })
       : Deno.createHttpClient(options);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = errorMessage(err);
     throw new ConfigError(`Cannot use the TLS or proxy settings: ${reason}`);
   }
   return {

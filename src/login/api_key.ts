@@ -6,6 +6,7 @@ import { authDomain, type SiteConfig } from "../config/schema.ts";
 import { VERSION } from "../version.ts";
 import { AuthenticationError } from "./errors.ts";
 import { jsonObject, type Send, stringField, throwIfAborted } from "./http.ts";
+import { errorMessage } from "../errors.ts";
 
 export const API_KEY_SCOPES = ["cloud:read", "cloud:write", "repo:read"];
 
@@ -40,7 +41,7 @@ export async function exchangeForApiKey(
       });
     } catch (err) {
       throwIfAborted(options.signal);
-      failures.push(`${url}: ${err instanceof Error ? err.message : String(err)}`);
+      failures.push(`${url}: ${errorMessage(err)}`);
       continue;
     }
     const json = await jsonObject(response);

@@ -5,7 +5,7 @@
  * request with 404, and sends the browser on to the login success or error page.
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { ConfigError, errorMessage } from "../errors.ts";
 import { AuthenticationError } from "./errors.ts";
 
 export interface RedirectServerOptions {
@@ -96,7 +96,7 @@ export function startRedirectServer(options: RedirectServerOptions): RedirectSer
       return redirect(options.successUrl);
     });
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = errorMessage(err);
     throw new AuthenticationError(
       `Cannot listen on ${endpoint.hostname}:${endpoint.port} for the login redirect ` +
         `(redirect_uri ${options.redirectUri}): ${reason}`,

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Context } from "../context.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, errorMessage } from "../errors.ts";
 import { FileTooLargeError, readTextBounded } from "../files.ts";
 import { expandHome, joinPath } from "../path.ts";
 import { escapeControl } from "../text.ts";
@@ -123,7 +123,7 @@ function mergeInto(target: Record<string, unknown>, update: Record<string, unkno
 }
 
 function reason(err: unknown): string {
-  return err instanceof Error ? err.message.split("\n")[0]! : String(err);
+  return errorMessage(err).split("\n")[0]!;
 }
 
 /**

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Context } from "../context.ts";
-import { StoreError } from "../errors.ts";
+import { errorMessage, StoreError } from "../errors.ts";
 import {
   FileTooLargeError,
   readTextBounded,
@@ -149,7 +149,7 @@ function describe(err: unknown): string {
   if (err instanceof Deno.errors.NotADirectory) return "a part of the path is not a folder";
   if (err instanceof Deno.errors.AlreadyExists) return "a file is in the way";
   if (err instanceof Deno.errors.IsADirectory) return "it is a folder";
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 /** What reading the file found: its top-level members, or why it is corrupt. */

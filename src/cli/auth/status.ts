@@ -8,6 +8,7 @@ import type { App } from "../app.ts";
 import { flag, leaf } from "../args.ts";
 import type { SiteConfig } from "../../config/schema.ts";
 import type { KeyState } from "../../token/token_info.ts";
+import { errorMessage } from "../../errors.ts";
 
 export interface StatusOptions {
   json?: boolean;
@@ -99,7 +100,7 @@ async function siteStatus(
   try {
     found = await lookupToken(app.context, config);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     app.context.stderr.write(`Warning: ${config.site}: ${message}\n`);
     return { ...row, state: "error", problem: message };
   }

@@ -5,7 +5,7 @@
  */
 import { flag, type OptionSpec, toggle, value } from "../args.ts";
 import { UsageError } from "../errors.ts";
-import { ConfigError } from "../../errors.ts";
+import { ConfigError, errorMessage } from "../../errors.ts";
 import {
   coerceField,
   FIELD_NAMES,
@@ -119,7 +119,7 @@ export function siteValues(
     } catch (err) {
       // A domain error already says what is wrong with the value (Python's message).
       if (err instanceof ConfigError) throw err;
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       throw new ConfigError(`${reason} (--${optionName(field)})`);
     }
   }

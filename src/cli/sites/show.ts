@@ -17,6 +17,7 @@ import {
   type SiteConfig,
 } from "../../config/schema.ts";
 import { writeJson } from "../output.ts";
+import { errorMessage } from "../../errors.ts";
 
 export interface ShowOptions {
   site?: string | undefined;
@@ -71,7 +72,7 @@ export function tableConfig(
     try {
       config[key] = coerceField(spec.kind, raw, options);
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       const source = {
         kind: "file" as const,
         path: options.configPath,

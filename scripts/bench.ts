@@ -11,10 +11,10 @@
  * /usr/bin/time exists), for the source (`main.ts`) and
  * for the bundle (`dist/anaconda.js`, when it has been built). Writes the same figures
  * as JSON to `bench/results.json`. Also times device-flow logins against the stand-in
- * service (tests/stand_in/), from the approval to the API key stored in the keyring.
+ * service (scripts/stand_in/), from the approval to the API key stored in the keyring.
  * @module
  */
-import { startDevServer } from "../tests/stand_in/server.ts";
+import { startDevServer } from "./stand_in/server.ts";
 import { childEnv } from "./child_env.ts";
 import { RUN_PERMISSIONS } from "./permissions.ts";
 

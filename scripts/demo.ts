@@ -1,12 +1,12 @@
 /**
  * `deno task demo`: a complete session against the stand-in Anaconda service
- * (tests/stand_in/), in a temporary HOME, without a browser and without an
+ * (scripts/stand_in/), in a temporary HOME, without a browser and without an
  * account: `anaconda auth login` (device flow; the demo approves the code through the
  * stand-in service's control, as a user would in the browser), `anaconda auth whoami`,
  * `anaconda auth api-key`, `anaconda auth logout`.
  * @module
  */
-import { startDevServer } from "../tests/stand_in/server.ts";
+import { startDevServer } from "./stand_in/server.ts";
 import { childEnv } from "./child_env.ts";
 import { RUN_PERMISSIONS } from "./permissions.ts";
 

@@ -1,5 +1,5 @@
 /**
- * Runs the stand-in Anaconda service (tests/stand_in/) from a shell, for `deno task
+ * Runs the stand-in Anaconda service (scripts/stand_in/) from a shell, for `deno task
  * demo` and trying commands by hand:
  * ```sh
  * deno run -A scripts/dev-server.ts [--http] [--port N] [--auto-approve] [--no-device-endpoint]
@@ -7,7 +7,7 @@
  * It prints its URL and CA path, and the environment to point `anaconda` at it.
  * @module
  */
-import { type DevServerOptions, startDevServer } from "../tests/stand_in/server.ts";
+import { type DevServerOptions, startDevServer } from "./stand_in/server.ts";
 
 const USAGE =
   "Usage: deno run -A scripts/dev-server.ts [--http] [--port N] [--auto-approve] [--no-device-endpoint]";

@@ -1,6 +1,6 @@
 /**
  * The domain errors: what the core (config, token, store, http, login, conda, org)
- * throws. Exit codes and rendering are the CLI's business (`src/cli/errors.ts`).
+ * throws. Exit codes and rendering are the CLI's business (`src/cli/framework/errors.ts`).
  * @module
  */
 

@@ -72,6 +72,19 @@ Deno.test("nothing outside src/cli/ imports src/cli/", async () => {
   assertEquals(offenders, []);
 });
 
+Deno.test("the CLI framework (src/cli/framework/) imports no command of src/cli/", async () => {
+  const offenders: string[] = [];
+  for (const [file, imports] of await importGraph()) {
+    if (!file.startsWith("cli/framework/")) continue;
+    for (const target of imports) {
+      if (target.startsWith("cli/") && !target.startsWith("cli/framework/")) {
+        offenders.push(`src/${file} imports ${target}`);
+      }
+    }
+  }
+  assertEquals(offenders, []);
+});
+
 Deno.test("the folders of src/ import each other in one direction only (no cycle)", async () => {
   const edges = new Map<string, Set<string>>();
   for (const [file, imports] of await importGraph()) {

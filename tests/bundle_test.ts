@@ -7,7 +7,7 @@
 import { assertEquals, assertMatch } from "./assert.ts";
 import { bundle, bundleImports, bundleProblems } from "../scripts/bundle.ts";
 import { denoRunArgs } from "../scripts/permissions.ts";
-import { startDevServer } from "./stand_in/server.ts";
+import { startDevServer } from "../scripts/stand_in/server.ts";
 import { VERSION } from "../src/version.ts";
 import { siteEnv } from "./dev_site.ts";
 import { cleanEnv, type CliResult, runProgram, tempHome } from "./support.ts";

@@ -1,11 +1,11 @@
 /**
- * The stand-in service's anaconda.org API (tests/stand_in/org_api.ts, SPEC Part B §7),
+ * The stand-in service's anaconda.org API (scripts/stand_in/org_api.ts, SPEC Part B §7),
  * mounted at `<server url>/org-api`, answers the login, logout and whoami requests of
  * anaconda-client like anaconda.org.
  */
 import assert from "node:assert/strict";
-import { callJson } from "./stand_in/client.ts";
-import { type DevServer, startDevServer } from "./stand_in/server.ts";
+import { callJson } from "../scripts/stand_in/client.ts";
+import { type DevServer, startDevServer } from "../scripts/stand_in/server.ts";
 
 /** anaconda-client's headers (§7): its User-Agent, API version and JSON. */
 const CLIENT_HEADERS = {

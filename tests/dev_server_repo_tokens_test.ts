@@ -1,11 +1,11 @@
 /**
- * The stand-in service's repo-token API and conda repository (tests/stand_in/repo_tokens.ts,
+ * The stand-in service's repo-token API and conda repository (scripts/stand_in/repo_tokens.ts,
  * SPEC Part B §6.1, §6.2) answer like Anaconda's, so that `anaconda token` tests exercise
  * real requests.
  */
 import assert from "node:assert/strict";
-import { callJson } from "./stand_in/client.ts";
-import { type DevServer, startDevServer } from "./stand_in/server.ts";
+import { callJson } from "../scripts/stand_in/client.ts";
+import { type DevServer, startDevServer } from "../scripts/stand_in/server.ts";
 
 const REPODATA = "main/noarch/repodata.json";
 

@@ -1,5 +1,5 @@
 /**
- * The stand-in Anaconda service (tests/stand_in/) behaves like the OAuth and API
+ * The stand-in Anaconda service (scripts/stand_in/) behaves like the OAuth and API
  * endpoints the CLI talks to, so that login tests exercise real protocol steps.
  */
 import assert from "node:assert/strict";
@@ -8,7 +8,7 @@ import {
   type DevServerOptions,
   MAX_BODY_BYTES,
   startDevServer,
-} from "./stand_in/server.ts";
+} from "../scripts/stand_in/server.ts";
 
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 const DEV_SERVER = new URL("../scripts/dev-server.ts", import.meta.url).pathname;

@@ -1,9 +1,9 @@
 /**
  * Helpers of the login end-to-end tests: the environment that points `anaconda` at a
- * stand-in service (tests/stand_in/), the stand-in browser, and reading the file keyring.
+ * stand-in service (scripts/stand_in/), the stand-in browser, and reading the file keyring.
  * @module
  */
-import type { DevServer } from "./stand_in/server.ts";
+import type { DevServer } from "../scripts/stand_in/server.ts";
 import { decodeTokenInfo, encodeTokenInfo, type TokenInfo } from "../src/token/token_info.ts";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;

@@ -1,10 +1,10 @@
 /**
- * The HTTP client against the stand-in service (tests/stand_in/) and small local
+ * The HTTP client against the stand-in service (scripts/stand_in/) and small local
  * servers: headers as received, Bearer selection, TLS modes, proxies, network failures,
  * timeouts and the error messages users see.
  */
 import assert from "node:assert/strict";
-import { type DevServerOptions, startDevServer } from "./stand_in/server.ts";
+import { type DevServerOptions, startDevServer } from "../scripts/stand_in/server.ts";
 import { createTestCertificates, type TestCertificates } from "../scripts/test_ca.ts";
 import { Client, type ClientOptions } from "../src/http/client.ts";
 import {

@@ -14,7 +14,7 @@ import {
   logout,
   TokenNotFoundError,
 } from "../mod.ts";
-import { startDevServer } from "./stand_in/server.ts";
+import { startDevServer } from "../scripts/stand_in/server.ts";
 import { siteEnv, storedToken } from "./dev_site.ts";
 import { fakeContext } from "./fake_context.ts";
 import { tempHome } from "./support.ts";

@@ -4,7 +4,7 @@
  * service and follows its redirect back to the CLI's local redirect server.
  */
 import assert from "node:assert/strict";
-import { type DevServerOptions, startDevServer } from "./stand_in/server.ts";
+import { type DevServerOptions, startDevServer } from "../scripts/stand_in/server.ts";
 import { browserLog, requestLines, siteEnv, storedToken, TEST_BROWSER } from "./dev_site.ts";
 import { runCli, tempHome } from "./support.ts";
 

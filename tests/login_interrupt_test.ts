@@ -4,7 +4,7 @@
  * redirect server.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "./stand_in/server.ts";
+import { startDevServer } from "../scripts/stand_in/server.ts";
 import { siteEnv, storedToken } from "./dev_site.ts";
 import { cleanEnv, RUN_PERMISSIONS, tempHome } from "./support.ts";
 

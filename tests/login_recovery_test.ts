@@ -5,7 +5,7 @@
  * pseudo-terminal made by util-linux `script`, so stdin, stdout and stderr are a tty.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "./stand_in/server.ts";
+import { startDevServer } from "../scripts/stand_in/server.ts";
 import { siteEnv, storedToken } from "./dev_site.ts";
 import { cleanEnv, hasScript, RUN_PERMISSIONS, runProgram, tempHome } from "./support.ts";
 

@@ -1,9 +1,9 @@
 /**
  * `anaconda auth login` with the device flow, end to end against the stand-in service
- * (tests/stand_in/) over HTTPS with a test CA.
+ * (scripts/stand_in/) over HTTPS with a test CA.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "./stand_in/server.ts";
+import { startDevServer } from "../scripts/stand_in/server.ts";
 import { requestLines, siteEnv, storedToken, TEST_BROWSER, writeKeyring } from "./dev_site.ts";
 import { runCli, tempHome } from "./support.ts";
 

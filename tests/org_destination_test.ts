@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { orgSetup, storeApiKey } from "./org_support.ts";
-import { type DevServer, startDevServer } from "./stand_in/server.ts";
+import { type DevServer, startDevServer } from "../scripts/stand_in/server.ts";
 import { runCli, runCliInTerminal, tempHome } from "./support.ts";
 
 /** A config.toml with one site, `dev`, on the stand-in (so it is the default). */

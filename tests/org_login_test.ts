@@ -1,13 +1,13 @@
 /**
  * `anaconda login --at anaconda.org` end to end against the stand-in's anaconda.org API
- * (tests/stand_in/org_api.ts): the Bearer exchange of an anaconda.com API key (stored,
+ * (scripts/stand_in/org_api.ts): the Bearer exchange of an anaconda.com API key (stored,
  * or from a device login), the legacy username/password login, and the token file that
  * conda and anaconda-client read.
  */
 import assert from "node:assert/strict";
 import { requestLines, storedToken } from "./dev_site.ts";
 import { liveOrgTokens, orgSetup, orgTokenPath, storeApiKey } from "./org_support.ts";
-import { ORG_PASSWORD } from "./stand_in/org_api.ts";
+import { ORG_PASSWORD } from "../scripts/stand_in/org_api.ts";
 
 const HOSTNAME = Deno.hostname();
 

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { orgEnv, orgSetup } from "./org_support.ts";
-import { ORG_PASSWORD } from "./stand_in/org_api.ts";
+import { ORG_PASSWORD } from "../scripts/stand_in/org_api.ts";
 import { cleanEnv, hasScript, RUN_PERMISSIONS } from "./support.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;

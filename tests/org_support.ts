@@ -6,7 +6,11 @@
  */
 import { quotePlus } from "../src/conda/token_files.ts";
 import { siteEnv, writeKeyring } from "./dev_site.ts";
-import { type DevServer, type DevServerOptions, startDevServer } from "./stand_in/server.ts";
+import {
+  type DevServer,
+  type DevServerOptions,
+  startDevServer,
+} from "../scripts/stand_in/server.ts";
 import { type CliResult, runCli, tempHome } from "./support.ts";
 
 /** anaconda-client's user config: `url` of the stand-in's API and its test CA. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { assertEquals, assertMatch } from "./assert.ts";
-import { startDevServer } from "./stand_in/server.ts";
+import { startDevServer } from "../scripts/stand_in/server.ts";
 import {
   denoRunLine,
   permissionFlags,

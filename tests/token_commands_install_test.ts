@@ -4,7 +4,7 @@
  * (keyring record, conda's token file, ~/.condarc).
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "./stand_in/server.ts";
+import { startDevServer } from "../scripts/stand_in/server.ts";
 import { requestLines, storedToken } from "./dev_site.ts";
 import { runCli, runCliInTerminal, tempHome } from "./support.ts";
 import {

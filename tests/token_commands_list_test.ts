@@ -4,7 +4,7 @@
  * uninstall by organization or all.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "./stand_in/server.ts";
+import { startDevServer } from "../scripts/stand_in/server.ts";
 import { storedToken } from "./dev_site.ts";
 import { runCli, tempHome } from "./support.ts";
 import { logIn, readOrNull, tokenEnv, tokenFile } from "./token_commands_support.ts";

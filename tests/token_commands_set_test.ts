@@ -5,7 +5,7 @@
  * concurrent writers).
  */
 import assert from "node:assert/strict";
-import { type DevServer, startDevServer } from "./stand_in/server.ts";
+import { type DevServer, startDevServer } from "../scripts/stand_in/server.ts";
 import { storedToken } from "./dev_site.ts";
 import { type CliResult, runCli, tempHome } from "./support.ts";
 import {

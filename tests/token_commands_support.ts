@@ -4,7 +4,7 @@
  * arguments.
  * @module
  */
-import type { DevServer } from "./stand_in/server.ts";
+import type { DevServer } from "../scripts/stand_in/server.ts";
 import { siteEnv, writeKeyring } from "./dev_site.ts";
 import { quotePlus } from "../src/conda/token_files.ts";
 import type { RepoToken } from "../src/token/token_info.ts";

@@ -7,7 +7,7 @@
  * line on stderr naming the URL, exit 1.
  */
 import assert from "node:assert/strict";
-import { type RouteHandler, startDevServer } from "./stand_in/server.ts";
+import { type RouteHandler, startDevServer } from "../scripts/stand_in/server.ts";
 import { siteEnv } from "./dev_site.ts";
 import { drippingJson, endlessJson } from "./http_faults.ts";
 import { type CliResult, runCli, tempHome } from "./support.ts";

@@ -4,7 +4,7 @@
  * stand-in service.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "./stand_in/server.ts";
+import { startDevServer } from "../scripts/stand_in/server.ts";
 import { siteEnv, storedToken, writeKeyring } from "./dev_site.ts";
 import { runCli, tempHome } from "./support.ts";
 

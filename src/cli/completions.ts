@@ -4,8 +4,8 @@
  * options and the configured site names of `--at` with the tree of this very binary.
  * @module
  */
-import { argument, leaf } from "./args.ts";
-import { UsageError } from "./errors.ts";
+import { argument, leaf } from "./framework/args.ts";
+import { UsageError } from "./framework/errors.ts";
 
 const SCRIPTS: Record<string, string> = {
   bash: `# anaconda completion for bash: eval "$(anaconda completions bash)"

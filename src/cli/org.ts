@@ -6,11 +6,11 @@
  */
 import type { OrgPrompts } from "../org/login.ts";
 import { escapeControl } from "../text.ts";
-import type { App } from "./app.ts";
-import { type OptionValues, value } from "./args.ts";
+import type { App } from "./framework/app.ts";
+import { type OptionValues, value } from "./framework/args.ts";
 import type { LOGIN_OPTIONS } from "./auth/login.ts";
-import { AbortError, UsageError } from "./errors.ts";
-import type { Prompter } from "./prompt.ts";
+import { AbortError, UsageError } from "./framework/errors.ts";
+import type { Prompter } from "./framework/prompt.ts";
 
 /** The org login's questions, asked through the prompter (`--force` answers "go ahead"). */
 function orgPrompts(prompter: Prompter): OrgPrompts {
@@ -104,7 +104,7 @@ export async function whoamiOnOrg(app: App): Promise<void> {
   const { context } = app;
   const [{ orgWhoami }, { sortKeys, writeJson }] = await Promise.all([
     import("../org/account.ts"),
-    import("./output.ts"),
+    import("./framework/output.ts"),
   ]);
   const { orgToken, orgSite, verbose } = app.globals();
   if (orgToken !== undefined) {

@@ -5,8 +5,8 @@
  * (or on "n") a hint says how to provide credentials, and the exit code is 1.
  * @module
  */
-import { type App, siteOrSelected } from "./app.ts";
-import { reportError } from "./errors.ts";
+import { type App, siteOrSelected } from "./framework/app.ts";
+import { reportError } from "./framework/errors.ts";
 import { pickedDestination } from "./top_level.ts";
 
 /**

@@ -7,9 +7,9 @@
 import type { Context } from "../context.ts";
 import { LoginRequiredError, TokenExpiredError, TokenNotFoundError } from "../errors.ts";
 import { VERSION } from "../version.ts";
-import { createApp } from "./app.ts";
-import { type GlobalValues, group, parseArgv } from "./args.ts";
-import { EXIT_OK, EXIT_USAGE, reportError, UsageError } from "./errors.ts";
+import { createApp } from "./framework/app.ts";
+import { type GlobalValues, group, parseArgv } from "./framework/args.ts";
+import { EXIT_OK, EXIT_USAGE, reportError, UsageError } from "./framework/errors.ts";
 
 /** The root of the command tree. */
 export const ROOT = group({
@@ -56,7 +56,7 @@ export async function run(
   let path = [ROOT.name];
   if (argv[0] === "__complete") {
     // Hidden: called by the completion scripts on every Tab; never fails loudly.
-    const { completionCandidates } = await import("./complete.ts");
+    const { completionCandidates } = await import("./framework/complete.ts");
     try {
       const candidates = await completionCandidates(ROOT, argv.slice(1), app);
       context.stdout.write(candidates.map((candidate) => `${candidate}\n`).join(""));
@@ -72,7 +72,7 @@ export async function run(
     }
     path = parsed.path;
     if (parsed.kind === "help") {
-      const { renderHelp } = await import("./help.ts");
+      const { renderHelp } = await import("./framework/help.ts");
       const text = await renderHelp(parsed.command, parsed.path);
       (parsed.asked ? context.stdout : context.stderr).write(text);
       return parsed.asked ? EXIT_OK : EXIT_USAGE;

@@ -10,12 +10,12 @@
 import type { Context } from "../context.ts";
 import { findSite } from "../config/site.ts";
 import { escapeControl } from "../text.ts";
-import type { App } from "./app.ts";
-import { leaf } from "./args.ts";
+import type { App } from "./framework/app.ts";
+import { leaf } from "./framework/args.ts";
 import { LOGIN_EXAMPLES, LOGIN_OPTIONS, runLogin } from "./auth/login.ts";
 import { runLogout } from "./auth/logout.ts";
 import { runWhoami, WHOAMI_OPTIONS } from "./auth/whoami.ts";
-import { AbortError, UsageError } from "./errors.ts";
+import { AbortError, UsageError } from "./framework/errors.ts";
 import { ORG_LOGIN_OPTIONS, type OrgLoginOptions } from "./org.ts";
 
 /** Environment variables that already choose the site, so no picker is needed. */

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { assertRejects } from "../../tests/assert.ts";
 import { fakeContext } from "../../tests/fake_context.ts";
 import type { Settings } from "../config/load.ts";
-import type { App } from "./app.ts";
-import { AbortError, UsageError } from "./errors.ts";
-import { Prompter } from "./prompt.ts";
+import type { App } from "./framework/app.ts";
+import { AbortError, UsageError } from "./framework/errors.ts";
+import { Prompter } from "./framework/prompt.ts";
 import { chooseDestination, destinations } from "./top_level.ts";
 
 const ENTRIES = [

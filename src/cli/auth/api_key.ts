@@ -2,8 +2,8 @@
  * `anaconda auth api-key`: prints the API key of the site, and nothing else on stdout.
  * @module
  */
-import type { App } from "../app.ts";
-import { leaf } from "../args.ts";
+import type { App } from "../framework/app.ts";
+import { leaf } from "../framework/args.ts";
 
 export const command = leaf({
   name: "api-key",

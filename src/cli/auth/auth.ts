@@ -2,7 +2,7 @@
  * The `anaconda auth` command group (alias `cloud`, as in the Python tool).
  * @module
  */
-import { group } from "../args.ts";
+import { group } from "../framework/args.ts";
 
 export const command = group({
   name: "auth",

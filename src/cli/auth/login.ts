@@ -5,8 +5,8 @@
  * @module
  */
 import type { SiteConfig } from "../../config/schema.ts";
-import { type App, siteOrSelected } from "../app.ts";
-import { flag, leaf, type OptionValues, toggle } from "../args.ts";
+import { type App, siteOrSelected } from "../framework/app.ts";
+import { flag, leaf, type OptionValues, toggle } from "../framework/args.ts";
 
 /** The login options, shared by `anaconda auth login` and `anaconda login`. */
 export const LOGIN_OPTIONS = {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseArgv } from "../args.ts";
+import { parseArgv } from "../framework/args.ts";
 import { ROOT } from "../root.ts";
 
 async function parse(argv: string[]): Promise<Record<string, unknown>> {

@@ -4,8 +4,8 @@
  * said, not an error (A5).
  * @module
  */
-import { type App, siteOrSelected } from "../app.ts";
-import { leaf } from "../args.ts";
+import { type App, siteOrSelected } from "../framework/app.ts";
+import { leaf } from "../framework/args.ts";
 
 export interface LogoutOptions {
   /** The site name or domain; defaults to the selected site (`--at`, env, default). */

@@ -4,8 +4,8 @@
  * site is not logged in (for scripts).
  * @module
  */
-import type { App } from "../app.ts";
-import { flag, leaf } from "../args.ts";
+import type { App } from "../framework/app.ts";
+import { flag, leaf } from "../framework/args.ts";
 import type { SiteConfig } from "../../config/schema.ts";
 import type { KeyState } from "../../token/token_info.ts";
 import { errorMessage } from "../../errors.ts";
@@ -153,10 +153,10 @@ export async function runStatus(options: StatusOptions, app: App): Promise<void>
 
   const { stdout } = app.context;
   if (options.json) {
-    const { writeJson } = await import("../output.ts");
+    const { writeJson } = await import("../framework/output.ts");
     writeJson(stdout, rows);
   } else {
-    const { CHECK, renderTable, tableStyle } = await import("../output.ts");
+    const { CHECK, renderTable, tableStyle } = await import("../framework/output.ts");
     stdout.write(renderTable(
       ["Site", "Domain", "Selected", "Logged in", "Storage", "Username", "Key expires"],
       rows.map((row) => [
@@ -172,7 +172,7 @@ export async function runStatus(options: StatusOptions, app: App): Promise<void>
     ));
   }
   if (!rows.some((row) => row.selected && row.logged_in)) {
-    const { SilentExitError } = await import("../errors.ts");
+    const { SilentExitError } = await import("../framework/errors.ts");
     throw new SilentExitError();
   }
 }

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import type { App } from "../app.ts";
+import type { App } from "../framework/app.ts";
 import type { Settings } from "../../config/load.ts";
 import type { SiteConfig, Source } from "../../config/schema.ts";
-import { SilentExitError } from "../errors.ts";
-import { Prompter } from "../prompt.ts";
+import { SilentExitError } from "../framework/errors.ts";
+import { Prompter } from "../framework/prompt.ts";
 import { runStatus, type SiteStatus } from "./status.ts";
 import { runApiKey } from "./api_key.ts";
 import { runLogout } from "./logout.ts";

@@ -4,8 +4,8 @@
  * it fails with `TokenNotFoundError` (A20), which offers a login on a terminal.
  * @module
  */
-import { type App, siteOrSelected } from "../app.ts";
-import { flag, leaf } from "../args.ts";
+import { type App, siteOrSelected } from "../framework/app.ts";
+import { flag, leaf } from "../framework/args.ts";
 
 export interface WhoamiOptions {
   /** The site name or domain; defaults to the selected site (`--at`, env, default). */
@@ -31,7 +31,7 @@ export async function runWhoami(options: WhoamiOptions, app: App): Promise<void>
   const { context } = app;
   const [{ siteClient }, { sortKeys, writeJson }] = await Promise.all([
     import("../../login/site_client.ts"),
-    import("../output.ts"),
+    import("../framework/output.ts"),
   ]);
   // No key, or an expired one: TokenNotFoundError / TokenExpiredError (A20).
   const client = await siteClient(context, config, {

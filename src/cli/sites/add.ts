@@ -3,9 +3,9 @@
  * adds a `[sites.<name>]` table to config.toml.
  * @module
  */
-import type { App } from "../app.ts";
-import { leaf, type OptionValues, toggle } from "../args.ts";
-import { UsageError } from "../errors.ts";
+import type { App } from "../framework/app.ts";
+import { leaf, type OptionValues, toggle } from "../framework/args.ts";
+import { UsageError } from "../framework/errors.ts";
 import { SITE_OPTIONS, siteValues, WRITE_OPTIONS } from "./options.ts";
 
 const ADD_OPTIONS = {

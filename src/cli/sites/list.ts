@@ -3,13 +3,13 @@
  * the default and whether it has a valid login.
  * @module
  */
-import type { App } from "../app.ts";
-import { flag, leaf } from "../args.ts";
+import type { App } from "../framework/app.ts";
+import { flag, leaf } from "../framework/args.ts";
 import type { SiteConfig } from "../../config/schema.ts";
 import type { Settings } from "../../config/load.ts";
 import { defaultSiteKey as defaultKeyOf } from "../../config/site.ts";
 import { StoreError } from "../../errors.ts";
-import { CHECK, renderTable, tableStyle, writeJson } from "../output.ts";
+import { CHECK, renderTable, tableStyle, writeJson } from "../framework/output.ts";
 
 export interface ListOptions {
   json?: boolean;

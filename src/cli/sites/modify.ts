@@ -3,9 +3,9 @@
  * the values of a configured site in config.toml (in place: never a rename).
  * @module
  */
-import type { App } from "../app.ts";
-import { leaf, type OptionValues } from "../args.ts";
-import { UsageError } from "../errors.ts";
+import type { App } from "../framework/app.ts";
+import { leaf, type OptionValues } from "../framework/args.ts";
+import { UsageError } from "../framework/errors.ts";
 import { SITE_OPTIONS, siteValues, WRITE_OPTIONS } from "./options.ts";
 
 const MODIFY_OPTIONS = { ...SITE_OPTIONS, ...WRITE_OPTIONS };

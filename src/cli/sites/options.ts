@@ -3,8 +3,8 @@
  * site fields of `config/schema.ts`, and their conversion into site-table values.
  * @module
  */
-import { flag, type OptionSpec, toggle, value } from "../args.ts";
-import { UsageError } from "../errors.ts";
+import { flag, type OptionSpec, toggle, value } from "../framework/args.ts";
+import { UsageError } from "../framework/errors.ts";
 import { ConfigError, errorMessage } from "../../errors.ts";
 import {
   coerceField,

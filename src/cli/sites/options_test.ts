@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../errors.ts";
+import { UsageError } from "../framework/errors.ts";
 import { ConfigError } from "../../errors.ts";
 import { FIELD_NAMES, FIELDS } from "../../config/schema.ts";
-import { parseArgv } from "../args.ts";
+import { parseArgv } from "../framework/args.ts";
 import { ROOT } from "../root.ts";
 import { SITE_OPTIONS, type SiteInput, siteValues, sslVerifyValue } from "./options.ts";
 

@@ -3,8 +3,8 @@
  * config.toml; the last site cannot be removed.
  * @module
  */
-import type { App } from "../app.ts";
-import { argument, leaf, type OptionValues } from "../args.ts";
+import type { App } from "../framework/app.ts";
+import { argument, leaf, type OptionValues } from "../framework/args.ts";
 import { WRITE_OPTIONS } from "./options.ts";
 
 export type RemoveOptions = OptionValues<typeof WRITE_OPTIONS>;

@@ -4,8 +4,8 @@
  * defaults, keyed by name. Hidden fields only with `--show-hidden`.
  * @module
  */
-import { type App, siteOrSelected } from "../app.ts";
-import { argument, flag, leaf, toggle } from "../args.ts";
+import { type App, siteOrSelected } from "../framework/app.ts";
+import { argument, flag, leaf, toggle } from "../framework/args.ts";
 import type { SiteEntry } from "../../config/load.ts";
 import {
   coerceField,
@@ -16,7 +16,7 @@ import {
   invalidValue,
   type SiteConfig,
 } from "../../config/schema.ts";
-import { writeJson } from "../output.ts";
+import { writeJson } from "../framework/output.ts";
 import { errorMessage } from "../../errors.ts";
 
 export interface ShowOptions {

@@ -2,7 +2,7 @@
  * The `anaconda sites` command group: list, show, add, modify, remove.
  * @module
  */
-import { group } from "../args.ts";
+import { group } from "../framework/args.ts";
 
 export const command = group({
   name: "sites",

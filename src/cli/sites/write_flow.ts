@@ -5,7 +5,7 @@
  * line on stderr saying what changed (A27).
  * @module
  */
-import type { App } from "../app.ts";
+import type { App } from "../framework/app.ts";
 import type { SitesChange, SitesFile } from "../../config/sites_model.ts";
 import type { SitesState, SiteTable } from "../../config/sites_editor.ts";
 import { escapeControl } from "../../text.ts";

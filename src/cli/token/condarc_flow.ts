@@ -4,8 +4,8 @@
  * cleaning conda's index cache afterwards.
  * @module
  */
-import type { App } from "../app.ts";
-import { UsageError } from "../errors.ts";
+import type { App } from "../framework/app.ts";
+import { UsageError } from "../framework/errors.ts";
 import { escapeControl } from "../../text.ts";
 import type { Condarc } from "../../conda/condarc_edit.ts";
 import { defaultChannelsConfigured, existingDefaultChannels } from "../../conda/conda_settings.ts";

@@ -3,8 +3,8 @@
  * `default_channels` in `~/.condarc` at the premium repository, after asking.
  * @module
  */
-import type { App } from "../app.ts";
-import { flag, leaf } from "../args.ts";
+import type { App } from "../framework/app.ts";
+import { flag, leaf } from "../framework/args.ts";
 import { escapeControl } from "../../text.ts";
 import { cleanCondaIndex, confirmDefaultChannels } from "./condarc_flow.ts";
 

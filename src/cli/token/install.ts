@@ -6,9 +6,9 @@
  * `~/.condarc`. Every question is asked before anything changes.
  * @module
  */
-import type { App } from "../app.ts";
-import { argument, flag, leaf, toggle, value } from "../args.ts";
-import { AbortError } from "../errors.ts";
+import type { App } from "../framework/app.ts";
+import { argument, flag, leaf, toggle, value } from "../framework/args.ts";
+import { AbortError } from "../framework/errors.ts";
 import { escapeControl } from "../../text.ts";
 import type { Client } from "../../http/client.ts";
 import type { Condarc } from "../../conda/condarc_edit.ts";

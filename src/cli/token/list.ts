@@ -5,9 +5,9 @@
  * token at all is exit 1.
  * @module
  */
-import type { App } from "../app.ts";
-import { flag, leaf } from "../args.ts";
-import { AbortError } from "../errors.ts";
+import type { App } from "../framework/app.ts";
+import { flag, leaf } from "../framework/args.ts";
+import { AbortError } from "../framework/errors.ts";
 
 /** One row of `token list`. */
 export interface TokenRow {
@@ -33,7 +33,7 @@ export async function runList(input: { json?: boolean }, app: App): Promise<void
       import("../../conda/repo_url.ts"),
       import("../../token/repo_tokens.ts"),
       import("../../conda/token_files.ts"),
-      import("../output.ts"),
+      import("../framework/output.ts"),
     ]);
   const repo = repoUrl(context.env);
   const config = (await app.settings()).site();

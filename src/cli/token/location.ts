@@ -3,8 +3,8 @@
  * `~/.condarc` unless `--system`, `--env` or `--file` says otherwise.
  * @module
  */
-import { flag, value } from "../args.ts";
-import { UsageError } from "../errors.ts";
+import { flag, value } from "../framework/args.ts";
+import { UsageError } from "../framework/errors.ts";
 import type { CondarcLocation } from "../../conda/condarc_file.ts";
 
 export const LOCATION_OPTIONS = {

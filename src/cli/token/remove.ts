@@ -5,8 +5,8 @@
  * `extra_safety_checks: false`. Stored repo tokens stay (`token uninstall` deletes them).
  * @module
  */
-import type { App } from "../app.ts";
-import { leaf } from "../args.ts";
+import type { App } from "../framework/app.ts";
+import { leaf } from "../framework/args.ts";
 import { escapeControl } from "../../text.ts";
 import { cleanCondaIndex } from "./condarc_flow.ts";
 import { LOCATION_OPTIONS, locationOf } from "./location.ts";

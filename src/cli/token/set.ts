@@ -6,8 +6,8 @@
  * `--force-config-condarc`). With `--org` the token is also kept in the site's record.
  * @module
  */
-import type { App } from "../app.ts";
-import { argument, flag, leaf, list, value } from "../args.ts";
+import type { App } from "../framework/app.ts";
+import { argument, flag, leaf, list, value } from "../framework/args.ts";
 import { ARCHIVE_CHANNELS } from "../../conda/conda_settings.ts";
 import { cleanCondaIndex, confirmDefaultChannels, tokenArgument } from "./condarc_flow.ts";
 import { LOCATION_OPTIONS, locationOf } from "./location.ts";

@@ -3,7 +3,7 @@
  * conda's configuration for it, without conda (SPEC Part B §6, A9, A16, A18, A19, A21).
  * @module
  */
-import { group } from "../args.ts";
+import { group } from "../framework/args.ts";
 
 export const command = group({
   name: "token",

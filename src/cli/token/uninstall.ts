@@ -4,9 +4,9 @@
  * deleted token (`token install` wrote it, A19).
  * @module
  */
-import type { App } from "../app.ts";
-import { flag, leaf, value } from "../args.ts";
-import { AbortError, UsageError } from "../errors.ts";
+import type { App } from "../framework/app.ts";
+import { flag, leaf, value } from "../framework/args.ts";
+import { AbortError, UsageError } from "../framework/errors.ts";
 import { escapeControl } from "../../text.ts";
 import type { RepoToken } from "../../token/token_info.ts";
 

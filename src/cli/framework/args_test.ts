@@ -13,7 +13,6 @@ import {
   value,
 } from "./args.ts";
 import { renderHelp } from "./help.ts";
-import { ROOT } from "./root.ts";
 
 const install = leaf({
   name: "install",
@@ -183,32 +182,4 @@ Deno.test("help pages: usage, arguments, visible options, global options and exa
   assert.doesNotMatch(text, /--storage/);
   assert.match(text, /\nGlobal options:\n {2}--at <site> /);
   assert.match(text, /\nExamples:\n {2}tool token install -y\n$/);
-});
-
-/** Every command of the real tree, with its path. */
-async function everyCommand(
-  command: Command = ROOT,
-  path: string[] = [ROOT.name],
-): Promise<[Command, string[]][]> {
-  const found: [Command, string[]][] = [[command, path]];
-  if (command.kind === "group") {
-    for (const entry of command.commands.filter((item) => !item.hidden)) {
-      const sub = await entry.load();
-      found.push(...await everyCommand(sub, [...path, sub.name]));
-    }
-  }
-  return found;
-}
-
-Deno.test("every command's help reads alike and has examples", async () => {
-  const commands = await everyCommand();
-  assert.ok(commands.length > 10);
-  for (const [command, path] of commands) {
-    const text = await renderHelp(command, path);
-    const name = path.join(" ");
-    assert.match(text, new RegExp(`^Usage: ${name} `), name);
-    assert.match(text, /\n {2}-h, --help +show help and exit\n/, name);
-    assert.match(text, /\nExamples:\n {2}.*\banaconda /, name);
-    for (const line of text.split("\n")) assert.ok(line.length <= 80, `${name}: ${line}`);
-  }
 });

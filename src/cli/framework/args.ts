@@ -10,7 +10,7 @@
  */
 import type { App } from "./app.ts";
 import { UsageError } from "./errors.ts";
-import { escapeControl } from "../text.ts";
+import { escapeControl } from "../../text.ts";
 
 /** What an option takes: nothing (a flag), one value, or one or more values. */
 export type OptionKind = "flag" | "value" | "list";

@@ -2,8 +2,8 @@
  * Rendering helpers: data to stdout, human text to stderr, JSON for scripts.
  * @module
  */
-import type { Output } from "../context.ts";
-import { escapeControl } from "../text.ts";
+import type { Output } from "../../context.ts";
+import { escapeControl } from "../../text.ts";
 
 /** Writes `value` as JSON with 2-space indentation and a final newline. */
 export function writeJson(out: Output, value: unknown): void {

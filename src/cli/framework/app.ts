@@ -3,9 +3,9 @@
  * the configuration, loaded on first use so `--help` and usage errors touch no disk.
  * @module
  */
-import type { Context } from "../context.ts";
-import type { Settings } from "../config/load.ts";
-import type { SiteConfig } from "../config/schema.ts";
+import type { Context } from "../../context.ts";
+import type { Settings } from "../../config/load.ts";
+import type { SiteConfig } from "../../config/schema.ts";
 import { Prompter } from "./prompt.ts";
 
 export interface GlobalOptions {
@@ -32,7 +32,7 @@ export function createApp(context: Context, globals: () => GlobalOptions): App {
     prompter: new Prompter(context),
     globals,
     settings() {
-      settings ??= import("../config/load.ts").then(({ loadSettings }) =>
+      settings ??= import("../../config/load.ts").then(({ loadSettings }) =>
         loadSettings(context, { at: globals().at })
       );
       return settings;

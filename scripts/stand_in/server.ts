@@ -11,7 +11,7 @@
  * `scripts/dev-server.ts` runs it from a shell.
  * @module
  */
-import { createTestCertificates, type TestCertificates } from "../../scripts/test_ca.ts";
+import { createTestCertificates, type TestCertificates } from "../test_ca.ts";
 import { account, type AccountOptions } from "./account.ts";
 import { browserFlow, type BrowserFlowOptions } from "./browser_flow.ts";
 import { type ApiKeyOptions, createCredentials } from "./credentials.ts";

@@ -1,5 +1,5 @@
-import { assertEquals, assertMatch } from "../../tests/assert.ts";
-import { ConfigError, InterruptedError, TokenNotFoundError } from "../errors.ts";
+import { assertEquals, assertMatch } from "../../../tests/assert.ts";
+import { ConfigError, InterruptedError, TokenNotFoundError } from "../../errors.ts";
 import { AbortError, reportError, UsageError } from "./errors.ts";
 
 function report(err: unknown, verbose = false): { code: number; text: string } {

@@ -3,8 +3,8 @@
  * that turns any error into a message and an exit code.
  * @module
  */
-import { AnacondaError, InterruptedError, TomlSyntaxError } from "../errors.ts";
-import { escapeControl } from "../text.ts";
+import { AnacondaError, InterruptedError, TomlSyntaxError } from "../../errors.ts";
+import { escapeControl } from "../../text.ts";
 
 /** Exit codes: 0 ok, 1 error, 2 usage, 130 interrupted (Ctrl-C). */
 export const EXIT_OK = 0;

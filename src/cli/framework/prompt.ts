@@ -3,7 +3,7 @@
  * a pipe (`yes | anaconda sites add ...`); questions go to stderr.
  * @module
  */
-import type { Context } from "../context.ts";
+import type { Context } from "../../context.ts";
 import { AbortError, UsageError } from "./errors.ts";
 
 export interface ConfirmOptions {

@@ -24,9 +24,11 @@ export {
   isLoggedIn,
   loadConfig,
   login,
+  type LoginOptions,
   logout,
   type SiteOptions,
 } from "./src/login/library.ts";
+export type { DeviceAuthorization } from "./src/login/device_flow.ts";
 export type { Account } from "./src/http/account.ts";
 export type { RequestOptions } from "./src/http/client.ts";
 export {
@@ -39,7 +41,11 @@ export {
   type Clock,
   type Context,
   denoContext,
+  type DenoContextOptions,
   type Input,
+  type Notice,
+  type NoticeHandler,
+  type NoticeLevel,
   type Output,
   type SpawnOptions,
   type SpawnResult,

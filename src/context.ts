@@ -58,6 +58,23 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * How much a notice matters. `action` is something the user must do now (enter a device
+ * code, open a URL); `debug` is a `--verbose` log line.
+ */
+export type NoticeLevel = "debug" | "info" | "warning" | "deprecation" | "action";
+
+/** A message of the core for people: what happened, what was chosen, what to do. */
+export interface Notice {
+  /** How much it matters; the CLI prefixes warnings with `Warning:`. */
+  readonly level: NoticeLevel;
+  /** One or more lines, without a final newline. */
+  readonly message: string;
+}
+
+/** Receives the core's notices; the core never writes to a stream itself. */
+export type NoticeHandler = (notice: Notice) => void;
+
 /** Everything the tool uses of the outside world; `denoContext()` is the real one. */
 export interface Context {
   /** The environment variables. */
@@ -81,6 +98,12 @@ export interface Context {
   stdout: Output;
   /** Standard error: messages, prompts, warnings. */
   stderr: Output;
+  /**
+   * Where the core's notices go. The CLI prints them all on stderr; a library user's
+   * `denoContext()` shows only `action` notices (a device code to enter) unless it is
+   * given another handler.
+   */
+  notify: NoticeHandler;
   /** The time. */
   clock: Clock;
   /** HTTP without TLS options (the client makes its own for TLS settings). */
@@ -315,8 +338,22 @@ async function spawnProcess(
   }
 }
 
-/** The real world, as seen by the running process. */
-export function denoContext(): Context {
+/** Options of `denoContext`. */
+export interface DenoContextOptions {
+  /** Where the core's notices go; default: `action` notices on stderr, nothing else. */
+  notify?: NoticeHandler;
+}
+
+/**
+ * The real world, as seen by the running process.
+ * @example
+ * ```ts
+ * import { denoContext } from "./context.ts";
+ * const quiet = denoContext({ notify: () => {} }); // not even a device code is shown
+ * ```
+ */
+export function denoContext(options: DenoContextOptions = {}): Context {
+  const stderr = denoOutput(Deno.stderr);
   const context: Context = {
     env: {
       get: (name) => Deno.env.get(name),
@@ -341,7 +378,10 @@ export function denoContext(): Context {
       return stdin;
     },
     stdout: denoOutput(Deno.stdout),
-    stderr: denoOutput(Deno.stderr),
+    stderr,
+    notify: options.notify ?? ((notice) => {
+      if (notice.level === "action") stderr.write(`${notice.message}\n`);
+    }),
     clock: {
       now: () => Date.now(),
       sleep: (ms, signal) =>

@@ -124,3 +124,18 @@ Deno.test("the import checks see every kind of import line", () => {
     "d/d.ts",
   ]);
 });
+
+Deno.test("the core writes to no stream: notices go through context.notify", async () => {
+  const offenders: string[] = [];
+  for (const file of await sourceFiles()) {
+    if (folderOf(file) === "cli" || file.endsWith("_test.ts") || file === "context.ts") continue;
+    const lines = (await Deno.readTextFile(new URL(file, SRC))).split("\n");
+    lines.forEach((line, index) => {
+      if (/^\s*(\*|\/\/)/.test(line)) return; // documentation and comments
+      if (/\.(stderr|stdout)\.write\b|\bconsole\.[a-z]+\(|Deno\.(stderr|stdout)\b/.test(line)) {
+        offenders.push(`src/${file}:${index + 1}: ${line.trim()}`);
+      }
+    });
+  }
+  assertEquals(offenders, []);
+});

@@ -4,6 +4,7 @@
  * @module
  */
 import { type Context, streamInput } from "../src/context.ts";
+import { noticeText } from "../src/cli/framework/output.ts";
 
 export interface FakeContextOptions {
   env?: Record<string, string>;
@@ -52,6 +53,8 @@ export function fakeContext(options: FakeContextOptions = {}): FakeContext {
       isTerminal: options.stdoutIsTerminal ?? false,
     },
     stderr: { write: (text) => void (stderr += text), isTerminal: false },
+    // Notices show on stderr as the CLI prints them.
+    notify: (notice) => void (stderr += noticeText(notice)),
     clock: {
       now: () => now,
       sleep: (ms) => {

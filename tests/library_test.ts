@@ -12,8 +12,10 @@ import {
   loadConfig,
   login,
   logout,
+  type Notice,
   TokenNotFoundError,
 } from "../mod.ts";
+import { childEnv } from "../scripts/child_env.ts";
 import { startDevServer } from "../scripts/stand_in/server.ts";
 import { siteEnv, storedToken } from "./dev_site.ts";
 import { fakeContext } from "./fake_context.ts";
@@ -88,4 +90,55 @@ Deno.test("mod.ts: a Client subclass names its application and API version", asy
   assert.equal(seen?.headers["x-team"], "data");
   assert.equal(seen?.headers["content-type"], "application/json");
   assert.equal(seen?.headers["authorization"], `Bearer ${apiKey}`);
+});
+
+Deno.test("mod.ts is silent: loadConfig and isLoggedIn on a deprecated [plugin.cloud] table write nothing", async () => {
+  await using home = await tempHome();
+  await Deno.mkdir(`${home.path}/.anaconda`);
+  await Deno.writeTextFile(
+    `${home.path}/.anaconda/config.toml`,
+    '[plugin.cloud]\ndomain = "old.example.com"\n',
+  );
+  const program = `${home.path}/program.ts`;
+  await Deno.writeTextFile(
+    program,
+    `import { isLoggedIn, loadConfig } from ${
+      JSON.stringify(new URL("../mod.ts", import.meta.url).href)
+    };
+const config = await loadConfig();
+console.log(config.domain, await isLoggedIn());
+`,
+  );
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-all",
+      `--config=${new URL("../deno.json", import.meta.url).pathname}`,
+      program,
+    ],
+    cwd: home.path,
+    env: childEnv(home.path),
+    clearEnv: true,
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  assert.equal(decode(output.stderr), "");
+  assert.equal(decode(output.stdout), "old.example.com false\n");
+  assert.equal(output.code, 0);
+});
+
+Deno.test("mod.ts: notices reach the handler of denoContext, a level and a message each", async () => {
+  await using home = await tempHome();
+  await Deno.mkdir(`${home.path}/.anaconda`);
+  await Deno.writeTextFile(
+    `${home.path}/.anaconda/config.toml`,
+    "[plugin.cloud]\nssl_verify = true\n",
+  );
+  const notices: Notice[] = [];
+  const context = fakeContext({ home: home.path, env: { HOME: home.path } });
+  context.notify = (notice) => void notices.push(notice);
+  await loadConfig({ context });
+  assert.deepEqual(notices.map((notice) => notice.level), ["deprecation"]);
+  assert.match(notices[0]!.message, /^\[plugin\.cloud\] and ANACONDA_CLOUD_\* are deprecated/);
+  assert.equal(context.err(), "");
 });

@@ -10,6 +10,7 @@ import { VERSION } from "../version.ts";
 import { createApp } from "./framework/app.ts";
 import { type GlobalValues, group, parseArgv } from "./framework/args.ts";
 import { EXIT_OK, EXIT_USAGE, reportError, UsageError } from "./framework/errors.ts";
+import { noticeText } from "./framework/output.ts";
 
 /** The root of the command tree. */
 export const ROOT = group({
@@ -47,6 +48,8 @@ export async function run(
   options: { recover?: boolean } = {},
 ): Promise<number> {
   let globals: GlobalValues = {};
+  // The CLI shows every notice of the core on stderr (a library user chooses its own).
+  context.notify = (notice) => context.stderr.write(noticeText(notice));
   const app = createApp(context, () => ({
     verbose: (globals.verbose || globals.showTraceback) ?? false,
     ...(globals.at === undefined ? {} : { at: globals.at }),

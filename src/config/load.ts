@@ -189,10 +189,11 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
       }
       if (winner.legacy && !warnedLegacy) {
         warnedLegacy = true;
-        context.stderr.write(
-          "DeprecationWarning: [plugin.cloud] and ANACONDA_CLOUD_* are deprecated; " +
-            "use [plugin.auth] and ANACONDA_AUTH_* instead\n",
-        );
+        context.notify({
+          level: "deprecation",
+          message: "[plugin.cloud] and ANACONDA_CLOUD_* are deprecated; " +
+            "use [plugin.auth] and ANACONDA_AUTH_* instead",
+        });
       }
       const spec = FIELDS[field];
       try {
@@ -257,7 +258,7 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
       const note = chosen && overrideNote(chosen, config, authLayers);
       if (note && !notedOverride) {
         notedOverride = true;
-        context.stderr.write(`Note: ${note} chosen by --at\n`);
+        context.notify({ level: "info", message: `Note: ${note} chosen by --at` });
       }
       return config;
     },

@@ -4,7 +4,7 @@
  * `DeprecationWarning` does.
  * @module
  */
-import type { Output } from "../context.ts";
+import type { NoticeHandler } from "../context.ts";
 
 /** `1.02.3` -> [1, 2, 3, ""] (leading zeros dropped); null unless major.minor.patch. */
 export function parseApiVersion(value: string): [number, number, number, string] | null {
@@ -32,20 +32,23 @@ export function isOlderApiVersion(client: string, minimum: string): boolean {
   return a[3] < b[3];
 }
 
-/** Pairs already warned about by this process (like Python's `warnings` filter). */
-const warned = new Set<string>();
-
-/** Writes the deprecation warning when `headers` ask for a newer API than `current`. */
+/**
+ * Sends the deprecation notice when `headers` ask for a newer API than `current`, once
+ * per pair in `warned` (one set per client, like Python's `warnings` filter).
+ */
 export function warnIfApiTooOld(
   headers: Headers,
   current: string | null | undefined,
-  stderr: Output,
+  to: { notify: NoticeHandler; warned: Set<string> },
 ): void {
+  const { warned } = to;
   const minimum = headers.get("Min-Api-Version");
   if (!minimum || !current || warned.has(`${current} ${minimum}`)) return;
   if (!isOlderApiVersion(current, minimum)) return;
   warned.add(`${current} ${minimum}`);
-  stderr.write(
-    `DeprecationWarning: Client API version is ${current}, minimum supported API version is ${minimum}. You may need to update your client.\n`,
-  );
+  to.notify({
+    level: "deprecation",
+    message:
+      `Client API version is ${current}, minimum supported API version is ${minimum}. You may need to update your client.`,
+  });
 }

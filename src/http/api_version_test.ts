@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { Notice } from "../context.ts";
 import { isOlderApiVersion, warnIfApiTooOld } from "./api_version.ts";
 
 Deno.test("API versions compare as semver with leading zeros dropped", () => {
@@ -10,17 +11,18 @@ Deno.test("API versions compare as semver with leading zeros dropped", () => {
   assert.equal(isOlderApiVersion("1.0", "2.0.0"), false, "not semver: no warning");
 });
 
-Deno.test("a Min-Api-Version above the client's version warns once per process", () => {
-  let written = "";
-  const stderr = { isTerminal: false, write: (text: string) => void (written += text) };
+Deno.test("a Min-Api-Version above the client's version is one deprecation notice per client", () => {
+  const notices: Notice[] = [];
+  const to = { notify: (notice: Notice) => void notices.push(notice), warned: new Set<string>() };
   const headers = new Headers({ "Min-Api-Version": "7.0.0" });
-  warnIfApiTooOld(headers, "6.9.9", stderr);
-  warnIfApiTooOld(headers, "6.9.9", stderr);
-  warnIfApiTooOld(headers, "7.0.0", stderr);
-  warnIfApiTooOld(headers, null, stderr);
-  warnIfApiTooOld(new Headers(), "6.9.9", stderr);
-  assert.equal(
-    written,
-    "DeprecationWarning: Client API version is 6.9.9, minimum supported API version is 7.0.0. You may need to update your client.\n",
-  );
+  warnIfApiTooOld(headers, "6.9.9", to);
+  warnIfApiTooOld(headers, "6.9.9", to);
+  warnIfApiTooOld(headers, "7.0.0", to);
+  warnIfApiTooOld(headers, null, to);
+  warnIfApiTooOld(new Headers(), "6.9.9", to);
+  assert.deepEqual(notices, [{
+    level: "deprecation",
+    message:
+      "Client API version is 6.9.9, minimum supported API version is 7.0.0. You may need to update your client.",
+  }]);
 });

@@ -96,6 +96,8 @@ export class Client {
   #verbose: boolean;
   #userAgent: string;
   #apiVersion: string | undefined;
+  /** (current, minimum) API-version pairs already warned about by this client. */
+  readonly #apiVersionWarnings = new Set<string>();
   #maxResponseBytes: number;
   #apiKeyProvider: ApiKeyProvider | undefined;
   #apiKey: Promise<string | null | undefined> | undefined;
@@ -175,7 +177,10 @@ export class Client {
       // The final request decides: a redirect to another origin dropped the key.
       const authSent = hop.headers.has("Authorization");
       this.lastRequestHadAuth = authSent;
-      warnIfApiTooOld(response.headers, this.#apiVersion ?? null, this.context.stderr);
+      warnIfApiTooOld(response.headers, this.#apiVersion ?? null, {
+        notify: this.context.notify,
+        warned: this.#apiVersionWarnings,
+      });
       return this.#bounded(response, { url: hop.url, authSent }, deadline);
     } catch (err) {
       deadline.finish();
@@ -281,7 +286,7 @@ export class Client {
   }
 
   #log(line: string): void {
-    if (this.#verbose) this.context.stderr.write(`${line}\n`);
+    if (this.#verbose) this.context.notify({ level: "debug", message: line });
   }
 
   #shownUrl(response: Response): string {

@@ -4,7 +4,7 @@
  * endpoint until the user approves, denies, or the code expires.
  * @module
  */
-import type { Context } from "../context.ts";
+import type { Context, NoticeHandler } from "../context.ts";
 import type { OidcDiscovery } from "./discovery.ts";
 import { DeviceFlowDenied, DeviceFlowError, DeviceFlowTimeout } from "./errors.ts";
 import {
@@ -15,7 +15,6 @@ import {
   stringField,
   throwIfAborted,
 } from "./http.ts";
-import { startSpinner } from "./spinner.ts";
 
 export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 /** RFC 8628 §3.5: `slow_down` adds 5 s; the Python tool caps the interval at 30 s. */
@@ -34,8 +33,32 @@ export interface DeviceAuthorization {
   interval: number;
 }
 
+/** "Waiting ..." feedback while polling: a spinner in the CLI, plain notices by default. */
+export interface Waiting {
+  /** Shows a line while waiting (the server asked to slow down...). */
+  note(line: string): void;
+  /** Ends the feedback. */
+  stop(): void;
+}
+
+/** How a login shows itself while the user acts; each part has a plain default. */
+export interface LoginPresenter {
+  /** Shows the device code and where to enter it; default: an `action` notice. */
+  deviceCode?(authorization: DeviceAuthorization): void;
+  /** Starts the feedback of a wait; default: `info` notices. */
+  waiting?(text: string): Waiting;
+}
+
+/** `info` notices for a wait: the text once, then each note. */
+export function noticeWaiting(notify: NoticeHandler, text: string): Waiting {
+  notify({ level: "info", message: text });
+  return { note: (line) => notify({ level: "info", message: line }), stop: () => {} };
+}
+
 export interface DeviceFlowOptions {
-  context: Pick<Context, "clock" | "stderr" | "openBrowser">;
+  context: Pick<Context, "clock" | "notify" | "openBrowser">;
+  /** How the code and the wait are shown. */
+  presenter?: LoginPresenter;
   send: Send;
   discovery: OidcDiscovery;
   clientId: string;
@@ -46,16 +69,18 @@ export interface DeviceFlowOptions {
 /** Runs the device flow and returns the access token. */
 export async function deviceFlow(options: DeviceFlowOptions): Promise<string> {
   const authorization = await requestDeviceAuthorization(options);
-  const { stderr } = options.context;
-  stderr.write(instructions(authorization));
+  const { context, presenter } = options;
+  if (presenter?.deviceCode) presenter.deviceCode(authorization);
+  else context.notify({ level: "action", message: instructions(authorization).slice(0, -1) });
   const pageUrl = authorization.verification_uri_complete ?? authorization.verification_uri;
   // Not awaited: a slow browser start must not delay polling.
-  options.context.openBrowser(pageUrl).catch(() => false);
-  const spinner = startSpinner(stderr, "Waiting for authorization (CTRL-C to cancel)");
+  context.openBrowser(pageUrl).catch(() => false);
+  const text = "Waiting for authorization (CTRL-C to cancel)";
+  const waiting = presenter?.waiting?.(text) ?? noticeWaiting(context.notify, text);
   try {
-    return await pollForToken(authorization, options, (line) => spinner.note(line));
+    return await pollForToken(authorization, options, (line) => waiting.note(line));
   } finally {
-    spinner.stop();
+    waiting.stop();
   }
 }
 

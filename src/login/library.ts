@@ -12,6 +12,7 @@ import type { Account } from "../http/account.ts";
 import { Client as HttpClient, type RequestOptions } from "../http/client.ts";
 import { currentApiKey, loadToken, removeToken, requireApiKey } from "../token/tokens.ts";
 import { apiKeyState } from "../token/token_info.ts";
+import type { DeviceAuthorization } from "./device_flow.ts";
 
 /** Which site to act on, and settings to override for this call. */
 export interface SiteOptions {
@@ -58,6 +59,17 @@ export async function loadConfig(options: SiteOptions = {}): Promise<SiteConfig>
   return (await resolveSite(options)).config;
 }
 
+/** Options of `login()`. */
+export interface LoginOptions extends SiteOptions {
+  /** Log in again even when a valid key is stored. */
+  force?: boolean;
+  /**
+   * Receives the device code to show (RFC 8628). Without it the instructions are
+   * printed on stderr, as the Python library does.
+   */
+  onDeviceCode?: (authorization: DeviceAuthorization) => void;
+}
+
 /**
  * Logs in to the site (device flow, or the browser flow) and stores the API key, like
  * `anaconda login`. With a valid key already stored it does nothing, unless `force`.
@@ -68,11 +80,12 @@ export async function loadConfig(options: SiteOptions = {}): Promise<SiteConfig>
  * await login({ site: "anaconda.com" });
  * ```
  */
-export async function login(options: SiteOptions & { force?: boolean } = {}): Promise<void> {
+export async function login(options: LoginOptions = {}): Promise<void> {
   const { context, config } = await resolveSite(options);
   if (!options.force && await isLoggedInTo(context, config)) return;
   const { login: runLogin } = await import("./login.ts");
-  await runLogin(context, config);
+  const { onDeviceCode } = options;
+  await runLogin(context, config, onDeviceCode ? { presenter: { deviceCode: onDeviceCode } } : {});
 }
 
 /**

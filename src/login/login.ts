@@ -11,7 +11,7 @@ import { InterruptedError, StoreError } from "../errors.ts";
 import { loadStoredToken, saveToken } from "../token/tokens.ts";
 import { TOKEN_VERSION, type TokenInfo } from "../token/token_info.ts";
 import { exchangeForApiKey } from "./api_key.ts";
-import { deviceFlow } from "./device_flow.ts";
+import { deviceFlow, type LoginPresenter } from "./device_flow.ts";
 import { discover, type DiscoveryCache } from "./discovery.ts";
 import type { Send } from "./http.ts";
 import { browserFlow } from "./pkce_flow.ts";
@@ -29,6 +29,8 @@ export interface LoginOptions {
   discoveryCache?: DiscoveryCache;
   /** How long the browser flow waits for the redirect. */
   browserTimeoutMs?: number;
+  /** How the device code and the wait are shown (the CLI's spinner); default: notices. */
+  presenter?: LoginPresenter;
 }
 
 export interface LoginResult {
@@ -59,7 +61,6 @@ export async function interruptible<T>(
 ): Promise<T> {
   const controller = new AbortController();
   const stop = context.onInterrupt?.(() => {
-    context.stderr.write("\n");
     controller.abort(new InterruptedError("Login cancelled"));
   });
   try {
@@ -110,14 +111,20 @@ async function loginVia(
     if (discovery.device_authorization_endpoint !== null) {
       flow = "device";
     } else {
-      context.stderr.write(
-        `${config.domain} does not offer the device login; using the browser login instead\n`,
-      );
+      context.notify({
+        level: "info",
+        message:
+          `${config.domain} does not offer the device login; using the browser login instead`,
+      });
     }
   }
   const flowOptions = { context, send, discovery, signal };
   const accessToken = flow === "device"
-    ? await deviceFlow({ ...flowOptions, clientId: config.client_id })
+    ? await deviceFlow({
+      ...flowOptions,
+      clientId: config.client_id,
+      ...(options.presenter ? { presenter: options.presenter } : {}),
+    })
     : await browserFlow({
       ...flowOptions,
       config,

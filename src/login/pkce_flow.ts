@@ -25,7 +25,7 @@ export const DEFAULT_BROWSER_TIMEOUT_MS = 5 * 60 * 1000;
 const SCOPE = "openid email profile offline_access";
 
 export interface BrowserFlowOptions {
-  context: Pick<Context, "clock" | "stderr" | "openBrowser">;
+  context: Pick<Context, "clock" | "notify" | "openBrowser">;
   send: Send;
   discovery: OidcDiscovery;
   config: SiteConfig;
@@ -115,10 +115,11 @@ export async function browserFlow(options: BrowserFlowOptions): Promise<string> 
       redirectUri: server.redirectUri,
       challenge: await codeChallenge(verifier),
     });
-    context.stderr.write(
-      "Opening the login page in your browser. If it does not open, visit:\n\n" +
-        `${url}\n\nWaiting for the browser login (CTRL-C to cancel)\n`,
-    );
+    context.notify({
+      level: "action",
+      message: "Opening the login page in your browser. If it does not open, visit:\n\n" +
+        `${url}\n\nWaiting for the browser login (CTRL-C to cancel)`,
+    });
     context.openBrowser(url).catch(() => false);
     const timeoutMs = options.timeoutMs ?? DEFAULT_BROWSER_TIMEOUT_MS;
     const timedOut = context.clock.sleep(timeoutMs, timer.signal).then(

@@ -135,9 +135,10 @@ async function readConfigFile(
   context: Context,
 ): Promise<Record<string, unknown> | null> {
   const warn = (why: string) =>
-    context.stderr.write(
-      `Warning: the anaconda-client config file ${path} is ignored: ${escapeControl(why)}\n`,
-    );
+    context.notify({
+      level: "warning",
+      message: `the anaconda-client config file ${path} is ignored: ${escapeControl(why)}`,
+    });
   let text: string | null;
   try {
     text = await readTextBounded(path, MAX_CONFIG_BYTES);
@@ -224,11 +225,12 @@ export async function loadOrgConfig(
         }
       }
     } else {
-      context.stderr.write(
-        `Warning: the anaconda-client site "${
+      context.notify({
+        level: "warning",
+        message: `the anaconda-client site "${
           escapeControl(site)
-        }" (default_site) is not configured; using the top-level settings\n`,
-      );
+        }" (default_site) is not configured; using the top-level settings`,
+      });
     }
   }
   return {

@@ -46,10 +46,11 @@ export async function anacondaApiKey(
   const config = siteForDomain(options.settings, domain, context.homeDir());
   const existing = await currentApiKey(context, config);
   if (existing !== null) return { apiKey: existing, domain };
-  context.stderr.write(
-    `anaconda.org logs in with an API key of ${domain}: logging in there first\n`,
-  );
+  context.notify({
+    level: "info",
+    message: `anaconda.org logs in with an API key of ${domain}: logging in there first`,
+  });
   const result = await login(context, config, { verbose: options.verbose ?? false });
-  context.stderr.write(`API key for ${domain} stored in ${result.storedIn}\n`);
+  context.notify({ level: "info", message: `API key for ${domain} stored in ${result.storedIn}` });
   return { apiKey: result.info.api_key!, domain };
 }

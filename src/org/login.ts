@@ -99,10 +99,11 @@ export async function orgLogin(
   try {
     await client.checkServer();
     if (!options.force && await storedToken(context, config.url) !== null) {
-      context.stderr.write(
-        `It appears you are already logged into ${escapeControl(config.url)}\n` +
-          "Logging in again will remove the previous token.\n",
-      );
+      context.notify({
+        level: "info",
+        message: `It appears you are already logged into ${escapeControl(config.url)}\n` +
+          "Logging in again will remove the previous token.",
+      });
       if (!await options.prompts.confirm("Would you like to continue?", true)) return null;
     }
     const hostname = options.hostname ?? context.hostname();
@@ -145,9 +146,10 @@ async function bearerLogin(
         { status: 401, serverMessage: err.serverMessage, cause: err },
       );
     }
-    context.stderr.write(
-      `${client.base} does not accept API keys; logging in with a username and password\n`,
-    );
+    context.notify({
+      level: "info",
+      message: `${client.base} does not accept API keys; logging in with a username and password`,
+    });
     return null;
   }
 }
@@ -160,7 +162,7 @@ async function passwordLogin(
   options: OrgLoginOptions,
 ): Promise<string> {
   const { prompts } = options;
-  context.stderr.write("Warning: username/password login is deprecated\n");
+  context.notify({ level: "warning", message: "username/password login is deprecated" });
   if (await client.authenticationType() === "kerberos") {
     throw new OrgApiError(
       `${client.base} uses Kerberos logins, which this tool does not support: use anaconda-client`,
@@ -184,7 +186,10 @@ async function passwordLogin(
       );
     } catch (err) {
       if (!(err instanceof OrgUnauthorizedError)) throw err;
-      context.stderr.write("Invalid Username password combination, please try again\n");
+      context.notify({
+        level: "info",
+        message: "Invalid Username password combination, please try again",
+      });
       password = null;
     }
   }
@@ -206,12 +211,14 @@ async function replacingOldToken(
     return await authenticate(true);
   } catch (err) {
     if (!(err instanceof OrgApiError && err.status === 400)) throw err;
-    context.stderr.write(
-      `It appears you are already logged in from host ${escapeControl(options.hostname)}\n` +
+    context.notify({
+      level: "info",
+      message:
+        `It appears you are already logged in from host ${escapeControl(options.hostname)}\n` +
         "Logging in again will remove the previous token. " +
         "(This could cause troubles with virtual machines with the same hostname)\n" +
-        'Otherwise you can login again and specify a different hostname with "--hostname"\n',
-    );
+        'Otherwise you can login again and specify a different hostname with "--hostname"',
+    });
     if (!options.force && !await options.prompts.confirm("Would you like to continue?", true)) {
       throw err;
     }

@@ -127,7 +127,7 @@ export function stringValue(raw: string | undefined): string | null {
 /** A keyring file larger than this is refused rather than read into memory. */
 export const MAX_KEYRING_BYTES = 16 * 1024 * 1024;
 
-type FileKeyringContext = Pick<Context, "stderr" | "clock" | "os" | "homeDir">;
+type FileKeyringContext = Pick<Context, "notify" | "clock" | "os" | "homeDir">;
 
 /** `~/...` for paths in the home folder, for messages. */
 export function displayPath(path: string, homeDir: string): string {
@@ -241,9 +241,10 @@ export class FileKeyring implements SecretStore {
         { cause: err },
       );
     }
-    this.#context.stderr.write(
-      `Warning: the file keyring ${this.path} was corrupt (${reason}); it was moved to ${target}\n`,
-    );
+    this.#context.notify({
+      level: "warning",
+      message: `the file keyring ${this.path} was corrupt (${reason}); it was moved to ${target}`,
+    });
   }
 
   async #withLock<T>(action: () => Promise<T>): Promise<T> {
@@ -283,9 +284,10 @@ export class FileKeyring implements SecretStore {
     } catch {
       return; // Not ours to change (or no permission to ask): the file itself is 0600.
     }
-    this.#context.stderr.write(
-      `Tightened the permissions of ${folder} to 0700 (it holds secrets)\n`,
-    );
+    this.#context.notify({
+      level: "info",
+      message: `Tightened the permissions of ${folder} to 0700 (it holds secrets)`,
+    });
   }
 
   /** The members, under the lock; a corrupt file is moved aside first. */
@@ -317,7 +319,7 @@ export class FileKeyring implements SecretStore {
       const detail = err.message.includes("corrupt")
         ? err.message
         : `The file keyring ${this.path} is corrupt (${result.reason}) and could not be moved aside: ${err.message}`;
-      this.#context.stderr.write(`Warning: ${detail}; reading it as empty\n`);
+      this.#context.notify({ level: "warning", message: `${detail}; reading it as empty` });
       return new Map();
     }
   }

@@ -11,10 +11,10 @@ import { type Found, type SecretStore, StoreUnavailableError } from "./secret_st
 export class SystemWithFallback implements SecretStore {
   #system: SecretStore;
   #file: SecretStore;
-  #context: Pick<Context, "stderr">;
+  #context: Pick<Context, "notify">;
   #unavailable = false;
 
-  constructor(system: SecretStore, file: SecretStore, context: Pick<Context, "stderr">) {
+  constructor(system: SecretStore, file: SecretStore, context: Pick<Context, "notify">) {
     this.#system = system;
     this.#file = file;
     this.#context = context;
@@ -30,7 +30,10 @@ export class SystemWithFallback implements SecretStore {
       if (this.#unavailable) return;
       this.#unavailable = true;
     }
-    this.#context.stderr.write(`Warning: ${err.message}; using the ${this.#file.label} instead\n`);
+    this.#context.notify({
+      level: "warning",
+      message: `${err.message}; using the ${this.#file.label} instead`,
+    });
   }
 
   async #trySystem<T>(action: (store: SecretStore) => Promise<T>): Promise<T | undefined> {

@@ -73,9 +73,10 @@ async function migrate(
       return { status: "found", info, storage, fromConfig: false };
     } catch (err) {
       if (!(err instanceof StoreError)) throw err;
-      context.stderr.write(
-        `Warning: could not move the token of ${legacy} to ${domain}: ${err.message}\n`,
-      );
+      context.notify({
+        level: "warning",
+        message: `could not move the token of ${legacy} to ${domain}: ${err.message}`,
+      });
       return { ...found, info };
     }
   }
@@ -108,9 +109,10 @@ export async function loadToken(context: Context, config: SiteConfig): Promise<T
   const found = await lookupToken(context, config);
   if (found.status === "found") return found.info;
   if (found.status === "unreadable") {
-    context.stderr.write(
-      `Warning: ${found.reason} (${found.storage}); log in again to replace it\n`,
-    );
+    context.notify({
+      level: "warning",
+      message: `${found.reason} (${found.storage}); log in again to replace it`,
+    });
   }
   return null;
 }

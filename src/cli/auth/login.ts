@@ -73,8 +73,14 @@ export async function runLogin(options: LoginOptions, app: App): Promise<void> {
 
 /** Runs the login flows and says where the key went. */
 export async function interactiveLogin(config: SiteConfig, app: App): Promise<void> {
-  const { login } = await import("../../login/login.ts");
-  const result = await login(app.context, config, { verbose: app.globals().verbose });
+  const [{ login }, { startSpinner }] = await Promise.all([
+    import("../../login/login.ts"),
+    import("../framework/spinner.ts"),
+  ]);
+  const result = await login(app.context, config, {
+    verbose: app.globals().verbose,
+    presenter: { waiting: (text) => startSpinner(app.context.stderr, text) },
+  });
   app.context.stderr.write(`✓ Login successful! API key stored in ${result.storedIn}\n`);
 }
 

@@ -60,7 +60,8 @@ export function reportError(err: unknown, sink: ErrorSink, verbose: boolean): nu
     return code;
   }
   if (err instanceof InterruptedError) {
-    if (err.message) sink.write(`${err.message}\n`);
+    // A new line first: the terminal echoed ^C where the cursor was.
+    if (err.message) sink.write(`\n${err.message}\n`);
     return code;
   }
   if (err instanceof TomlSyntaxError) {

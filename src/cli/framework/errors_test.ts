@@ -19,7 +19,7 @@ Deno.test("usage errors exit 2, interruptions 130, and Aborted prints its messag
   assertEquals(report(new UsageError("bad flag")).code, 2);
   assertEquals(report(new InterruptedError("Login cancelled")), {
     code: 130,
-    text: "Login cancelled\n",
+    text: "\nLogin cancelled\n",
   });
   assertEquals(report(new AbortError("")), { code: 1, text: "Aborted.\n" });
 });

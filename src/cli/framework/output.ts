@@ -2,7 +2,7 @@
  * Rendering helpers: data to stdout, human text to stderr, JSON for scripts.
  * @module
  */
-import type { Output } from "../../context.ts";
+import type { Notice, Output } from "../../context.ts";
 import { escapeControl } from "../../text.ts";
 
 /** Writes `value` as JSON with 2-space indentation and a final newline. */
@@ -69,4 +69,17 @@ export function renderTable(
     ...rows.map((row) => line(row)),
     rule("└", "┴", "┘"),
   ].join("\n") + "\n";
+}
+
+const NOTICE_PREFIX: Record<Notice["level"], string> = {
+  debug: "",
+  info: "",
+  action: "",
+  warning: "Warning: ",
+  deprecation: "DeprecationWarning: ",
+};
+
+/** A notice of the core as the CLI prints it on stderr: its prefix, its text, a newline. */
+export function noticeText(notice: Notice): string {
+  return `${NOTICE_PREFIX[notice.level]}${notice.message}\n`;
 }

@@ -3,7 +3,7 @@
  * otherwise (logs and pipes get each message once).
  * @module
  */
-import type { Output } from "../context.ts";
+import type { Output } from "../../context.ts";
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const FRAME_MS = 100;

@@ -13,6 +13,7 @@ import { errorMessage } from "../errors.ts";
 import { readTextBounded } from "../files.ts";
 import { baseName, joinPath } from "../path.ts";
 import { namesOf } from "./conda_keys.ts";
+import { CondarcError } from "./errors.ts";
 import { type Match, mergeMap, mergePrimitive, mergeSequence } from "./conda_merge.ts";
 import {
   condaSearchPath,
@@ -148,15 +149,29 @@ export interface ChannelsStatus {
   finalBefore: string | null;
 }
 
-/** conda's merged `channels` over `files`. */
-export function channelsStatus(files: CondaFiles, env: Context["env"]): ChannelsStatus {
-  const matches = matchesOf(files.sources, "channels").map((match) => ({
+/** A sequence setting (`channels`, `default_channels`) as conda merges it over `files`. */
+export function condaSequence(files: CondaFiles, key: string, env: Context["env"]): string[] {
+  return mergeSequence(sequenceMatches(files, key))
+    .map((item) => expandVars(String(item), (name) => env.get(name)))
+    .filter((item) => item !== "");
+}
+
+/** A primitive setting (`add_anaconda_token`) as conda merges it; undefined when unset. */
+export function condaPrimitive(files: CondaFiles, key: string): unknown {
+  return mergePrimitive(matchesOf(files.sources, key))?.value;
+}
+
+function sequenceMatches(files: CondaFiles, key: string): Match<unknown[]>[] {
+  return matchesOf(files.sources, key).map((match) => ({
     ...match,
     value: Array.isArray(match.value) ? match.value : [match.value],
   }));
-  const channels = mergeSequence(matches)
-    .map((item) => expandVars(String(item), (name) => env.get(name)))
-    .filter((item) => item !== "");
+}
+
+/** conda's merged `channels` over `files`. */
+export function channelsStatus(files: CondaFiles, env: Context["env"]): ChannelsStatus {
+  const matches = sequenceMatches(files, "channels");
+  const channels = condaSequence(files, "channels", env);
   // A target at or before the first #!final still counts; one after it does not.
   const final = matches.find((match) => match.final);
   const finalBefore = final !== undefined && final.index < files.targetIndex ? final.source : null;
@@ -168,19 +183,46 @@ export type CondaConnection = Partial<
   Pick<SiteConfig, "ssl_verify" | "proxy_servers" | "client_cert" | "client_cert_key">
 >;
 
+/** Whether anything is at `path`. */
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The proxy, TLS and client-certificate settings conda's session (`CondaSession` in
  * conda/gateways/connection/session.py) takes from the merged configuration:
  * `proxy_servers`, `ssl_verify` (a CA bundle or folder, `truststore`, or a boolean),
  * `client_ssl_cert` and `client_ssl_cert_key`; `$VAR`s expanded as conda does. Only
  * what some file sets is returned; the rest stays the caller's (the site's).
+ *
+ * An `ssl_verify` path that does not exist is a `CondarcError` naming its file: conda's
+ * `ssl_verify_validation` (conda/base/context.py) refuses it as well.
  */
-export function condaConnection(files: CondaFiles, env: Context["env"]): CondaConnection {
+export async function condaConnection(
+  files: CondaFiles,
+  env: Context["env"],
+): Promise<CondaConnection> {
   const expand = (value: string) => expandVars(value, (name) => env.get(name));
   const connection: CondaConnection = {};
-  const verify = mergePrimitive(matchesOf(files.sources, "ssl_verify"))?.value;
-  if (typeof verify === "boolean") connection.ssl_verify = verify;
-  else if (typeof verify === "string") connection.ssl_verify = expand(verify);
+  const verify = mergePrimitive(matchesOf(files.sources, "ssl_verify"));
+  if (typeof verify?.value === "boolean") {
+    connection.ssl_verify = verify.value;
+  } else if (typeof verify?.value === "string") {
+    const value = expand(verify.value);
+    if (value !== "truststore" && !await exists(value)) {
+      throw new CondarcError(
+        `${verify.source}: ssl_verify value '${value}' must be a boolean, a path to a ` +
+          "certificate bundle file, a path to a directory containing certificates of " +
+          "trusted CAs, or 'truststore' (conda refuses it too)",
+      );
+    }
+    connection.ssl_verify = value;
+  }
   const proxyMatches = matchesOf(files.sources, "proxy_servers").filter((match) =>
     typeof match.value === "object" && !Array.isArray(match.value)
   ) as Match<Record<string, unknown>>[];

@@ -248,7 +248,8 @@ Deno.test("channels: a list in any file counts; #!final before the target hides 
 
 Deno.test("conda's connection settings: the last file wins, #!final first, old names, $VARs (A33)", async () => {
   await withHome(async (home) => {
-    const env = envOf({ CA_DIR: "/etc/corp" });
+    await Deno.writeTextFile(`${home}/ca.pem`, "");
+    const env = envOf({ CA_DIR: home });
     const files = await view(home, {
       ".conda/condarc": [
         "verify_ssl: /first.pem",
@@ -266,20 +267,31 @@ Deno.test("conda's connection settings: the last file wins, #!final first, old n
         "",
       ].join("\n"),
     }, ".condarc");
-    assert.deepEqual(condaConnection(files, env), {
-      ssl_verify: "/etc/corp/ca.pem",
+    assert.deepEqual(await condaConnection(files, env), {
+      ssl_verify: `${home}/ca.pem`,
       proxy_servers: { http: "http://p1:1", https: "http://p2:2" },
       client_cert: "/c.pem",
       client_cert_key: null,
     });
+    // conda refuses an ssl_verify path that does not exist; so does this, naming the file.
+    await Deno.writeTextFile(`${home}/.condarc`, "ssl_verify: /no/such.pem\n");
+    await assert.rejects(condaConnection(await view(home, {}, ".condarc"), env), {
+      name: "CondarcError",
+      message: `${home}/.condarc: ssl_verify value '/no/such.pem' must be a boolean, a path ` +
+        "to a certificate bundle file, a path to a directory containing certificates of " +
+        "trusted CAs, or 'truststore' (conda refuses it too)",
+    });
     await Deno.writeTextFile(`${home}/.conda/condarc`, "ssl_verify: false #!final\n");
-    assert.deepEqual(condaConnection(await view(home, {}, ".condarc"), env).ssl_verify, false);
+    assert.deepEqual(
+      (await condaConnection(await view(home, {}, ".condarc"), env)).ssl_verify,
+      false,
+    );
     await Deno.writeTextFile(`${home}/.conda/condarc`, "ssl_verify: truststore\n");
     await Deno.writeTextFile(`${home}/.condarc`, "x: 1\n");
-    assert.deepEqual(condaConnection(await view(home, {}, ".condarc"), env), {
+    assert.deepEqual(await condaConnection(await view(home, {}, ".condarc"), env), {
       ssl_verify: "truststore",
     });
     await Deno.remove(`${home}/.conda/condarc`);
-    assert.deepEqual(condaConnection(await view(home, {}, ".condarc"), env), {});
+    assert.deepEqual(await condaConnection(await view(home, {}, ".condarc"), env), {});
   });
 });

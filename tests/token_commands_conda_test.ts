@@ -387,6 +387,18 @@ Deno.test("backups and locks stay out of the user's folders: ~/.anaconda/backups
   const live = server.repo.issue("acme").token;
   const condarc = `${home.path}/.condarc`;
   await Deno.writeTextFile(condarc, "channels: [defaults]\n");
+  // What earlier versions left beside it moves out: their backups (into the folder,
+  // stamp kept) and their empty lock file.
+  const old = `${home.path}/.condarc.backup.20200101_000000_000000`;
+  await Deno.writeTextFile(old, "old: 1\n");
+  await Deno.writeTextFile(`${condarc}.lock`, "");
+  const first = await token(server, home.path, ["set", live, "--force-config-condarc"]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.deepEqual(await clutterBeside(home.path), []);
+  assert.ok(
+    (await backupFiles(home.path)).some((name) => name.endsWith(".backup.20200101_000000_000000")),
+  );
+  await Deno.writeTextFile(condarc, "channels: [defaults]\n");
 
   const texts: string[] = [];
   for (let round = 0; round < 7; round++) {

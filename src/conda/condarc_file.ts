@@ -14,7 +14,7 @@
  */
 import type { Context } from "../context.ts";
 import { backupFile } from "../backups.ts";
-import { readTextBounded, removeStaleTempFiles, writeFileAtomic } from "../files.ts";
+import { pathExists, readTextBounded, removeStaleTempFiles, writeFileAtomic } from "../files.ts";
 import { withFileLock } from "../lock.ts";
 import { baseName, dirName, expandHome, isAbsolute, joinPath } from "../path.ts";
 import { condaBasePrefix } from "./conda_command.ts";
@@ -90,6 +90,10 @@ async function privateFolder(context: Pick<Context, "homeDir">, name: string): P
   await Deno.mkdir(folder, { recursive: true, mode: 0o700 });
   const info = await Deno.lstat(folder);
   if (!info.isDirectory) throw new Error(`${folder} is not a folder`);
+  // Ours alone: a folder someone made readable to others is closed again.
+  if (info.mode !== null && (info.mode & 0o077) !== 0) {
+    await Deno.chmod(folder, 0o700).catch(() => {});
+  }
   return folder;
 }
 
@@ -128,6 +132,33 @@ function backupNaming(target: string, hash: string) {
       name.startsWith(prefix) && /^\d{8}_\d{6}_\d{6}$/.test(name.slice(prefix.length)),
     keep: CONDARC_BACKUPS_KEPT,
   };
+}
+
+/**
+ * Moves what earlier versions left beside the file into `~/.anaconda`: its
+ * `<name>.backup.<stamp>` files go to the backups folder (stamp kept), an empty
+ * `<name>.lock` goes away. Best effort: whatever cannot move stays where it is.
+ */
+async function tidyBeside(
+  target: string,
+  backups: string,
+  naming: ReturnType<typeof backupNaming>,
+): Promise<void> {
+  const oldPrefix = `${baseName(target)}.backup.`;
+  try {
+    const oldLock = await Deno.lstat(`${target}.lock`);
+    if (oldLock.isFile && oldLock.size === 0) await Deno.remove(`${target}.lock`);
+  } catch { /* none, or not ours to remove */ }
+  try {
+    for await (const entry of Deno.readDir(dirName(target))) {
+      const stamp = entry.name.slice(oldPrefix.length);
+      if (!entry.isFile || !entry.name.startsWith(oldPrefix)) continue;
+      if (!/^\d{8}_\d{6}_\d{6}$/.test(stamp)) continue;
+      const moved = joinPath(backups, naming.name(stamp));
+      if (await pathExists(moved)) continue;
+      await Deno.rename(joinPath(dirName(target), entry.name), moved).catch(() => {});
+    }
+  } catch { /* the folder cannot be listed: nothing to tidy */ }
 }
 
 /** What `updateCondarc` did. */
@@ -175,15 +206,12 @@ export async function updateCondarc(
     let mode = 0o644;
     let backup: string | null = null;
     try {
+      const naming = backupNaming(target, hash);
+      const backups = await privateFolder(context, "backups");
+      await tidyBeside(target, backups, naming);
       if (current.exists) {
         mode = ((await Deno.stat(target)).mode ?? 0o644) & 0o777;
-        const backups = await privateFolder(context, "backups");
-        backup = await backupFile(
-          target,
-          context.clock.now(),
-          backupNaming(target, hash),
-          backups,
-        );
+        backup = await backupFile(target, context.clock.now(), naming, backups);
       }
       await writeFileAtomic(target, text, { mode });
     } catch (err) {

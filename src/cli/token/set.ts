@@ -111,7 +111,7 @@ export async function runSet(input: SetInput, app: App): Promise<void> {
   }
   await cleanCondaIndex(app);
   const home = await condarcFile.condarcPath(context, { kind: "user" });
-  const noChannels = noChannelsLine(view, update.path, home);
+  const noChannels = noChannelsLine(view, condarc.path, home);
   if (noChannels !== null) context.stderr.write(`Warning: ${noChannels}\n`);
   context.stderr.write(
     `✓ Success! Your token was validated and Conda has been configured.${backupNote(update)}\n`,

@@ -6,6 +6,11 @@
  * the splicer does not handle (a flow mapping, an indented root) goes through `yaml`'s
  * Document API instead, which keeps comments but may re-indent.
  *
+ * A key that conda also reads under another name (`conda_keys.ts`) is renamed in place
+ * when set and removed under every name, so that conda never sees two names of one
+ * setting in a file (A30). `finalMarks` reads the `#!final` comments conda's merge
+ * honours.
+ *
  * Bounds: the caller reads at most `MAX_CONDARC_BYTES`; aliases are expanded at most
  * `MAX_ALIAS_COUNT` times (an alias bomb is an error, not a hang).
  * @module

@@ -1,7 +1,8 @@
 /**
- * Timestamped backups beside a file before it is changed (config.toml, .condarc): a
- * copy named by the caller around a `YYYYmmdd_HHMMSS_ffffff` stamp, mode 0600 (the file
- * may hold secrets), and only the newest few kept. Errors are Deno's; callers wrap them.
+ * Timestamped backups of a file before it is changed (config.toml beside it, .condarc
+ * in `~/.anaconda/backups`): a copy named by the caller around a
+ * `YYYYmmdd_HHMMSS_ffffff` stamp, mode 0600 (the file may hold secrets), and only the
+ * newest few kept. Errors are Deno's; callers wrap them.
  * @module
  */
 import { pathExists } from "./files.ts";
@@ -28,15 +29,16 @@ export interface BackupNaming {
 }
 
 /**
- * Copies `path` to a backup beside it (mode 0600), named for `nowMs`, then deletes all
- * but the newest `naming.keep` backups. Returns the backup's path.
+ * Copies `path` to a backup in `dir` (default: beside it; the folder must exist), mode
+ * 0600, named for `nowMs`, then deletes all but the newest `naming.keep` backups there.
+ * Returns the backup's path.
  */
 export async function backupFile(
   path: string,
   nowMs: number,
   naming: BackupNaming,
+  dir: string = dirName(path),
 ): Promise<string> {
-  const dir = dirName(path);
   // Two writes within one millisecond get consecutive microseconds, not one name.
   let micros = 0;
   let backup: string;

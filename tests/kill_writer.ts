@@ -40,9 +40,9 @@ for (let n = 0;; n++) {
     // As `anaconda token config` does, with a repository URL that changes every write.
     const repo = `https://${writtenValue(n)}.example/repo/`;
     await updateCondarc(
+      { ...context, homeDir: () => home },
       `${home}/.condarc`,
       (current) => defaultChannelsEdits(current.settings, repo),
-      Date.now(),
     );
   } else {
     throw new Error(`unknown kind ${kind}`);

@@ -4,13 +4,13 @@
  * (keyring record, conda's token file, ~/.condarc).
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../scripts/stand_in/server.ts";
+import { type DevServer, startDevServer } from "../scripts/stand_in/server.ts";
 import { requestLines, storedToken } from "./dev_site.ts";
 import { runCli, runCliInTerminal, tempHome } from "./support.ts";
 import {
+  backupFiles,
   condaLog,
   fakeConda,
-  filesStartingWith,
   logIn,
   readOrNull,
   tokenEnv,
@@ -24,7 +24,10 @@ const ORGS = [
 ];
 const PROBE = "/repo/main/noarch/repodata.json";
 
-/** A ~/.condarc with comments, other settings and an old default_channels. */
+/**
+ * A ~/.condarc with comments, other settings and an old default_channels. Its CA is
+ * `$CORP_CA` (the stand-in's CA, see `env`): conda, and so validation, use it (A33).
+ */
 const CONDARC_BEFORE = `# conda settings of the build machine
 channels:   # searched in this order
 - conda-forge
@@ -32,8 +35,13 @@ channels:   # searched in this order
 
 default_channels:   # the old mirror
 - https://mirror.example/main
-ssl_verify: /etc/ssl/corp.pem   # corporate CA
+ssl_verify: $CORP_CA   # corporate CA
 `;
+
+/** The environment of `token install` against `server`, with `$CORP_CA` set. */
+function env(server: DevServer, extra: Record<string, string> = {}) {
+  return tokenEnv(server, { CORP_CA: server.caPath!, ...extra });
+}
 
 Deno.test("install with one organization issues, validates and stores a token, and configures conda", async () => {
   await using home = await tempHome();
@@ -43,7 +51,7 @@ Deno.test("install with one organization issues, validates and stores a token, a
 
   const result = await runCli(["token", "install", "--yes"], {
     home: home.path,
-    env: tokenEnv(server),
+    env: env(server),
   });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, "");
@@ -55,7 +63,10 @@ Deno.test("install with one organization issues, validates and stores a token, a
       `Configuring your .condarc file (${home.path}/.condarc)\n` +
       "Your conda token has been installed and expires 2099-01-01 00:00:00. " +
       "To view your token(s), you can use anaconda token list\n" +
-      "✓ Success! Your token has been installed and validated, and conda has been configured.\n",
+      "✓ Success! Your token has been installed and validated, and conda has been configured. " +
+      `(backup of the previous version: ${home.path}/.anaconda/backups/${
+        (await backupFiles(home.path))[0]
+      })\n`,
   );
   // --yes: no question, and no look at the current token either.
   assert.deepEqual(requestLines(server), [
@@ -89,13 +100,13 @@ default_channels:
   - ${repo}main
   - ${repo}r
   - ${repo}msys2
-ssl_verify: /etc/ssl/corp.pem   # corporate CA
+ssl_verify: $CORP_CA   # corporate CA
 add_anaconda_token: true
 `,
   );
-  const [backup, ...more] = await filesStartingWith(home.path, ".condarc.backup.");
+  const [backup, ...more] = await backupFiles(home.path);
   assert.deepEqual(more, []);
-  assert.equal(await Deno.readTextFile(`${home.path}/${backup}`), CONDARC_BEFORE);
+  assert.equal(await Deno.readTextFile(`${home.path}/.anaconda/backups/${backup}`), CONDARC_BEFORE);
 });
 
 Deno.test("install --org skips the organization lookup; a reissue is confirmed on stdin", async () => {
@@ -106,7 +117,7 @@ Deno.test("install --org skips the organization lookup; a reissue is confirmed o
 
   const result = await runCli(["token", "install", "-o", "beta"], {
     home: home.path,
-    env: tokenEnv(server),
+    env: env(server),
     stdin: "y\ny\n",
   });
   assert.equal(result.code, 0, result.stderr);
@@ -137,14 +148,14 @@ Deno.test("declining the reissue changes nothing", async () => {
 
   const no = await runCli(["token", "install"], {
     home: home.path,
-    env: tokenEnv(server),
+    env: env(server),
     stdin: "n\n",
   });
   assert.equal(no.code, 1);
   assert.ok(no.stderr.endsWith("Proceed? [y/n] (n): Aborted.\n"), no.stderr);
 
   // No terminal and no answer: the question names the flag that answers it.
-  const silent = await runCli(["token", "install"], { home: home.path, env: tokenEnv(server) });
+  const silent = await runCli(["token", "install"], { home: home.path, env: env(server) });
   assert.equal(silent.code, 1);
   assert.ok(
     silent.stderr.endsWith("No answer on standard input: pass --yes to go ahead\n"),
@@ -165,7 +176,7 @@ Deno.test("several organizations: a picker on a terminal, an error naming --org 
 
   const piped = await runCli(["token", "install", "--yes"], {
     home: home.path,
-    env: tokenEnv(server),
+    env: env(server),
   });
   assert.equal(piped.code, 2);
   assert.equal(
@@ -177,7 +188,7 @@ Deno.test("several organizations: a picker on a terminal, an error naming --org 
 
   const terminal = await runCliInTerminal(["token", "install", "--yes"], {
     home: home.path,
-    env: tokenEnv(server),
+    env: env(server),
     stdin: "2\n",
   });
   assert.equal(terminal.code, 0, terminal.stderr);
@@ -200,7 +211,7 @@ Deno.test("only starter subscriptions: No organizations found.", async () => {
   await logIn(home.path, server);
   const result = await runCli(["token", "install", "--yes"], {
     home: home.path,
-    env: tokenEnv(server),
+    env: env(server),
   });
   assert.equal(result.code, 1);
   assert.equal(result.stderr, "No organizations found.\n");
@@ -215,7 +226,7 @@ Deno.test("a token the repository rejects is reported with the status, and nothi
 
   const result = await runCli(["token", "install", secret, "--org", "acme", "--yes"], {
     home: home.path,
-    env: tokenEnv(server),
+    env: env(server),
   });
   assert.equal(result.code, 1);
   assert.equal(
@@ -229,32 +240,7 @@ Deno.test("a token the repository rejects is reported with the status, and nothi
   assert.deepEqual((await storedToken(home.path, server.domain))?.repo_tokens, []);
   assert.equal(await Deno.readTextFile(`${home.path}/.condarc`), CONDARC_BEFORE);
   assert.equal(await readOrNull(tokenFile(home.path, server.repo.url)), null);
-  assert.deepEqual(await filesStartingWith(home.path, ".condarc.backup."), []);
-});
-
-Deno.test("a token with characters that need URL quoting is sent quoted and stored as it is", async () => {
-  await using home = await tempHome();
-  const token = "tok/en with ?#%+&é";
-  await using server = await startDevServer({ makeRepoToken: () => token });
-  await logIn(home.path, server);
-
-  const result = await runCli(["token", "install", "--yes", "--verbose"], {
-    home: home.path,
-    env: tokenEnv(server),
-  });
-  assert.equal(result.code, 0, result.stderr);
-  assert.ok(
-    requestLines(server).includes(`HEAD /t/${encodeURIComponent(token)}${PROBE}`),
-    requestLines(server).join("\n"),
-  );
-  assert.deepEqual((await storedToken(home.path, server.domain))?.repo_tokens, [
-    { token, org_name: "acme" },
-  ]);
-  assert.equal(await Deno.readTextFile(tokenFile(home.path, server.repo.url)), token);
-  // --verbose logs the requests, never the token (A18).
-  assert.match(result.stderr, /> HEAD https:\/\/127\.0\.0\.1:\d+\/t\/REDACTED\/repo\//);
-  assert.ok(!result.stderr.includes(encodeURIComponent(token)), result.stderr);
-  assert.ok(!result.stderr.includes(token), result.stderr);
+  assert.deepEqual(await backupFiles(home.path), []);
 });
 
 Deno.test("a malformed ~/.condarc stops install before any token is issued", async () => {
@@ -266,7 +252,7 @@ Deno.test("a malformed ~/.condarc stops install before any token is issued", asy
 
   const result = await runCli(["token", "install", "--yes"], {
     home: home.path,
-    env: tokenEnv(server),
+    env: env(server),
   });
   assert.equal(result.code, 1);
   assert.equal(
@@ -287,12 +273,12 @@ Deno.test("--no-set-default-channels leaves default_channels alone; conda clean 
 
   const result = await runCli(["token", "install", "--no-set-default-channels", "--yes"], {
     home: home.path,
-    env: tokenEnv(server, conda),
+    env: env(server, conda),
   });
   assert.equal(result.code, 0, result.stderr);
-  assert.ok(
-    result.stderr.endsWith("✓ Success! Your token has been installed and validated.\n"),
+  assert.match(
     result.stderr,
+    /\n✓ Success! Your token has been installed and validated\. \(backup of the previous version: \S+\)\n$/,
   );
   assert.doesNotMatch(result.stderr, /Configuring/);
   assert.equal(
@@ -311,7 +297,7 @@ Deno.test("declining default channels still installs the token", async () => {
 
   const result = await runCli(["token", "install"], {
     home: home.path,
-    env: tokenEnv(server, conda),
+    env: env(server, conda),
     stdin: "n\n",
   });
   assert.equal(result.code, 0, result.stderr);
@@ -324,9 +310,9 @@ Deno.test("declining default channels still installs the token", async () => {
     result.stderr,
     /\nWarning: conda clean -i failed \(exit 3\): CondaError: cache is locked\n/,
   );
-  assert.ok(
-    result.stderr.endsWith("✓ Success! Your token has been installed and validated.\n"),
+  assert.match(
     result.stderr,
+    /\n✓ Success! Your token has been installed and validated\. \(backup of the previous version: \S+\)\n$/,
   );
   assert.equal(
     await Deno.readTextFile(`${home.path}/.condarc`),
@@ -340,7 +326,7 @@ Deno.test("install without a login is the login-required error, and nothing is s
   await using server = await startDevServer();
   const result = await runCli(["token", "install", "--yes"], {
     home: home.path,
-    env: tokenEnv(server),
+    env: env(server),
   });
   assert.equal(result.code, 1);
   assert.match(result.stderr, /^TokenNotFoundError: Login is required to complete this action\.\n/);

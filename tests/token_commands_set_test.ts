@@ -8,10 +8,11 @@ import assert from "node:assert/strict";
 import { type DevServer, startDevServer } from "../scripts/stand_in/server.ts";
 import { storedToken } from "./dev_site.ts";
 import { type CliResult, runCli, tempHome } from "./support.ts";
+import { condarcLockPath } from "../src/conda/condarc_file.ts";
 import {
+  backupFiles,
   condaLog,
   fakeConda,
-  filesStartingWith,
   readOrNull,
   tokenEnv,
   tokenFile,
@@ -51,11 +52,15 @@ Deno.test("set writes ~/.condarc by default, keeping its comments, and conda's t
   const result = await token(server, home.path, ["set", live, "--force-config-condarc"]);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, "");
+  const [backup, ...more] = await backupFiles(home.path);
+  assert.deepEqual(more, []);
   assert.equal(
     result.stderr,
     `Configuring your .condarc file (${home.path}/.condarc)\n` +
-      "✓ Success! Your token was validated and Conda has been configured.\n",
+      "✓ Success! Your token was validated and Conda has been configured. " +
+      `(backup of the previous version: ${home.path}/.anaconda/backups/${backup})\n`,
   );
+  assert.equal(await Deno.readTextFile(`${home.path}/.anaconda/backups/${backup}`), CONDARC);
   assert.equal(await Deno.readTextFile(`${home.path}/.condarc`), configured(server.repo.url));
   const port = new URL(server.url).port;
   const file = tokenFile(home.path, server.repo.url);
@@ -68,7 +73,7 @@ Deno.test("set writes ~/.condarc by default, keeping its comments, and conda's t
   const again = await token(server, home.path, ["set", live]);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stderr, /\nDefault channels already configured, nothing to do\.\n/);
-  assert.equal((await filesStartingWith(home.path, ".condarc.backup.")).length, 1);
+  assert.equal((await backupFiles(home.path)).length, 1);
 });
 
 Deno.test("set --file, --env and --system write the .condarc they name (A9)", async () => {
@@ -193,9 +198,11 @@ default_channels:
 
   const removed = await token(server, home.path, ["remove"]);
   assert.equal(removed.code, 0, removed.stderr);
-  assert.equal(
+  assert.match(
     removed.stderr,
-    `✓ Removed the conda token for ${repo}; updated ${home.path}/.condarc\n`,
+    new RegExp(
+      `^✓ Removed the conda token for ${repo}; updated ${home.path}/\\.condarc \\(backup of the previous version: ${home.path}/\\.anaconda/backups/condarc\\.[0-9a-f]{12}\\.backup\\.\\d{8}_\\d{6}_\\d{6}\\)\\n$`,
+    ),
   );
   assert.equal(
     await Deno.readTextFile(`${home.path}/.condarc`),
@@ -263,7 +270,7 @@ Deno.test("a malformed .condarc is a one-line error with its path, and nothing c
     assert.equal(await Deno.readTextFile(file), "old-token");
   }
   assert.deepEqual(server.requests, []);
-  assert.deepEqual(await filesStartingWith(home.path, ".condarc.backup."), []);
+  assert.deepEqual(await backupFiles(home.path), []);
 });
 
 Deno.test("an unwritable target is a clear error, and nothing else changes", async () => {
@@ -274,7 +281,7 @@ Deno.test("an unwritable target is a clear error, and nothing else changes", asy
   // cannot be made (a folder is in the way).
   await Deno.writeTextFile(`${home.path}/not-a-folder`, "");
   await Deno.writeTextFile(`${home.path}/locked.yml`, CONDARC);
-  await Deno.mkdir(`${home.path}/locked.yml.lock`);
+  await Deno.mkdir(await condarcLockPath({ homeDir: () => home.path }, `${home.path}/locked.yml`));
 
   const blocked = await token(server, home.path, [
     "set",
@@ -312,8 +319,11 @@ Deno.test("token set waits for the .condarc lock and loses no concurrent change"
   const live = server.repo.issue("acme").token;
   const path = `${home.path}/shared.yml`;
   await Deno.writeTextFile(path, CONDARC);
-  // Another writer holds the lock while the runs validate their token.
-  const lock = await Deno.open(`${path}.lock`, { create: true, write: true });
+  // Another writer holds the lock (one path per file, in ~/.anaconda/locks) while the
+  // runs validate their token.
+  const lockPath = await condarcLockPath({ homeDir: () => home.path }, path);
+  assert.match(lockPath, new RegExp(`^${home.path}/\\.anaconda/locks/[0-9a-f]{64}\\.lock$`));
+  const lock = await Deno.open(lockPath, { create: true, write: true });
   await lock.lock(true);
   let finished = 0;
   const pending = [["--no-ssl-verify"], ["--enable-signature-verification"], []].map((flags) =>

@@ -89,3 +89,18 @@ export async function filesStartingWith(dir: string, prefix: string): Promise<st
   }
   return names.sort();
 }
+
+/** The names in `~/.anaconda/backups` of `home` (none when the folder is missing). */
+export async function backupFiles(home: string): Promise<string[]> {
+  try {
+    return await filesStartingWith(`${home}/.anaconda/backups`, "");
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return [];
+    throw err;
+  }
+}
+
+/** The files `anaconda token` must not leave beside a `.condarc` in `dir`. */
+export async function clutterBeside(dir: string): Promise<string[]> {
+  return (await filesStartingWith(dir, "")).filter((name) => /\.(lock|tmp)$|\.backup\./.test(name));
+}

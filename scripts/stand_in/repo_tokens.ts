@@ -1,9 +1,11 @@
 /**
  * Repo tokens (SPEC Part B §6.1, §6.2): the organization token API
  * (`GET|PUT /api/organizations/<org>/ce/current-token`, Bearer API key) and a conda
- * repository that mirrors `https://repo.anaconda.cloud/repo/` as `<server url>/repo/`.
- * conda puts the token after host[:port]: `HEAD /t/<token>/repo/main/noarch/repodata.json`
- * is 200 for a live token this server issued and 403 otherwise.
+ * repository that mirrors `https://repo.anaconda.cloud/repo/` as `<server url>/repo/`,
+ * and again as `<server url>/conda/repo/` (a repository URL with a path, as on-prem
+ * installs have). conda puts the token right after host[:port], whatever the path:
+ * `HEAD /t/<token>/repo/main/noarch/repodata.json` (or `/t/<token>/conda/repo/...`) is
+ * 200 for a live token this server issued and 403 otherwise.
  * @module
  */
 import { type Organization, organizationsOf } from "./account.ts";
@@ -125,8 +127,8 @@ export function repoTokens(
     { method: "GET", path: TOKEN_PATH, handle: getCurrent },
     { method: "PUT", path: TOKEN_PATH, handle: putCurrent },
     ...["HEAD", "GET"].flatMap((method) => [
-      { method, path: /^\/t\/([^/]+)\/repo\/(.+)$/, handle: withTokenInPath },
-      { method, path: /^\/repo\/(.+)$/, handle: withTokenHeader },
+      { method, path: /^\/t\/([^/]+)\/(?:conda\/)?repo\/(.+)$/, handle: withTokenInPath },
+      { method, path: /^\/(?:conda\/)?repo\/(.+)$/, handle: withTokenHeader },
     ]),
   ];
   const controls: RepoControls = {

@@ -22,15 +22,24 @@ async function runConda(context: Context, args: string[]) {
 }
 
 /**
- * conda's base prefix: `$CONDA_ROOT`, else two folders above `$CONDA_EXE`
- * (`<base>/bin/conda`, `<base>\Scripts\conda.exe`), else `conda info --base`; null
- * when none of them tells.
+ * conda's base prefix as the environment tells it, without running conda:
+ * `$CONDA_ROOT`, else two folders above `$CONDA_EXE` (`<base>/bin/conda`,
+ * `<base>\Scripts\conda.exe`); null when neither is set.
+ */
+export function knownBasePrefix(env: Context["env"]): string | null {
+  const root = env.get("CONDA_ROOT");
+  if (root) return root;
+  const exe = env.get("CONDA_EXE");
+  return exe ? dirName(dirName(exe)) : null;
+}
+
+/**
+ * conda's base prefix: `knownBasePrefix`, else `conda info --base`; null when none of
+ * them tells.
  */
 export async function condaBasePrefix(context: Context): Promise<string | null> {
-  const root = context.env.get("CONDA_ROOT");
-  if (root) return root;
-  const exe = context.env.get("CONDA_EXE");
-  if (exe) return dirName(dirName(exe));
+  const known = knownBasePrefix(context.env);
+  if (known !== null) return known;
   try {
     const result = await runConda(context, ["info", "--base"]);
     const base = result?.code === 0 ? result.stdout.trim() : "";

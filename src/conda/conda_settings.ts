@@ -6,6 +6,7 @@
  * @module
  */
 import type { CondarcEdit } from "./condarc_edit.ts";
+import { condaSetting } from "./conda_keys.ts";
 import { channelUrl } from "./repo_url.ts";
 
 /** The channels every configuration has, in order. */
@@ -25,9 +26,9 @@ export function defaultChannelUrls(repo: string, archive: readonly string[] = []
   return channelNames(archive).map((name) => channelUrl(repo, name));
 }
 
-/** The `default_channels` of `settings` as a list of strings (none when unset). */
+/** The `default_channels` of `settings` (under any of its names) as strings; none when unset. */
 export function existingDefaultChannels(settings: Record<string, unknown>): string[] {
-  const value = settings.default_channels;
+  const value = condaSetting(settings, "default_channels");
   if (value === undefined || value === null) return [];
   return (Array.isArray(value) ? value : [value]).map((item) => String(item));
 }
@@ -62,7 +63,9 @@ export function defaultChannelsEdits(
   const edits: CondarcEdit[] = [
     { key: "default_channels", value: defaultChannelUrls(repo, archive) },
   ];
-  if (settings.restore_free_channel) edits.push({ key: "restore_free_channel", value: false });
+  if (condaSetting(settings, "restore_free_channel")) {
+    edits.push({ key: "restore_free_channel", value: false });
+  }
   return edits;
 }
 

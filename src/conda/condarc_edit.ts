@@ -6,6 +6,11 @@
  * the splicer does not handle (a flow mapping, an indented root) goes through `yaml`'s
  * Document API instead, which keeps comments but may re-indent.
  *
+ * A key that conda also reads under another name (`conda_keys.ts`) is renamed in place
+ * when set and removed under every name, so that conda never sees two names of one
+ * setting in a file (A30). `finalMarks` reads the `#!final` comments conda's merge
+ * honours.
+ *
  * Bounds: the caller reads at most `MAX_CONDARC_BYTES`; aliases are expanded at most
  * `MAX_ALIAS_COUNT` times (an alias bomb is an error, not a hang).
  * @module
@@ -21,6 +26,7 @@ import {
   type YAMLMap,
 } from "yaml";
 import { CondarcError } from "./errors.ts";
+import { namesOf } from "./conda_keys.ts";
 import { errorMessage } from "../errors.ts";
 
 /** A `.condarc` is a few kilobytes; a bigger file is refused rather than loaded. */
@@ -32,10 +38,39 @@ export const MAX_ALIAS_COUNT = 1000;
 /** A value this project writes into a `.condarc`. */
 export type CondarcValue = string | boolean | string[];
 
-/** Set a top-level key (in place when it exists, else at the end), or remove it. */
+/**
+ * Set a top-level key (in place when it exists, else at the end), or remove it. A key
+ * that conda also reads under other names (`add_binstar_token` for
+ * `add_anaconda_token`...) is set by renaming an old name in place, and removed under
+ * every name: conda refuses a file that holds two names of one setting (A30).
+ */
 export type CondarcEdit =
   | { key: string; value: CondarcValue }
   | { key: string; remove: true };
+
+/** One change of the text: an edit, or an old name of a key renamed to the key. */
+type Step = CondarcEdit | { key: string; renameTo: string };
+
+/**
+ * The steps of `edit` on a file that holds the top-level keys `present`: for a set, the
+ * other old names go, and the first old name (when the key itself is missing) is
+ * renamed where it stands; for a removal, every name goes.
+ */
+function stepsOf(edit: CondarcEdit, present: ReadonlySet<string>): Step[] {
+  const others = namesOf(edit.key).filter((name) => name !== edit.key && present.has(name));
+  if ("remove" in edit) {
+    return [edit, ...others.map((name): Step => ({ key: name, remove: true }))];
+  }
+  if (present.has(edit.key) || others.length === 0) {
+    return [...others.map((name): Step => ({ key: name, remove: true })), edit];
+  }
+  const [renamed, ...rest] = others;
+  return [
+    ...rest.map((name): Step => ({ key: name, remove: true })),
+    { key: renamed!, renameTo: edit.key },
+    edit,
+  ];
+}
 
 /** A parsed `.condarc`. */
 export interface Condarc {
@@ -93,8 +128,8 @@ export function editedSettings(
 ): Record<string, unknown> {
   const result = { ...settings };
   for (const edit of edits) {
-    if ("remove" in edit) delete result[edit.key];
-    else result[edit.key] = edit.value;
+    for (const name of namesOf(edit.key)) delete result[name];
+    if (!("remove" in edit)) result[edit.key] = edit.value;
   }
   return result;
 }
@@ -154,7 +189,7 @@ function isInlineScalar(node: unknown): node is Scalar & Ranged {
  * `text` with one edit spliced in, or null when its layout is not one this splicer
  * handles (the caller then uses the Document API).
  */
-function spliceEdit(text: string, path: string, edit: CondarcEdit): string | null {
+function spliceEdit(text: string, path: string, edit: Step): string | null {
   const { doc } = parse(text, path);
   const map = doc.contents;
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
@@ -171,6 +206,10 @@ function spliceEdit(text: string, path: string, edit: CondarcEdit): string | nul
   if (pair) {
     const start = (pair.key as Ranged).range![0];
     const end = pairEnd(text, pair);
+    if ("renameTo" in edit) {
+      // The old name's text (quotes included) becomes the key; value and comments stay.
+      return text.slice(0, start) + edit.renameTo + text.slice((pair.key as Ranged).range![1]);
+    }
     if ("remove" in edit) return text.slice(0, start) + text.slice(end);
     if (typeof edit.value !== "object" && isInlineScalar(pair.value)) {
       const [from, to] = pair.value.range!;
@@ -179,7 +218,7 @@ function spliceEdit(text: string, path: string, edit: CondarcEdit): string | nul
     }
     return text.slice(0, start) + lines(renderPair(edit.key, edit.value)) + text.slice(end);
   }
-  if ("remove" in edit) return text;
+  if ("remove" in edit || "renameTo" in edit) return text;
   // A new key goes after the last one (before comments that end the file).
   const last = isMap(map) ? map.items.at(-1) : undefined;
   const at = last ? pairEnd(text, last) : text.length;
@@ -192,10 +231,27 @@ function documentEdit(text: string, path: string, edits: CondarcEdit[]): string 
   const { doc } = parse(text, path);
   if (doc.contents === null) doc.contents = doc.createNode({});
   for (const edit of edits) {
-    if ("remove" in edit) doc.delete(edit.key);
-    else doc.set(edit.key, doc.createNode(edit.value));
+    for (const step of stepsOf(edit, topLevelKeys(doc))) {
+      if ("renameTo" in step) {
+        const pair = isMap(doc.contents) ? findPair(doc.contents, step.key) : undefined;
+        if (pair) pair.key = doc.createNode(step.renameTo);
+      } else if ("remove" in step) {
+        doc.delete(step.key);
+      } else {
+        doc.set(step.key, doc.createNode(step.value));
+      }
+    }
   }
   return doc.toString(STRINGIFY_OPTIONS);
+}
+
+/** The top-level keys of `doc`. */
+function topLevelKeys(doc: Document): Set<string> {
+  const map = doc.contents;
+  if (!isMap(map)) return new Set();
+  return new Set(
+    map.items.flatMap((pair) => (isScalar(pair.key) ? [String(pair.key.value)] : [])),
+  );
 }
 
 /** Whether `text` parses to exactly `expected`. */
@@ -215,9 +271,11 @@ export function applyCondarcEdits(condarc: Condarc, edits: CondarcEdit[]): strin
   const expected = editedSettings(condarc.settings, edits);
   if (sameValue(condarc.settings, expected)) return condarc.text;
   let text: string | null = condarc.text;
-  for (const edit of edits) {
-    text = spliceEdit(text, condarc.path, edit);
-    if (text === null) break;
+  spliced: for (const edit of edits) {
+    for (const step of stepsOf(edit, topLevelKeys(parse(text, condarc.path).doc))) {
+      text = spliceEdit(text, condarc.path, step);
+      if (text === null) break spliced;
+    }
   }
   if (text !== null && parsesTo(text, condarc.path, expected)) return text;
   const rewritten = documentEdit(condarc.text, condarc.path, edits);
@@ -227,4 +285,61 @@ export function applyCondarcEdits(condarc: Condarc, edits: CondarcEdit[]): strin
     );
   }
   return rewritten;
+}
+
+/** The keys of a `.condarc` that carry conda's `#!final` marker. */
+export interface FinalMarks {
+  /** Top-level keys: `channels: #!final`, `ssl_verify: false #!final`. */
+  keys: Set<string>;
+  /** Entries of top-level maps: `proxy_servers:` / `  https: http://p #!final`. */
+  entries: Map<string, Set<string>>;
+}
+
+/**
+ * Whether a comment is conda's `final` flag: `ParameterFlag.from_string` strips `!` and
+ * `#` from both ends of the comment and compares the rest with `final`.
+ */
+function isFinalComment(comment: string): boolean {
+  return comment.trim().replace(/^[!#]+|[!#]+$/g, "") === "final";
+}
+
+/**
+ * The comment that ruamel.yaml attaches to a key (the one conda reads flags from): on
+ * the line where the key's value ends when the value starts on the key's line, else
+ * right after `key:`.
+ */
+function keyComment(text: string, pair: Pair<unknown, unknown>): string | null {
+  const keyEnd = (pair.key as Ranged).range?.[1];
+  if (keyEnd === undefined) return null;
+  const keyLineEnd = text.indexOf("\n", keyEnd);
+  const value = (pair.value as Ranged | null)?.range;
+  const inline = value && (keyLineEnd === -1 || value[0] < keyLineEnd);
+  const from = inline ? value[1] : keyEnd;
+  const lineEnd = text.indexOf("\n", from);
+  const rest = text.slice(from, lineEnd === -1 ? text.length : lineEnd);
+  const match = /^[ \t]*:?[ \t]*(#.*)$/.exec(inline ? rest : rest.replace(/^[ \t]*/, ""));
+  return match ? match[1]!.replace(/\r$/, "") : null;
+}
+
+/** The `#!final` markers of `condarc`, for conda's merge rules. */
+export function finalMarks(condarc: Condarc): FinalMarks {
+  const marks: FinalMarks = { keys: new Set(), entries: new Map() };
+  const map = parse(condarc.text, condarc.path).doc.contents;
+  if (!isMap(map)) return marks;
+  for (const pair of map.items) {
+    if (!isScalar(pair.key)) continue;
+    const key = String(pair.key.value);
+    const comment = keyComment(condarc.text, pair);
+    if (comment !== null && isFinalComment(comment)) marks.keys.add(key);
+    if (!isMap(pair.value)) continue;
+    const entries = new Set<string>();
+    for (const entry of pair.value.items) {
+      const entryComment = isScalar(entry.key) ? keyComment(condarc.text, entry) : null;
+      if (entryComment !== null && isFinalComment(entryComment)) {
+        entries.add(String((entry.key as Scalar).value));
+      }
+    }
+    if (entries.size > 0) marks.entries.set(key, entries);
+  }
+  return marks;
 }

@@ -15,6 +15,7 @@ import {
   tokenRemoveEdits,
   tokenSettingsEdits,
 } from "./conda_settings.ts";
+import { CONDA_KEY_NAMES, namesOf } from "./conda_keys.ts";
 import { fuzzRuns } from "../../tests/fuzz.ts";
 
 const REPO = "https://repo.anaconda.cloud/repo/";
@@ -179,6 +180,97 @@ Deno.test("an alias bomb is refused, not expanded", () => {
   assert.ok(Date.now() - started < 1000);
 });
 
+/**
+ * conda's `ParameterLoader.raw_parameters_from_single_source`: a file that holds more
+ * than one name of a parameter is a `MultipleKeysError`. The parameters whose names
+ * collide in `settings`.
+ */
+function multipleKeys(settings: Record<string, unknown>): string[] {
+  return Object.entries(CONDA_KEY_NAMES)
+    .filter(([, names]) => names.filter((name) => Object.hasOwn(settings, name)).length > 1)
+    .map(([key]) => key);
+}
+
+Deno.test("conda's old names are renamed in place, their comments and the rest kept (A30)", () => {
+  const before = [
+    "# build machine",
+    "add_binstar_token: false   # old name",
+    "channels: [conda-forge]",
+    "verify_ssl: /etc/ssl/corp.pem   # corporate CA",
+    "_default_channels:",
+    "  - https://mirror.example/main",
+    "",
+  ].join("\n");
+  const settings = parseCondarc(before, PATH).settings;
+  const after = edit(before, [
+    ...tokenSettingsEdits(REPO, { disableSslVerify: true }),
+    ...defaultChannelsEdits(settings, REPO),
+  ]);
+  assert.equal(
+    after,
+    [
+      "# build machine",
+      "add_anaconda_token: true   # old name",
+      "channels: [conda-forge]",
+      "ssl_verify: false   # corporate CA",
+      "default_channels:",
+      "  - https://repo.anaconda.cloud/repo/main",
+      "  - https://repo.anaconda.cloud/repo/r",
+      "  - https://repo.anaconda.cloud/repo/msys2",
+      "",
+    ].join("\n"),
+  );
+  assert.deepEqual(multipleKeys(parseCondarc(after, PATH).settings), []);
+});
+
+Deno.test("every name conda reads for a key we write: set renames it, remove removes it", () => {
+  for (const [key, names] of Object.entries(CONDA_KEY_NAMES)) {
+    for (const alias of names.filter((name) => name !== key)) {
+      const before = `# top\n${alias}: old   # note\nother: 1\n`;
+      assert.equal(
+        edit(before, [{ key, value: "new" }]),
+        `# top\n${key}: new   # note\nother: 1\n`,
+        alias,
+      );
+      assert.equal(edit(before, [{ key, remove: true }]), "# top\nother: 1\n", alias);
+      // A file that already holds both names (conda refuses it) keeps only the key.
+      const both = `${key}: a\n${alias}: b\n`;
+      assert.equal(edit(both, [{ key, value: "c" }]), `${key}: c\n`, alias);
+      assert.equal(edit(`${alias}: b\n${key}: a\n`, [{ key, value: "c" }]), `${key}: c\n`);
+    }
+  }
+  // Several old names: the first in conda's order is renamed, the others go.
+  assert.equal(
+    edit("channel: [a]\n_channels: [b]\nx: 1\n", [{ key: "channels", value: ["defaults"] }]),
+    "channels:\n  - defaults\nx: 1\n",
+  );
+  // The Document API path does the same.
+  assert.deepEqual(
+    parseYaml(edit("{add_binstar_token: false, x: 1}\n", tokenSettingsEdits(REPO))),
+    { add_anaconda_token: true, x: 1 },
+  );
+});
+
+Deno.test("the edits of token set, install and remove never leave two names of one setting", () => {
+  const aliasFile = Object.entries(CONDA_KEY_NAMES)
+    .flatMap(([key, names]) => names.filter((name) => name !== key).slice(0, 1))
+    .map((name) => `${name}: x`).join("\n");
+  const settings = parseCondarc(aliasFile, PATH).settings;
+  const allEdits: CondarcEdit[][] = [
+    tokenSettingsEdits(REPO, { disableSslVerify: true, signatureVerification: true }),
+    defaultChannelsEdits(settings, REPO, ["free"]),
+    tokenRemoveEdits(),
+    [{ key: "channels", value: ["defaults"] }],
+  ];
+  for (const edits of allEdits) {
+    const after = parseCondarc(edit(aliasFile, edits), PATH).settings;
+    assert.deepEqual(multipleKeys(after), [], JSON.stringify(after));
+    for (const { key } of edits) {
+      assert.deepEqual(namesOf(key).filter((name) => name !== key && name in after), [], key);
+    }
+  }
+});
+
 // Property tests (issue 11): unrelated keys and comments survive any of our edits, and
 // the result parses again to exactly the intended settings.
 
@@ -190,6 +282,9 @@ const OUR_KEYS = [
   "extra_safety_checks",
   "signing_metadata_url_base",
 ] as const;
+
+/** Our keys and the other names conda reads them by (the files may hold those). */
+const FILE_KEYS = OUR_KEYS.flatMap((key) => namesOf(key));
 
 const word = fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/);
 const plainWord = fc.stringMatching(/^[a-z][a-z0-9._-]{0,8}(:[a-z0-9/._-]{1,8})?$/);
@@ -220,7 +315,7 @@ interface Line {
 const condarcFile = fc.record({
   entries: fc.uniqueArray(
     fc.record({
-      key: fc.oneof(word.map((key) => `x_${key}`), fc.constantFrom(...OUR_KEYS)),
+      key: fc.oneof(word.map((key) => `x_${key}`), fc.constantFrom(...FILE_KEYS)),
       value: valueText,
       comment: fc.option(word.map((text) => `# note ${text}`)),
       above: fc.option(word.map((text) => `# about ${text}`)),
@@ -269,7 +364,7 @@ Deno.test("property: unrelated keys and comments survive, and the result parses 
       // It parses again, to exactly the intended settings.
       assert.deepEqual(parseCondarc(after, PATH).settings, editedSettings(condarc.settings, edits));
       // Unrelated keys keep their text, comments included; full-line comments all stay.
-      const edited = new Set<string>(edits.map((item) => item.key));
+      const edited = new Set<string>(edits.flatMap((item) => namesOf(item.key)));
       for (const line of lines) {
         if (!edited.has(line.key)) assert.ok(after.includes(line.text), line.text);
       }

@@ -1,10 +1,11 @@
 /**
  * The premium repository's URL (`REPO_URL`, SPEC Part B §6): from `CONDA_TOKEN_REPO_URL`,
- * else `https://repo.anaconda.cloud/repo/`; its channel URLs; and where conda puts a
- * repo token in a URL (§6.2).
+ * else `https://repo.anaconda.cloud/repo/`; its channel URLs; which tokens conda can
+ * carry in a URL (A31); and where conda puts a repo token in a URL (§6.2).
  * @module
  */
 import { ConfigError } from "../errors.ts";
+import { TokenValidationError } from "./errors.ts";
 
 /** The repository of Anaconda's premium channels. */
 export const DEFAULT_REPO_URL = "https://repo.anaconda.cloud/repo/";
@@ -40,13 +41,40 @@ export function channelUrl(repo: string, name: string): string {
 }
 
 /**
- * `url` with conda's `/t/<token>` inserted after host[:port] (or after a leading
- * `/conda`), the token percent-encoded so that any character stays in its path segment.
+ * The tokens conda can send: it puts the token into the URL path raw, unquoted (A31).
+ * conda's own token pattern (`split_anaconda_token` in conda/common/url.py) is
+ * `[a-zA-Z0-9-]`, libmamba's adds `_`; any other character either splits the path or
+ * reaches the repository as a different token.
+ */
+const CONDA_TOKEN = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Throws a `TokenValidationError` for a token with characters outside
+ * `[A-Za-z0-9_-]` (or none). The message never shows the token.
+ */
+export function checkTokenCharacters(token: string): void {
+  if (CONDA_TOKEN.test(token)) return;
+  throw new TokenValidationError(
+    token === ""
+      ? "The token is empty"
+      : "The token holds characters conda cannot send in a repository URL (only letters, " +
+        "digits, _ and - are allowed). Please check that you have copied it correctly",
+  );
+}
+
+/**
+ * `url` with `/t/<token>` right after `scheme://host[:port]`, the URL conda requests.
+ * The repository's channels reach conda through `default_channels`, and conda's
+ * `Channel.make_simple_channel` (conda/models/channel.py) gives such a channel the
+ * location `host[:port]` and the whole path as its name; `Channel.urls` then joins
+ * location, `t`, token and name. So `https://host/conda/repo/main` becomes
+ * `https://host/t/<token>/conda/repo/main` (the `/conda` exception of
+ * `_read_channel_configuration` is for channels conda does not know). The token goes in
+ * raw, as conda sends it: callers check it with `checkTokenCharacters` first.
  */
 export function withToken(url: string, token: string): string {
+  checkTokenCharacters(token);
   const parsed = new URL(url);
-  const prefix = /^\/conda(?=\/|$)/.test(parsed.pathname) ? "/conda" : "";
-  const rest = parsed.pathname.slice(prefix.length);
-  parsed.pathname = `${prefix}/t/${encodeURIComponent(token)}${rest}`;
+  parsed.pathname = `/t/${token}${parsed.pathname}`;
   return parsed.href;
 }

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
-import { channelUrl, DEFAULT_REPO_URL, repoUrl, withToken } from "./repo_url.ts";
+import {
+  channelUrl,
+  checkTokenCharacters,
+  DEFAULT_REPO_URL,
+  repoUrl,
+  withToken,
+} from "./repo_url.ts";
+import { TokenValidationError } from "./errors.ts";
 
 const env = (value?: string) => ({
   get: (name: string) => (name === "CONDA_TOKEN_REPO_URL" ? value : undefined),
@@ -42,7 +49,9 @@ Deno.test("channels join under REPO_URL", () => {
   );
 });
 
-Deno.test("conda puts the token after host[:port], or after a leading /conda", () => {
+Deno.test("conda puts the token right after host[:port], whatever the path (A33)", () => {
+  // conda/models/channel.py: a default channel's location is host[:port]
+  // (make_simple_channel), and Channel.urls joins location, "t", token, name.
   assert.equal(
     withToken("https://repo.anaconda.cloud/repo/main/noarch/repodata.json", "tk-1"),
     "https://repo.anaconda.cloud/t/tk-1/repo/main/noarch/repodata.json",
@@ -52,17 +61,26 @@ Deno.test("conda puts the token after host[:port], or after a leading /conda", (
     "http://127.0.0.1:8080/t/tk/repo/main",
   );
   assert.equal(
-    withToken("https://host.example/conda/repo/main", "tk"),
-    "https://host.example/conda/t/tk/repo/main",
+    withToken("https://host.example/conda/repo/main/noarch/repodata.json", "tk"),
+    "https://host.example/t/tk/conda/repo/main/noarch/repodata.json",
   );
   assert.equal(
-    withToken("https://host.example/condaforge/main", "tk"),
-    "https://host.example/t/tk/condaforge/main",
+    withToken("https://host.example:8443/a/b/c/main", "A_b-9"),
+    "https://host.example:8443/t/A_b-9/a/b/c/main",
   );
 });
 
-Deno.test("a token with characters that need quoting stays in its path segment", () => {
-  const url = withToken("https://repo.example/repo/main", "a/b ?#%+é");
-  assert.equal(url, "https://repo.example/t/a%2Fb%20%3F%23%25%2B%C3%A9/repo/main");
-  assert.equal(decodeURIComponent(new URL(url).pathname.split("/")[2]!), "a/b ?#%+é");
+Deno.test("only tokens of [A-Za-z0-9_-] are accepted, raw, and the error never shows them (A31)", () => {
+  for (const good of ["abc", "A-Z_0-9", "-", "tk-0123456789abcdef"]) {
+    assert.doesNotThrow(() => checkTokenCharacters(good), good);
+  }
+  for (const bad of ["ab/cd", "ab+cd=", "a b", "tok%2F", "é", "a.b", "a\nb", "a?b", "a#b", ""]) {
+    assert.throws(
+      () => checkTokenCharacters(bad),
+      (err: unknown) =>
+        err instanceof TokenValidationError && (bad === "" || !err.message.includes(bad)),
+      JSON.stringify(bad),
+    );
+    assert.throws(() => withToken("https://repo.example/repo/main", bad), TokenValidationError);
+  }
 });

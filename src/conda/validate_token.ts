@@ -1,19 +1,22 @@
 /**
- * Checks that the repository accepts a repo token (SPEC Part B §6.2, A21): `HEAD
- * <REPO_URL with /t/<token>/>main/noarch/repodata.json` must answer 200, and redirects
- * are not followed. Unlike the Python tool, nothing runs `conda clean` first: the index
- * cache is cleaned after `.condarc` changes instead.
+ * Checks that the repository accepts a repo token (SPEC Part B §6.2, A21, A33): `HEAD`
+ * of `<REPO_URL>main/noarch/repodata.json` with `/t/<token>` right after host[:port],
+ * the URL conda will request, must answer 200; redirects are not followed. Unlike the
+ * Python tool, nothing runs `conda clean` first: the index cache is cleaned after
+ * `.condarc` changes instead.
  *
- * TLS: the repository is reached with the selected site's TLS, proxy and timeout settings
- * (`ssl_verify`, client certificate, `proxy_servers`, `timeout`), or without certificate
- * checks for `token set --no-ssl-verify`. Neither the site's API key nor its
- * `extra_headers` are sent: the repository host is not the site.
+ * Connection: as conda will connect (A33). The proxy, TLS and client-certificate
+ * settings of the `.condarc` files conda reads (`proxy_servers`, `ssl_verify`,
+ * `client_ssl_cert`) come first, then the selected site's; the site's timeout applies;
+ * `token set --no-ssl-verify` turns certificate checks off. Neither the site's API key
+ * nor its `extra_headers` are sent: the repository host is not the site.
  * @module
  */
 import type { Context } from "../context.ts";
 import type { SiteConfig } from "../config/schema.ts";
 import { Client } from "../http/client.ts";
 import { NetworkError, reasonPhrase, redactUrl } from "../http/errors.ts";
+import type { CondaConnection } from "./conda_config.ts";
 import { TokenValidationError } from "./errors.ts";
 import { channelUrl, withToken } from "./repo_url.ts";
 
@@ -25,6 +28,8 @@ export interface ValidateOptions {
   repoUrl: string;
   /** Skip certificate checks (`--no-ssl-verify`). */
   insecure?: boolean;
+  /** The settings of conda's session, which win over the site's (A33). */
+  connection?: CondaConnection;
   /** Log the request, the token redacted (`--verbose`). */
   verbose?: boolean;
 }
@@ -42,6 +47,7 @@ export async function validateRepoToken(
   const url = withToken(channelUrl(options.repoUrl, PROBE_FILE), token);
   const repoConfig: SiteConfig = {
     ...config,
+    ...options.connection,
     extra_headers: null,
     ...(options.insecure ? { ssl_verify: false } : {}),
   };

@@ -5,7 +5,8 @@
  * - `ssl_verify = true`: Deno's default roots (Mozilla's, or the OS store when the
  *   process runs with `DENO_TLS_CA_STORE=system`).
  * - a CA bundle path: its certificates are trusted in addition, through
- *   `Deno.createHttpClient({ caCerts })`.
+ *   `Deno.createHttpClient({ caCerts })`; a folder of CA files (OpenSSL's `capath`,
+ *   which `requests` and so conda accept) gives the certificates of its files.
  * - `"truststore"`: the OS trust store. Deno reads `DENO_TLS_CA_STORE` when it first
  *   builds its root store (lazily, at the first TLS connection of the process), so it is
  *   set to `system` before any connection; on Linux the system bundle is also passed as
@@ -83,6 +84,35 @@ function privateKeyBlock(pem: string): string | undefined {
     ?.[0];
 }
 
+/** At most this many files of a CA folder are read. */
+const MAX_CA_FOLDER_FILES = 1000;
+
+/** The PEM texts with certificates among the files of the CA folder `path`. */
+async function readCaFolder(path: string): Promise<string[]> {
+  const pems: string[] = [];
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(path)) {
+    if (!entry.isDirectory) names.push(entry.name);
+  }
+  for (const name of names.sort().slice(0, MAX_CA_FOLDER_FILES)) {
+    try {
+      const file = `${path}/${name}`;
+      if (!(await Deno.stat(file)).isFile) continue;
+      const text = await Deno.readTextFile(file);
+      if (hasBlock(text, CERTIFICATE)) pems.push(text);
+    } catch { /* not a readable CA file: skip it, as OpenSSL does */ }
+  }
+  return pems;
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
 async function systemBundle(context: Context): Promise<string[]> {
   if (context.os !== "linux") return [];
   const candidates = [context.env.get("SSL_CERT_FILE"), ...LINUX_BUNDLES];
@@ -120,6 +150,16 @@ export async function tlsSettings(context: Context, config: SiteConfig): Promise
     settings.truststore = true;
     useSystemStore();
     settings.caCerts.push(...await systemBundle(context));
+  } else if (typeof verify === "string" && await isFolder(verify)) {
+    const pems = await readCaFolder(verify).catch((err) => {
+      throw new ConfigError(
+        `Cannot read the CA folder ${verify} (ssl_verify): ${errorMessage(err)}`,
+      );
+    });
+    if (pems.length === 0) {
+      throw new ConfigError(`The CA folder ${verify} (ssl_verify) holds no PEM certificate`);
+    }
+    settings.caCerts.push(...pems);
   } else if (typeof verify === "string") {
     const pem = await readPem(verify, "CA bundle", "ssl_verify");
     if (!hasBlock(pem, CERTIFICATE)) {

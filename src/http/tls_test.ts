@@ -33,6 +33,25 @@ Deno.test("a CA bundle path is read; a file without certificates is refused", as
   }
 });
 
+Deno.test("a folder of CA files (OpenSSL's capath, as requests takes it) gives their certificates", async () => {
+  const certs = await createTestCertificates();
+  try {
+    const folder = `${certs.dir}/capath`;
+    await Deno.mkdir(folder);
+    await Deno.writeTextFile(`${folder}/b.0`, certs.caPem);
+    await Deno.writeTextFile(`${folder}/a-notes.txt`, "not a certificate");
+    const settings = await tlsSettings(fakeContext(), siteConfig({ ssl_verify: folder }));
+    assert.deepEqual(settings.caCerts, [certs.caPem]);
+    await Deno.remove(`${folder}/b.0`);
+    await assert.rejects(tlsSettings(fakeContext(), siteConfig({ ssl_verify: folder })), {
+      name: "ConfigError",
+      message: `The CA folder ${folder} (ssl_verify) holds no PEM certificate`,
+    });
+  } finally {
+    await certs.remove();
+  }
+});
+
 Deno.test("a client certificate takes its key from client_cert_key or from the same file", async () => {
   const certs = await createTestCertificates();
   try {

@@ -6,7 +6,7 @@
 import type { App } from "../framework/app.ts";
 import { flag, leaf } from "../framework/args.ts";
 import { escapeControl } from "../../text.ts";
-import { cleanCondaIndex, confirmDefaultChannels } from "./condarc_flow.ts";
+import { backupNote, cleanCondaIndex, confirmDefaultChannels } from "./condarc_flow.ts";
 
 export const command = leaf({
   name: "config",
@@ -33,14 +33,16 @@ export async function runConfig(input: { force?: boolean }, app: App): Promise<v
   });
   if (answer !== "yes") return;
   const update = await condarcFile.updateCondarc(
+    context,
     path,
     (current) => defaultChannelsEdits(current.settings, repo),
-    context.clock.now(),
   );
   await cleanCondaIndex(app);
   context.stderr.write(
     update.changed
-      ? `✓ Set default_channels to ${escapeControl(repo)} in ${escapeControl(update.path)}\n`
+      ? `✓ Set default_channels to ${escapeControl(repo)} in ${escapeControl(update.path)}${
+        backupNote(update)
+      }\n`
       : `No change to ${escapeControl(update.path)}\n`,
   );
 }

@@ -1,9 +1,11 @@
 /**
  * `anaconda token install [TOKEN] [-o ORG] [--[no-]set-default-channels] [-y]` (SPEC Part
- * B §6.3, A19, A21): picks the organization, issues a repo token (after asking before
- * one replaces another) unless one is given, validates it against the repository, then
- * stores it in the site's record, writes conda's token file and configures
- * `~/.condarc`. Every question is asked before anything changes.
+ * B §6.3, A19, A21, A30-A33): picks the organization, issues a repo token (after asking
+ * before one replaces another) unless one is given, refuses a token conda cannot send,
+ * validates it the way conda will connect, then stores it in the site's record, writes
+ * conda's token file and configures `~/.condarc` (renaming conda's old key names in
+ * place). When no `.condarc` conda reads lists channels, it offers to add
+ * `channels: [defaults]`. Every question is asked before anything changes.
  * @module
  */
 import type { App } from "../framework/app.ts";
@@ -13,9 +15,17 @@ import { escapeControl } from "../../text.ts";
 import type { Client } from "../../http/client.ts";
 import type { Condarc } from "../../conda/condarc_edit.ts";
 import {
+  addChannelsEdits,
+  backupNote,
   type ChannelsAnswer,
+  channelsFixableInTarget,
   cleanCondaIndex,
+  type CondaView,
   confirmDefaultChannels,
+  DEFAULT_CHANNELS_SETTING,
+  NO_CHANNEL,
+  noChannelsLine,
+  readCondaView,
   tokenArgument,
 } from "./condarc_flow.ts";
 
@@ -25,7 +35,10 @@ const OPTIONS = {
     "--set-default-channels",
     "point conda's default_channels at the repository (default: on)",
   ),
-  yes: flag("-y, --yes", "reissue a token and replace default_channels without asking"),
+  yes: flag(
+    "-y, --yes",
+    "reissue a token, replace default_channels and add channels: [defaults] without asking",
+  ),
 };
 
 export const command = leaf({
@@ -76,6 +89,35 @@ async function selectOrganization(app: App, client: Client): Promise<string> {
   );
 }
 
+/**
+ * When conda would have no channel (A32): says so, and asks (unless `--yes`) to add
+ * `channels: [defaults]` to the target. With `--no-set-default-channels`, or when a
+ * `#!final` elsewhere hides the target's channels, it only says how to fix it.
+ */
+async function confirmAddChannels(
+  app: App,
+  view: CondaView,
+  target: string,
+  options: { yes: boolean; configure: boolean },
+): Promise<boolean> {
+  const line = noChannelsLine(view, target, target);
+  if (line === null) return false;
+  const { stderr } = app.context;
+  if (!options.configure || !channelsFixableInTarget(view)) {
+    stderr.write(`Warning: ${line}\n`);
+    return false;
+  }
+  const setting = `"channels: [${DEFAULT_CHANNELS_SETTING.join(", ")}]"`;
+  const adding = options.yes ? ` Adding ${setting} to ${escapeControl(target)}.` : "";
+  stderr.write(`${NO_CHANNEL}.${adding}\n`);
+  if (options.yes) return true;
+  const add = await app.prompter.confirm(`Add ${setting} to ${escapeControl(target)}?`, {
+    defaultAnswer: true,
+  });
+  if (!add) stderr.write(`Warning: ${line}\n`);
+  return add;
+}
+
 /** Asks before a new token revokes the organization's current one (unless `--yes`). */
 async function confirmReissue(app: App, client: Client, org: string): Promise<void> {
   const { currentRepoToken } = await import("../../conda/repo_api.ts");
@@ -96,7 +138,7 @@ export async function runInstall(input: InstallInput, app: App): Promise<void> {
   const { context } = app;
   const verbose = app.globals().verbose;
   const yes = input.yes ?? false;
-  const [{ repoUrl }, condarcFile, { siteClient }, api] = await Promise.all([
+  const [{ repoUrl, checkTokenCharacters }, condarcFile, { siteClient }, api] = await Promise.all([
     import("../../conda/repo_url.ts"),
     import("../../conda/condarc_file.ts"),
     import("../../login/site_client.ts"),
@@ -104,16 +146,20 @@ export async function runInstall(input: InstallInput, app: App): Promise<void> {
   ]);
   const repo = repoUrl(context.env);
   const given = input.token === undefined ? undefined : await tokenArgument(app, input.token);
+  // A token conda cannot send stops here, before anything is asked, sent or written.
+  if (given !== undefined) checkTokenCharacters(given);
   const config = (await app.settings()).site();
   // A .condarc that cannot be edited stops the install before a token is issued.
   const condarc: Condarc = await condarcFile.readCondarc(
     await condarcFile.condarcPath(context, { kind: "user" }),
   );
+  const view = await readCondaView(app, condarc.path, { kind: "user" });
 
   const client = await siteClient(context, config, { requireKey: true, verbose });
   let org: string;
   let token: string;
   let channels: ChannelsAnswer | "skipped" = "skipped";
+  let addChannels = false;
   try {
     org = input.org ?? await selectOrganization(app, client);
     if (given === undefined && !yes) await confirmReissue(app, client, org);
@@ -124,6 +170,10 @@ export async function runInstall(input: InstallInput, app: App): Promise<void> {
         flagHint: "--yes",
       });
     }
+    addChannels = await confirmAddChannels(app, view, condarc.path, {
+      yes,
+      configure: input.setDefaultChannels !== false,
+    });
     if (given === undefined) {
       const issued = await api.issueRepoToken(client, org);
       context.stderr.write(
@@ -139,18 +189,25 @@ export async function runInstall(input: InstallInput, app: App): Promise<void> {
     client.close();
   }
 
+  // An issued token is checked too: nothing is stored that conda could not send.
+  checkTokenCharacters(token);
   const { validateRepoToken } = await import("../../conda/validate_token.ts");
-  await validateRepoToken(context, config, token, { repoUrl: repo, verbose });
+  await validateRepoToken(context, config, token, {
+    repoUrl: repo,
+    connection: view.connection,
+    verbose,
+  });
   const [{ saveRepoToken }, { setTokenFile, tokenDirectory }, settingsEdits] = await Promise.all([
     import("../../token/repo_tokens.ts"),
     import("../../conda/token_files.ts"),
     import("../../conda/conda_settings.ts"),
   ]);
   // The .condarc first: an unwritable one is the likeliest failure, and then nothing changed.
-  await condarcFile.updateCondarc(condarc.path, (current) => [
+  const update = await condarcFile.updateCondarc(context, condarc.path, (current) => [
     ...settingsEdits.tokenSettingsEdits(repo),
     ...(channels === "yes" ? settingsEdits.defaultChannelsEdits(current.settings, repo) : []),
-  ], context.clock.now());
+    ...(addChannels ? addChannelsEdits(current.settings) : []),
+  ]);
   await setTokenFile(tokenDirectory(context), repo, token);
   await saveRepoToken(context, config, org, token);
   await cleanCondaIndex(app);
@@ -158,6 +215,6 @@ export async function runInstall(input: InstallInput, app: App): Promise<void> {
   context.stderr.write(
     `✓ Success! Your token has been installed and validated${
       configured ? ", and conda has been configured" : ""
-    }.\n`,
+    }.${backupNote(update)}\n`,
   );
 }

@@ -8,7 +8,7 @@
 import type { App } from "../framework/app.ts";
 import { leaf } from "../framework/args.ts";
 import { escapeControl } from "../../text.ts";
-import { cleanCondaIndex } from "./condarc_flow.ts";
+import { backupNote, cleanCondaIndex } from "./condarc_flow.ts";
 import { LOCATION_OPTIONS, locationOf } from "./location.ts";
 
 export const command = leaf({
@@ -34,11 +34,7 @@ export async function runRemove(
   const repo = repoUrl(context.env);
   const path = await condarcFile.condarcPath(context, location);
   // The .condarc first: a malformed or unwritable one stops here, before the token file goes.
-  const update = await condarcFile.updateCondarc(
-    path,
-    () => tokenRemoveEdits(),
-    context.clock.now(),
-  );
+  const update = await condarcFile.updateCondarc(context, path, () => tokenRemoveEdits());
   const removed = await tokenFiles.removeTokenFile(tokenFiles.tokenDirectory(context), repo);
   await cleanCondaIndex(app);
   const parts = [
@@ -46,6 +42,8 @@ export async function runRemove(
     update.changed ? `updated ${update.path}` : `no change to ${update.path}`,
   ];
   context.stderr.write(
-    `✓ ${escapeControl(parts.join("; ").replace(/^./, (c) => c.toUpperCase()))}\n`,
+    `✓ ${escapeControl(parts.join("; ").replace(/^./, (c) => c.toUpperCase()))}${
+      backupNote(update)
+    }\n`,
   );
 }

@@ -1,15 +1,24 @@
 /**
  * `anaconda token set TOKEN ...`, compatible with `conda token set` (SPEC Part B §6.4,
- * §6.6, A9): validates the token, writes conda's token file of `REPO_URL`, and in the
- * chosen `.condarc` sets `add_anaconda_token`, optionally `ssl_verify: false` and
- * signature verification, and `default_channels` (after asking, unless
- * `--force-config-condarc`). With `--org` the token is also kept in the site's record.
+ * §6.6, A9, A30-A33): refuses a token conda cannot send, validates it the way conda will
+ * connect, writes conda's token file of `REPO_URL`, and in the chosen `.condarc` sets
+ * `add_anaconda_token`, optionally `ssl_verify: false` and signature verification, and
+ * `default_channels` (after asking, unless `--force-config-condarc`), renaming conda's
+ * old names of those keys in place. When conda would then have no channel to search,
+ * one line says how to add one. With `--org` the token is also kept in the site's record.
  * @module
  */
 import type { App } from "../framework/app.ts";
 import { argument, flag, leaf, list, value } from "../framework/args.ts";
 import { ARCHIVE_CHANNELS } from "../../conda/conda_settings.ts";
-import { cleanCondaIndex, confirmDefaultChannels, tokenArgument } from "./condarc_flow.ts";
+import {
+  backupNote,
+  cleanCondaIndex,
+  confirmDefaultChannels,
+  noChannelsLine,
+  readCondaView,
+  tokenArgument,
+} from "./condarc_flow.ts";
 import { LOCATION_OPTIONS, locationOf } from "./location.ts";
 
 const OPTIONS = {
@@ -57,21 +66,24 @@ export async function runSet(input: SetInput, app: App): Promise<void> {
   const { context } = app;
   const location = locationOf(input);
   const archive = input.includeArchiveChannels ?? [];
-  const [{ repoUrl }, condarcFile, settingsEdits] = await Promise.all([
+  const [{ repoUrl, checkTokenCharacters }, condarcFile, settingsEdits] = await Promise.all([
     import("../../conda/repo_url.ts"),
     import("../../conda/condarc_file.ts"),
     import("../../conda/conda_settings.ts"),
   ]);
   const repo = repoUrl(context.env);
   const token = await tokenArgument(app, input.token);
-  // A malformed .condarc fails before any request, a mistyped token before any question
-  // (as conda token set): neither reading nor validating changes anything.
+  // A token conda cannot send, a malformed .condarc and a mistyped token all fail before
+  // any question (as conda token set): neither reading nor validating changes anything.
+  checkTokenCharacters(token);
   const condarc = await condarcFile.readCondarc(await condarcFile.condarcPath(context, location));
+  const view = await readCondaView(app, condarc.path, location);
   const config = (await app.settings()).site();
   const { validateRepoToken } = await import("../../conda/validate_token.ts");
   await validateRepoToken(context, config, token, {
     repoUrl: repo,
     insecure: input.noSslVerify ?? false,
+    connection: view.connection,
     verbose: app.globals().verbose,
   });
   const channels = await confirmDefaultChannels(app, condarc, {
@@ -82,7 +94,7 @@ export async function runSet(input: SetInput, app: App): Promise<void> {
   });
 
   // The .condarc first: an unwritable one is the likeliest failure, and then nothing changed.
-  await condarcFile.updateCondarc(condarc.path, (current) => [
+  const update = await condarcFile.updateCondarc(context, condarc.path, (current) => [
     ...settingsEdits.tokenSettingsEdits(repo, {
       disableSslVerify: input.noSslVerify ?? false,
       signatureVerification: input.enableSignatureVerification ?? false,
@@ -90,7 +102,7 @@ export async function runSet(input: SetInput, app: App): Promise<void> {
     ...(channels === "yes"
       ? settingsEdits.defaultChannelsEdits(current.settings, repo, archive)
       : []),
-  ], context.clock.now());
+  ]);
   const { setTokenFile, tokenDirectory } = await import("../../conda/token_files.ts");
   await setTokenFile(tokenDirectory(context), repo, token);
   if (input.org !== undefined) {
@@ -98,5 +110,10 @@ export async function runSet(input: SetInput, app: App): Promise<void> {
     await saveRepoToken(context, config, input.org, token);
   }
   await cleanCondaIndex(app);
-  context.stderr.write("✓ Success! Your token was validated and Conda has been configured.\n");
+  const home = await condarcFile.condarcPath(context, { kind: "user" });
+  const noChannels = noChannelsLine(view, condarc.path, home);
+  if (noChannels !== null) context.stderr.write(`Warning: ${noChannels}\n`);
+  context.stderr.write(
+    `✓ Success! Your token was validated and Conda has been configured.${backupNote(update)}\n`,
+  );
 }

@@ -7,6 +7,7 @@
 import type { Context } from "../context.ts";
 import type { SiteConfig, TokenStorage } from "../config/schema.ts";
 import type { SecretStore } from "./secret_store.ts";
+import { dirName, joinPath } from "../path.ts";
 
 type OpenStore = (context: Context, config: SiteConfig) => Promise<SecretStore>;
 
@@ -16,7 +17,7 @@ async function openFileKeyring(context: Context, config: SiteConfig): Promise<Se
 }
 
 /** The OS keyring of each platform; any other (Linux, the BSDs) has the Secret Service. */
-const SYSTEM_STORES: Partial<Record<Context["os"], (context: Context) => Promise<SecretStore>>> = {
+const SYSTEM_STORES: Partial<Record<Context["os"], OpenStore>> = {
   darwin: async (context) => {
     const { MacosSecurityStore } = await import("./macos_security.ts");
     return new MacosSecurityStore(context);
@@ -27,9 +28,12 @@ const SYSTEM_STORES: Partial<Record<Context["os"], (context: Context) => Promise
   },
 };
 
-async function openSecretService(context: Context): Promise<SecretStore> {
+async function openSecretService(context: Context, config: SiteConfig): Promise<SecretStore> {
   const { SecretToolStore } = await import("./secret_tool.ts");
-  return new SecretToolStore(context);
+  // Beside the file keyring (never its own lock: a save may fall back to the file).
+  return new SecretToolStore(context, {
+    lockPath: joinPath(dirName(config.keyring_path), "secret-service.lock"),
+  });
 }
 
 /** Each storage name and how to open its store. */
@@ -39,7 +43,7 @@ const BACKENDS: Record<TokenStorage, OpenStore> = {
     const openSystem = SYSTEM_STORES[context.os] ?? openSecretService;
     const [{ SystemWithFallback }, system, file] = await Promise.all([
       import("./system_with_fallback.ts"),
-      openSystem(context),
+      openSystem(context, config),
       openFileKeyring(context, config),
     ]);
     return new SystemWithFallback(system, file, context);

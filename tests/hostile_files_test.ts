@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { runCli, runProgram, tempHome } from "./support.ts";
+import { jwtExpiringIn } from "./token_support.ts";
 
 async function mkfifo(path: string): Promise<void> {
   const result = await runProgram("mkfifo", [path], { env: { PATH: "/usr/bin:/bin" } });
@@ -41,4 +42,61 @@ Deno.test("a .condarc that is not UTF-8 is refused and left byte for byte", asyn
   assert.equal(result.code, 1, result.stderr);
   assert.match(result.stderr, /\.condarc: it is not UTF-8 text/);
   assert.deepEqual(await Deno.readFile(path), bytes);
+});
+
+Deno.test("a FIFO at any lock path is one clear error at once, not a hang", async () => {
+  await using home = await tempHome();
+  const dir = `${home.path}/.anaconda`;
+  await Deno.mkdir(dir, { mode: 0o700 });
+  const other = `${home.path}/other.condarc`;
+  for (const lock of ["keyring.lock", "config.toml.lock"]) await mkfifo(`${dir}/${lock}`);
+  await mkfifo(`${home.path}/.condarc.lock`);
+  await mkfifo(`${other}.lock`);
+  const base = `${home.path}/conda-base`;
+  await Deno.mkdir(base);
+  await mkfifo(`${base}/.condarc.lock`);
+  const cases: [string[], string][] = [
+    [["auth", "login", "--with-token", "--at", "anaconda.com"], `${dir}/keyring.lock`],
+    [["sites", "add", "--domain", "a.example.com", "--yes"], `${dir}/config.toml.lock`],
+    [["token", "config", "--force"], `${home.path}/.condarc.lock`],
+    [["token", "remove", "--file", other], `${other}.lock`],
+    [["token", "remove", "--system"], `${base}/.condarc.lock`],
+  ];
+  for (const [args, lock] of cases) {
+    const started = Date.now();
+    const result = await runCli(args, {
+      home: home.path,
+      stdin: jwtExpiringIn(3600),
+      env: { CONDA_ROOT: base },
+      timeoutMs: 15_000,
+    });
+    assert.equal(result.code, 1, `${args.join(" ")}: ${result.stderr}`);
+    // The error is the last line (token config says what it configures first).
+    const last = result.stderr.trim().split("\n").at(-1)!;
+    assert.match(last, /^\w+Error: Cannot (write|lock) /);
+    assert.ok(
+      last.endsWith(`: the lock file ${lock} is a FIFO, not a regular file; remove it`),
+      result.stderr,
+    );
+    assert.ok(Date.now() - started < 10_000);
+  }
+});
+
+Deno.test("a lock path that is a dangling symbolic link says so, and nothing is created", async () => {
+  await using home = await tempHome();
+  const dir = `${home.path}/.anaconda`;
+  await Deno.mkdir(dir, { mode: 0o700 });
+  await Deno.symlink(`${home.path}/gone/keyring.lock`, `${dir}/keyring.lock`);
+  const result = await runCli(["auth", "login", "--with-token", "--at", "anaconda.com"], {
+    home: home.path,
+    stdin: jwtExpiringIn(3600),
+  });
+  assert.equal(result.code, 1, result.stderr);
+  assert.equal(
+    result.stderr,
+    `StoreError: Cannot write the file keyring in ${dir}: the lock file ${dir}/keyring.lock is a ` +
+      `symbolic link to ${home.path}/gone/keyring.lock, which does not exist; a lock file must ` +
+      "be a regular file: remove the link\n",
+  );
+  await assert.rejects(() => Deno.lstat(`${dir}/keyring`), Deno.errors.NotFound);
 });

@@ -108,11 +108,8 @@ export function readTextBounded(
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
-/** `.<name>.<uuid>.tmp`: the temporary files of `writeFileAtomic` for `path`. */
-function tempPattern(path: string): RegExp {
-  const name = baseName(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`^\\.${name}\\.${UUID}\\.tmp$`);
-}
+/** `.<name>.<uuid>.tmp`, a temporary file of `writeFileAtomic` for the file `<name>`. */
+const TEMP_NAME = new RegExp(`^\\.(.+)\\.${UUID}\\.tmp$`);
 
 /**
  * Writes `text` to `path` atomically with `mode` (the temporary file is created with
@@ -150,15 +147,42 @@ export async function writeFileAtomic(
  * project is between its write and its rename, so every such file is left over.
  */
 export async function removeStaleTempFiles(path: string): Promise<void> {
-  const folder = dirName(path);
-  const pattern = tempPattern(path);
+  const name = baseName(path);
+  await removeStaleTempFilesIn(dirName(path), (target) => target === name);
+}
+
+/**
+ * The temporary files (`.<name>.<uuid>.tmp`) in `folder` of writers of the files whose
+ * names `matches` accepts; none when the folder cannot be read.
+ */
+export async function tempFilesIn(
+  folder: string,
+  matches: (name: string) => boolean,
+): Promise<string[]> {
+  const found: string[] = [];
   try {
     for await (const entry of Deno.readDir(folder)) {
-      if (entry.isFile && pattern.test(entry.name)) {
-        await Deno.remove(joinPath(folder, entry.name)).catch(() => {});
+      const target = TEMP_NAME.exec(entry.name)?.[1];
+      if (entry.isFile && target !== undefined && matches(target)) {
+        found.push(joinPath(folder, entry.name));
       }
     }
   } catch {
     // Best effort: the write itself reports a folder it cannot use.
+  }
+  return found;
+}
+
+/**
+ * Removes the temporary files left by killed writers of the files of `folder` whose
+ * names `matches` accepts. Call it while holding the lock that every writer of those
+ * files holds (see `removeStaleTempFiles`).
+ */
+export async function removeStaleTempFilesIn(
+  folder: string,
+  matches: (name: string) => boolean,
+): Promise<void> {
+  for (const path of await tempFilesIn(folder, matches)) {
+    await Deno.remove(path).catch(() => {});
   }
 }

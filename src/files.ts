@@ -186,3 +186,42 @@ export async function removeStaleTempFilesIn(
     await Deno.remove(path).catch(() => {});
   }
 }
+
+/** A file that this project may not, or must not, replace. */
+export class ReadOnlyFileError extends Error {
+  override name = "ReadOnlyFileError";
+}
+
+/**
+ * Refuses to replace `path` when it is a regular file that is read-only: its owner may
+ * not write it (no `u+w`: made read-only on purpose, which root, whom the kernel lets
+ * write anything, respects too), or this process may not open it for writing (the
+ * kernel's answer, as `conda` gets it: owner, groups, ACLs). Needed because an atomic
+ * write renames over the file, which only the folder's permission governs. A missing
+ * file or a symbolic link (which the rename replaces, leaving its target alone) passes.
+ */
+export async function assertWritable(path: string): Promise<void> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.lstat(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return;
+    throw err;
+  }
+  if (!info.isFile) return;
+  const mode = info.mode === null
+    ? ""
+    : ` (mode ${(info.mode & 0o777).toString(8).padStart(4, "0")})`;
+  if (info.mode !== null && (info.mode & 0o200) === 0) {
+    throw new ReadOnlyFileError(
+      `it is read-only${mode}; make it writable (chmod u+w) to change it`,
+    );
+  }
+  try {
+    // Read-write: a FIFO swapped in meanwhile does not block it; nothing is truncated.
+    (await Deno.open(path, { read: true, write: true })).close();
+  } catch (err) {
+    if (!(err instanceof Deno.errors.PermissionDenied)) throw err;
+    throw new ReadOnlyFileError(`this user may not write it${mode}`);
+  }
+}

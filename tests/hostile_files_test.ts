@@ -100,3 +100,42 @@ Deno.test("a lock path that is a dangling symbolic link says so, and nothing is 
   );
   await assert.rejects(() => Deno.lstat(`${dir}/keyring`), Deno.errors.NotFound);
 });
+
+Deno.test({
+  name: "a read-only .condarc, config.toml or keyring is refused, never replaced",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    await using home = await tempHome();
+    const dir = `${home.path}/.anaconda`;
+    await Deno.mkdir(dir, { mode: 0o700 });
+    const files: [string, string, number][] = [
+      [`${home.path}/.condarc`, "channels: [defaults]\n", 0o444],
+      [`${dir}/config.toml`, '[sites.a]\ndomain = "a.example.com"\n', 0o400],
+      [`${dir}/keyring`, '{"Anaconda Cloud": {}}', 0o400],
+    ];
+    for (const [path, text, mode] of files) {
+      await Deno.writeTextFile(path, text);
+      await Deno.chmod(path, mode);
+    }
+    const cases: [string[], string, string][] = [
+      [["token", "config", "--force"], files[0]![0], "CondarcError"],
+      [["sites", "add", "--domain", "b.example.com", "--yes"], files[1]![0], "ConfigError"],
+      [
+        ["auth", "login", "--with-token", "--at", "a"],
+        `the file keyring ${files[2]![0]}`,
+        "StoreError",
+      ],
+    ];
+    for (const [args, what, error] of cases) {
+      const result = await runCli(args, { home: home.path, stdin: jwtExpiringIn(3600) });
+      assert.equal(result.code, 1, `${args.join(" ")}: ${result.stderr}`);
+      const last = result.stderr.trim().split("\n").at(-1)!;
+      assert.match(last, new RegExp(`^${error}: Cannot write ${what.replace(/\W/g, "\\$&")}: `));
+      assert.match(last, /: it is read-only \(mode 04[04]{2}\); make it writable \(chmod u\+w\)/);
+    }
+    for (const [path, text, mode] of files) {
+      assert.equal(await Deno.readTextFile(path), text);
+      assert.equal((await Deno.stat(path)).mode! & 0o777, mode);
+    }
+  },
+});

@@ -4,12 +4,18 @@
  * read-modify-write per change: a bounded read, a parse that refuses malformed YAML
  * (the file untouched), a timestamped 0600 backup beside it, then an atomic write that
  * keeps the file's mode (0644 for a new file: a `.condarc` holds no secret; the token
- * lives in conda's token file). A symbolic link is followed, not replaced.
+ * lives in conda's token file). A symbolic link is followed, not replaced; a read-only
+ * file is refused, as conda refuses it.
  * @module
  */
 import type { Context } from "../context.ts";
 import { backupFile } from "../backups.ts";
-import { readTextBounded, removeStaleTempFiles, writeFileAtomic } from "../files.ts";
+import {
+  assertWritable,
+  readTextBounded,
+  removeStaleTempFiles,
+  writeFileAtomic,
+} from "../files.ts";
 import { withFileLock } from "../lock.ts";
 import { baseName, dirName, expandHome, isAbsolute, joinPath } from "../path.ts";
 import { condaBasePrefix } from "./conda_command.ts";
@@ -124,6 +130,7 @@ export async function updateCondarc(
     let backup: string | null = null;
     try {
       if (current.exists) {
+        await assertWritable(target);
         mode = ((await Deno.stat(target)).mode ?? 0o644) & 0o777;
         backup = await backupFile(target, nowMs, backupNaming(target));
       }

@@ -10,6 +10,7 @@
 import type { Context } from "../context.ts";
 import { errorMessage, StoreError } from "../errors.ts";
 import {
+  assertWritable,
   FileTooLargeError,
   readTextBounded,
   removeStaleTempFiles,
@@ -230,8 +231,13 @@ export class FileKeyring implements SecretStore {
       }
     }
     try {
-      // Before the rename, so that no moment leaves a readable copy under the new name.
-      if (this.#context.os !== "windows") await Deno.chmod(this.path, 0o600).catch(() => {});
+      await assertWritable(this.path);
+      // Before the rename, so that no moment leaves a readable copy under the new name;
+      // never through a symbolic link (the rename moves the link, its target is not ours).
+      const isLink = (await Deno.lstat(this.path)).isSymlink;
+      if (this.#context.os !== "windows" && !isLink) {
+        await Deno.chmod(this.path, 0o600).catch(() => {});
+      }
       await Deno.rename(this.path, target);
     } catch (err) {
       throw new StoreError(
@@ -278,8 +284,10 @@ export class FileKeyring implements SecretStore {
     if (this.#context.os === "windows") return;
     if (folder !== joinPath(this.#context.homeDir(), ".anaconda")) return;
     try {
-      const info = await Deno.stat(folder);
-      if (info.mode === null || (info.mode & 0o077) === 0 || info.uid !== Deno.uid()) return;
+      // lstat: a link to a folder is not ours to change (its target may be anything).
+      const info = await Deno.lstat(folder);
+      if (!info.isDirectory || info.mode === null || (info.mode & 0o077) === 0) return;
+      if (info.uid !== Deno.uid()) return;
       await Deno.chmod(folder, 0o700);
     } catch {
       return; // Not ours to change (or no permission to ask): the file itself is 0600.
@@ -300,6 +308,7 @@ export class FileKeyring implements SecretStore {
 
   async #write(members: RawMembers): Promise<void> {
     try {
+      await assertWritable(this.path);
       await writeFileAtomic(this.path, dumpObject(members), { mode: 0o600 });
     } catch (err) {
       throw new StoreError(`Cannot write the file keyring ${this.path}: ${describe(err)}`, {

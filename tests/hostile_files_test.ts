@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { runCli, runProgram, tempHome } from "./support.ts";
-import { jwtExpiringIn } from "./token_support.ts";
+import { jwtExpiringIn, keyringValue } from "./token_support.ts";
 
 async function mkfifo(path: string): Promise<void> {
   const result = await runProgram("mkfifo", [path], { env: { PATH: "/usr/bin:/bin" } });
@@ -138,4 +138,30 @@ Deno.test({
       assert.equal((await Deno.stat(path)).mode! & 0o777, mode);
     }
   },
+});
+
+Deno.test("a keyring entry of another program that is not UTF-8 survives login and logout byte for byte", async () => {
+  await using home = await tempHome();
+  const dir = `${home.path}/.anaconda`;
+  await Deno.mkdir(dir, { mode: 0o700 });
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const record = keyringValue({ domain: "anaconda.com", api_key: jwtExpiringIn(3600), version: 2 });
+  const bytes = new Uint8Array([
+    ...encode('{"Other": {"x": "caf'),
+    0xe9, // Latin-1: not UTF-8
+    ...encode(`"}, "Anaconda Cloud": {"anaconda.com": "${record}"}}`),
+  ]);
+  await Deno.writeFile(`${dir}/keyring`, bytes, { mode: 0o600 });
+  for (const args of [["auth", "login", "--with-token", "--force"], ["auth", "logout"]]) {
+    const result = await runCli([...args, "--at", "anaconda.com"], {
+      home: home.path,
+      stdin: jwtExpiringIn(7200),
+    });
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      /^StoreError: Cannot write the file keyring .*: it is not UTF-8 text \(an entry holds other bytes\)/,
+    );
+    assert.deepEqual(await Deno.readFile(`${dir}/keyring`), bytes);
+  }
 });

@@ -501,3 +501,35 @@ Deno.test({
     });
   },
 });
+
+Deno.test("file keyring: an entry with bytes that are not UTF-8 is never rewritten as U+FFFD", async () => {
+  await withKeyring(async (keyring, home) => {
+    await Deno.mkdir(`${home}/.anaconda`, { mode: 0o700 });
+    const encode = (text: string) => new TextEncoder().encode(text);
+    const bytes = new Uint8Array([
+      ...encode('{"Other": {"x": "caf'),
+      0xe9, // Latin-1 é: not UTF-8
+      ...encode('"}, "Anaconda Cloud": {"a.test": "old"}}'),
+    ]);
+    await Deno.writeFile(keyring.path, bytes);
+    assert.equal(await keyring.get(SERVICE, "a.test"), "old");
+    for (
+      const change of [
+        () => keyring.set(SERVICE, "b.test", "new"),
+        () => keyring.delete(SERVICE, "a.test"),
+      ]
+    ) {
+      await assert.rejects(change, (err: unknown) => {
+        assert.ok(err instanceof StoreError);
+        assert.equal(
+          err.message,
+          `Cannot write the file keyring ${keyring.path}: it is not UTF-8 text (an entry holds other bytes), and rewriting it would change them; fix or remove that entry`,
+        );
+        return true;
+      });
+    }
+    assert.deepEqual(await Deno.readFile(keyring.path), bytes);
+    // Nothing of ours to remove: no error, nothing written.
+    assert.equal(await keyring.delete(SERVICE, "c.test"), false);
+  });
+});

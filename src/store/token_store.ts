@@ -50,25 +50,14 @@ const BACKENDS: Record<TokenStorage, OpenStore> = {
   },
 };
 
-const opened = new WeakMap<Context, Map<string, Promise<SecretStore>>>();
-
 /**
  * The store that keeps the tokens of `config`'s site (not the read-only configuration
  * keyring): the file keyring at `keyring_path`, or with `preferred_token_storage =
- * "system"` the OS keyring backed by the file keyring. One instance per context and
- * choice, so a fallback warning is printed once per process.
+ * "system"` the OS keyring backed by the file keyring. One instance per run (the
+ * context's `runCache`) and choice, so that a fallback warning is given once.
  */
 export function openTokenStore(context: Context, config: SiteConfig): Promise<SecretStore> {
-  let byKey = opened.get(context);
-  if (!byKey) {
-    byKey = new Map();
-    opened.set(context, byKey);
-  }
-  const key = `${config.preferred_token_storage}\n${config.keyring_path}`;
-  let store = byKey.get(key);
-  if (!store) {
-    store = BACKENDS[config.preferred_token_storage](context, config);
-    byKey.set(key, store);
-  }
-  return store;
+  const key = `token store\n${config.preferred_token_storage}\n${config.keyring_path}`;
+  const open = () => BACKENDS[config.preferred_token_storage](context, config);
+  return context.runCache ? context.runCache.get(key, open) : open();
 }

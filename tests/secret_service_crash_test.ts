@@ -149,7 +149,11 @@ class Lane {
     const started = performance.now();
     if (killAfterMs >= 0) {
       while (!exited && performance.now() - started < killAfterMs) await sleep(1);
-      if (!exited) child.kill("SIGKILL");
+      try {
+        if (!exited) child.kill("SIGKILL");
+      } catch {
+        // It ended just now (its status says so below).
+      }
     }
     const ended = await status;
     const ranMs = performance.now() - started;

@@ -15,7 +15,7 @@
  * @module
  */
 import type { Context, SpawnResult } from "../context.ts";
-import { StoreError } from "../errors.ts";
+import { errorMessage, StoreError } from "../errors.ts";
 import { withFileLock } from "../lock.ts";
 import { dirName } from "../path.ts";
 import { KeyringTool } from "./keyring_tool.ts";
@@ -267,9 +267,11 @@ export class SecretToolStore implements SecretStore {
     try {
       return await withFileLock(lockPath, action, {
         fail: (cause) => {
-          unusable = cause instanceof Deno.errors.PermissionDenied;
+          // A folder this user may not write, or a read-only file system.
+          unusable = cause instanceof Deno.errors.PermissionDenied ||
+            (cause as { code?: unknown }).code === "EROFS";
           return new StoreError(
-            `Cannot lock ${lockPath}: ${cause instanceof Error ? cause.message : cause}`,
+            `Cannot lock ${lockPath}: ${errorMessage(cause)}`,
             { cause },
           );
         },

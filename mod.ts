@@ -47,6 +47,7 @@ export {
   type NoticeHandler,
   type NoticeLevel,
   type Output,
+  RunCache,
   type SpawnOptions,
   type SpawnResult,
 } from "./src/context.ts";

@@ -46,10 +46,34 @@ export async function backupFile(
     backup = joinPath(dir, naming.name(backupStamp(nowMs, micros)));
     micros++;
   } while (micros < 1000 && await pathExists(backup));
-  await Deno.copyFile(path, backup);
-  if (Deno.build.os !== "windows") await Deno.chmod(backup, 0o600);
+  await copyToNewFile(path, backup);
   await pruneBackups(dir, naming);
   return backup;
+}
+
+/**
+ * Copies `path` to `backup`, created 0600 (the umask may only take bits away) and only
+ * when nothing is there: never written through a link someone put at its name.
+ */
+async function copyToNewFile(path: string, backup: string): Promise<void> {
+  const source = await Deno.open(path, { read: true });
+  try {
+    const target = await Deno.open(backup, { write: true, createNew: true, mode: 0o600 });
+    try {
+      const chunk = new Uint8Array(64 * 1024);
+      for (let read = await source.read(chunk); read !== null; read = await source.read(chunk)) {
+        let written = 0;
+        while (written < read) written += await target.write(chunk.subarray(written, read));
+      }
+    } catch (err) {
+      target.close();
+      await Deno.remove(backup).catch(() => {});
+      throw err;
+    }
+    target.close();
+  } finally {
+    source.close();
+  }
 }
 
 /** Keeps the newest backups (by modification time, then name); failures are ignored. */

@@ -75,6 +75,21 @@ export interface Notice {
 /** Receives the core's notices; the core never writes to a stream itself. */
 export type NoticeHandler = (notice: Notice) => void;
 
+/**
+ * Objects the core makes once per run (one CLI command, one library call) and shares for
+ * the rest of it: the token stores, so that a fallback warning is given once. Lives on
+ * the run's `Context`; nothing is kept from one run to the next.
+ */
+export class RunCache {
+  #values = new Map<string, unknown>();
+
+  /** The value kept under `key`, which `make` makes on first use. */
+  get<T>(key: string, make: () => T): T {
+    if (!this.#values.has(key)) this.#values.set(key, make());
+    return this.#values.get(key) as T;
+  }
+}
+
 /** Everything the tool uses of the outside world; `denoContext()` is the real one. */
 export interface Context {
   /** The environment variables. */
@@ -117,6 +132,11 @@ export interface Context {
    * is called. Absent in contexts where Ctrl-C cannot happen (tests).
    */
   onInterrupt?(handler: () => void): () => void;
+  /**
+   * What the core shares within this run (see `RunCache`); without it, each use makes
+   * its own (a warning may then be given more than once).
+   */
+  runCache?: RunCache;
 }
 
 /** Thrown when a subprocess outlives its timeout (it has been killed). */
@@ -400,6 +420,7 @@ export function denoContext(options: DenoContextOptions = {}): Context {
       Deno.addSignalListener("SIGINT", handler);
       return () => Deno.removeSignalListener("SIGINT", handler);
     },
+    runCache: new RunCache(),
   };
   return context;
 }

@@ -4,6 +4,7 @@ import {
   InputTooLargeError,
   MAX_INPUT_BYTES,
   MAX_LINE_BYTES,
+  RunCache,
   SpawnTimeoutError,
   streamInput,
 } from "./context.ts";
@@ -52,4 +53,15 @@ Deno.test("a helper program's output is collected, and stdin reaches it", async 
     timeoutMs: 10_000,
   });
   assert.deepEqual(result, { code: 3, stdout: "secret-on-stdin", stderr: "err\n" });
+});
+
+Deno.test("RunCache makes each value once, on first use, and keeps it for the run", () => {
+  const cache = new RunCache();
+  let made = 0;
+  const make = () => ({ n: ++made });
+  const first = cache.get("a", make);
+  assert.equal(cache.get("a", make), first);
+  assert.notEqual(cache.get("b", make), first);
+  assert.equal(made, 2);
+  assert.notEqual(new RunCache().get("a", make), first);
 });

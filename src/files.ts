@@ -108,11 +108,8 @@ export function readTextBounded(
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
-/** `.<name>.<uuid>.tmp`: the temporary files of `writeFileAtomic` for `path`. */
-function tempPattern(path: string): RegExp {
-  const name = baseName(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`^\\.${name}\\.${UUID}\\.tmp$`);
-}
+/** `.<name>.<uuid>.tmp`, a temporary file of `writeFileAtomic` for the file `<name>`. */
+const TEMP_NAME = new RegExp(`^\\.(.+)\\.${UUID}\\.tmp$`);
 
 /**
  * Writes `text` to `path` atomically with `mode` (the temporary file is created with
@@ -150,15 +147,81 @@ export async function writeFileAtomic(
  * project is between its write and its rename, so every such file is left over.
  */
 export async function removeStaleTempFiles(path: string): Promise<void> {
-  const folder = dirName(path);
-  const pattern = tempPattern(path);
+  const name = baseName(path);
+  await removeStaleTempFilesIn(dirName(path), (target) => target === name);
+}
+
+/**
+ * The temporary files (`.<name>.<uuid>.tmp`) in `folder` of writers of the files whose
+ * names `matches` accepts; none when the folder cannot be read.
+ */
+export async function tempFilesIn(
+  folder: string,
+  matches: (name: string) => boolean,
+): Promise<string[]> {
+  const found: string[] = [];
   try {
     for await (const entry of Deno.readDir(folder)) {
-      if (entry.isFile && pattern.test(entry.name)) {
-        await Deno.remove(joinPath(folder, entry.name)).catch(() => {});
+      const target = TEMP_NAME.exec(entry.name)?.[1];
+      if (entry.isFile && target !== undefined && matches(target)) {
+        found.push(joinPath(folder, entry.name));
       }
     }
   } catch {
     // Best effort: the write itself reports a folder it cannot use.
+  }
+  return found;
+}
+
+/**
+ * Removes the temporary files left by killed writers of the files of `folder` whose
+ * names `matches` accepts. Call it while holding the lock that every writer of those
+ * files holds (see `removeStaleTempFiles`).
+ */
+export async function removeStaleTempFilesIn(
+  folder: string,
+  matches: (name: string) => boolean,
+): Promise<void> {
+  for (const path of await tempFilesIn(folder, matches)) {
+    await Deno.remove(path).catch(() => {});
+  }
+}
+
+/** A file that this project may not, or must not, replace. */
+export class ReadOnlyFileError extends Error {
+  override name = "ReadOnlyFileError";
+}
+
+/**
+ * Refuses to replace `path` when it is a regular file that is read-only: its owner may
+ * not write it (no `u+w`: made read-only on purpose, which root, whom the kernel lets
+ * write anything, respects too), or this process may not open it for writing (the
+ * kernel's answer, as `conda` gets it: owner, groups, ACLs). Needed because an atomic
+ * write renames over the file, which only the folder's permission governs. A missing
+ * file or a symbolic link (which the rename replaces, leaving its target alone) passes.
+ */
+export async function assertWritable(path: string): Promise<void> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.lstat(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return;
+    throw err;
+  }
+  if (!info.isFile) return;
+  const mode = info.mode === null
+    ? ""
+    : ` (mode ${(info.mode & 0o777).toString(8).padStart(4, "0")})`;
+  if (info.mode !== null && (info.mode & 0o200) === 0) {
+    throw new ReadOnlyFileError(
+      `it is read-only${mode}; make it writable (chmod u+w) to change it`,
+    );
+  }
+  try {
+    // Read-write: a FIFO swapped in meanwhile does not block it; nothing is truncated.
+    (await Deno.open(path, { read: true, write: true })).close();
+  } catch (err) {
+    if (!(err instanceof Deno.errors.PermissionDenied)) throw err;
+    throw new ReadOnlyFileError(`this user may not write it${mode}`);
   }
 }

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { withHome } from "../tests/support.ts";
 import {
+  assertWritable,
   FileTooLargeError,
+  ReadOnlyFileError,
   readTextBounded,
   removeStaleTempFiles,
   writeFileAtomic,
@@ -63,4 +65,71 @@ Deno.test("readTextBounded: null when missing, the text when small, an error whe
     await Deno.writeTextFile(`${dir}/big`, "x".repeat(11));
     await assert.rejects(() => readTextBounded(`${dir}/big`, 10), FileTooLargeError);
   });
+});
+
+Deno.test({
+  name:
+    "assertWritable: a missing file, a writable one or a link passes; a read-only one is refused",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    await withHome(async (dir) => {
+      await assertWritable(`${dir}/missing`);
+      await Deno.writeTextFile(`${dir}/rw`, "", { mode: 0o644 });
+      await assertWritable(`${dir}/rw`);
+      for (const mode of [0o444, 0o400, 0o044]) {
+        await Deno.chmod(`${dir}/rw`, mode);
+        await assert.rejects(
+          () => assertWritable(`${dir}/rw`),
+          (err: unknown) =>
+            err instanceof ReadOnlyFileError &&
+            err.message ===
+              `it is read-only (mode ${
+                mode.toString(8).padStart(4, "0")
+              }); make it writable (chmod u+w) to change it`,
+        );
+      }
+      // A link is replaced by a rename, never written through: its target does not matter.
+      await Deno.symlink(`${dir}/rw`, `${dir}/link`);
+      await assertWritable(`${dir}/link`);
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "assertWritable: a file this user may not write (another owner's 0644) is refused, as the kernel says",
+  // Root may write anything: drop that power in a child (util-linux setpriv).
+  ignore: Deno.build.os === "windows" || Deno.uid() !== 0,
+  async fn() {
+    await withHome(async (dir) => {
+      const path = `${dir}/theirs`;
+      await Deno.writeTextFile(path, "", { mode: 0o644 });
+      await Deno.chmod(path, 0o644);
+      await Deno.chown(path, 65534, 65534);
+      const code = `
+        import { assertWritable } from ${
+        JSON.stringify(new URL("./files.ts", import.meta.url).href)
+      };
+        try { await assertWritable(Deno.args[0]); console.log("ok"); }
+        catch (err) { console.log(err.name, err.message); }`;
+      const output = await new Deno.Command("setpriv", {
+        args: [
+          "--bounding-set=-dac_override",
+          "--",
+          Deno.execPath(),
+          "eval",
+          "--quiet",
+          code,
+          path,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+      assert.equal(
+        new TextDecoder().decode(output.stdout),
+        "ReadOnlyFileError this user may not write it (mode 0644)\n",
+      );
+    });
+  },
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { withFileLock } from "./lock.ts";
+import { LockFileError, withFileLock } from "./lock.ts";
 
 class Failed extends Error {}
 const fail = (cause: unknown) => new Failed(cause instanceof Error ? cause.message : "?");
@@ -49,4 +49,128 @@ Deno.test("withFileLock reports a lock file that cannot be opened through the ca
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("withFileLock stamps the lock file when it takes the lock (progress for waiters)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/data.lock`;
+    await Deno.writeTextFile(path, "");
+    await Deno.utime(path, 1_000_000, 1_000_000);
+    await withFileLock(path, () => Promise.resolve(), { fail });
+    assert.ok(Math.abs(Deno.statSync(path).mtime!.getTime() - Date.now()) < 60_000);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("withFileLock keeps waiting past the bound while the lock file shows progress", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/data.lock`;
+  const holder = await Deno.open(path, { create: true, write: true });
+  // As brief holders taking the lock in turn do: the stamp changes every 100 ms, for 1 s.
+  const stamper = setInterval(() => Deno.utimeSync(path, new Date(), new Date()), 100);
+  try {
+    await holder.lock(true);
+    setTimeout(() => {
+      clearInterval(stamper);
+      holder.close();
+    }, 1000);
+    const started = Date.now();
+    const result = await withFileLock(path, () => Promise.resolve("mine"), {
+      fail,
+      timeoutMs: 400,
+    });
+    assert.equal(result, "mine");
+    assert.ok(Date.now() - started >= 900);
+  } finally {
+    clearInterval(stamper);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("withFileLock gives up after its whole bound even while the lock changes hands", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/data.lock`;
+  const holder = await Deno.open(path, { create: true, write: true });
+  const stamper = setInterval(() => Deno.utimeSync(path, new Date(), new Date()), 20);
+  try {
+    await holder.lock(true);
+    await assert.rejects(
+      () => withFileLock(path, () => Promise.resolve(), { fail, timeoutMs: 200, maxWaitMs: 400 }),
+      (err) => err instanceof Failed && /kept the lock .* for 0\.4 s/.test(err.message),
+    );
+  } finally {
+    clearInterval(stamper);
+    await holder.unlock();
+    holder.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** The cause `withFileLock` hands to `fail` for a lock at `path`. */
+async function lockFailure(path: string): Promise<unknown> {
+  let cause: unknown;
+  await assert.rejects(() =>
+    withFileLock(path, () => Promise.resolve(), {
+      fail: (err) => {
+        cause = err;
+        return new Failed("");
+      },
+      timeoutMs: 2000,
+    })
+  );
+  return cause;
+}
+
+Deno.test({
+  name: "withFileLock: a FIFO at the lock path is a clear error at once, not a hang",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const path = `${dir}/data.lock`;
+      const mkfifo = await new Deno.Command("mkfifo", { args: [path] }).output();
+      assert.ok(mkfifo.success);
+      const started = Date.now();
+      const cause = await lockFailure(path);
+      assert.ok(cause instanceof LockFileError);
+      assert.equal(cause.message, `the lock file ${path} is a FIFO, not a regular file; remove it`);
+      assert.ok(Date.now() - started < 2000);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "withFileLock: a symbolic link at the lock path is refused, dangling or not, and its target left alone",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const path = `${dir}/data.lock`;
+      await Deno.symlink(`${dir}/missing/x`, path);
+      const dangling = await lockFailure(path);
+      assert.ok(dangling instanceof LockFileError);
+      assert.equal(
+        dangling.message,
+        `the lock file ${path} is a symbolic link to ${dir}/missing/x, which does not exist; a lock file must be a regular file: remove the link`,
+      );
+      await Deno.remove(path);
+      const target = `${dir}/target`;
+      await Deno.writeTextFile(target, "keep");
+      await Deno.utime(target, 1_000_000, 1_000_000);
+      await Deno.symlink(target, path);
+      const linked = await lockFailure(path);
+      assert.ok(linked instanceof LockFileError);
+      assert.match(linked.message, /is a symbolic link to .*target; a lock file must be/);
+      assert.equal(Deno.statSync(target).mtime?.getTime(), 1_000_000_000);
+      assert.equal(Deno.readTextFileSync(target), "keep");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

@@ -1,5 +1,6 @@
 /**
- * Crash safety: writers of the file keyring, config.toml and .condarc are killed with SIGKILL
+ * Crash safety: writers of the file keyring, config.toml, .condarc and conda's token files are
+ * killed with SIGKILL
  * at random moments, again and again. After each kill every file still parses, holds
  * the old or the new value whole, and keeps what the writer does not own; temporary
  * files of killed writers are cleaned up by the next writer.
@@ -9,7 +10,7 @@ import assert from "node:assert/strict";
 import { parse as parseToml } from "smol-toml";
 import { parse as parseYaml } from "yaml";
 import { childEnv } from "../scripts/child_env.ts";
-import { tempHome } from "./support.ts";
+import { runCli, tempHome } from "./support.ts";
 
 const WRITER = new URL("./kill_writer.ts", import.meta.url).pathname;
 
@@ -160,4 +161,30 @@ Deno.test("SIGKILL during .condarc writes never corrupts it or loses comments an
     );
   });
   assert.equal(killed, KILLS);
+});
+
+Deno.test("SIGKILL during conda token file writes: a whole token, and leftovers removed by the next writer and remover", async () => {
+  await using home = await tempHome();
+  const dir = `${home.path}/.config/binstar`;
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  const path = `${dir}/https%3A%2F%2Frepo.example%2Frepo%2F.token`;
+  await Deno.writeTextFile(path, "first", { mode: 0o600 });
+  // Leftovers never pile up: each writer removes those of the writers killed before it.
+  let most = 0;
+  const killed = await killRepeatedly("token", home.path, path, async () => {
+    const token = await Deno.readTextFile(path);
+    assert.ok(token === "first" || /^value-\d+-x*$/.test(token), `token = ${token}`);
+    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+    most = Math.max(most, [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".tmp")).length);
+  });
+  assert.equal(killed, KILLS);
+  assert.ok(most <= 1, `${most} temporary files at once`);
+  // As a killed writer leaves one (it holds a token): the next remover removes it.
+  const stale =
+    `${dir}/.https%3A%2F%2Frepo.anaconda.cloud%2Frepo%2F.token.${crypto.randomUUID()}.tmp`;
+  await Deno.writeTextFile(stale, "secret-token", { mode: 0o600 });
+  const remove = await runCli(["token", "remove"], { home: home.path });
+  assert.equal(remove.code, 0, remove.stderr);
+  const temps = [...Deno.readDirSync(dir)].filter((entry) => entry.name.endsWith(".tmp"));
+  assert.deepEqual(temps, []);
 });

@@ -3,7 +3,7 @@
  * a manual clock, and fetch/spawn/browser that fail unless the test hands them in.
  * @module
  */
-import { type Context, streamInput } from "../src/context.ts";
+import { type Context, RunCache, streamInput } from "../src/context.ts";
 import { noticeText } from "../src/cli/framework/output.ts";
 
 export interface FakeContextOptions {
@@ -67,6 +67,7 @@ export function fakeContext(options: FakeContextOptions = {}): FakeContext {
     spawn: options.spawn ??
       (() => Promise.reject(new Error("spawn is not expected in this test"))),
     openBrowser: options.openBrowser ?? (() => Promise.resolve(false)),
+    runCache: new RunCache(),
     out: () => stdout,
     err: () => stderr,
     slept: () => slept,

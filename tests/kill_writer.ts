@@ -3,7 +3,7 @@
  * it can, until it is killed. Each write stores a new numbered value, so that a reader
  * can check the file holds one of the values written, whole.
  *
- *   deno run -A tests/kill_writer.ts keyring|config|condarc HOME
+ *   deno run -A tests/kill_writer.ts keyring|config|condarc|token HOME
  * @module
  */
 import { denoContext } from "../src/context.ts";
@@ -13,10 +13,11 @@ import { updateSites } from "../src/config/sites_update.ts";
 import { defaultChannelsEdits } from "../src/conda/conda_settings.ts";
 import { updateCondarc } from "../src/conda/condarc_file.ts";
 import { saveToken } from "../src/token/tokens.ts";
+import { setTokenFile, tokenDirectory } from "../src/conda/token_files.ts";
 import { newTokenInfo } from "../src/token/token_info.ts";
 
 const [kind, home] = Deno.args;
-if (!home) throw new Error("usage: kill_writer.ts keyring|config|condarc HOME");
+if (!home) throw new Error("usage: kill_writer.ts keyring|config|condarc|token HOME");
 const context = denoContext();
 
 /** The value of write number `n`. */
@@ -44,6 +45,9 @@ for (let n = 0;; n++) {
       `${home}/.condarc`,
       (current) => defaultChannelsEdits(current.settings, repo),
     );
+  } else if (kind === "token") {
+    // conda's token file, as `anaconda token set/install` writes it.
+    await setTokenFile(tokenDirectory(context), "https://repo.example/repo/", writtenValue(n));
   } else {
     throw new Error(`unknown kind ${kind}`);
   }

@@ -38,3 +38,50 @@ Deno.test("20 concurrent sites add processes each keep their site", async () => 
   assert.deepEqual(names.filter((name) => name.endsWith(".tmp")), [], "no temporary file left");
   assert.equal(names.filter((name) => name.startsWith("config.backup.")).length, 5);
 });
+
+const WRITERS = 100;
+
+Deno.test("100 concurrent sites add and remove processes: no failure, no lost site", async () => {
+  await using home = await tempHome();
+  const folder = `${home.path}/.anaconda`;
+  await Deno.mkdir(folder, { mode: 0o700 });
+  // A default site that stays, and half the writers' sites to remove.
+  const removed = Array.from({ length: WRITERS / 2 }, (_, n) => `old${n}`);
+  const added = Array.from({ length: WRITERS / 2 }, (_, n) => `new${n}`);
+  await Deno.writeTextFile(
+    `${folder}/config.toml`,
+    [
+      'default_site = "keep"',
+      "",
+      ...["keep", ...removed].map((name) => `[sites.${name}]\ndomain = "${name}.example.com"\n`),
+    ].join("\n"),
+  );
+  const started = Date.now();
+  const results = await Promise.all([
+    ...added.map((name) =>
+      runCli(["sites", "add", "--name", name, "--domain", `${name}.example.com`, "--yes"], {
+        home: home.path,
+        timeoutMs: 300_000,
+      })
+    ),
+    ...removed.map((name) =>
+      runCli(["sites", "remove", name, "--yes"], { home: home.path, timeoutMs: 300_000 })
+    ),
+  ]);
+  const failures = results.filter((result) => result.code !== 0);
+  const config = parse(await Deno.readTextFile(`${folder}/config.toml`)) as {
+    default_site: string;
+    sites: Record<string, { domain: string }>;
+  };
+  const names = Object.keys(config.sites);
+  const lost = added.filter((name) => !names.includes(name)).length +
+    removed.filter((name) => names.includes(name)).length;
+  console.log(
+    `${WRITERS} writers: ${failures.length} failures, ${lost} lost, ${
+      Math.round((Date.now() - started) / 1000)
+    } s`,
+  );
+  assert.deepEqual(failures.map((result) => result.stderr), []);
+  assert.deepEqual(names.sort(), ["keep", ...added].sort());
+  assert.equal(config.default_site, "keep");
+});

@@ -9,6 +9,8 @@ import { runCli, tempHome } from "./support.ts";
 import { jwtExpiringIn, keyringValue, runPython, uniqueDomain } from "./token_support.ts";
 import { assertSecretService, PYTHON_KEYRING, SECRET_SERVICE } from "./secret_service.ts";
 import { decodeTokenInfo } from "../src/token/token_info.ts";
+import { denoContext } from "../src/context.ts";
+import { SecretToolStore } from "../src/store/secret_tool.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const WRITER = `${ROOT}tests/token_writer.ts`;
@@ -346,53 +348,55 @@ async function programPath(program: string): Promise<string | null> {
 }
 
 /**
- * Wrappers of `secret-tool` and `dbus-send` that count their runs in `counter` and, at
- * run number $KILL_AT, SIGKILL the process that started them (the token writer) instead.
+ * A wrapper of `secret-tool` that counts its runs in `counter` and, at run number
+ * $KILL_AT, SIGKILLs the process that started it (the token writer) instead.
  */
-async function killingWrappers(dir: string): Promise<string> {
+async function killingWrapper(dir: string): Promise<string> {
   const bin = `${dir}/bin`;
   await Deno.mkdir(bin);
-  for (const program of ["secret-tool", "dbus-send"]) {
-    const real = await programPath(program);
-    assert.ok(real, `${program} is not installed`);
-    await Deno.writeTextFile(
-      `${bin}/${program}`,
-      `#!/bin/sh
+  const real = await programPath("secret-tool");
+  assert.ok(real, "secret-tool is not installed");
+  await Deno.writeTextFile(
+    `${bin}/secret-tool`,
+    `#!/bin/sh
 n=$(( $(cat "$KILL_COUNTER") + 1 ))
 echo "$n" > "$KILL_COUNTER"
 if [ "$n" = "$KILL_AT" ]; then kill -9 "$PPID"; exit 1; fi
 exec ${real} "$@"
 `,
-      { mode: 0o755 },
-    );
-  }
+    { mode: 0o755 },
+  );
   return bin;
 }
 
-/** The API key of the record `secret-tool lookup` finds for `domain`, or null. */
-async function lookedUpKey(domain: string): Promise<string | null> {
-  const found = await secretTool(["lookup", "service", "Anaconda Cloud", "username", domain]);
-  return found.code === 0 ? decodeTokenInfo(found.stdout, domain).api_key : null;
+/** The API key that this project's reader finds for `domain`, or null. */
+async function storedKey(domain: string): Promise<string | null> {
+  const secret = await new SecretToolStore(denoContext()).get("Anaconda Cloud", domain);
+  return secret === null ? null : decodeTokenInfo(secret, domain).api_key;
+}
+
+/** Removes every item of `domain`: live ones and pending ones of killed saves. */
+async function clearDomain(domain: string): Promise<void> {
+  await secretTool(["clear", "service", "Anaconda Cloud", "username", domain]);
+  await secretTool(["clear", "pending-service", "Anaconda Cloud", "pending-username", domain]);
 }
 
 Deno.test({
   name:
-    "a token writer killed at any step of a Secret Service save leaves the old key or the new one",
+    "a token writer killed before any step of a Secret Service save leaves the old key or the new one",
   ignore: needsService,
   async fn() {
     assertSecretService();
     await using home = await tempHome();
-    const bin = await killingWrappers(home.path);
+    const bin = await killingWrapper(home.path);
     const counter = `${home.path}/counter`;
     const domain = uniqueDomain("killed");
     try {
-      // Kill before the 1st, 2nd, ... helper program run, until a save runs to its end.
-      // (Storing, searching, deleting: gnome-keyring sometimes replaces Python's item in
-      // place, so the number of steps varies.)
+      // Kill before the 1st, 2nd, ... secret-tool run, until a save runs to its end.
       let finished = false;
       for (let killAt = 1; !finished; killAt++) {
         assert.ok(killAt <= 10, "a save runs at most a few helper programs");
-        await secretTool(["clear", "service", "Anaconda Cloud", "username", domain]);
+        await clearDomain(domain);
         await pythonKeyring(
           `keyring.set_password("Anaconda Cloud", ${JSON.stringify(domain)}, ${
             JSON.stringify(keyringValue({ api_key: "old-key" }))
@@ -411,15 +415,30 @@ Deno.test({
           assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
           assert.ok(killAt > 2, "the writer was killed after storing, too");
         }
-        const key = await lookedUpKey(domain);
+        const key = await storedKey(domain);
         assert.ok(
           key === "old-key" || key === "new-key",
           `killed before run ${killAt}: the keyring holds ${key}`,
         );
         if (finished) assert.equal(key, "new-key");
       }
+      // The finished save left one item, Python keyring's layout, and no pending one.
+      const value = await pythonKeyring(
+        `sys.stdout.write(keyring.get_password("Anaconda Cloud", ${JSON.stringify(domain)}))`,
+        home.path,
+      );
+      assert.equal(decodeTokenInfo(value, domain).api_key, "new-key");
+      const pending = await secretTool([
+        "search",
+        "--all",
+        "pending-service",
+        "Anaconda Cloud",
+        "pending-username",
+        domain,
+      ]);
+      assert.equal(pending.stdout, "");
     } finally {
-      await secretTool(["clear", "service", "Anaconda Cloud", "username", domain]);
+      await clearDomain(domain);
     }
   },
 });

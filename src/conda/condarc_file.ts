@@ -4,7 +4,8 @@
  * read-modify-write per change: a bounded read, a parse that refuses malformed YAML
  * (the file untouched), a timestamped 0600 backup, then an atomic write that keeps the
  * file's mode (0644 for a new file: a `.condarc` holds no secret; the token lives in
- * conda's token file). A symbolic link is followed, not replaced.
+ * conda's token file). A symbolic link is followed, not replaced; a read-only file is
+ * refused, as conda refuses it.
  *
  * Backups and locks stay out of the folders conda and the user look in: they go to
  * `~/.anaconda/backups` and `~/.anaconda/locks` (0700), named after a hash of the
@@ -14,7 +15,13 @@
  */
 import type { Context } from "../context.ts";
 import { backupFile } from "../backups.ts";
-import { pathExists, readTextBounded, removeStaleTempFiles, writeFileAtomic } from "../files.ts";
+import {
+  assertWritable,
+  pathExists,
+  readTextBounded,
+  removeStaleTempFiles,
+  writeFileAtomic,
+} from "../files.ts";
 import { withFileLock } from "../lock.ts";
 import { baseName, dirName, expandHome, isAbsolute, joinPath } from "../path.ts";
 import { condaBasePrefix } from "./conda_command.ts";
@@ -210,6 +217,7 @@ export async function updateCondarc(
       const backups = await privateFolder(context, "backups");
       await tidyBeside(target, backups, naming);
       if (current.exists) {
+        await assertWritable(target);
         mode = ((await Deno.stat(target)).mode ?? 0o644) & 0o777;
         backup = await backupFile(target, context.clock.now(), naming, backups);
       }

@@ -2,12 +2,22 @@
  * conda's token files (SPEC Part B §6.5), the way conda and anaconda-client keep them:
  * one file per URL, named `quote_plus(url, safe="") + ".token"`, holding the raw token
  * with no newline, mode 0600, in `$BINSTAR_CONFIG_DIR/data` or the per-OS user config
- * folder of `binstar`. Written atomically, so a reader never sees half a token.
+ * folder of `binstar`. Written atomically, so a reader never sees half a token. Every
+ * write and removal holds the folder's lock (`.tokens.lock`, which conda's `*.token`
+ * reader ignores) and first removes the temporary files of killed writers: they hold
+ * tokens.
  * @module
  */
 import type { Context } from "../context.ts";
 import { errorMessage, StoreError } from "../errors.ts";
-import { readTextBounded, writeFileAtomic } from "../files.ts";
+import {
+  pathExists,
+  readTextBounded,
+  removeStaleTempFilesIn,
+  tempFilesIn,
+  writeFileAtomic,
+} from "../files.ts";
+import { withFileLock } from "../lock.ts";
 import { joinPath } from "../path.ts";
 
 /** A token file is a few hundred bytes; anything bigger is not one. */
@@ -65,32 +75,66 @@ export function tokenFilePath(dir: string, url: string): string {
   return joinPath(dir, `${quotePlus(url)}.token`);
 }
 
+const isTokenFile = (name: string) => name.endsWith(".token");
+
+/** The lock file of a token folder. */
+export const TOKEN_FOLDER_LOCK = ".tokens.lock";
+
+/**
+ * Runs `action` holding the lock of the token folder `dir` (which must exist), after
+ * removing what killed writers left there: under the lock no writer is mid-write.
+ */
+async function withTokenFolder<T>(dir: string, action: () => Promise<T>): Promise<T> {
+  return await withFileLock(joinPath(dir, TOKEN_FOLDER_LOCK), async () => {
+    await removeStaleTempFilesIn(dir, isTokenFile);
+    return await action();
+  }, {
+    fail: (cause) =>
+      new StoreError(`Cannot lock the conda token folder ${dir}: ${errorMessage(cause)}`, {
+        cause,
+      }),
+  });
+}
+
 /** Stores `token` for `url` (replacing any old one), readable by the user only. */
 export async function setTokenFile(dir: string, url: string, token: string): Promise<string> {
   const path = tokenFilePath(dir, url);
   try {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    await writeFileAtomic(path, token, { mode: 0o600 });
   } catch (err) {
     throw new StoreError(`Cannot write the conda token file ${path}: ${errorMessage(err)}`, {
       cause: err,
     });
   }
+  await withTokenFolder(dir, async () => {
+    try {
+      await writeFileAtomic(path, token, { mode: 0o600 });
+    } catch (err) {
+      throw new StoreError(`Cannot write the conda token file ${path}: ${errorMessage(err)}`, {
+        cause: err,
+      });
+    }
+  });
   return path;
 }
 
 /** Removes the token file of `url`; false when there was none. */
 export async function removeTokenFile(dir: string, url: string): Promise<boolean> {
   const path = tokenFilePath(dir, url);
-  try {
-    await Deno.remove(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw new StoreError(`Cannot remove the conda token file ${path}: ${errorMessage(err)}`, {
-      cause: err,
-    });
-  }
+  // Nothing to remove (no file, no leftover): no lock, so no lock file made for nothing.
+  const leftovers = await tempFilesIn(dir, isTokenFile);
+  if (leftovers.length === 0 && !(await pathExists(path).catch(() => true))) return false;
+  return await withTokenFolder(dir, async () => {
+    try {
+      await Deno.remove(path);
+      return true;
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return false;
+      throw new StoreError(`Cannot remove the conda token file ${path}: ${errorMessage(err)}`, {
+        cause: err,
+      });
+    }
+  });
 }
 
 /** One stored token: the URL it is for and the token. */

@@ -98,3 +98,49 @@ for entry in os.scandir(d):
     assert.equal(result.stdout, `${REPO} tok-123\n`);
   });
 });
+
+/** A temporary file as a writer killed between its write and its rename leaves it. */
+async function leftover(dir: string, url: string): Promise<string> {
+  const path = `${dir}/.${quotePlus(url)}.token.${crypto.randomUUID()}.tmp`;
+  await Deno.writeTextFile(path, "secret-token", { mode: 0o600 });
+  return path;
+}
+
+Deno.test("a token file write removes what killed writers left in the folder, for any URL", async () => {
+  await withHome(async (home) => {
+    const dir = `${home}/binstar`;
+    await Deno.mkdir(dir);
+    const mine = await leftover(dir, REPO);
+    const other = await leftover(dir, "https://api.anaconda.org");
+    // Not a token file's: not ours to remove.
+    const foreign = `${dir}/.notes.txt.${crypto.randomUUID()}.tmp`;
+    await Deno.writeTextFile(foreign, "x");
+    await setTokenFile(dir, REPO, "tok");
+    const names = [...Deno.readDirSync(dir)].map((entry) => entry.name).sort();
+    assert.deepEqual(names, [
+      foreign.slice(dir.length + 1),
+      ".tokens.lock",
+      `${quotePlus(REPO)}.token`,
+    ]);
+    for (const path of [mine, other]) {
+      await assert.rejects(() => Deno.lstat(path), Deno.errors.NotFound);
+    }
+  });
+});
+
+Deno.test("a token file removal removes what killed writers left, even with no token file", async () => {
+  await withHome(async (home) => {
+    const dir = `${home}/binstar`;
+    await Deno.mkdir(dir);
+    // Nothing there: nothing done, not even a lock file.
+    assert.equal(await removeTokenFile(dir, REPO), false);
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+    const stale = await leftover(dir, REPO);
+    assert.equal(await removeTokenFile(dir, REPO), false);
+    await assert.rejects(() => Deno.lstat(stale), Deno.errors.NotFound);
+    await setTokenFile(dir, REPO, "tok");
+    await leftover(dir, "https://api.anaconda.org");
+    assert.equal(await removeTokenFile(dir, REPO), true);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), [".tokens.lock"]);
+  });
+});

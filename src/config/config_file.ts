@@ -5,7 +5,7 @@
  * @module
  */
 import { ConfigError, errorMessage } from "../errors.ts";
-import { pathExists, readTextBounded, writeFileAtomic } from "../files.ts";
+import { assertWritable, pathExists, readTextBounded, writeFileAtomic } from "../files.ts";
 import { dirName } from "../path.ts";
 import type { BackupNaming } from "../backups.ts";
 
@@ -57,13 +57,19 @@ export async function ensureConfigFolder(path: string): Promise<void> {
 /**
  * Writes `text` to `path` atomically (a temporary file in the same folder, then a
  * rename), with mode 0600; creates the folder (0700) when it is missing. When the file
- * exists it is first backed up (see `backupConfig`); the backup's path is returned.
+ * exists it is first backed up (see `backupConfig`); the backup's path is returned. A
+ * read-only file is refused (see `assertWritable`).
  */
 export async function writeConfigFile(
   path: string,
   text: string,
   nowMs: number,
 ): Promise<string | null> {
+  try {
+    await assertWritable(path);
+  } catch (err) {
+    throw new ConfigError(`Cannot write ${path}: ${errorMessage(err)}`);
+  }
   const backup = await pathExists(path) ? await backupConfig(path, nowMs) : null;
   if (backup === null) await ensureConfigFolder(path);
   try {

@@ -90,3 +90,32 @@ Deno.test("readConfigText reads the file, null when missing, and refuses an endl
     }
   });
 });
+
+Deno.test({
+  name: "a backup is never written through a link put at its name",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const path = `${dir}/config.toml`;
+      await Deno.writeTextFile(path, "a = 1\n");
+      const now = Date.UTC(2026, 0, 2, 3, 4, 5);
+      // Every name the next backups could take is a link to a file that is not ours.
+      await Deno.writeTextFile(`${dir}/victim`, "keep");
+      for (let micros = 0; micros < 3; micros++) {
+        await Deno.symlink(
+          `${dir}/victim`,
+          `${dir}/config.backup.${backupStamp(now, micros)}.toml`,
+        );
+      }
+      await writeConfigFile(path, "a = 2\n", now);
+      assert.equal(await Deno.readTextFile(`${dir}/victim`), "keep");
+      assert.equal(await Deno.readTextFile(path), "a = 2\n");
+      const backup = `${dir}/config.backup.${backupStamp(now, 3)}.toml`;
+      assert.equal(await Deno.readTextFile(backup), "a = 1\n");
+      assert.equal((await Deno.lstat(backup)).mode! & 0o777, 0o600);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

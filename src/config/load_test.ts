@@ -396,3 +396,57 @@ Deno.test("an unknown --at is an error even when ANACONDA_AUTH_DOMAIN or _SITE i
     );
   }
 });
+
+Deno.test({
+  name: "Kubernetes-style secrets (links into ..data/) are followed",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    const home = await Deno.makeTempDir({ prefix: "anaconda-load-" });
+    try {
+      const dir = `${home}/secrets`;
+      // As the kubelet mounts a Secret: a timestamped folder, ..data -> it, each key -> ..data/key.
+      await Deno.mkdir(`${dir}/..2026_01_02_03_04_05.123`, { recursive: true });
+      await Deno.writeTextFile(`${dir}/..2026_01_02_03_04_05.123/anaconda_auth_client_id`, "k8s\n");
+      await Deno.symlink("..2026_01_02_03_04_05.123", `${dir}/..data`);
+      await Deno.symlink("..data/anaconda_auth_client_id", `${dir}/anaconda_auth_client_id`);
+      const context = fakeContext({ home, env: { ANACONDA_SECRETS_DIR: dir } });
+      const settings = await loadSettings(context, {});
+      assertEquals(settings.site().client_id, "k8s");
+      assertEquals(context.err(), "");
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "a secret that links to a FIFO or a device is skipped at once with a warning, the others read",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    const home = await Deno.makeTempDir({ prefix: "anaconda-load-" });
+    try {
+      const dir = `${home}/secrets`;
+      await Deno.mkdir(dir);
+      const mkfifo = await new Deno.Command("mkfifo", { args: [`${home}/fifo`] }).output();
+      assertEquals(mkfifo.success, true);
+      await Deno.symlink(`${home}/fifo`, `${dir}/anaconda_auth_domain`);
+      await Deno.symlink("/dev/zero", `${dir}/anaconda_auth_api_key`);
+      await Deno.writeTextFile(`${dir}/anaconda_auth_client_id`, "file\n");
+      const context = fakeContext({ home, env: { ANACONDA_SECRETS_DIR: dir } });
+      const settings = await loadSettings(context, {});
+      assertEquals(settings.site().client_id, "file");
+      assertEquals(settings.site().api_key, null);
+      assertEquals(
+        context.err().split("\n").sort().join("\n"),
+        [
+          "",
+          `Warning: ignoring the secret ${dir}/anaconda_auth_api_key: it is not a regular file`,
+          `Warning: ignoring the secret ${dir}/anaconda_auth_domain: it is not a regular file`,
+        ].join("\n"),
+      );
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+});

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Context } from "../context.ts";
+import { errorMessage } from "../errors.ts";
 import { readTextBoundedSync } from "../files.ts";
 import { joinPath } from "../path.ts";
 import type { Source } from "./schema.ts";
@@ -69,24 +70,43 @@ function lowerCaseMap(entries: Iterable<[string, string]>): Map<string, string> 
 /** A secret or `.env` file is small; a bigger one is not read. */
 const MAX_SOURCE_BYTES = 1024 * 1024;
 
-/** The secrets by lower-cased name, and each one's file name as it is on disk. */
+/**
+ * The secrets by lower-cased name, and each one's file name as it is on disk. Entries
+ * may be symbolic links (Kubernetes mounts each secret as a link into `..data/`): a
+ * link is followed, and its target read only when it is a regular file, bounded. An
+ * entry that cannot be read is skipped with a warning naming it.
+ */
 function readSecretsDir(
   dir: string,
+  context: Pick<Context, "notify">,
 ): { values: Map<string, string>; fileNames: Map<string, string> } {
   const values = new Map<string, string>();
   const fileNames = new Map<string, string>();
+  let entries: Deno.DirEntry[];
   try {
     // Synchronous: see readTextBoundedSync (start-up cost of async file operations).
-    for (const entry of Deno.readDirSync(dir)) {
-      const name = entry.name.toLowerCase();
-      if (!entry.isFile || !name.startsWith("anaconda_")) continue;
-      const text = readTextBoundedSync(joinPath(dir, entry.name), MAX_SOURCE_BYTES);
-      if (text === null) continue;
-      values.set(name, text.trim());
-      fileNames.set(name, entry.name);
-    }
+    entries = [...Deno.readDirSync(dir)];
   } catch {
     // Missing or unreadable: the secrets folder is only used when it is a readable directory.
+    return { values, fileNames };
+  }
+  for (const entry of entries) {
+    const name = entry.name.toLowerCase();
+    if (!(entry.isFile || entry.isSymlink) || !name.startsWith("anaconda_")) continue;
+    const path = joinPath(dir, entry.name);
+    let text: string | null;
+    try {
+      text = readTextBoundedSync(path, MAX_SOURCE_BYTES);
+    } catch (err) {
+      context.notify({
+        level: "warning",
+        message: `ignoring the secret ${path}: ${errorMessage(err)}`,
+      });
+      continue;
+    }
+    if (text === null) continue; // a link to nothing
+    values.set(name, text.trim());
+    fileNames.set(name, entry.name);
   }
   return { values, fileNames };
 }
@@ -112,7 +132,7 @@ export async function readRawLayers(context: Context): Promise<RawLayer[]> {
   const env = lowerCaseMap(Object.entries(context.env.toObject()));
   const secretsDir = context.env.get("ANACONDA_SECRETS_DIR") ?? "/run/secrets";
   const dotenvPath = joinPath(context.cwd(), ".env");
-  const secrets = readSecretsDir(secretsDir);
+  const secrets = readSecretsDir(secretsDir, context);
   const dotenv = await readDotenv(dotenvPath);
   return [
     layer(env, (name) => ({ kind: "env", name: name.toUpperCase() })),

@@ -10,7 +10,9 @@
 import type { Context } from "../context.ts";
 import { errorMessage, StoreError } from "../errors.ts";
 import {
+  assertWritable,
   FileTooLargeError,
+  NotUtf8Error,
   readTextBounded,
   removeStaleTempFiles,
   writeFileAtomic,
@@ -154,7 +156,8 @@ function describe(err: unknown): string {
 
 /** What reading the file found: its top-level members, or why it is corrupt. */
 type ReadResult =
-  | { kind: "ok"; members: RawMembers }
+  /** `notUtf8`: bytes that are not UTF-8 were read as U+FFFD (a rewrite would lose them). */
+  | { kind: "ok"; members: RawMembers; notUtf8?: boolean }
   | { kind: "corrupt"; reason: string };
 
 /** Only text that is not JSON, or JSON that is not an object, is corrupt (A13). */
@@ -199,8 +202,15 @@ export class FileKeyring implements SecretStore {
 
   async #readFile(): Promise<ReadResult> {
     let text: string | null;
+    let notUtf8 = false;
     try {
-      text = await readTextBounded(this.path, MAX_KEYRING_BYTES);
+      text = await readTextBounded(this.path, MAX_KEYRING_BYTES, { strictUtf8: true }).catch(
+        (err) => {
+          if (!(err instanceof NotUtf8Error)) throw err;
+          notUtf8 = true;
+          return readTextBounded(this.path, MAX_KEYRING_BYTES);
+        },
+      );
     } catch (err) {
       if (err instanceof Deno.errors.NotADirectory) return { kind: "ok", members: new Map() };
       if (err instanceof FileTooLargeError) {
@@ -212,7 +222,9 @@ export class FileKeyring implements SecretStore {
         cause: err,
       });
     }
-    return text === null ? { kind: "ok", members: new Map() } : parseKeyring(text);
+    if (text === null) return { kind: "ok", members: new Map() };
+    const result = parseKeyring(text);
+    return result.kind === "ok" && notUtf8 ? { ...result, notUtf8 } : result;
   }
 
   /** Moves a corrupt file aside (under the lock), readable by its owner only, and says where. */
@@ -230,8 +242,13 @@ export class FileKeyring implements SecretStore {
       }
     }
     try {
-      // Before the rename, so that no moment leaves a readable copy under the new name.
-      if (this.#context.os !== "windows") await Deno.chmod(this.path, 0o600).catch(() => {});
+      await assertWritable(this.path);
+      // Before the rename, so that no moment leaves a readable copy under the new name;
+      // never through a symbolic link (the rename moves the link, its target is not ours).
+      const isLink = (await Deno.lstat(this.path)).isSymlink;
+      if (this.#context.os !== "windows" && !isLink) {
+        await Deno.chmod(this.path, 0o600).catch(() => {});
+      }
       await Deno.rename(this.path, target);
     } catch (err) {
       throw new StoreError(
@@ -278,8 +295,10 @@ export class FileKeyring implements SecretStore {
     if (this.#context.os === "windows") return;
     if (folder !== joinPath(this.#context.homeDir(), ".anaconda")) return;
     try {
-      const info = await Deno.stat(folder);
-      if (info.mode === null || (info.mode & 0o077) === 0 || info.uid !== Deno.uid()) return;
+      // lstat: a link to a folder is not ours to change (its target may be anything).
+      const info = await Deno.lstat(folder);
+      if (!info.isDirectory || info.mode === null || (info.mode & 0o077) === 0) return;
+      if (info.uid !== Deno.uid()) return;
       await Deno.chmod(folder, 0o700);
     } catch {
       return; // Not ours to change (or no permission to ask): the file itself is 0600.
@@ -290,9 +309,18 @@ export class FileKeyring implements SecretStore {
     });
   }
 
-  /** The members, under the lock; a corrupt file is moved aside first. */
+  /**
+   * The members, under the lock, for a rewrite: a corrupt file is moved aside first; a
+   * file with bytes that are not UTF-8 (in another program's entry) is refused, since
+   * the rewrite would replace them.
+   */
   async #readLocked(): Promise<RawMembers> {
     const result = await this.#readFile();
+    if (result.kind === "ok" && result.notUtf8) {
+      throw new StoreError(
+        `Cannot write the file keyring ${this.path}: it is not UTF-8 text (an entry holds other bytes), and rewriting it would change them; fix or remove that entry`,
+      );
+    }
     if (result.kind === "ok") return result.members;
     await this.#moveAside(result.reason);
     return new Map();
@@ -300,6 +328,7 @@ export class FileKeyring implements SecretStore {
 
   async #write(members: RawMembers): Promise<void> {
     try {
+      await assertWritable(this.path);
       await writeFileAtomic(this.path, dumpObject(members), { mode: 0o600 });
     } catch (err) {
       throw new StoreError(`Cannot write the file keyring ${this.path}: ${describe(err)}`, {

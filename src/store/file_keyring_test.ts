@@ -432,3 +432,104 @@ Deno.test("file keyring: the warning about a corrupt file never quotes its conte
     assert.ok(!/eyJ|TOPSECRET|c2Vj/.test(context.err()), context.err());
   });
 });
+
+Deno.test({
+  name:
+    "file keyring: a keyring that links to a file that is not JSON: the link is moved aside, its target untouched",
+  ignore: !POSIX,
+  async fn() {
+    await withKeyring(async (keyring, home, context) => {
+      await Deno.mkdir(`${home}/.anaconda`, { mode: 0o700 });
+      const target = `${home}/notes.txt`;
+      await Deno.writeTextFile(target, "not json", { mode: 0o644 });
+      await Deno.chmod(target, 0o644);
+      await Deno.symlink(target, keyring.path);
+      await keyring.set(SERVICE, "a.test", "x");
+      assert.equal(await modeOf(target), 0o644);
+      assert.equal(await Deno.readTextFile(target), "not json");
+      const aside = `${home}/.anaconda/keyring.corrupt-20260102T030405Z`;
+      assert.equal(await Deno.readLink(aside), target);
+      assert.ok((await Deno.lstat(keyring.path)).isFile);
+      assert.equal(await Deno.readTextFile(keyring.path), '{"Anaconda Cloud": {"a.test": "x"}}');
+      assert.match(context.err(), /was corrupt \(not valid JSON/);
+    });
+  },
+});
+
+Deno.test({
+  name: "file keyring: a ~/.anaconda that is a symbolic link is never tightened through it",
+  ignore: !POSIX,
+  async fn() {
+    await withKeyring(async (keyring, home, context) => {
+      await Deno.mkdir(`${home}/real`);
+      await Deno.chmod(`${home}/real`, 0o755);
+      await Deno.symlink(`${home}/real`, `${home}/.anaconda`);
+      await keyring.set(SERVICE, "a.test", "x");
+      assert.equal(await modeOf(`${home}/real`), 0o755);
+      assert.equal(await modeOf(`${home}/real/keyring`), 0o600);
+      assert.equal(context.err(), "");
+    });
+  },
+});
+
+Deno.test({
+  name: "file keyring: a read-only keyring (0400) is refused and left as it is",
+  ignore: !POSIX,
+  async fn() {
+    await withKeyring(async (keyring, home) => {
+      await Deno.mkdir(`${home}/.anaconda`, { mode: 0o700 });
+      const text = '{"Anaconda Cloud": {"a.test": "old"}}';
+      await Deno.writeTextFile(keyring.path, text, { mode: 0o400 });
+      for (
+        const change of [
+          () => keyring.set(SERVICE, "a.test", "new"),
+          () => keyring.delete(SERVICE, "a.test"),
+        ]
+      ) {
+        await assert.rejects(change, (err: unknown) => {
+          assert.ok(err instanceof StoreError);
+          assert.equal(
+            err.message,
+            `Cannot write the file keyring ${keyring.path}: it is read-only (mode 0400); make it writable (chmod u+w) to change it`,
+          );
+          return true;
+        });
+      }
+      assert.equal(await Deno.readTextFile(keyring.path), text);
+      assert.equal(await modeOf(keyring.path), 0o400);
+      assert.equal(await keyring.get(SERVICE, "a.test"), "old");
+    });
+  },
+});
+
+Deno.test("file keyring: an entry with bytes that are not UTF-8 is never rewritten as U+FFFD", async () => {
+  await withKeyring(async (keyring, home) => {
+    await Deno.mkdir(`${home}/.anaconda`, { mode: 0o700 });
+    const encode = (text: string) => new TextEncoder().encode(text);
+    const bytes = new Uint8Array([
+      ...encode('{"Other": {"x": "caf'),
+      0xe9, // Latin-1 é: not UTF-8
+      ...encode('"}, "Anaconda Cloud": {"a.test": "old"}}'),
+    ]);
+    await Deno.writeFile(keyring.path, bytes);
+    assert.equal(await keyring.get(SERVICE, "a.test"), "old");
+    for (
+      const change of [
+        () => keyring.set(SERVICE, "b.test", "new"),
+        () => keyring.delete(SERVICE, "a.test"),
+      ]
+    ) {
+      await assert.rejects(change, (err: unknown) => {
+        assert.ok(err instanceof StoreError);
+        assert.equal(
+          err.message,
+          `Cannot write the file keyring ${keyring.path}: it is not UTF-8 text (an entry holds other bytes), and rewriting it would change them; fix or remove that entry`,
+        );
+        return true;
+      });
+    }
+    assert.deepEqual(await Deno.readFile(keyring.path), bytes);
+    // Nothing of ours to remove: no error, nothing written.
+    assert.equal(await keyring.delete(SERVICE, "c.test"), false);
+  });
+});

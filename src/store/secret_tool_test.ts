@@ -7,7 +7,7 @@ import { assertSecretService, SECRET_SERVICE } from "../../tests/secret_service.
 import { uniqueDomain } from "../../tests/token_support.ts";
 import { fakeSpawn } from "../../tests/fake_spawn.ts";
 
-const ok = (stdout = ""): SpawnResult => ({ code: 0, stdout, stderr: "" });
+const ok = (stdout = "", stderr = ""): SpawnResult => ({ code: 0, stdout, stderr });
 const exit1 = (stderr = ""): SpawnResult => ({ code: 1, stdout: "", stderr });
 const ATTRS = ["service", "Anaconda Cloud", "username", "a.test"];
 
@@ -24,15 +24,16 @@ Deno.test("secret-tool get: lookup with the Python keyring attributes, value as 
   assert.ok(calls[0]!.options.timeoutMs > 0);
 });
 
-Deno.test("secret-tool get: exit 1 without a message and nothing locked is not found", async () => {
-  const { spawn, calls } = fakeSpawn([exit1(), ok("")]);
+Deno.test("secret-tool get: exit 1 without a message, no pending item and nothing locked is not found", async () => {
+  const { spawn, calls } = fakeSpawn([exit1(), ok(""), ok("")]);
   assert.equal(await new SecretToolStore({ spawn }).get("Anaconda Cloud", "a.test"), null);
-  assert.deepEqual(calls[1]?.args, ["search", ...ATTRS]);
+  assert.deepEqual(calls[2]?.args, ["search", ...ATTRS]);
 });
 
 Deno.test("secret-tool get: a locked collection is told apart from not found", async () => {
   const { spawn } = fakeSpawn([
     exit1(),
+    ok(""),
     {
       code: 0,
       stdout: "[/1]\nlabel = x\n",
@@ -86,127 +87,150 @@ Deno.test("a secret-tool that hangs is killed and reported, never waited for", a
   );
 });
 
-const STORE_ARGS = [
-  "store",
-  "--label=Password for 'a.test' on 'Anaconda Cloud'",
+const LIVE = [
   "xdg:schema",
   "org.freedesktop.Secret.Generic",
   ...ATTRS,
   "application",
   "Python keyring library",
 ];
-const SEARCH_ALL = [
-  "--session",
-  "--print-reply",
-  "--dest=org.freedesktop.secrets",
-  "/org/freedesktop/secrets",
-  "org.freedesktop.Secret.Service.SearchItems",
-  "dict:string:string:service,Anaconda Cloud,username,a.test",
+const PENDING = [
+  "xdg:schema",
+  "org.freedesktop.Secret.Generic",
+  "pending-service",
+  "Anaconda Cloud",
+  "pending-username",
+  "a.test",
 ];
-const SEARCH_OURS = [
-  ...SEARCH_ALL.slice(0, -1),
-  "dict:string:string:xdg:schema,org.freedesktop.Secret.Generic,service,Anaconda Cloud," +
-  "username,a.test,application,Python keyring library",
-];
-const ITEM = "/org/freedesktop/secrets/collection/login/";
+const LABEL = "--label=Password for 'a.test' on 'Anaconda Cloud'";
 
-/** dbus-send's reply to SearchItems: the unlocked, then the locked item paths. */
-function searchReply(unlocked: string[], locked: string[] = []): SpawnResult {
-  const array = (paths: string[]) =>
-    `   array [\n${paths.map((path) => `      object path "${path}"\n`).join("")}   ]\n`;
+/** `secret-tool search --all`: items on stdout, their attributes on stderr. */
+function searchOutput(items: Array<{ secret: string; pending?: string }>): SpawnResult {
   return ok(
-    `method return time=1 sender=:1.1 -> destination=:1.9 serial=7 reply_serial=2\n${
-      array(unlocked)
-    }${array(locked)}`,
+    items.map(({ secret }, n) =>
+      `[/${n}]\nlabel = x\nsecret = ${secret}\ncreated = 2026-01-01 00:00:00\n` +
+      "modified = 2026-01-01 00:00:00\nschema = org.freedesktop.Secret.Generic\n"
+    ).join(""),
+    items.map(({ pending }) => pending === undefined ? "" : `attribute.pending = ${pending}\n`)
+      .join(""),
   );
 }
-const deleted = ok('method return time=1 sender=:1.1 -> destination=:1.9\n   object path "/"\n');
 
-Deno.test("secret-tool set: stores first, with label, schema and the secret on stdin only", async () => {
+Deno.test("secret-tool get: an empty live item (a killed save) is skipped for a whole one", async () => {
+  const { spawn, calls } = fakeSpawn([
+    ok(""),
+    searchOutput([{ secret: "" }, { secret: "line 1\nline 2" }]),
+  ]);
+  assert.equal(
+    await new SecretToolStore({ spawn }).get("Anaconda Cloud", "a.test"),
+    "line 1\nline 2",
+  );
+  assert.deepEqual(calls.map((call) => call.args), [
+    ["lookup", ...ATTRS],
+    ["search", "--all", ...ATTRS],
+  ]);
+});
+
+Deno.test("secret-tool get: without a live item, a non-empty pending item of a killed save", async () => {
+  const { spawn, calls } = fakeSpawn([
+    exit1(),
+    searchOutput([{ secret: "", pending: "aa" }, { secret: "new", pending: "bb" }]),
+    ok(""),
+    ok("new"),
+  ]);
+  assert.equal(await new SecretToolStore({ spawn }).get("Anaconda Cloud", "a.test"), "new");
+  assert.deepEqual(calls.map((call) => call.args), [
+    ["lookup", ...ATTRS],
+    ["search", "--all", ...PENDING],
+    ["lookup", ...PENDING, "pending", "aa"],
+    ["lookup", ...PENDING, "pending", "bb"],
+  ]);
+});
+
+Deno.test("secret-tool get: only empty items read as no secret", async () => {
+  const { spawn } = fakeSpawn([
+    ok(""),
+    searchOutput([{ secret: "" }]),
+    searchOutput([{ secret: "", pending: "aa" }]),
+    ok(""),
+  ]);
+  assert.equal(await new SecretToolStore({ spawn }).get("Anaconda Cloud", "a.test"), null);
+});
+
+/** The runs of a save that finds nothing stale: see `set`. */
+function saveAnswers(secret: string, stale: string[] = []): SpawnResult[] {
+  return [
+    ok(),
+    ok(secret),
+    { ...searchOutput([]), stderr: stale.map((id) => `attribute.pending = ${id}\n`).join("") },
+    ...stale.map(() => ok()),
+    ok(),
+    ok(),
+    ok(secret),
+    ok(),
+  ];
+}
+
+Deno.test("secret-tool set: pending item, read back, live items cleared, live item stored and read back, pending cleared", async () => {
   const secret = 'c2VjcmV0 "quoted" \\ \n é';
-  const { spawn, calls } = fakeSpawn([ok(), searchReply([`${ITEM}2`])]);
+  const { spawn, calls } = fakeSpawn(saveAnswers(secret));
   const store = new SecretToolStore({ spawn });
   assert.equal(
     await store.set("Anaconda Cloud", "a.test", secret),
     "system keyring (Secret Service)",
   );
+  const id = calls[0]!.args.at(-1)!;
+  assert.match(id, /^[0-9a-f]{32}$/);
   assert.deepEqual(calls.map((call) => [call.program, ...call.args]), [
-    ["secret-tool", ...STORE_ARGS],
-    ["dbus-send", ...SEARCH_ALL],
+    ["secret-tool", "store", `${LABEL} (being saved)`, ...PENDING, "pending", id],
+    ["secret-tool", "lookup", ...PENDING, "pending", id],
+    ["secret-tool", "search", "--all", ...PENDING],
+    ["secret-tool", "clear", ...ATTRS],
+    ["secret-tool", "store", LABEL, ...LIVE],
+    ["secret-tool", "lookup", ...ATTRS],
+    ["secret-tool", "clear", ...PENDING, "pending", id],
   ]);
-  assert.equal(calls[0]?.options.stdin, secret);
+  assert.deepEqual(calls.map((call) => call.options.stdin), [
+    secret,
+    undefined,
+    undefined,
+    undefined,
+    secret,
+    undefined,
+    undefined,
+  ]);
   for (const call of calls) {
     assert.ok(!call.args.some((arg) => arg.includes("c2VjcmV0")));
     assert.ok(call.options.timeoutMs > 0);
   }
 });
 
-Deno.test("secret-tool set: other items of the account (Python's, without xdg:schema) are deleted after the store", async () => {
-  const { spawn, calls } = fakeSpawn([
-    ok(),
-    searchReply([`${ITEM}1`, `${ITEM}2`, `${ITEM}3`], [`${ITEM}9`]),
-    searchReply([`${ITEM}2`]),
-    deleted,
-    deleted,
-  ]);
-  await new SecretToolStore({ spawn }).set("Anaconda Cloud", "a.test", "c2VjcmV0");
-  assert.deepEqual(calls.map((call) => call.args), [
-    STORE_ARGS,
-    SEARCH_ALL,
-    SEARCH_OURS,
-    [
-      "--session",
-      "--print-reply",
-      "--dest=org.freedesktop.secrets",
-      `${ITEM}1`,
-      "org.freedesktop.Secret.Item.Delete",
-    ],
-    [
-      "--session",
-      "--print-reply",
-      "--dest=org.freedesktop.secrets",
-      `${ITEM}3`,
-      "org.freedesktop.Secret.Item.Delete",
-    ],
-  ]);
-});
-
-Deno.test("secret-tool set: with two items of ours, one is deleted and the other stored again", async () => {
-  const { spawn, calls } = fakeSpawn([
-    ok(),
-    searchReply([`${ITEM}1`, `${ITEM}2`]),
-    searchReply([`${ITEM}1`, `${ITEM}2`]),
-    deleted,
-    ok(),
-  ]);
+Deno.test("secret-tool set: pending items of killed saves are cleared before the live items", async () => {
+  const { spawn, calls } = fakeSpawn(saveAnswers("new", ["0ld"]));
   await new SecretToolStore({ spawn }).set("Anaconda Cloud", "a.test", "new");
-  assert.deepEqual(calls.map((call) => call.args[0] === "store" ? "store" : call.args.at(-1)), [
-    "store",
-    SEARCH_ALL.at(-1),
-    SEARCH_OURS.at(-1),
-    "org.freedesktop.Secret.Item.Delete",
-    "store",
+  assert.deepEqual(calls.slice(3, 5).map((call) => call.args), [
+    ["clear", ...PENDING, "pending", "0ld"],
+    ["clear", ...ATTRS],
   ]);
-  assert.equal(calls[3]?.args[3], `${ITEM}2`);
-  assert.equal(calls[4]?.options.stdin, "new");
 });
 
-Deno.test("secret-tool set without dbus-send: clear and store again only when another item hides the new secret", async () => {
-  const missing = new Deno.errors.NotFound("dbus-send");
-  let fake = fakeSpawn([ok(), missing, ok("new")]);
-  await new SecretToolStore(fake).set("Anaconda Cloud", "a.test", "new");
-  assert.deepEqual(fake.calls.map((call) => call.args[0]), ["store", "--session", "lookup"]);
+Deno.test("secret-tool set: a pending item that does not read back whole is cleared, the live items left alone", async () => {
+  const { spawn, calls } = fakeSpawn([ok(), ok("ne"), ok()]);
+  await assert.rejects(
+    () => new SecretToolStore({ spawn }).set("Anaconda Cloud", "a.test", "new"),
+    /did not keep the secret/,
+  );
+  assert.deepEqual(calls.map((call) => call.args[0]), ["store", "lookup", "clear"]);
+  assert.deepEqual(calls[2]?.args, ["clear", ...PENDING, "pending", calls[0]!.args.at(-1)!]);
+});
 
-  fake = fakeSpawn([ok(), missing, ok("old"), ok(), ok()]);
-  await new SecretToolStore(fake).set("Anaconda Cloud", "a.test", "new");
-  assert.deepEqual(fake.calls.map((call) => call.args), [
-    STORE_ARGS,
-    SEARCH_ALL,
-    ["lookup", ...ATTRS],
-    ["clear", ...ATTRS],
-    STORE_ARGS,
-  ]);
-  assert.equal(fake.calls[4]?.options.stdin, "new");
+Deno.test("secret-tool set: a secret longer than secret-tool reads goes elsewhere (per secret)", async () => {
+  const { spawn, calls } = fakeSpawn([]);
+  await assert.rejects(
+    () => new SecretToolStore({ spawn }).set("Anaconda Cloud", "a.test", "x".repeat(8192)),
+    (err: unknown) => err instanceof StoreUnavailableError && err.perSecret,
+  );
+  assert.equal(calls.length, 0);
 });
 
 Deno.test("secret-tool set into a locked collection is a clear error", async () => {
@@ -219,13 +243,30 @@ Deno.test("secret-tool set into a locked collection is a clear error", async () 
   );
 });
 
-Deno.test("secret-tool delete: clear; exit 1 means not found unless locked", async () => {
-  let fake = fakeSpawn([ok()]);
+Deno.test("secret-tool set: a lock folder that cannot be made does not stop the save", async () => {
+  const file = await Deno.makeTempFile();
+  try {
+    const { spawn, calls } = fakeSpawn(saveAnswers("v"));
+    await new SecretToolStore({ spawn }, { lockPath: `${file}/sub/secret-service.lock` })
+      .set("Anaconda Cloud", "a.test", "v");
+    assert.equal(calls.length, 7);
+  } finally {
+    await Deno.remove(file);
+  }
+});
+
+Deno.test("secret-tool delete: pending items, then live ones; exit 1 for both means not found unless locked", async () => {
+  let fake = fakeSpawn([exit1(), ok()]);
   assert.equal(await new SecretToolStore(fake).delete("Anaconda Cloud", "a.test"), true);
-  assert.deepEqual(fake.calls[0]?.args, ["clear", ...ATTRS]);
-  fake = fakeSpawn([exit1(), ok()]);
+  assert.deepEqual(fake.calls.map((call) => call.args), [
+    ["clear", ...PENDING],
+    ["clear", ...ATTRS],
+  ]);
+  fake = fakeSpawn([ok(), exit1()]);
+  assert.equal(await new SecretToolStore(fake).delete("Anaconda Cloud", "a.test"), true);
+  fake = fakeSpawn([exit1(), exit1(), ok()]);
   assert.equal(await new SecretToolStore(fake).delete("Anaconda Cloud", "a.test"), false);
-  fake = fakeSpawn([exit1(), {
+  fake = fakeSpawn([exit1(), exit1(), {
     code: 0,
     stdout: "[/1]\n",
     stderr: "Cannot get secret of a locked object\n",

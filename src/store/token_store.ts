@@ -7,6 +7,7 @@
 import type { Context } from "../context.ts";
 import type { SiteConfig, TokenStorage } from "../config/schema.ts";
 import type { SecretStore } from "./secret_store.ts";
+import { dirName, joinPath } from "../path.ts";
 
 type OpenStore = (context: Context, config: SiteConfig) => Promise<SecretStore>;
 
@@ -16,7 +17,7 @@ async function openFileKeyring(context: Context, config: SiteConfig): Promise<Se
 }
 
 /** The OS keyring of each platform; any other (Linux, the BSDs) has the Secret Service. */
-const SYSTEM_STORES: Partial<Record<Context["os"], (context: Context) => Promise<SecretStore>>> = {
+const SYSTEM_STORES: Partial<Record<Context["os"], OpenStore>> = {
   darwin: async (context) => {
     const { MacosSecurityStore } = await import("./macos_security.ts");
     return new MacosSecurityStore(context);
@@ -27,9 +28,12 @@ const SYSTEM_STORES: Partial<Record<Context["os"], (context: Context) => Promise
   },
 };
 
-async function openSecretService(context: Context): Promise<SecretStore> {
+async function openSecretService(context: Context, config: SiteConfig): Promise<SecretStore> {
   const { SecretToolStore } = await import("./secret_tool.ts");
-  return new SecretToolStore(context);
+  // Beside the file keyring (never its own lock: a save may fall back to the file).
+  return new SecretToolStore(context, {
+    lockPath: joinPath(dirName(config.keyring_path), "secret-service.lock"),
+  });
 }
 
 /** Each storage name and how to open its store. */
@@ -39,32 +43,21 @@ const BACKENDS: Record<TokenStorage, OpenStore> = {
     const openSystem = SYSTEM_STORES[context.os] ?? openSecretService;
     const [{ SystemWithFallback }, system, file] = await Promise.all([
       import("./system_with_fallback.ts"),
-      openSystem(context),
+      openSystem(context, config),
       openFileKeyring(context, config),
     ]);
     return new SystemWithFallback(system, file, context);
   },
 };
 
-const opened = new WeakMap<Context, Map<string, Promise<SecretStore>>>();
-
 /**
  * The store that keeps the tokens of `config`'s site (not the read-only configuration
  * keyring): the file keyring at `keyring_path`, or with `preferred_token_storage =
- * "system"` the OS keyring backed by the file keyring. One instance per context and
- * choice, so a fallback warning is printed once per process.
+ * "system"` the OS keyring backed by the file keyring. One instance per run (the
+ * context's `runCache`) and choice, so that a fallback warning is given once.
  */
 export function openTokenStore(context: Context, config: SiteConfig): Promise<SecretStore> {
-  let byKey = opened.get(context);
-  if (!byKey) {
-    byKey = new Map();
-    opened.set(context, byKey);
-  }
-  const key = `${config.preferred_token_storage}\n${config.keyring_path}`;
-  let store = byKey.get(key);
-  if (!store) {
-    store = BACKENDS[config.preferred_token_storage](context, config);
-    byKey.set(key, store);
-  }
-  return store;
+  const key = `token store\n${config.preferred_token_storage}\n${config.keyring_path}`;
+  const open = () => BACKENDS[config.preferred_token_storage](context, config);
+  return context.runCache ? context.runCache.get(key, open) : open();
 }

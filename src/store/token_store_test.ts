@@ -22,8 +22,11 @@ Deno.test("anaconda-keyring storage (the default) is the file keyring at keyring
       "file keyring ~/.anaconda/keyring",
     );
     assert.equal(await keyringText(home), '{"Anaconda Cloud": {"a.test": "v"}}');
-    // One instance per context and choice.
+    // One instance per run (the context's runCache) and choice; another run gets its own.
     assert.equal(await openTokenStore(context, siteConfig(home)), store);
+    assert.notEqual(await openTokenStore(contextFor(home), siteConfig(home)), store);
+    const system = siteConfig(home, { preferred_token_storage: "system" });
+    assert.notEqual(await openTokenStore(context, system), store);
   });
 });
 

@@ -20,6 +20,7 @@ import { siteClient } from "../src/login/site_client.ts";
 import { saveToken } from "../src/token/tokens.ts";
 import { fakeContext, type FakeContextOptions } from "./fake_context.ts";
 import { drippingJson, endlessJson } from "./http_faults.ts";
+import { connectProxy } from "./connect_proxy.ts";
 
 function siteConfig(overrides: Partial<SiteConfig>): SiteConfig {
   return { site: "test", ...defaultSiteConfig("/nonexistent-home"), ...overrides };
@@ -603,50 +604,6 @@ Deno.test("--verbose logs requests with credentials reduced to their last 4 char
     assert.ok(!log.includes(apiKey.slice(0, -4)));
   });
 });
-
-/** A minimal HTTP CONNECT proxy that records the tunnels it opens. */
-function connectProxy() {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const tunnels: string[] = [];
-  const conns: Deno.Conn[] = [];
-  const pipes: Promise<unknown>[] = [];
-  const serving = (async () => {
-    for await (const conn of listener) {
-      conns.push(conn);
-      pipes.push(
-        (async () => {
-          const buffer = new Uint8Array(8192);
-          const read = await conn.read(buffer);
-          const head = new TextDecoder().decode(buffer.subarray(0, read ?? 0));
-          const target = head.split(" ")[1] ?? "";
-          tunnels.push(`${head.split(" ")[0]} ${target}`);
-          const [hostname, port] = target.split(":");
-          const upstream = await Deno.connect({ hostname: hostname ?? "", port: Number(port) });
-          conns.push(upstream);
-          await conn.write(new TextEncoder().encode("HTTP/1.1 200 Connection established\r\n\r\n"));
-          await Promise.all([
-            conn.readable.pipeTo(upstream.writable).catch(() => {}),
-            upstream.readable.pipeTo(conn.writable).catch(() => {}),
-          ]);
-        })().catch(() => {}),
-      );
-    }
-  })();
-  return {
-    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
-    tunnels,
-    async close() {
-      listener.close();
-      await serving.catch(() => {});
-      for (const conn of conns) {
-        try {
-          conn.close();
-        } catch { /* already closed */ }
-      }
-      await Promise.all(pipes);
-    },
-  };
-}
 
 Deno.test("proxy_servers and HTTPS_PROXY tunnel requests through the proxy; NO_PROXY bypasses it", async () => {
   await withServer({}, async (server) => {

@@ -7,6 +7,7 @@
  * secrets redacted are the same as everywhere else.
  * @module
  */
+import { basicAuthorization } from "../base64.ts";
 import type { Context } from "../context.ts";
 import { defaultSiteConfig, type SiteConfig } from "../config/schema.ts";
 import { AnacondaError } from "../errors.ts";
@@ -42,18 +43,6 @@ export type OrgCredential = { apiKey: string } | { username: string; password: s
 export function apiBase(url: string): string {
   const withScheme = /^https?:\/\//.test(url) ? url : `https://${url}`;
   return withScheme.replace(/\/+$/, "");
-}
-
-/** `Basic` credentials as requests encodes them: Latin-1 when it can, else UTF-8. */
-export function basicAuthorization(username: string, password: string): string {
-  const text = `${username}:${password}`;
-  const latin1 = Array.from(text).every((char) => char.charCodeAt(0) <= 0xff);
-  const bytes = latin1
-    ? Uint8Array.from(text, (char) => char.charCodeAt(0))
-    : new TextEncoder().encode(text);
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return `Basic ${btoa(binary)}`;
 }
 
 /** The longest token accepted from the server: anaconda.org's are about 40 characters. */

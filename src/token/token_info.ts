@@ -4,6 +4,7 @@
  * No dependencies, so `auth api-key` and `auth status` stay fast.
  * @module
  */
+import { decodeBase64, encodeBase64 } from "../base64.ts";
 import { StoreError } from "../errors.ts";
 
 /** A conda repository token of one organisation. */
@@ -32,33 +33,6 @@ export function newTokenInfo(domain: string): TokenInfo {
 
 const encoder = new TextEncoder();
 
-function bytesToBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
-
-function base64ToBytes(text: string): Uint8Array | null {
-  let clean = text.replace(/\s+/g, "");
-  if (/[-_]/.test(clean) && !/[+/]/.test(clean)) {
-    clean = clean.replace(/-/g, "+").replace(/_/g, "/");
-  }
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) return null;
-  const unpadded = clean.replace(/=+$/, "");
-  if (unpadded.length % 4 === 1) return null;
-  const padded = unpadded + "=".repeat((4 - (unpadded.length % 4)) % 4);
-  try {
-    const binary = atob(padded);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The keyring value: standard padded base64 of compact JSON with the fields in the order
  * `domain, api_key, username, repo_tokens, version`, nulls dropped (as pydantic's
@@ -72,7 +46,7 @@ export function encodeTokenInfo(info: TokenInfo): string {
     repo.org_name === "" ? { token: repo.token } : { token: repo.token, org_name: repo.org_name }
   );
   record.version = info.version;
-  return bytesToBase64(encoder.encode(JSON.stringify(record)));
+  return encodeBase64(encoder.encode(JSON.stringify(record)));
 }
 
 function optionalString(value: unknown): string | null | undefined {
@@ -86,7 +60,7 @@ function optionalString(value: unknown): string | null | undefined {
  * or not a token record.
  */
 export function decodeTokenInfo(value: string, domain: string): TokenInfo {
-  const bytes = base64ToBytes(value);
+  const bytes = decodeBase64(value);
   if (bytes === null) throw new StoreError(`The stored token for ${domain} is not base64`);
   let parsed: unknown;
   try {
@@ -137,7 +111,7 @@ export function decodeJwtPayload(token: string): Record<string, unknown> | null 
   const parts = token.split(".");
   if (parts.length !== 3 || parts[1] === undefined || parts[1] === "") return null;
   if (!/^[A-Za-z0-9_-]+={0,2}$/.test(parts[1])) return null;
-  const bytes = base64ToBytes(parts[1]);
+  const bytes = decodeBase64(parts[1]);
   if (bytes === null) return null;
   try {
     const payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));

@@ -65,6 +65,7 @@ export {
   AuthenticationMissingError,
   AuthRequiredError,
   HttpError,
+  InsecureHttpError,
   InvalidAuthenticationError,
   NetworkError,
   type NetworkFailure,

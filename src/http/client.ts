@@ -32,6 +32,7 @@ import { redactUrl, statusError, UnexpectedResponseError } from "./errors.ts";
 import { clientHostnameHeader } from "./hostname.ts";
 import { parseJsonBody } from "./json.ts";
 import { toNetworkError } from "./network_error.ts";
+import { CREDENTIAL_HEADER, refuseCredentialsOverPlainHttp } from "./plain_http.ts";
 import { type ProxyChoice, selectProxy } from "./proxy.ts";
 import { followRedirects, type Hop } from "./redirect.ts";
 import { createTransport, type TlsSettings, tlsSettings, type Transport } from "./tls.ts";
@@ -73,11 +74,9 @@ interface Sent {
   authSent: boolean;
 }
 
-const SENSITIVE_HEADER = /authorization|token|api-key|apikey|secret|password|cookie/i;
-
 /** Header value for logs: credentials show only their last 4 characters (A18). */
 function logHeaderValue(name: string, value: string): string {
-  if (!SENSITIVE_HEADER.test(name)) return value;
+  if (!CREDENTIAL_HEADER.test(name)) return value;
   const scheme = /^(Bearer|Basic|token)\s+(.*)$/i.exec(value);
   // The end of Basic's base64 is the end of the password: show none of it.
   if (scheme?.[1]?.toLowerCase() === "basic") return `${scheme[1]} ********`;
@@ -204,6 +203,10 @@ export class Client {
 
   /** One request of a redirect chain, through the transport of its URL. */
   async #sendOnce(hop: Hop, init: RequestInit, deadline: Deadline): Promise<Response> {
+    refuseCredentialsOverPlainHttp(hop, {
+      env: this.context.env,
+      secretHeaders: Object.keys(this.config.extra_headers ?? {}),
+    });
     const proxy = selectProxy(hop.url, this.config.proxy_servers, this.context.env);
     const transport = await this.#transport(proxy);
     this.#log(`> ${hop.method} ${redactUrl(hop.url)}`);

@@ -12,7 +12,7 @@ import type { Context } from "../context.ts";
 import { defaultSiteConfig, type SiteConfig } from "../config/schema.ts";
 import { AnacondaError } from "../errors.ts";
 import { Client } from "../http/client.ts";
-import { reasonPhrase, redactUrl } from "../http/errors.ts";
+import { InsecureHttpError, reasonPhrase, redactUrl } from "../http/errors.ts";
 import { isJsonObject } from "../http/json.ts";
 import { hasControlChars } from "../text.ts";
 import type { OrgConfig } from "./config.ts";
@@ -157,6 +157,8 @@ export class OrgClient {
     try {
       response = await this.#send("HEAD", "");
     } catch (err) {
+      // Refused before sending: the server was not asked, so it is not "unavailable".
+      if (err instanceof InsecureHttpError) throw err;
       throw unavailable(err);
     }
     if (response.status === 404) {

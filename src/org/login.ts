@@ -10,7 +10,13 @@ import type { Context } from "../context.ts";
 import type { Settings } from "../config/load.ts";
 import { baseName } from "../path.ts";
 import { escapeControl } from "../text.ts";
-import { type AuthenticationRequest, OrgClient } from "./client.ts";
+import { InsecureHttpError } from "../http/errors.ts";
+import {
+  INSECURE_HTTP_ADVICE,
+  insecureHttpAllowed,
+  isPlainHttpToOtherHost,
+} from "../http/plain_http.ts";
+import { apiBase, type AuthenticationRequest, OrgClient } from "./client.ts";
 import { loadOrgConfig, type OrgConfig } from "./config.ts";
 import { anacondaApiKey } from "./credential.ts";
 import { OrgApiError, OrgUnauthorizedError } from "./errors.ts";
@@ -95,6 +101,13 @@ export async function orgLogin(
   const config: OrgConfig = options.sslVerify === undefined
     ? loaded
     : { ...loaded, sslVerify: options.sslVerify };
+  // Before anything happens (it may include a login to anaconda.com): a login sends a key.
+  if (isPlainHttpToOtherHost(apiBase(config.url)) && !insecureHttpAllowed(context.env)) {
+    throw new InsecureHttpError(
+      `Refusing to log in to ${escapeControl(config.url)} (url from ${config.urlSource}) ` +
+        `over plain HTTP: the login sends an API key or a password, and ${INSECURE_HTTP_ADVICE}`,
+    );
+  }
   const client = new OrgClient(context, config, { verbose: options.verbose ?? false });
   try {
     await client.checkServer();

@@ -27,6 +27,8 @@ export interface ValidateOptions {
   insecure?: boolean;
   /** Log the request, the token redacted (`--verbose`). */
   verbose?: boolean;
+  /** Where the site's `ssl_verify` came from, for the warning that verification is off. */
+  sslVerifySource?: string | undefined;
 }
 
 /**
@@ -45,7 +47,12 @@ export async function validateRepoToken(
     extra_headers: null,
     ...(options.insecure ? { ssl_verify: false } : {}),
   };
-  const client = new Client({ context, config: repoConfig, verbose: options.verbose ?? false });
+  const client = new Client({
+    context,
+    config: repoConfig,
+    verbose: options.verbose ?? false,
+    sslVerifySource: options.insecure ? "option --no-ssl-verify" : options.sslVerifySource,
+  });
   let status: number;
   let statusText: string;
   try {

@@ -36,6 +36,7 @@ import { CREDENTIAL_HEADER, refuseCredentialsOverPlainHttp } from "./plain_http.
 import { type ProxyChoice, selectProxy } from "./proxy.ts";
 import { followRedirects, type Hop } from "./redirect.ts";
 import { createTransport, type TlsSettings, tlsSettings, type Transport } from "./tls.ts";
+import { warnVerificationOff } from "./tls_notice.ts";
 
 /** Finds the API key to send as Bearer; null or undefined when there is none. */
 export type ApiKeyProvider = () => Promise<string | null | undefined>;
@@ -59,6 +60,11 @@ export interface ClientOptions {
   apiVersion?: string;
   /** The largest response body read, in bytes (default 4 MiB). */
   maxResponseBytes?: number;
+  /**
+   * Where `ssl_verify` came from (`/work/.env for ANACONDA_AUTH_SSL_VERIFY`, `option
+   * --no-ssl-verify`...): named in the warning that verification is off.
+   */
+  sslVerifySource?: string | undefined;
 }
 
 /** `fetch` options plus `auth: false` to send no Bearer for this request. */
@@ -98,6 +104,7 @@ export class Client {
   /** (current, minimum) API-version pairs already warned about by this client. */
   readonly #apiVersionWarnings = new Set<string>();
   #maxResponseBytes: number;
+  #sslVerifySource: string | undefined;
   #apiKeyProvider: ApiKeyProvider | undefined;
   #apiKey: Promise<string | null | undefined> | undefined;
   #tls: Promise<TlsSettings> | undefined;
@@ -114,6 +121,7 @@ export class Client {
     this.#userAgent = options.userAgent ?? `anaconda-auth/${VERSION}`;
     this.#apiVersion = options.apiVersion;
     this.#maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    this.#sslVerifySource = options.sslVerifySource;
     const { apiKey } = options;
     this.#apiKeyProvider = typeof apiKey === "string" ? () => Promise.resolve(apiKey) : apiKey;
   }
@@ -207,6 +215,9 @@ export class Client {
       env: this.context.env,
       secretHeaders: Object.keys(this.config.extra_headers ?? {}),
     });
+    if (this.config.ssl_verify === false && hop.url.startsWith("https:")) {
+      warnVerificationOff(this.context, this.#sslVerifySource);
+    }
     const proxy = selectProxy(hop.url, this.config.proxy_servers, this.context.env);
     const transport = await this.#transport(proxy);
     this.#log(`> ${hop.method} ${redactUrl(hop.url)}`);

@@ -7,7 +7,7 @@
  */
 import type { Context } from "../context.ts";
 import { OrgClient } from "./client.ts";
-import { loadOrgConfig, type OrgConfig } from "./config.ts";
+import { loadOrgConfig, type OrgConfig, SSL_VERIFY_OPTION } from "./config.ts";
 import { OrgNotLoggedInError, OrgUnauthorizedError } from "./errors.ts";
 import { envToken, type FoundToken, removeTokens, storedToken } from "./tokens.ts";
 
@@ -24,7 +24,9 @@ export interface OrgRequestOptions {
 
 async function orgConfig(context: Context, options: OrgRequestOptions): Promise<OrgConfig> {
   const config = await loadOrgConfig(context, { site: options.site });
-  return options.sslVerify === undefined ? config : { ...config, sslVerify: options.sslVerify };
+  return options.sslVerify === undefined
+    ? config
+    : { ...config, sslVerify: options.sslVerify, sslVerifySource: SSL_VERIFY_OPTION };
 }
 
 export interface OrgLogoutResult {

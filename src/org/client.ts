@@ -82,6 +82,7 @@ export class OrgClient {
       config: apiSiteConfig(context, config, this.base),
       userAgent: ORG_USER_AGENT,
       verbose: options.verbose ?? false,
+      sslVerifySource: config.sslVerifySource,
     });
   }
 

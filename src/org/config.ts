@@ -17,6 +17,9 @@ import { tokenDirectory } from "../conda/token_files.ts";
 /** anaconda.org's API, when no config file names another. */
 export const DEFAULT_ORG_URL = "https://api.anaconda.org";
 
+/** Where `sslVerify` comes from when the command line sets it. */
+export const SSL_VERIFY_OPTION = "option --[no-]ssl-verify";
+
 /** A config file is a few lines; anything bigger is not one. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
 /** The YAML files read from one folder of the search path, at most. */
@@ -29,6 +32,8 @@ export interface OrgConfig {
   urlSource: string;
   /** requests' `verify`: true, false, or the path of a CA bundle. */
   sslVerify: boolean | string;
+  /** Where `sslVerify` came from, for messages: a file, `sites.<name> in <file>`, "the default". */
+  sslVerifySource: string;
   /** anaconda-client's `default_site`, if set. */
   site: string | null;
 }
@@ -237,6 +242,7 @@ export async function loadOrgConfig(
     url: checkedUrl(config.url, urlSource),
     urlSource,
     sslVerify: sslVerifyOf(config, sslSource),
+    sslVerifySource: sslSource,
     site,
   };
 }

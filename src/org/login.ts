@@ -17,7 +17,7 @@ import {
   isPlainHttpToOtherHost,
 } from "../http/plain_http.ts";
 import { apiBase, type AuthenticationRequest, OrgClient } from "./client.ts";
-import { loadOrgConfig, type OrgConfig } from "./config.ts";
+import { loadOrgConfig, type OrgConfig, SSL_VERIFY_OPTION } from "./config.ts";
 import { anacondaApiKey } from "./credential.ts";
 import { OrgApiError, OrgUnauthorizedError } from "./errors.ts";
 import { saveToken, storedToken } from "./tokens.ts";
@@ -100,7 +100,7 @@ export async function orgLogin(
   const loaded = await loadOrgConfig(context, { site: options.site });
   const config: OrgConfig = options.sslVerify === undefined
     ? loaded
-    : { ...loaded, sslVerify: options.sslVerify };
+    : { ...loaded, sslVerify: options.sslVerify, sslVerifySource: SSL_VERIFY_OPTION };
   // Before anything happens (it may include a login to anaconda.com): a login sends a key.
   if (isPlainHttpToOtherHost(apiBase(config.url)) && !insecureHttpAllowed(context.env)) {
     throw new InsecureHttpError(

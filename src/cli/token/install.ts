@@ -104,13 +104,16 @@ export async function runInstall(input: InstallInput, app: App): Promise<void> {
   ]);
   const repo = repoUrl(context.env);
   const given = input.token === undefined ? undefined : await tokenArgument(app, input.token);
-  const config = (await app.settings()).site();
+  const settings = await app.settings();
+  const config = settings.site();
+  const { describeFieldSource } = await import("../../config/load.ts");
+  const sslVerifySource = describeFieldSource(settings, config, "ssl_verify");
   // A .condarc that cannot be edited stops the install before a token is issued.
   const condarc: Condarc = await condarcFile.readCondarc(
     await condarcFile.condarcPath(context, { kind: "user" }),
   );
 
-  const client = await siteClient(context, config, { requireKey: true, verbose });
+  const client = await siteClient(context, config, { requireKey: true, verbose, sslVerifySource });
   let org: string;
   let token: string;
   let channels: ChannelsAnswer | "skipped" = "skipped";
@@ -140,7 +143,7 @@ export async function runInstall(input: InstallInput, app: App): Promise<void> {
   }
 
   const { validateRepoToken } = await import("../../conda/validate_token.ts");
-  await validateRepoToken(context, config, token, { repoUrl: repo, verbose });
+  await validateRepoToken(context, config, token, { repoUrl: repo, verbose, sslVerifySource });
   const [{ saveRepoToken }, { setTokenFile, tokenDirectory }, settingsEdits] = await Promise.all([
     import("../../token/repo_tokens.ts"),
     import("../../conda/token_files.ts"),

@@ -348,19 +348,23 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** What is at a path: a regular file, nothing, or something else (a folder, a FIFO, a device). */
+export type PathKind = "file" | "missing" | "other";
+
 /** What coercion needs besides the value. */
 export interface CoerceOptions {
   homeDir: string;
   cwd: string;
-  /** Checks that a CA bundle path exists (skipped in unit tests that pass a fake). */
-  fileExists?: (path: string) => boolean;
+  /** What is at a CA bundle path (unit tests pass a fake). */
+  pathKind?: (path: string) => PathKind;
 }
 
-function defaultFileExists(path: string): boolean {
+function defaultPathKind(path: string): PathKind {
   try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
+    return Deno.statSync(path).isFile ? "file" : "other";
+  } catch (err) {
+    // Another failure (no permission...) is the reader's to report, naming the cause.
+    return err instanceof Deno.errors.NotFound ? "missing" : "file";
   }
 }
 
@@ -398,10 +402,10 @@ export function coerceField(kind: FieldKind, raw: unknown, options: CoerceOption
       if (raw.trim().toLowerCase() === "truststore") return "truststore";
       const expanded = expandHome(raw, options.homeDir);
       const path = isAbsolute(expanded) ? expanded : joinPath(options.cwd, expanded);
-      if (!(options.fileExists ?? defaultFileExists)(path)) {
-        throw new Error(
-          `CA bundle ${raw} does not exist (use true, false, truststore or a file path)`,
-        );
+      const kind = (options.pathKind ?? defaultPathKind)(path);
+      if (kind !== "file") {
+        const what = kind === "missing" ? "does not exist" : "is not a regular file";
+        throw new Error(`CA bundle ${raw} ${what} (use true, false, truststore or a file path)`);
       }
       return path;
     }

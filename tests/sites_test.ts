@@ -318,11 +318,11 @@ Deno.test("usage errors exit 2 with the Python tool's messages", async () => {
     ],
     [
       ["sites", "add", "--domain", "x", "--extra-headers", "{x"],
-      "extra-headers={x could not be parsed as JSON",
+      "extra-headers=<redacted> could not be parsed as JSON",
     ],
     [
       ["sites", "add", "--domain", "x", "--proxy-servers", "["],
-      "proxy-servers=[ could not be parsed as JSON",
+      "proxy-servers=<redacted> could not be parsed as JSON",
     ],
     [["sites", "add", "--domain", "x", "--bogus"], "unknown option '--bogus'"],
     [["sites", "remove"], "missing required argument 'site'"],

@@ -19,8 +19,9 @@
  * ```
  * @module
  */
-import { AnacondaError } from "../errors.ts";
+import { AnacondaError, ConfigError } from "../errors.ts";
 import { redactSecret } from "../redact.ts";
+import { escapeControl } from "../text.ts";
 import type { Context } from "../context.ts";
 import type { SiteConfig } from "../config/schema.ts";
 import { VERSION } from "../version.ts";
@@ -80,13 +81,29 @@ interface Sent {
   authSent: boolean;
 }
 
-/** Header value for logs: credentials show only their last 4 characters (A18). */
-function logHeaderValue(name: string, value: string): string {
-  if (!CREDENTIAL_HEADER.test(name)) return value;
+/**
+ * Header value for logs: credentials (by name, or a header of `extra_headers`, named in
+ * `secretNames` in lower case) show only their last 4 characters.
+ */
+function logHeaderValue(name: string, value: string, secretNames: Set<string>): string {
+  if (!CREDENTIAL_HEADER.test(name) && !secretNames.has(name)) return value;
   const scheme = /^(Bearer|Basic|token)\s+(.*)$/i.exec(value);
   // The end of Basic's base64 is the end of the password: show none of it.
   if (scheme?.[1]?.toLowerCase() === "basic") return `${scheme[1]} ********`;
   return scheme ? `${scheme[1]} ${redactSecret(scheme[2] ?? "")}` : redactSecret(value);
+}
+
+/** Runs a header operation; its error (which quotes the value) becomes one that does not. */
+function withoutEcho<T>(action: () => T, what: string): T {
+  try {
+    return action();
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    throw new ConfigError(
+      `${what} cannot be sent: it holds characters that HTTP does not allow in a header ` +
+        "(control characters, line breaks); its value is not shown",
+    );
+  }
 }
 
 /** An HTTP client bound to one site's configuration. Call `close()` when done. */
@@ -195,16 +212,22 @@ export class Client {
     }
   }
 
-  /** The caller's headers, the session headers they lack, and the Bearer when wanted. */
+  /**
+   * The caller's headers, the session headers they lack, and the Bearer when wanted. A
+   * name or value that HTTP does not allow is an error that never quotes the value
+   * (fetch's own error would: `Invalid header value: "Bearer <key>"`).
+   */
   async #requestHeaders(given: HeadersInit | undefined, auth: boolean): Promise<Headers> {
-    const headers = new Headers(given);
+    const headers = withoutEcho(() => new Headers(given), "A request header");
     for (const [name, value] of this.sessionHeaders()) {
-      if (!headers.has(name)) headers.set(name, value);
+      if (headers.has(name)) continue;
+      const which = name in (this.config.extra_headers ?? {}) ? " (extra_headers)" : "";
+      withoutEcho(() => headers.set(name, value), `The header ${escapeControl(name)}${which}`);
     }
     if (auth && this.#apiKeyProvider && !headers.has("Authorization")) {
       this.#apiKey ??= this.#apiKeyProvider();
       const key = await this.#apiKey;
-      if (key) headers.set("Authorization", `Bearer ${key}`);
+      if (key) withoutEcho(() => headers.set("Authorization", `Bearer ${key}`), "The API key");
     }
     return headers;
   }
@@ -221,7 +244,13 @@ export class Client {
     const proxy = selectProxy(hop.url, this.config.proxy_servers, this.context.env);
     const transport = await this.#transport(proxy);
     this.#log(`> ${hop.method} ${redactUrl(hop.url)}`);
-    hop.headers.forEach((value, name) => this.#log(`> ${name}: ${logHeaderValue(name, value)}`));
+    // Headers of `extra_headers` may be credentials whatever their names: shown redacted.
+    const secretNames = new Set(
+      Object.keys(this.config.extra_headers ?? {}).map((name) => name.toLowerCase()),
+    );
+    hop.headers.forEach((value, name) =>
+      this.#log(`> ${name}: ${logHeaderValue(name, value, secretNames)}`)
+    );
     const started = this.context.clock.now();
     try {
       const response = await transport.fetch(hop.url, {

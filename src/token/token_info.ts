@@ -6,6 +6,7 @@
  */
 import { decodeBase64, encodeBase64 } from "../base64.ts";
 import { StoreError } from "../errors.ts";
+import { hasControlChars } from "../text.ts";
 
 /** A conda repository token of one organisation. */
 export interface RepoToken {
@@ -76,6 +77,13 @@ export function decodeTokenInfo(value: string, domain: string): TokenInfo {
   const record = parsed as Record<string, unknown>;
   const apiKey = optionalString(record.api_key);
   if (apiKey === undefined) throw shapeError("api_key");
+  // It becomes a header: refused here, where it is read, rather than by fetch, whose
+  // error would quote it.
+  if (apiKey !== null && (/\s/.test(apiKey) || hasControlChars(apiKey))) {
+    throw new StoreError(
+      `The stored API key for ${domain} holds spaces or control characters, which no key has`,
+    );
+  }
   const username = optionalString(record.username);
   if (username === undefined) throw shapeError("username");
   const storedDomain = optionalString(record.domain);

@@ -7,6 +7,7 @@
 import type { SiteConfig } from "../../config/schema.ts";
 import { type App, siteOrSelected } from "../framework/app.ts";
 import { flag, leaf, type OptionValues, toggle } from "../framework/args.ts";
+import { hasControlChars } from "../../text.ts";
 
 /** The login options, shared by `anaconda auth login` and `anaconda login`. */
 export const LOGIN_OPTIONS = {
@@ -112,15 +113,18 @@ async function runWithToken(config: SiteConfig, app: App): Promise<void> {
     import("../../token/token_info.ts"),
     import("../../login/login.ts"),
   ]);
-  let text: string;
-  if (context.stdin.isTerminal) {
-    context.stderr.write("Paste the API key and press Enter: ");
-    text = (await context.stdin.readLine()) ?? "";
-  } else {
-    text = await context.stdin.readAll();
-  }
+  // On a terminal the pasted key is not shown (it would stay on screen and in scrollback).
+  const text = context.stdin.isTerminal
+    ? (await app.prompter.password("Paste the API key and press Enter: ")) ?? ""
+    : await context.stdin.readAll();
   const apiKey = text.trim();
   if (apiKey === "") throw new AuthenticationError("No API key on standard input");
+  // Refused now rather than stored, to fail later as a header that cannot be sent.
+  if (hasControlChars(apiKey)) {
+    throw new AuthenticationError(
+      "The text on standard input holds control characters, which no API key has",
+    );
+  }
   const expiry = /\s/.test(apiKey) ? null : apiKeyExpiry(apiKey);
   if (expiry === null) {
     throw new AuthenticationError(

@@ -40,7 +40,9 @@ function provider(options: { withDevice: boolean }) {
       }
       case "/api/auth/api-keys": {
         const bearer = new Headers(init?.headers).get("Authorization");
-        return Promise.resolve(Response.json({ api_key: `key-from-${bearer}` }, { status: 201 }));
+        return Promise.resolve(
+          Response.json({ api_key: `key-from-${bearer?.replace("Bearer ", "")}` }, { status: 201 }),
+        );
       }
       default:
         return Promise.resolve(new Response("", { status: 404 }));
@@ -108,7 +110,7 @@ Deno.test("login uses the device flow and keeps stored repo tokens and username"
     ]);
     const expected = {
       domain: "example.test",
-      api_key: `key-from-Bearer access-by-urn:ietf:params:oauth:grant-type:device_code`,
+      api_key: `key-from-access-by-urn:ietf:params:oauth:grant-type:device_code`,
       username: "someone",
       repo_tokens: [{ token: "repo-t", org_name: "org-1" }],
       version: 2,
@@ -124,7 +126,7 @@ Deno.test("login falls back to the browser flow when discovery has no device end
     const { send, paths } = provider({ withDevice: false });
     const result = await login(context, config, { send, discoveryCache: new Map() });
     assert.equal(result.flow, "browser");
-    assert.equal(result.info.api_key, "key-from-Bearer access-by-authorization_code");
+    assert.equal(result.info.api_key, "key-from-access-by-authorization_code");
     assert.ok(!paths.includes("/device"));
     assert.match(context.err(), /example\.test does not offer the device login/);
   });

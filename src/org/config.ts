@@ -88,12 +88,26 @@ function isYamlName(name: string): boolean {
   return name.endsWith(".yaml") || name.endsWith(".yml");
 }
 
-/** The config files at `path`: the file itself, or the YAML files of the folder (sorted). */
-async function configFilesAt(path: string): Promise<string[]> {
+/**
+ * The config files at `path`: the file itself, or the YAML files of the folder (sorted).
+ * A place that exists but cannot be looked at (no permission, an I/O error) is skipped
+ * with a warning naming it: silently, the login would go to the default URL instead.
+ */
+async function configFilesAt(path: string, context: Pick<Context, "notify">): Promise<string[]> {
+  const skipped = (what: string, err: unknown) =>
+    context.notify({
+      level: "warning",
+      message: `the anaconda-client config ${what} ${path} is ignored: ${
+        escapeControl(reason(err))
+      }`,
+    });
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(path);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory)) {
+      skipped("location", err);
+    }
     return [];
   }
   if (info.isFile) return isYamlName(path) || path.endsWith("anacondarc") ? [path] : [];
@@ -103,7 +117,8 @@ async function configFilesAt(path: string): Promise<string[]> {
     for await (const entry of Deno.readDir(path)) {
       if (!entry.isDirectory && isYamlName(entry.name)) names.push(entry.name);
     }
-  } catch {
+  } catch (err) {
+    skipped("folder", err);
     return [];
   }
   return names.sort().slice(0, MAX_FILES_PER_FOLDER).map((name) => joinPath(path, name));
@@ -202,7 +217,7 @@ export async function loadOrgConfig(
   let sslSource = "the default";
   const files: [string, Record<string, unknown>][] = [];
   for (const place of configSearchPath(context)) {
-    for (const path of await configFilesAt(place)) {
+    for (const path of await configFilesAt(place, context)) {
       const data = await readConfigFile(path, context);
       if (data === null) continue;
       files.push([path, data]);

@@ -112,8 +112,6 @@ export class Client {
   readonly config: SiteConfig;
   /** `https://<domain>` */
   readonly baseUrl: string;
-  /** Whether the last request carried an Authorization header. */
-  lastRequestHadAuth = false;
 
   #verbose: boolean;
   #userAgent: string;
@@ -200,7 +198,6 @@ export class Client {
       );
       // The final request decides: a redirect to another origin dropped the key.
       const authSent = hop.headers.has("Authorization");
-      this.lastRequestHadAuth = authSent;
       warnIfApiTooOld(response.headers, this.#apiVersion ?? null, {
         notify: this.context.notify,
         warned: this.#apiVersionWarnings,
@@ -353,39 +350,21 @@ export class Client {
     throw statusError(response, {
       url: this.#shownUrl(response),
       body,
-      authSent: this.#sent.get(response)?.authSent ?? this.lastRequestHadAuth,
+      authSent: this.#sent.get(response)?.authSent ?? false,
     });
   }
 
-  /** The body as JSON; anything else (HTML, empty, invalid) is an `UnexpectedResponseError`. */
-  async readJson<T = unknown>(response: Response): Promise<T> {
+  /**
+   * The body as JSON, `unknown` until the caller has checked its shape; anything else
+   * (HTML, empty, invalid) is an `UnexpectedResponseError`.
+   */
+  async readJson(response: Response): Promise<unknown> {
     const text = await response.text();
     return parseJsonBody(text, {
       url: this.#shownUrl(response),
       status: response.status,
       contentType: response.headers.get("Content-Type"),
-    }) as T;
-  }
-
-  /** GET `path`, fail on a non-2xx status, parse the JSON body. */
-  async getJson<T = unknown>(path: string, init: RequestOptions = {}): Promise<T> {
-    const response = await this.request(path, { ...init, method: init.method ?? "GET" });
-    await this.raiseForStatus(response);
-    return this.readJson<T>(response);
-  }
-
-  /** POST `body` as JSON to `path`, fail on a non-2xx status, parse the JSON answer. */
-  async postJson<T = unknown>(path: string, body: unknown, init: RequestOptions = {}): Promise<T> {
-    const headers = new Headers(init.headers);
-    if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
-    const response = await this.request(path, {
-      ...init,
-      method: init.method ?? "POST",
-      headers,
-      body: JSON.stringify(body),
     });
-    await this.raiseForStatus(response);
-    return this.readJson<T>(response);
   }
 
   /**

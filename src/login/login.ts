@@ -25,7 +25,7 @@ export interface LoginOptions {
   verbose?: boolean;
   /** Cancels the login; by default Ctrl-C does (an `InterruptedError`). */
   signal?: AbortSignal;
-  /** The discovery cache (tests); by default one per process. */
+  /** A discovery cache to share with other logins of the run; by default none. */
   discoveryCache?: DiscoveryCache;
   /** How long the browser flow waits for the redirect. */
   browserTimeoutMs?: number;

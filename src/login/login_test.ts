@@ -157,3 +157,29 @@ Deno.test("with a configured api_key the stored record's repo tokens are still k
     assert.deepEqual(result.info.repo_tokens, [{ token: "repo-t", org_name: "org-1" }]);
   });
 });
+
+Deno.test("a login whose discovery names plain-HTTP endpoints sends no login request there", async () => {
+  const sent: string[] = [];
+  const context = fakeContext({
+    fetch: (url) => {
+      sent.push(String(url));
+      return Promise.resolve(Response.json({
+        issuer: "https://site.test",
+        authorization_endpoint: "http://auth.example.test/authorize",
+        token_endpoint: "http://auth.example.test/token",
+        device_authorization_endpoint: "http://auth.example.test/device",
+      }));
+    },
+  });
+  const config: SiteConfig = {
+    ...defaultSiteConfig("/nonexistent-home"),
+    site: "s",
+    domain: "site.test",
+  };
+  await assert.rejects(login(context, config), {
+    name: "InsecureHttpError",
+    message:
+      /^Refusing to send the request body over plain HTTP to http:\/\/auth\.example\.test\/device: /,
+  });
+  assert.deepEqual(sent, ["https://site.test/.well-known/openid-configuration"]);
+});

@@ -97,3 +97,22 @@ Deno.test("proxy credentials outside Latin-1 are sent as UTF-8 Basic, verificati
     await target.close();
   }
 });
+
+Deno.test("with ssl_verify = false, a proxy it cannot speak to is a clear error, not a bypass", async () => {
+  for (const proxyUrl of ["https://127.0.0.1:9", "socks5://127.0.0.1:9"]) {
+    const viaProxy = client({
+      domain: `${HIDDEN_HOST}:9`,
+      ssl_verify: false,
+      proxy_servers: { https: proxyUrl },
+    });
+    try {
+      await assert.rejects(viaProxy.request("/x"), {
+        name: "ConfigError",
+        message: `The proxy ${proxyUrl} cannot be used with ssl_verify = false: only http:// ` +
+          "proxies can be (turn verification on to use it)",
+      });
+    } finally {
+      viaProxy.close();
+    }
+  }
+});

@@ -34,13 +34,17 @@ export const MAX_WAIT_S = 15 * 60;
 
 /** The device authorization response (RFC 8628 §3.2). */
 export interface DeviceAuthorization {
+  /** The code the client polls with (a secret: never shown). */
   device_code: string;
+  /** The code the user enters on the verification page. */
   user_code: string;
+  /** The page where the user enters `user_code` (an http(s) URL). */
   verification_uri: string;
-  /** Optional in RFC 8628 (A22). */
+  /** The page with the code filled in (optional in RFC 8628); null when absent or not http(s). */
   verification_uri_complete: string | null;
-  /** Seconds; the Python tool's defaults when absent: 60 and 5. */
+  /** Seconds the codes are valid; 60 when absent (the Python tool's default). */
   expires_in: number;
+  /** Seconds between polls as the server asked (5 when absent); polling keeps it within 1..60. */
   interval: number;
 }
 

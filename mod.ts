@@ -66,6 +66,7 @@ export {
   AuthenticationMissingError,
   AuthRequiredError,
   HttpError,
+  InsecureHttpError,
   InvalidAuthenticationError,
   NetworkError,
   type NetworkFailure,

@@ -43,14 +43,18 @@ const CA_EXTENSIONS = [
   "subjectKeyIdentifier = hash",
 ];
 
-const LEAF_EXTENSIONS = [
-  "basicConstraints = critical, CA:FALSE",
-  "keyUsage = critical, digitalSignature",
-  "extendedKeyUsage = serverAuth",
-  "subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1",
-  "subjectKeyIdentifier = hash",
-  "authorityKeyIdentifier = keyid, issuer",
-];
+/** The server certificate's extensions; `hostnames` are added to its names. */
+function leafExtensions(hostnames: string[]): string[] {
+  const names = ["DNS:localhost", ...hostnames.map((name) => `DNS:${name}`)];
+  return [
+    "basicConstraints = critical, CA:FALSE",
+    "keyUsage = critical, digitalSignature",
+    "extendedKeyUsage = serverAuth",
+    `subjectAltName = ${names.join(", ")}, IP:127.0.0.1, IP:::1`,
+    "subjectKeyIdentifier = hash",
+    "authorityKeyIdentifier = keyid, issuer",
+  ];
+}
 
 async function openssl(args: string[], cwd: string): Promise<void> {
   let output: Deno.CommandOutput;
@@ -75,11 +79,11 @@ async function openssl(args: string[], cwd: string): Promise<void> {
 }
 
 /**
- * Creates a CA and a server certificate for `localhost` / `127.0.0.1` in a new
- * temporary folder (or `dir` when given). Needs OpenSSL 3 (`req -x509 -CA`).
+ * Creates a CA and a server certificate for `localhost` / `127.0.0.1` (and `hostnames`)
+ * in a new temporary folder (or `dir` when given). Needs OpenSSL 3 (`req -x509 -CA`).
  */
 export async function createTestCertificates(
-  options: { dir?: string; commonName?: string } = {},
+  options: { dir?: string; commonName?: string; hostnames?: string[] } = {},
 ): Promise<TestCertificates> {
   const dir = options.dir ?? await Deno.makeTempDir({ prefix: "anaconda-test-ca-" });
   await Deno.mkdir(dir, { recursive: true });
@@ -87,7 +91,10 @@ export async function createTestCertificates(
     `${dir}/ca.cnf`,
     requestConfig(options.commonName ?? "anaconda-auth test CA", CA_EXTENSIONS),
   );
-  await Deno.writeTextFile(`${dir}/server.cnf`, requestConfig("localhost", LEAF_EXTENSIONS));
+  await Deno.writeTextFile(
+    `${dir}/server.cnf`,
+    requestConfig("localhost", leafExtensions(options.hostnames ?? [])),
+  );
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
   await openssl(
     ["req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "3650"].concat(

@@ -28,7 +28,10 @@ export class ConfigError extends AnacondaError {
   override readonly environmental = true;
 }
 
-/** `config.toml` is not valid TOML; printed as the bare `<path>:<line>:<col>: <message>` (A10). */
+/**
+ * `config.toml` is not valid TOML: `TomlSyntaxError: <path>:<line>:<col>: <message>`, one
+ * line like every error, with the location that editors and terminals can jump to.
+ */
 export class TomlSyntaxError extends ConfigError {
   /** The name printed before the message. */
   override name = "TomlSyntaxError";

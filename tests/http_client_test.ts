@@ -4,6 +4,7 @@
  * timeouts and the error messages users see.
  */
 import assert from "node:assert/strict";
+import { getJson, postJson } from "./http_json.ts";
 import { type DevServerOptions, startDevServer } from "../scripts/stand_in/server.ts";
 import { createTestCertificates, type TestCertificates } from "../scripts/test_ca.ts";
 import { Client, type ClientOptions } from "../src/http/client.ts";
@@ -20,6 +21,7 @@ import { siteClient } from "../src/login/site_client.ts";
 import { saveToken } from "../src/token/tokens.ts";
 import { fakeContext, type FakeContextOptions } from "./fake_context.ts";
 import { drippingJson, endlessJson } from "./http_faults.ts";
+import { connectProxy } from "./connect_proxy.ts";
 
 function siteConfig(overrides: Partial<SiteConfig>): SiteConfig {
   return { site: "test", ...defaultSiteConfig("/nonexistent-home"), ...overrides };
@@ -146,7 +148,6 @@ Deno.test("siteClient sends the config api_key as Bearer and /api/account answer
       const account = await client.account();
       assert.equal(account.user.username, "jane");
       assert.equal(account.domain, server.domain);
-      assert.equal(client.lastRequestHadAuth, true);
     } finally {
       client.close();
     }
@@ -175,7 +176,7 @@ Deno.test("siteClient sends the stored key when valid, and nothing when it has e
 
       // Nothing stored: no Authorization, and the service says login is required.
       let client = await siteClient(context, config);
-      let err = await rejection(client.getJson("/api/account"));
+      let err = await rejection(getJson(client, "/api/account"));
       client.close();
       assert.ok(err instanceof AuthenticationMissingError);
       assert.equal(server.requests.at(-1)?.headers["authorization"], undefined);
@@ -186,13 +187,13 @@ Deno.test("siteClient sends the stored key when valid, and nothing when it has e
       const valid = await server.issueApiKey();
       await store(valid);
       client = await siteClient(context, config);
-      await client.getJson("/api/account");
+      await getJson(client, "/api/account");
       client.close();
       assert.equal(server.requests.at(-1)?.headers["authorization"], `Bearer ${valid}`);
 
       await store(await server.issueApiKey({ expiresIn: -60 }));
       client = await siteClient(context, config);
-      err = await rejection(client.getJson("/api/account"));
+      err = await rejection(getJson(client, "/api/account"));
       client.close();
       assert.ok(err instanceof AuthenticationMissingError);
       assert.equal(server.requests.at(-1)?.headers["authorization"], undefined);
@@ -211,7 +212,6 @@ Deno.test("auth: false sends no Bearer; an explicit Authorization header is kept
     try {
       await (await client.request("/a", { auth: false })).body?.cancel();
       assert.equal(server.requests.at(-1)?.headers["authorization"], undefined);
-      assert.equal(client.lastRequestHadAuth, false);
       await (await client.request("/b", { headers: { Authorization: "Bearer access" } })).body
         ?.cancel();
       assert.equal(server.requests.at(-1)?.headers["authorization"], "Bearer access");
@@ -225,14 +225,14 @@ Deno.test("auth_required says the key is invalid when one was sent, else that lo
   await withServer({}, async (server) => {
     const { client } = clientFor(server, {}, { apiKey: "not-a-valid-key" });
     try {
-      const invalid = await rejection(client.getJson("/api/account"));
+      const invalid = await rejection(getJson(client, "/api/account"));
       assert.ok(invalid instanceof InvalidAuthenticationError);
       assert.ok(invalid instanceof LoginRequiredError);
       assert.equal(invalid.name, "InvalidAuthentication");
       assert.equal(invalid.message, "Your provided API Key or login token is invalid");
       assert.ok(!invalid.message.includes("not-a-valid-key"));
 
-      const missing = await rejection(client.getJson("/api/account", { auth: false }));
+      const missing = await rejection(getJson(client, "/api/account", { auth: false }));
       assert.ok(missing instanceof AuthenticationMissingError);
       assert.ok(missing instanceof LoginRequiredError);
       assert.equal(
@@ -261,14 +261,14 @@ Deno.test("HTTP errors read like the Python tool's; HTML bodies are named, not d
   await withServer({ routes }, async (server) => {
     const { client } = clientFor(server);
     try {
-      const missing = await rejection(client.getJson("/nowhere"));
+      const missing = await rejection(getJson(client, "/nowhere"));
       assert.ok(missing instanceof HttpError);
       assert.equal(
         `${missing.name}: ${missing.message}`,
         `HTTPError: 404 Client Error: Not Found for url: ${server.url}/nowhere`,
       );
 
-      const boom = await rejection(client.getJson("/boom"));
+      const boom = await rejection(getJson(client, "/boom"));
       assert.ok(boom instanceof HttpError);
       assert.equal(boom.status, 500);
       assert.equal(
@@ -277,14 +277,14 @@ Deno.test("HTTP errors read like the Python tool's; HTML bodies are named, not d
       );
       assert.ok(boom.body.includes("Oops"));
 
-      const page = await rejection(client.getJson("/page"));
+      const page = await rejection(getJson(client, "/page"));
       assert.ok(page instanceof UnexpectedResponseError);
       assert.equal(
         page.message,
         `Response from ${server.url}/page is text/html, not JSON (HTTP 200)`,
       );
 
-      const forbidden = await rejection(client.getJson("/forbidden"));
+      const forbidden = await rejection(getJson(client, "/forbidden"));
       assert.ok(forbidden instanceof HttpError);
       assert.equal(
         forbidden.message,
@@ -296,7 +296,7 @@ Deno.test("HTTP errors read like the Python tool's; HTML bodies are named, not d
   });
 });
 
-Deno.test("postJson sends a JSON body and parses the answer", async () => {
+Deno.test("a JSON body is sent as it is and the JSON answer is read", async () => {
   const routes = {
     "POST /echo": (request: Request) =>
       request.json().then((body) => Response.json({ got: body }, { status: 201 })),
@@ -304,7 +304,7 @@ Deno.test("postJson sends a JSON body and parses the answer", async () => {
   await withServer({ routes }, async (server) => {
     const { client } = clientFor(server);
     try {
-      assert.deepEqual(await client.postJson("/echo", { a: [1, "b"] }), { got: { a: [1, "b"] } });
+      assert.deepEqual(await postJson(client, "/echo", { a: [1, "b"] }), { got: { a: [1, "b"] } });
     } finally {
       client.close();
     }
@@ -318,13 +318,13 @@ Deno.test("TLS: a CA path is trusted, true rejects the test CA in one clear line
 
     const trusted = clientFor(server, {}, { apiKey });
     try {
-      await trusted.client.getJson("/api/account");
+      await getJson(trusted.client, "/api/account");
     } finally {
       trusted.client.close();
     }
 
     const strict = clientFor(server, { ssl_verify: true });
-    const err = await rejection(strict.client.getJson("/api/account"));
+    const err = await rejection(getJson(strict.client, "/api/account"));
     strict.client.close();
     assert.ok(err instanceof NetworkError);
     assert.equal(err.kind, "tls");
@@ -338,7 +338,7 @@ Deno.test("TLS: a CA path is trusted, true rejects the test CA in one clear line
 
     const insecure = clientFor(server, { ssl_verify: false }, { apiKey });
     try {
-      const account = await insecure.client.getJson<{ user: unknown }>("/api/account");
+      const account = await getJson<{ user: unknown }>(insecure.client, "/api/account");
       assert.ok(account.user);
       const echoed = await insecure.client.request("/api/auth/oauth2/token", {
         method: "POST",
@@ -395,7 +395,7 @@ Deno.test("a connection refused names the URL and the cause", async () => {
     context: realContext(),
     config: siteConfig({ domain: `127.0.0.1:${port}` }),
   });
-  const err = await rejection(client.getJson("/api/account"));
+  const err = await rejection(getJson(client, "/api/account"));
   assert.ok(err instanceof NetworkError);
   assert.equal(err.kind, "refused");
   assert.equal(
@@ -417,7 +417,7 @@ Deno.test("a server that accepts but never answers times out instead of hanging"
         context: realContext(),
         config: siteConfig({ domain: `127.0.0.1:${port}`, timeout: 0.3, ssl_verify }),
       });
-      const err = await rejection(client.getJson("/api/account"));
+      const err = await rejection(getJson(client, "/api/account"));
       client.close();
       assert.ok(err instanceof NetworkError, String(err));
       assert.equal(err.kind, "timeout");
@@ -443,7 +443,7 @@ Deno.test("the timeout bounds the whole request: a dripping body stops, for each
       const { client } = clientFor(server, { timeout: 0.3, ssl_verify });
       try {
         const started = Date.now();
-        const err = await rejection(client.getJson("/drip"));
+        const err = await rejection(getJson(client, "/drip"));
         assert.ok(err instanceof NetworkError, String(err));
         assert.equal(err.kind, "timeout");
         assert.equal(
@@ -467,10 +467,10 @@ Deno.test("a body above the size limit stops with one error naming the URL, for 
     for (const ssl_verify of [server.caPath ?? true, false]) {
       const { client } = clientFor(server, { ssl_verify }, { maxResponseBytes: 1024 });
       try {
-        const err = await rejection(client.getJson("/big"));
+        const err = await rejection(getJson(client, "/big"));
         assert.ok(err instanceof UnexpectedResponseError, String(err));
         assert.equal(err.message, `Response from ${server.url}/big is larger than 1 KiB`);
-        assert.equal((await client.getJson<string>("/fits")).length, 1022);
+        assert.equal((await getJson<string>(client, "/fits")).length, 1022);
       } finally {
         client.close();
       }
@@ -492,9 +492,9 @@ Deno.test("redirects are followed alike for each ssl_verify: same-origin keeps t
       const { client } = clientFor(server, { ssl_verify }, { apiKey });
       const seen = server.requests.length;
       try {
-        const account = await client.getJson<{ user: { username: string } }>("/old");
+        const account = await getJson<{ user: { username: string } }>(client, "/old");
         assert.equal(account.user.username, "jane");
-        assert.deepEqual(await client.postJson("/form", { a: 1 }), { landed: true });
+        assert.deepEqual(await postJson(client, "/form", { a: 1 }), { landed: true });
         const put = await client.request("/moved", { method: "PUT", body: "kept" });
         assert.deepEqual(await put.json(), { body: "kept" });
       } finally {
@@ -529,7 +529,7 @@ Deno.test("a redirect to another origin does not carry the API key, for each ssl
     for (const ssl_verify of [server.caPath ?? true, false]) {
       const { client } = clientFor(server, { ssl_verify }, { apiKey: await server.issueApiKey() });
       try {
-        const err = await rejection(client.getJson("/away"));
+        const err = await rejection(getJson(client, "/away"));
         assert.ok(err instanceof AuthenticationMissingError, String(err));
         assert.equal(err.url, `https://localhost:${port}/api/account`);
       } finally {
@@ -592,7 +592,7 @@ Deno.test("--verbose logs requests with credentials reduced to their last 4 char
     const context = realContext();
     const { client } = clientFor(server, {}, { context, verbose: true, apiKey });
     try {
-      await client.getJson("/api/account");
+      await getJson(client, "/api/account");
     } finally {
       client.close();
     }
@@ -604,50 +604,6 @@ Deno.test("--verbose logs requests with credentials reduced to their last 4 char
   });
 });
 
-/** A minimal HTTP CONNECT proxy that records the tunnels it opens. */
-function connectProxy() {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const tunnels: string[] = [];
-  const conns: Deno.Conn[] = [];
-  const pipes: Promise<unknown>[] = [];
-  const serving = (async () => {
-    for await (const conn of listener) {
-      conns.push(conn);
-      pipes.push(
-        (async () => {
-          const buffer = new Uint8Array(8192);
-          const read = await conn.read(buffer);
-          const head = new TextDecoder().decode(buffer.subarray(0, read ?? 0));
-          const target = head.split(" ")[1] ?? "";
-          tunnels.push(`${head.split(" ")[0]} ${target}`);
-          const [hostname, port] = target.split(":");
-          const upstream = await Deno.connect({ hostname: hostname ?? "", port: Number(port) });
-          conns.push(upstream);
-          await conn.write(new TextEncoder().encode("HTTP/1.1 200 Connection established\r\n\r\n"));
-          await Promise.all([
-            conn.readable.pipeTo(upstream.writable).catch(() => {}),
-            upstream.readable.pipeTo(conn.writable).catch(() => {}),
-          ]);
-        })().catch(() => {}),
-      );
-    }
-  })();
-  return {
-    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
-    tunnels,
-    async close() {
-      listener.close();
-      await serving.catch(() => {});
-      for (const conn of conns) {
-        try {
-          conn.close();
-        } catch { /* already closed */ }
-      }
-      await Promise.all(pipes);
-    },
-  };
-}
-
 Deno.test("proxy_servers and HTTPS_PROXY tunnel requests through the proxy; NO_PROXY bypasses it", async () => {
   await withServer({}, async (server) => {
     const proxy = connectProxy();
@@ -655,7 +611,8 @@ Deno.test("proxy_servers and HTTPS_PROXY tunnel requests through the proxy; NO_P
       for (const ssl_verify of [server.caPath ?? true, false]) {
         const { client } = clientFor(server, { proxy_servers: { https: proxy.url }, ssl_verify });
         try {
-          const discovery = await client.getJson<{ issuer: string }>(
+          const discovery = await getJson<{ issuer: string }>(
+            client,
             "/.well-known/openid-configuration",
           );
           assert.equal(discovery.issuer, server.url);
@@ -697,7 +654,7 @@ Deno.test("a proxy that refuses the connection is named in the error; a bad prox
     context: realContext({ env: { HTTPS_PROXY: `http://user:secret@127.0.0.1:${proxyPort}` } }),
     config: siteConfig({ domain: "127.0.0.1:8443" }),
   });
-  const refused = await rejection(viaProxy.getJson("/api/account"));
+  const refused = await rejection(getJson(viaProxy, "/api/account"));
   viaProxy.close();
   assert.ok(refused instanceof NetworkError, String(refused));
   assert.equal(
@@ -714,7 +671,7 @@ Deno.test("a proxy that refuses the connection is named in the error; a bad prox
       context: realContext(context),
       config: siteConfig({ domain: "127.0.0.1:8443", ...config }),
     });
-    const err = await rejection(client.getJson("/api/account"));
+    const err = await rejection(getJson(client, "/api/account"));
     client.close();
     assert.equal(
       `${err.name}: ${err.message}`,

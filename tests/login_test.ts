@@ -87,7 +87,7 @@ Deno.test("device login opens verification_uri_complete, or verification_uri wit
   }
 });
 
-Deno.test("slow_down makes the device login poll 5 seconds later", async () => {
+Deno.test("slow_down makes the device login poll 5 seconds later (after the 1 s floor)", async () => {
   await using home = await tempHome();
   await using server = await startDevServer({
     interval: 0,
@@ -96,7 +96,8 @@ Deno.test("slow_down makes the device login poll 5 seconds later", async () => {
   });
   const result = await runCli(["auth", "login"], { home: home.path, env: siteEnv(server) });
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stderr, /The server asked to slow down: polling every 5 s\n/);
+  // The server's interval of 0 s counts as 1 s (no flood of polls); 5 s more after slow_down.
+  assert.match(result.stderr, /The server asked to slow down: polling every 6 s\n/);
   assert.equal([...server.deviceCodes.values()][0]?.polls, 2);
 });
 

@@ -68,6 +68,7 @@ Deno.test({
       url: DEFAULT_ORG_URL,
       urlSource: "the default",
       sslVerify: true,
+      sslVerifySource: "the default",
       site: null,
     });
     assert.equal(context.err(), "");
@@ -94,6 +95,7 @@ Deno.test({
       url: "https://user-b.example",
       urlSource: `${h}/.config/binstar/b.yml`,
       sslVerify: false,
+      sslVerifySource: `${h}/share/binstar/config.yaml`,
       site: null,
     });
     await write(`${h}/.continuum/anaconda-client/config.yaml`, "url: https://continuum.example\n");
@@ -103,6 +105,7 @@ Deno.test({
       url: "https://continuum.example",
       urlSource: `${h}/.continuum/anaconda-client/config.yaml`,
       sslVerify: "/ca.pem",
+      sslVerifySource: `${h}/env/etc/anaconda-client/config.yaml`,
       site: null,
     });
   },
@@ -124,6 +127,7 @@ Deno.test({
       url: "https://anaconda.corp.example/api",
       urlSource: `sites.corp in ${path}`,
       sslVerify: "/corp-ca.pem",
+      sslVerifySource: `sites.corp in ${path}`,
       site: "corp",
     });
     await write(path, "url: https://top.example\ndefault_site: gone\n");

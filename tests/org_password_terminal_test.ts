@@ -7,74 +7,11 @@
 import assert from "node:assert/strict";
 import { orgEnv, orgSetup } from "./org_support.ts";
 import { ORG_PASSWORD } from "../scripts/stand_in/org_api.ts";
-import { cleanEnv, hasScript, RUN_PERMISSIONS } from "./support.ts";
-
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+import { hasScript } from "./support.ts";
+import { Terminal } from "./terminal.ts";
 
 /** Switches the legacy username/password login on. */
 const LEGACY = { ANACONDA_CLIENT_LEGACY_INTERACTIVE_LOGIN: "1" };
-
-/** A CLI run on a pseudo-terminal that a test types into, key by key. */
-class Terminal {
-  #child: Deno.ChildProcess;
-  #writer: WritableStreamDefaultWriter<Uint8Array>;
-  #output = "";
-  #done: Promise<void>;
-
-  constructor(args: string[], options: { home: string; env: Record<string, string> }) {
-    const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
-    const commandLine = [Deno.execPath(), "run", "--quiet", ...RUN_PERMISSIONS, MAIN, ...args]
-      .map(quote).join(" ");
-    const child = new Deno.Command("script", {
-      args: ["-qefc", commandLine, "/dev/null"],
-      cwd: options.home,
-      env: cleanEnv(options.home, { SHELL: "/bin/sh", TERM: "dumb", ...options.env }),
-      clearEnv: true,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    this.#child = child;
-    this.#writer = child.stdin.getWriter();
-    this.#done = (async () => {
-      const decoder = new TextDecoder();
-      for await (const chunk of child.stdout) {
-        this.#output += decoder.decode(chunk, { stream: true });
-      }
-    })();
-  }
-
-  /** Everything the terminal showed so far, with `\n` line ends. */
-  get output(): string {
-    return this.#output.replaceAll("\r\n", "\n");
-  }
-
-  /** Waits until the terminal shows `text` (at most 30 s). */
-  async waitFor(text: string): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while (!this.output.includes(text)) {
-      if (Date.now() > deadline) throw new Error(`no ${JSON.stringify(text)} in ${this.output}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
-  async type(keys: string): Promise<void> {
-    await this.#writer.write(new TextEncoder().encode(keys));
-  }
-
-  /** Closes the keyboard and waits for the exit code. */
-  async exit(): Promise<number> {
-    await this.#writer.close().catch(() => {});
-    const timer = setTimeout(() => this.#child.kill("SIGKILL"), 60_000);
-    try {
-      const { code } = await this.#child.status;
-      await this.#done;
-      return code;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-}
 
 Deno.test({
   name: "on a terminal the password is not echoed; Backspace edits it",

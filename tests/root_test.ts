@@ -66,7 +66,7 @@ Deno.test("global options work before and after the subcommand", async () => {
   }
 });
 
-Deno.test("a TOML syntax error is one bare path:line:col line, even with --verbose", async () => {
+Deno.test("a TOML syntax error is one line TomlSyntaxError: path:line:col: ..., even with --verbose", async () => {
   await using home = await tempHome();
   await Deno.mkdir(`${home.path}/.anaconda`);
   const configPath = `${home.path}/.anaconda/config.toml`;
@@ -75,7 +75,7 @@ Deno.test("a TOML syntax error is one bare path:line:col line, even with --verbo
     const result = await runCli(args, { home: home.path });
     assertEquals(result.code, 1);
     assertEquals(result.stdout, "");
-    assertMatch(result.stderr, new RegExp(`^${configPath}:1:\\d+: [^\n]+\n$`));
+    assertMatch(result.stderr, new RegExp(`^TomlSyntaxError: ${configPath}:1:\\d+: [^\n]+\n$`));
   }
 });
 

@@ -286,7 +286,7 @@ Deno.test("ANACONDA_CONFIG_TOML chooses the file that is written", async () => {
   assert.ok(!(await listDir(home.path)).includes(".anaconda"));
 });
 
-Deno.test("a TOML syntax error is one line path:line:col: message, exit 1", async () => {
+Deno.test("a TOML syntax error is one line TomlSyntaxError: path:line:col: message, exit 1", async () => {
   await using home = await tempHome();
   const path = await writeConfig(home.path, 'default_site = "a"\n[sites.a\ndomain = "x"\n');
   for (
@@ -298,7 +298,10 @@ Deno.test("a TOML syntax error is one line path:line:col: message, exit 1", asyn
     const lines = result.stderr.trimEnd().split("\n");
     assert.equal(lines.length, 1, result.stderr);
     const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    assert.match(result.stderr, new RegExp(`^${escaped}:2:\\d+: \\S[^\\n]*\\n$`));
+    assert.match(
+      result.stderr,
+      new RegExp(`^TomlSyntaxError: ${escaped}:2:\\d+: \\S[^\\n]*\\n$`),
+    );
     assert.ok(!result.stderr.includes("    at "), "no stack trace");
   }
   assert.equal(await Deno.readTextFile(path), 'default_site = "a"\n[sites.a\ndomain = "x"\n');
@@ -318,11 +321,11 @@ Deno.test("usage errors exit 2 with the Python tool's messages", async () => {
     ],
     [
       ["sites", "add", "--domain", "x", "--extra-headers", "{x"],
-      "extra-headers={x could not be parsed as JSON",
+      "extra-headers=<redacted> could not be parsed as JSON",
     ],
     [
       ["sites", "add", "--domain", "x", "--proxy-servers", "["],
-      "proxy-servers=[ could not be parsed as JSON",
+      "proxy-servers=<redacted> could not be parsed as JSON",
     ],
     [["sites", "add", "--domain", "x", "--bogus"], "unknown option '--bogus'"],
     [["sites", "remove"], "missing required argument 'site'"],

@@ -8,6 +8,7 @@ import { type DevServer, startDevServer } from "../scripts/stand_in/server.ts";
 import { requestLines, storedToken } from "./dev_site.ts";
 import { runCli, runCliInTerminal, tempHome } from "./support.ts";
 import {
+  afterArgvWarning,
   backupFiles,
   condaLog,
   fakeConda,
@@ -234,7 +235,7 @@ Deno.test("a token the repository rejects is reported with the status, and nothi
   });
   assert.equal(result.code, 1);
   assert.equal(
-    result.stderr,
+    afterArgvWarning(result.stderr),
     `Configuring your .condarc file (${home.path}/.condarc)\n` +
       `TokenValidationError: The token could not be validated: HEAD ${server.url}/t/REDACTED${PROBE} ` +
       "answered 403 Forbidden. Please check that you have typed it correctly\n",

@@ -10,6 +10,7 @@ import { storedToken } from "./dev_site.ts";
 import { type CliResult, runCli, tempHome } from "./support.ts";
 import { condarcLockPath } from "../src/conda/condarc_file.ts";
 import {
+  afterArgvWarning,
   backupFiles,
   condaLog,
   fakeConda,
@@ -55,7 +56,7 @@ Deno.test("set writes ~/.condarc by default, keeping its comments, and conda's t
   const [backup, ...more] = await backupFiles(home.path);
   assert.deepEqual(more, []);
   assert.equal(
-    result.stderr,
+    afterArgvWarning(result.stderr),
     `Configuring your .condarc file (${home.path}/.condarc)\n` +
       "✓ Success! Your token was validated and Conda has been configured. " +
       `(backup of the previous version: ${home.path}/.anaconda/backups/${backup})\n`,
@@ -165,7 +166,7 @@ Deno.test("set options: archive channels, no TLS checks, signature verification;
   );
   assert.equal(checked.code, 1);
   assert.match(
-    checked.stderr,
+    afterArgvWarning(checked.stderr),
     /^TokenValidationError: The token could not be validated: Request to https:\/\/127\.0\.0\.1:\d+\/t\/REDACTED\/repo\/main\/noarch\/repodata\.json failed: .*certificate/i,
   );
   assert.equal(await Deno.readTextFile(`${home.path}/.condarc`), CONDARC);
@@ -240,7 +241,7 @@ Deno.test("a rejected token writes nothing; the Python tool's message comes with
   const result = await token(server, home.path, ["set", revoked, "--force-config-condarc"]);
   assert.equal(result.code, 1);
   assert.match(
-    result.stderr,
+    afterArgvWarning(result.stderr),
     /^TokenValidationError: The token could not be validated: HEAD \S+\/t\/REDACTED\/repo\/main\/noarch\/repodata\.json answered 403 Forbidden\. Please check that you have typed it correctly\n$/,
   );
   assert.ok(!result.stderr.includes(revoked));
@@ -262,7 +263,7 @@ Deno.test("a malformed .condarc is a one-line error with its path, and nothing c
     const result = await token(server, home.path, args);
     assert.equal(result.code, 1, args.join(" "));
     assert.match(
-      result.stderr,
+      args[0] === "set" ? afterArgvWarning(result.stderr) : result.stderr,
       new RegExp(`^CondarcError: ${home.path}/\\.condarc:3:\\d+: .+\\n$`),
       args.join(" "),
     );
@@ -292,7 +293,7 @@ Deno.test("an unwritable target is a clear error, and nothing else changes", asy
   ]);
   assert.equal(blocked.code, 1);
   assert.equal(
-    blocked.stderr,
+    afterArgvWarning(blocked.stderr),
     `CondarcError: Cannot read ${home.path}/not-a-folder/.condarc: Not a directory (os error 20)\n`,
   );
   assert.deepEqual(server.requests, []);
@@ -359,4 +360,26 @@ Deno.test("conda clean runs after set and remove when conda is on PATH", async (
   const remove = await token(server, home.path, ["remove"], conda);
   assert.equal(remove.code, 0, remove.stderr);
   assert.deepEqual(await condaLog(home.path), ["clean -i -y -q", "clean -i -y -q"]);
+});
+
+Deno.test("a token on the command line gets a warning that points to -; from standard input none", async () => {
+  await using home = await tempHome();
+  await using server = await startDevServer();
+  const live = server.repo.issue("acme").token;
+  const onArgv = await token(server, home.path, ["set", live, "--force-config-condarc"]);
+  assert.equal(onArgv.code, 0, onArgv.stderr);
+  assert.ok(
+    onArgv.stderr.startsWith(
+      "Warning: a token on the command line is visible to other users of this machine; " +
+        "pass - instead to read it from standard input\n",
+    ),
+    onArgv.stderr,
+  );
+  const fromStdin = await runCli(["token", "set", "-", "--force-config-condarc"], {
+    home: home.path,
+    env: tokenEnv(server),
+    stdin: `${live}\n`,
+  });
+  assert.equal(fromStdin.code, 0, fromStdin.stderr);
+  assert.ok(!fromStdin.stderr.includes("Warning"), fromStdin.stderr);
 });

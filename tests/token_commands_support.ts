@@ -9,6 +9,18 @@ import { siteEnv, writeKeyring } from "./dev_site.ts";
 import { quotePlus } from "../src/conda/token_files.ts";
 import type { RepoToken } from "../src/token/token_info.ts";
 
+/** What a token given on the command line gets (the process list shows it). */
+export const ARGV_WARNING = "Warning: a token on the command line is visible to other users " +
+  "of this machine; pass - instead to read it from standard input\n";
+
+/** `stderr` after the warning about a token on the command line, which must come first. */
+export function afterArgvWarning(stderr: string): string {
+  if (!stderr.startsWith(ARGV_WARNING)) {
+    throw new Error(`no warning about the token on the command line first: ${stderr}`);
+  }
+  return stderr.slice(ARGV_WARNING.length);
+}
+
 /** Logs in `home` to `server` (a file-keyring record) and returns the API key. */
 export async function logIn(
   home: string,

@@ -179,9 +179,12 @@ export function channelsStatus(files: CondaFiles, env: Context["env"]): Channels
 }
 
 /** The settings of conda's HTTP session that a repository request must use too (A33). */
-export type CondaConnection = Partial<
-  Pick<SiteConfig, "ssl_verify" | "proxy_servers" | "client_cert" | "client_cert_key">
->;
+export type CondaConnection =
+  & Partial<Pick<SiteConfig, "ssl_verify" | "proxy_servers" | "client_cert" | "client_cert_key">>
+  & {
+    /** The file whose `ssl_verify` won, for the warning that verification is off. */
+    sslVerifySource?: string;
+  };
 
 /** Whether anything is at `path`. */
 async function exists(path: string): Promise<boolean> {
@@ -212,6 +215,7 @@ export async function condaConnection(
   const verify = mergePrimitive(matchesOf(files.sources, "ssl_verify"));
   if (typeof verify?.value === "boolean") {
     connection.ssl_verify = verify.value;
+    connection.sslVerifySource = `ssl_verify in ${verify.source}`;
   } else if (typeof verify?.value === "string") {
     const value = expand(verify.value);
     if (value !== "truststore" && !await exists(value)) {
@@ -222,6 +226,7 @@ export async function condaConnection(
       );
     }
     connection.ssl_verify = value;
+    connection.sslVerifySource = `ssl_verify in ${verify.source}`;
   }
   const proxyMatches = matchesOf(files.sources, "proxy_servers").filter((match) =>
     typeof match.value === "object" && !Array.isArray(match.value)

@@ -49,7 +49,9 @@ function tokenPath(org: string): string {
 /** `GET /api/organizations/my`: every organization of the user. */
 export async function organizations(client: Client): Promise<Organization[]> {
   const path = "/api/organizations/my";
-  const body = await client.getJson(path);
+  const response = await client.request(path);
+  await client.raiseForStatus(response);
+  const body = await client.readJson(response);
   const fields = ["id", "name", "title"] as const;
   if (!Array.isArray(body)) throw notShaped(client.url(path), "a list of organizations");
   return body.map((item) => {

@@ -32,6 +32,8 @@ export interface ValidateOptions {
   connection?: CondaConnection;
   /** Log the request, the token redacted (`--verbose`). */
   verbose?: boolean;
+  /** Where the site's `ssl_verify` came from, for the warning that verification is off. */
+  sslVerifySource?: string | undefined;
 }
 
 /**
@@ -45,13 +47,23 @@ export async function validateRepoToken(
   options: ValidateOptions,
 ): Promise<void> {
   const url = withToken(channelUrl(options.repoUrl, PROBE_FILE), token);
+  const { sslVerifySource: condaSource, ...connection } = options.connection ?? {};
   const repoConfig: SiteConfig = {
     ...config,
-    ...options.connection,
+    ...connection,
     extra_headers: null,
     ...(options.insecure ? { ssl_verify: false } : {}),
   };
-  const client = new Client({ context, config: repoConfig, verbose: options.verbose ?? false });
+  const client = new Client({
+    context,
+    config: repoConfig,
+    verbose: options.verbose ?? false,
+    sslVerifySource: options.insecure
+      ? "option --no-ssl-verify"
+      : connection.ssl_verify === undefined
+      ? options.sslVerifySource
+      : condaSource,
+  });
   let status: number;
   let statusText: string;
   try {

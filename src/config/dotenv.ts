@@ -9,7 +9,7 @@
  * CRLF and CR line ends; the last of repeated keys wins.
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { ConfigError, errorMessage } from "../errors.ts";
 import { FileTooLargeError, readTextBoundedSync } from "../files.ts";
 
 /** A `.env` file above this size is refused rather than read into memory. */
@@ -44,14 +44,19 @@ function tooLarge(path: string): ConfigError {
 }
 
 /**
- * The text of the `.env` file at `path`, or null when there is none (or it cannot be
- * read, like the Python tool). A file over `MAX_DOTENV_BYTES` is a `ConfigError`.
+ * The text of the `.env` file at `path`, or null when there is none, or it cannot be
+ * read: then `warn` gets the reason, for a warning that names the file. A file over
+ * `MAX_DOTENV_BYTES` is a `ConfigError`.
  */
-export function readDotenvFile(path: string): string | null {
+export function readDotenvFile(
+  path: string,
+  warn: (reason: string) => void = () => {},
+): string | null {
   try {
     return readTextBoundedSync(path, MAX_DOTENV_BYTES);
   } catch (err) {
     if (err instanceof FileTooLargeError) throw tooLarge(path);
+    warn(errorMessage(err));
     return null;
   }
 }

@@ -275,6 +275,26 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
   };
 }
 
+/**
+ * Where the value of `field` in `config` (a site of `settings`) came from, for messages:
+ * `environment variable ANACONDA_AUTH_SSL_VERIFY`, `/work/.env for ...`,
+ * `~/.anaconda/config.toml in [sites.work] for ssl_verify`. Undefined for a default value,
+ * or a `config` that is not one of `settings`' sites (a copy with overrides).
+ */
+export function describeFieldSource(
+  settings: Pick<Settings, "sourcesOf">,
+  config: SiteConfig,
+  field: FieldName,
+): string | undefined {
+  let source: Source;
+  try {
+    source = settings.sourcesOf(config)[field];
+  } catch {
+    return undefined;
+  }
+  return source.kind === "default" ? undefined : describeSource(source);
+}
+
 /** `ANACONDA_AUTH_SITE=b`, or `ANACONDA_AUTH_DOMAIN=x (from /home/u/.env)`. */
 function describeSetting(layers: RawLayer[], key: string): string {
   const layer = layers.find((candidate) => candidate.get(key) !== undefined);

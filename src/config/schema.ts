@@ -5,7 +5,7 @@
  */
 import { ConfigError } from "../errors.ts";
 import { expandHome, isAbsolute, joinPath } from "../path.ts";
-import { escapeControl } from "../text.ts";
+import { escapeControl, hasControlChars } from "../text.ts";
 import { VERSION } from "../version.ts";
 
 /**
@@ -80,6 +80,7 @@ export type FieldName = Exclude<keyof SiteConfig, "site">;
 export type FieldKind =
   | "string"
   | "optional-string"
+  | "credential"
   | "domain"
   | "optional-domain"
   | "bool"
@@ -111,7 +112,10 @@ export interface SiteOption {
 
 export interface FieldSpec {
   kind: FieldKind;
-  /** Never shown in messages: an error names the source but not the value. */
+  /**
+   * Never shown in messages: an error names the source but not the value (keys, and
+   * headers and proxy URLs, whose values may hold credentials).
+   */
   secret?: boolean;
   /** Hidden from `sites show` unless `--show-hidden`. */
   hidden?: boolean;
@@ -139,7 +143,7 @@ export const FIELDS: Record<FieldName, FieldSpec> = {
     option: { placeholder: "<domain>" },
   },
   api_key: {
-    kind: "optional-string",
+    kind: "credential",
     hidden: true,
     secret: true,
     option: {
@@ -161,6 +165,7 @@ export const FIELDS: Record<FieldName, FieldSpec> = {
   ssl_verify: { kind: "ssl", option: { help: "verify TLS certificates" } },
   extra_headers: {
     kind: "optional-string-dict",
+    secret: true,
     option: {
       help: "extra HTTP headers for every request, as JSON",
       placeholder: "<json>",
@@ -173,6 +178,7 @@ export const FIELDS: Record<FieldName, FieldSpec> = {
   oidc_request_headers: {
     kind: "string-dict",
     hidden: true,
+    secret: true,
     option: {
       placeholder: "<json>",
       jsonError: "The oidc-request-headers argument could not be parsed as JSON",
@@ -187,6 +193,7 @@ export const FIELDS: Record<FieldName, FieldSpec> = {
   hash_hostname: { kind: "bool", hidden: true, option: { name: "hash-host-name" } },
   proxy_servers: {
     kind: "optional-string-dict",
+    secret: true,
     option: {
       help: "proxy servers by scheme, as JSON",
       placeholder: "<json>",
@@ -348,19 +355,23 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** What is at a path: a regular file, nothing, or something else (a folder, a FIFO, a device). */
+export type PathKind = "file" | "missing" | "other";
+
 /** What coercion needs besides the value. */
 export interface CoerceOptions {
   homeDir: string;
   cwd: string;
-  /** Checks that a CA bundle path exists (skipped in unit tests that pass a fake). */
-  fileExists?: (path: string) => boolean;
+  /** What is at a CA bundle path (unit tests pass a fake). */
+  pathKind?: (path: string) => PathKind;
 }
 
-function defaultFileExists(path: string): boolean {
+function defaultPathKind(path: string): PathKind {
   try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
+    return Deno.statSync(path).isFile ? "file" : "other";
+  } catch (err) {
+    // Another failure (no permission...) is the reader's to report, naming the cause.
+    return err instanceof Deno.errors.NotFound ? "missing" : "file";
   }
 }
 
@@ -372,6 +383,16 @@ export function coerceField(kind: FieldKind, raw: unknown, options: CoerceOption
       if (raw === null && kind === "optional-string") return null;
       if (typeof raw !== "string") throw new Error("Input should be a valid string");
       return raw;
+    case "credential": {
+      if (raw === null) return null;
+      if (typeof raw !== "string") throw new Error("Input should be a valid string");
+      // Surrounding whitespace (a final newline) is dropped, as HTTP drops it from a header.
+      const key = raw.trim();
+      if (/\s/.test(key) || hasControlChars(key)) {
+        throw new Error("the key holds spaces or control characters, which no key has");
+      }
+      return key;
+    }
     case "domain":
     case "optional-domain":
       if (raw === null && kind === "optional-domain") return null;
@@ -398,10 +419,10 @@ export function coerceField(kind: FieldKind, raw: unknown, options: CoerceOption
       if (raw.trim().toLowerCase() === "truststore") return "truststore";
       const expanded = expandHome(raw, options.homeDir);
       const path = isAbsolute(expanded) ? expanded : joinPath(options.cwd, expanded);
-      if (!(options.fileExists ?? defaultFileExists)(path)) {
-        throw new Error(
-          `CA bundle ${raw} does not exist (use true, false, truststore or a file path)`,
-        );
+      const kind = (options.pathKind ?? defaultPathKind)(path);
+      if (kind !== "file") {
+        const what = kind === "missing" ? "does not exist" : "is not a regular file";
+        throw new Error(`CA bundle ${raw} ${what} (use true, false, truststore or a file path)`);
       }
       return path;
     }

@@ -7,6 +7,7 @@ import type { Context } from "../context.ts";
 import { errorMessage } from "../errors.ts";
 import { readTextBoundedSync } from "../files.ts";
 import { joinPath } from "../path.ts";
+import { escapeControl } from "../text.ts";
 import type { Source } from "./schema.ts";
 
 /** One source of `NAME=value` strings, seen through a name prefix. */
@@ -119,11 +120,15 @@ function isFile(path: string): boolean {
   }
 }
 
-async function readDotenv(path: string): Promise<Map<string, string>> {
+async function readDotenv(path: string, context: Context): Promise<Map<string, string>> {
   // The parser is loaded only when there is a file: most runs have no .env.
   if (!isFile(path)) return new Map();
   const { parseDotenv, readDotenvFile } = await import("./dotenv.ts");
-  const text = readDotenvFile(path);
+  const text = readDotenvFile(path, (reason) =>
+    context.notify({
+      level: "warning",
+      message: `the settings file ${path} is ignored: ${escapeControl(reason)}`,
+    }));
   return text === null ? new Map() : lowerCaseMap(parseDotenv(text));
 }
 
@@ -133,7 +138,7 @@ export async function readRawLayers(context: Context): Promise<RawLayer[]> {
   const secretsDir = context.env.get("ANACONDA_SECRETS_DIR") ?? "/run/secrets";
   const dotenvPath = joinPath(context.cwd(), ".env");
   const secrets = readSecretsDir(secretsDir, context);
-  const dotenv = await readDotenv(dotenvPath);
+  const dotenv = await readDotenv(dotenvPath, context);
   return [
     layer(env, (name) => ({ kind: "env", name: name.toUpperCase() })),
     layer(secrets.values, (name) => ({

@@ -19,8 +19,9 @@
  * ```
  * @module
  */
-import { AnacondaError } from "../errors.ts";
+import { AnacondaError, ConfigError } from "../errors.ts";
 import { redactSecret } from "../redact.ts";
+import { escapeControl } from "../text.ts";
 import type { Context } from "../context.ts";
 import type { SiteConfig } from "../config/schema.ts";
 import { VERSION } from "../version.ts";
@@ -32,9 +33,11 @@ import { redactUrl, statusError, UnexpectedResponseError } from "./errors.ts";
 import { clientHostnameHeader } from "./hostname.ts";
 import { parseJsonBody } from "./json.ts";
 import { toNetworkError } from "./network_error.ts";
+import { CREDENTIAL_HEADER, refuseCredentialsOverPlainHttp } from "./plain_http.ts";
 import { type ProxyChoice, selectProxy } from "./proxy.ts";
 import { followRedirects, type Hop } from "./redirect.ts";
 import { createTransport, type TlsSettings, tlsSettings, type Transport } from "./tls.ts";
+import { warnVerificationOff } from "./tls_notice.ts";
 
 /** Finds the API key to send as Bearer; null or undefined when there is none. */
 export type ApiKeyProvider = () => Promise<string | null | undefined>;
@@ -58,6 +61,11 @@ export interface ClientOptions {
   apiVersion?: string;
   /** The largest response body read, in bytes (default 4 MiB). */
   maxResponseBytes?: number;
+  /**
+   * Where `ssl_verify` came from (`/work/.env for ANACONDA_AUTH_SSL_VERIFY`, `option
+   * --no-ssl-verify`...): named in the warning that verification is off.
+   */
+  sslVerifySource?: string | undefined;
 }
 
 /** `fetch` options plus `auth: false` to send no Bearer for this request. */
@@ -73,15 +81,29 @@ interface Sent {
   authSent: boolean;
 }
 
-const SENSITIVE_HEADER = /authorization|token|api-key|apikey|secret|password|cookie/i;
-
-/** Header value for logs: credentials show only their last 4 characters (A18). */
-function logHeaderValue(name: string, value: string): string {
-  if (!SENSITIVE_HEADER.test(name)) return value;
+/**
+ * Header value for logs: credentials (by name, or a header of `extra_headers`, named in
+ * `secretNames` in lower case) show only their last 4 characters.
+ */
+function logHeaderValue(name: string, value: string, secretNames: Set<string>): string {
+  if (!CREDENTIAL_HEADER.test(name) && !secretNames.has(name)) return value;
   const scheme = /^(Bearer|Basic|token)\s+(.*)$/i.exec(value);
   // The end of Basic's base64 is the end of the password: show none of it.
   if (scheme?.[1]?.toLowerCase() === "basic") return `${scheme[1]} ********`;
   return scheme ? `${scheme[1]} ${redactSecret(scheme[2] ?? "")}` : redactSecret(value);
+}
+
+/** Runs a header operation; its error (which quotes the value) becomes one that does not. */
+function withoutEcho<T>(action: () => T, what: string): T {
+  try {
+    return action();
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    throw new ConfigError(
+      `${what} cannot be sent: it holds characters that HTTP does not allow in a header ` +
+        "(control characters, line breaks); its value is not shown",
+    );
+  }
 }
 
 /** An HTTP client bound to one site's configuration. Call `close()` when done. */
@@ -90,8 +112,6 @@ export class Client {
   readonly config: SiteConfig;
   /** `https://<domain>` */
   readonly baseUrl: string;
-  /** Whether the last request carried an Authorization header. */
-  lastRequestHadAuth = false;
 
   #verbose: boolean;
   #userAgent: string;
@@ -99,6 +119,7 @@ export class Client {
   /** (current, minimum) API-version pairs already warned about by this client. */
   readonly #apiVersionWarnings = new Set<string>();
   #maxResponseBytes: number;
+  #sslVerifySource: string | undefined;
   #apiKeyProvider: ApiKeyProvider | undefined;
   #apiKey: Promise<string | null | undefined> | undefined;
   #tls: Promise<TlsSettings> | undefined;
@@ -115,6 +136,7 @@ export class Client {
     this.#userAgent = options.userAgent ?? `anaconda-auth/${VERSION}`;
     this.#apiVersion = options.apiVersion;
     this.#maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    this.#sslVerifySource = options.sslVerifySource;
     const { apiKey } = options;
     this.#apiKeyProvider = typeof apiKey === "string" ? () => Promise.resolve(apiKey) : apiKey;
   }
@@ -176,7 +198,6 @@ export class Client {
       );
       // The final request decides: a redirect to another origin dropped the key.
       const authSent = hop.headers.has("Authorization");
-      this.lastRequestHadAuth = authSent;
       warnIfApiTooOld(response.headers, this.#apiVersion ?? null, {
         notify: this.context.notify,
         warned: this.#apiVersionWarnings,
@@ -188,26 +209,45 @@ export class Client {
     }
   }
 
-  /** The caller's headers, the session headers they lack, and the Bearer when wanted. */
+  /**
+   * The caller's headers, the session headers they lack, and the Bearer when wanted. A
+   * name or value that HTTP does not allow is an error that never quotes the value
+   * (fetch's own error would: `Invalid header value: "Bearer <key>"`).
+   */
   async #requestHeaders(given: HeadersInit | undefined, auth: boolean): Promise<Headers> {
-    const headers = new Headers(given);
+    const headers = withoutEcho(() => new Headers(given), "A request header");
     for (const [name, value] of this.sessionHeaders()) {
-      if (!headers.has(name)) headers.set(name, value);
+      if (headers.has(name)) continue;
+      const which = name in (this.config.extra_headers ?? {}) ? " (extra_headers)" : "";
+      withoutEcho(() => headers.set(name, value), `The header ${escapeControl(name)}${which}`);
     }
     if (auth && this.#apiKeyProvider && !headers.has("Authorization")) {
       this.#apiKey ??= this.#apiKeyProvider();
       const key = await this.#apiKey;
-      if (key) headers.set("Authorization", `Bearer ${key}`);
+      if (key) withoutEcho(() => headers.set("Authorization", `Bearer ${key}`), "The API key");
     }
     return headers;
   }
 
   /** One request of a redirect chain, through the transport of its URL. */
   async #sendOnce(hop: Hop, init: RequestInit, deadline: Deadline): Promise<Response> {
+    refuseCredentialsOverPlainHttp(hop, {
+      env: this.context.env,
+      secretHeaders: Object.keys(this.config.extra_headers ?? {}),
+    });
+    if (this.config.ssl_verify === false && hop.url.startsWith("https:")) {
+      warnVerificationOff(this.context, this.#sslVerifySource);
+    }
     const proxy = selectProxy(hop.url, this.config.proxy_servers, this.context.env);
     const transport = await this.#transport(proxy);
     this.#log(`> ${hop.method} ${redactUrl(hop.url)}`);
-    hop.headers.forEach((value, name) => this.#log(`> ${name}: ${logHeaderValue(name, value)}`));
+    // Headers of `extra_headers` may be credentials whatever their names: shown redacted.
+    const secretNames = new Set(
+      Object.keys(this.config.extra_headers ?? {}).map((name) => name.toLowerCase()),
+    );
+    hop.headers.forEach((value, name) =>
+      this.#log(`> ${name}: ${logHeaderValue(name, value, secretNames)}`)
+    );
     const started = this.context.clock.now();
     try {
       const response = await transport.fetch(hop.url, {
@@ -310,39 +350,21 @@ export class Client {
     throw statusError(response, {
       url: this.#shownUrl(response),
       body,
-      authSent: this.#sent.get(response)?.authSent ?? this.lastRequestHadAuth,
+      authSent: this.#sent.get(response)?.authSent ?? false,
     });
   }
 
-  /** The body as JSON; anything else (HTML, empty, invalid) is an `UnexpectedResponseError`. */
-  async readJson<T = unknown>(response: Response): Promise<T> {
+  /**
+   * The body as JSON, `unknown` until the caller has checked its shape; anything else
+   * (HTML, empty, invalid) is an `UnexpectedResponseError`.
+   */
+  async readJson(response: Response): Promise<unknown> {
     const text = await response.text();
     return parseJsonBody(text, {
       url: this.#shownUrl(response),
       status: response.status,
       contentType: response.headers.get("Content-Type"),
-    }) as T;
-  }
-
-  /** GET `path`, fail on a non-2xx status, parse the JSON body. */
-  async getJson<T = unknown>(path: string, init: RequestOptions = {}): Promise<T> {
-    const response = await this.request(path, { ...init, method: init.method ?? "GET" });
-    await this.raiseForStatus(response);
-    return this.readJson<T>(response);
-  }
-
-  /** POST `body` as JSON to `path`, fail on a non-2xx status, parse the JSON answer. */
-  async postJson<T = unknown>(path: string, body: unknown, init: RequestOptions = {}): Promise<T> {
-    const headers = new Headers(init.headers);
-    if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
-    const response = await this.request(path, {
-      ...init,
-      method: init.method ?? "POST",
-      headers,
-      body: JSON.stringify(body),
     });
-    await this.raiseForStatus(response);
-    return this.readJson<T>(response);
   }
 
   /**

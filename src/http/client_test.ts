@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { getJson } from "../../tests/http_json.ts";
 import { Client } from "./client.ts";
 import { defaultSiteConfig, type SiteConfig } from "../config/schema.ts";
 import { fakeContext } from "../../tests/fake_context.ts";
@@ -47,9 +48,9 @@ Deno.test("the Bearer source is asked once per client and can be replaced", asyn
       return Promise.resolve("k-1234");
     },
   });
-  await client.getJson("/a");
-  await client.getJson("/b");
-  await client.getJson("/c", { auth: false });
+  await getJson(client, "/a");
+  await getJson(client, "/b");
+  await getJson(client, "/c", { auth: false });
   assert.equal(asked, 1);
   assert.deepEqual(seen, ["Bearer k-1234", "Bearer k-1234", null]);
 });
@@ -72,8 +73,8 @@ function answering(answer: (url: string) => Response) {
 Deno.test("an API key given as a string is sent as Bearer; without one no Authorization goes", async () => {
   const { context, sent } = answering(() => Response.json({}));
   const withKey = new Client({ context, config: siteConfig(), apiKey: "k-5678" });
-  await withKey.getJson("/a");
-  await new Client({ context, config: siteConfig() }).getJson("/b");
+  await getJson(withKey, "/a");
+  await getJson(new Client({ context, config: siteConfig() }), "/b");
   assert.deepEqual(sent.map((request) => request.authorization), ["Bearer k-5678", null]);
 });
 
@@ -152,7 +153,7 @@ Deno.test("an error page above the size limit still gives the HTTP status error"
     )
   );
   const client = new Client({ context, config: siteConfig(), maxResponseBytes: 1024 });
-  await assert.rejects(client.getJson("/boom"), {
+  await assert.rejects(getJson(client, "/boom"), {
     name: "HTTPError",
     message: "500 Server Error: Internal Server Error for url: https://anaconda.com/boom",
   });

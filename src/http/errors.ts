@@ -27,6 +27,17 @@ export class NetworkError extends AnacondaError {
   }
 }
 
+/**
+ * A request would have sent a credential over plain HTTP to another machine (anyone on
+ * the way could read it); nothing was sent.
+ */
+export class InsecureHttpError extends AnacondaError {
+  /** The name printed before the message. */
+  override name = "InsecureHttpError";
+  /** A fault of the configuration: its message says it all (no stack trace). */
+  override readonly environmental = true;
+}
+
 /** A non-2xx response: `404 Client Error: Not Found for url: <url>`. */
 export class HttpError extends AnacondaError {
   /** The name printed before the message. */

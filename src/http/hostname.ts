@@ -5,6 +5,7 @@
  * @module
  */
 import { blake2b } from "@noble/hashes/blake2.js";
+import { encodeBase64Url } from "../base64.ts";
 
 const encoder = new TextEncoder();
 
@@ -14,13 +15,6 @@ const PERSONALIZATION = (() => {
   bytes.set(encoder.encode("hostname"));
   return bytes;
 })();
-
-/** base64url without `=` padding. */
-export function base64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
 
 /** The hostname as Python's `gethostname()` gives it, with a trailing `.local` dropped. */
 export function clientHostname(hostname: string): string {
@@ -33,7 +27,7 @@ export function hashHostname(hostname: string): string {
     dkLen: 16,
     personalization: PERSONALIZATION,
   });
-  return base64Url(digest);
+  return encodeBase64Url(digest);
 }
 
 /** The value of `X-Client-Hostname`: hashed unless `hash` is false. */

@@ -1,12 +1,19 @@
 /**
  * Requests without certificate verification (`ssl_verify = false`). Deno's `fetch` has
  * no per-request switch for that, so this sends them with `node:https` and
- * `rejectUnauthorized: false` (through an HTTP CONNECT tunnel when a proxy is set) and
- * turns the answer into a `Response`. Loaded only when a site has `ssl_verify = false`.
+ * `rejectUnauthorized: false` and turns the answer into a `Response`. Loaded only when a
+ * site has `ssl_verify = false`.
+ *
+ * Through a proxy, an HTTPS request goes through an HTTP CONNECT tunnel: the TLS
+ * connection is made over the tunnel's socket and handed to `node:https` by an agent's
+ * `createConnection` (Deno ignores the request option of that name, which would let the
+ * request bypass the proxy and go straight to the target).
  * @module
  */
-import type { IncomingMessage } from "node:http";
+import type { Agent, IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
+import { basicAuthorization } from "../base64.ts";
+import { ConfigError } from "../errors.ts";
 import type { ProxyChoice } from "./proxy.ts";
 import type { Transport } from "./tls.ts";
 
@@ -70,16 +77,31 @@ function toResponse(message: IncomingMessage, method: string): Response {
   return new Response(bodyStream(message), init);
 }
 
+/** `Proxy-Authorization` for the proxy's credentials, if it has any. */
+function proxyAuthorization(proxy: ProxyChoice): Record<string, string> {
+  if (!proxy.basicAuth) return {};
+  const { username, password } = proxy.basicAuth;
+  return { "proxy-authorization": basicAuthorization(username, password) };
+}
+
+/** The proxy's URL, refused when it is not a plain HTTP proxy (all this transport speaks). */
+function httpProxyUrl(proxy: ProxyChoice): URL {
+  const proxyUrl = new URL(proxy.url);
+  if (proxyUrl.protocol !== "http:") {
+    throw new ConfigError(
+      `The proxy ${proxy.url} cannot be used with ssl_verify = false: ` +
+        "only http:// proxies can be (turn verification on to use it)",
+    );
+  }
+  return proxyUrl;
+}
+
 /** Opens a CONNECT tunnel through the proxy to `host:port`. */
 async function tunnel(proxy: ProxyChoice, target: URL, signal?: AbortSignal): Promise<Socket> {
   const http = await import("node:http");
-  const proxyUrl = new URL(proxy.url);
+  const proxyUrl = httpProxyUrl(proxy);
   const authority = `${target.hostname}:${target.port || "443"}`;
-  const headers: Record<string, string> = { host: authority };
-  if (proxy.basicAuth) {
-    const { username, password } = proxy.basicAuth;
-    headers["proxy-authorization"] = `Basic ${btoa(`${username}:${password}`)}`;
-  }
+  const headers: Record<string, string> = { host: authority, ...proxyAuthorization(proxy) };
   return await new Promise<Socket>((resolve, reject) => {
     const request = http.request({
       host: proxyUrl.hostname,
@@ -107,6 +129,20 @@ async function tunnel(proxy: ProxyChoice, target: URL, signal?: AbortSignal): Pr
   });
 }
 
+/**
+ * An agent whose only connection is `connect()`: how `node:https` is made to speak over a
+ * socket it did not open (the TLS connection through a proxy's tunnel).
+ */
+async function tunnelAgent(connect: () => Socket): Promise<Agent> {
+  const https = await import("node:https");
+  class TunnelAgent extends https.Agent {
+    override createConnection(): Socket {
+      return connect();
+    }
+  }
+  return new TunnelAgent({ keepAlive: false });
+}
+
 async function sendOnce(
   url: URL,
   request: Request,
@@ -119,28 +155,30 @@ async function sendOnce(
   request.headers.forEach((value, name) => headers[name] = value);
   if (body !== null) headers["content-length"] = String(body.byteLength);
   const signal = request.signal;
-  let createConnection: (() => unknown) | undefined;
+  let agent: Agent | false = false;
   let tunnelSocket: Socket | undefined;
   let target: URL | string = url;
   if (options.proxy && !secure) {
     // Plain HTTP through a proxy: the absolute URL goes to the proxy itself.
-    const proxyUrl = new URL(options.proxy.url);
+    const proxyUrl = httpProxyUrl(options.proxy);
     target = `http://${proxyUrl.host}${url.pathname}`;
     headers.host = url.host;
+    Object.assign(headers, proxyAuthorization(options.proxy));
   }
   if (options.proxy && secure) {
     tunnelSocket = await tunnel(options.proxy, url, signal);
     const tls = await import("node:tls");
     const socket = tunnelSocket;
     const isIp = /^[\d.]+$|:/.test(url.hostname);
-    createConnection = () =>
+    agent = await tunnelAgent(() =>
       tls.connect({
         socket,
         rejectUnauthorized: false,
         ...(isIp ? {} : { servername: url.hostname }),
         ...(options.cert === undefined ? {} : { cert: options.cert }),
         ...(options.key === undefined ? {} : { key: options.key }),
-      });
+      }) as unknown as Socket
+    );
   }
   return await new Promise<Response>((resolve, reject) => {
     const outgoing = http.request(
@@ -149,10 +187,9 @@ async function sendOnce(
         method: request.method,
         headers,
         rejectUnauthorized: false,
-        agent: false,
+        agent,
         ...(options.cert === undefined ? {} : { cert: options.cert }),
         ...(options.key === undefined ? {} : { key: options.key }),
-        ...(createConnection === undefined ? {} : { createConnection }),
         ...(typeof target === "string" ? { path: url.href } : {}),
       } as Parameters<typeof import("node:https").request>[1],
       (message: IncomingMessage) => {

@@ -1,23 +1,23 @@
 /**
  * How requests reach a site: TLS verification (`ssl_verify`), client certificates
- * and proxies, turned into a `fetch` function (SPEC Part A A3, Part A' TLS).
+ * and proxies, turned into a `fetch` function.
  *
- * - `ssl_verify = true`: Deno's default roots (Mozilla's, or the OS store when the
- *   process runs with `DENO_TLS_CA_STORE=system`).
+ * - `ssl_verify = true`: Deno's default roots.
  * - a CA bundle path: its certificates are trusted in addition, through
  *   `Deno.createHttpClient({ caCerts })`; a folder of CA files (OpenSSL's `capath`,
  *   which `requests` and so conda accept) gives the certificates of its files.
- * - `"truststore"`: the OS trust store. Deno reads `DENO_TLS_CA_STORE` when it first
- *   builds its root store (lazily, at the first TLS connection of the process), so it is
- *   set to `system` before any connection; on Linux the system bundle is also passed as
- *   `caCerts`, which works even when a connection was already made.
+ * - `"truststore"`: the OS trust store's roots, read explicitly (`system_roots.ts`) and
+ *   passed as `caCerts` the same way; nothing process-wide changes.
  * - `false`: no verification. `fetch` has no switch for that, so those requests go
  *   through `node:https` with `rejectUnauthorized: false` (loaded only then).
+ *
+ * Every certificate file is read bounded, and only when it is a regular file.
  * @module
  */
 import { ConfigError, errorMessage } from "../errors.ts";
 import type { Context } from "../context.ts";
 import type { SiteConfig } from "../config/schema.ts";
+import { readPemFile } from "./pem_file.ts";
 import type { ProxyChoice } from "./proxy.ts";
 
 /** What goes into `Deno.createHttpClient`, or the insecure transport. */
@@ -43,31 +43,11 @@ export interface Transport {
   close(): void;
 }
 
-/** Where Linux distributions keep the system CA bundle (as Go's crypto/x509 looks). */
-const LINUX_BUNDLES = [
-  "/etc/ssl/certs/ca-certificates.crt",
-  "/etc/pki/tls/certs/ca-bundle.crt",
-  "/etc/ssl/ca-bundle.pem",
-  "/etc/pki/tls/cacert.pem",
-  "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
-  "/etc/ssl/cert.pem",
-];
-
+/** The text of a PEM file named by `field`; a missing file is a `ConfigError` too. */
 async function readPem(path: string, what: string, field: string): Promise<string> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    const reason = err instanceof Deno.errors.NotFound
-      ? "no such file"
-      : err instanceof Deno.errors.PermissionDenied
-      ? "permission denied"
-      : err instanceof Deno.errors.IsADirectory
-      ? "it is a folder"
-      : err instanceof Error
-      ? err.message
-      : String(err);
-    throw new ConfigError(`Cannot read the ${what} ${path} (${field}): ${reason}`);
+  const text = await readPemFile(path, what, field);
+  if (text === null) {
+    throw new ConfigError(`Cannot read the ${what} ${path} (${field}): no such file`);
   }
   return text;
 }
@@ -87,19 +67,17 @@ function privateKeyBlock(pem: string): string | undefined {
 /** At most this many files of a CA folder are read. */
 const MAX_CA_FOLDER_FILES = 1000;
 
-/** The PEM texts with certificates among the files of the CA folder `path`. */
+/** The PEM texts with certificates among the regular files of the CA folder `path`. */
 async function readCaFolder(path: string): Promise<string[]> {
-  const pems: string[] = [];
   const names: string[] = [];
   for await (const entry of Deno.readDir(path)) {
     if (!entry.isDirectory) names.push(entry.name);
   }
+  const pems: string[] = [];
   for (const name of names.sort().slice(0, MAX_CA_FOLDER_FILES)) {
     try {
-      const file = `${path}/${name}`;
-      if (!(await Deno.stat(file)).isFile) continue;
-      const text = await Deno.readTextFile(file);
-      if (hasBlock(text, CERTIFICATE)) pems.push(text);
+      const text = await readPemFile(`${path}/${name}`, "CA file", "ssl_verify");
+      if (text !== null && hasBlock(text, CERTIFICATE)) pems.push(text);
     } catch { /* not a readable CA file: skip it, as OpenSSL does */ }
   }
   return pems;
@@ -113,33 +91,6 @@ async function isFolder(path: string): Promise<boolean> {
   }
 }
 
-async function systemBundle(context: Context): Promise<string[]> {
-  if (context.os !== "linux") return [];
-  const candidates = [context.env.get("SSL_CERT_FILE"), ...LINUX_BUNDLES];
-  for (const path of candidates) {
-    if (!path) continue;
-    try {
-      const text = await Deno.readTextFile(path);
-      if (hasBlock(text, CERTIFICATE)) return [text];
-    } catch { /* try the next one */ }
-  }
-  return [];
-}
-
-let storeSelected = false;
-
-/** Makes Deno's root store the OS one (effective before the first TLS connection). */
-function useSystemStore(): void {
-  if (storeSelected) return;
-  storeSelected = true;
-  try {
-    const current = Deno.env.get("DENO_TLS_CA_STORE");
-    if (!current || !current.split(",").includes("system")) {
-      Deno.env.set("DENO_TLS_CA_STORE", "system");
-    }
-  } catch { /* no --allow-env: the Linux bundle below still applies */ }
-}
-
 /** Reads the CA bundle and client certificate files named by the config. */
 export async function tlsSettings(context: Context, config: SiteConfig): Promise<TlsSettings> {
   const settings: TlsSettings = { insecure: false, caCerts: [], truststore: false };
@@ -148,8 +99,8 @@ export async function tlsSettings(context: Context, config: SiteConfig): Promise
     settings.insecure = true;
   } else if (verify === "truststore") {
     settings.truststore = true;
-    useSystemStore();
-    settings.caCerts.push(...await systemBundle(context));
+    const { systemRootCertificates } = await import("./system_roots.ts");
+    settings.caCerts.push(...await systemRootCertificates(context));
   } else if (typeof verify === "string" && await isFolder(verify)) {
     const pems = await readCaFolder(verify).catch((err) => {
       throw new ConfigError(

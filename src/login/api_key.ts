@@ -7,6 +7,7 @@ import { VERSION } from "../version.ts";
 import { AuthenticationError } from "./errors.ts";
 import { jsonObject, type Send, stringField, throwIfAborted } from "./http.ts";
 import { errorMessage } from "../errors.ts";
+import { hasControlChars } from "../text.ts";
 
 export const API_KEY_SCOPES = ["cloud:read", "cloud:write", "repo:read"];
 
@@ -46,6 +47,11 @@ export async function exchangeForApiKey(
     }
     const json = await jsonObject(response);
     const apiKey = stringField(json, "api_key");
+    // The key becomes a header: one that could not be sent is refused now, not stored.
+    if (response.status === 201 && apiKey && (/\s/.test(apiKey) || hasControlChars(apiKey))) {
+      failures.push(`${url} answered an api_key with spaces or control characters`);
+      continue;
+    }
     if (response.status === 201 && apiKey) return apiKey;
     failures.push(
       response.status === 201

@@ -61,3 +61,17 @@ Deno.test("when neither URL gives a key the error names both", async () => {
   );
   assert.ok(!error.message.includes("secret-access-token"));
 });
+
+Deno.test("an api_key with control characters is not taken (it could not be sent, only stored)", async () => {
+  const { send } = recording(() =>
+    Response.json({ api_key: "key-9\r\nX-Injected: 1" }, { status: 201 })
+  );
+  const error = await assertRejects(
+    () => exchangeForApiKey(send, CONFIG, { accessToken: "a" }),
+    AuthenticationError,
+    "Error retrieving an API key: https://auth.example.test/api/auth/api-keys answered an " +
+      "api_key with spaces or control characters; https://example.test/api/iam/api-keys " +
+      "answered an api_key with spaces or control characters",
+  );
+  assert.ok(!error.message.includes("key-9"));
+});

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Context, NoticeHandler } from "../context.ts";
+import { escapeControl } from "../text.ts";
 import type { OidcDiscovery } from "./discovery.ts";
 import { DeviceFlowDenied, DeviceFlowError, DeviceFlowTimeout } from "./errors.ts";
 import {
@@ -17,23 +18,33 @@ import {
 } from "./http.ts";
 
 export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
-/** RFC 8628 §3.5: `slow_down` adds 5 s; the Python tool caps the interval at 30 s. */
+/** RFC 8628 §3.5: `slow_down` adds 5 s; the Python tool lets that grow up to 30 s. */
 const SLOW_DOWN_STEP_S = 5;
-const MAX_INTERVAL_S = 30;
+const SLOW_DOWN_CAP_S = 30;
+/** RFC 8628 §3.2: the polling interval when the server names none. */
+const DEFAULT_INTERVAL_S = 5;
+/**
+ * The interval a server may ask for is kept within these bounds: not a flood of polls
+ * (0 or 1e-9), not a timer that overflows (1e12).
+ */
+export const MIN_INTERVAL_S = 1;
+export const MAX_INTERVAL_S = 60;
+/** The longest wait for an approval, whatever `expires_in` says. */
+export const MAX_WAIT_S = 15 * 60;
 
 /** The device authorization response (RFC 8628 §3.2). */
 export interface DeviceAuthorization {
-  /** The code the client polls with; never shown. */
+  /** The code the client polls with (a secret: never shown). */
   device_code: string;
   /** The code the user enters on the verification page. */
   user_code: string;
-  /** The page where the user enters `user_code`. */
+  /** The page where the user enters `user_code` (an http(s) URL). */
   verification_uri: string;
-  /** The page with the code filled in; optional in RFC 8628 (A22). */
+  /** The page with the code filled in (optional in RFC 8628); null when absent or not http(s). */
   verification_uri_complete: string | null;
-  /** Seconds until the codes expire; the Python tool's default when absent: 60. */
+  /** Seconds the codes are valid; 60 when absent (the Python tool's default). */
   expires_in: number;
-  /** Seconds between polls; the Python tool's default when absent: 5. */
+  /** Seconds between polls as the server asked (5 when absent); polling keeps it within 1..60. */
   interval: number;
 }
 
@@ -88,18 +99,22 @@ export async function deviceFlow(options: DeviceFlowOptions): Promise<string> {
   }
 }
 
-/** The text printed before polling (the Python tool's wording). */
+/**
+ * The text printed before polling (the Python tool's wording). The server's strings are
+ * shown with control characters escaped: they cannot retitle or clear the terminal, or
+ * hide a different link behind the one shown.
+ */
 export function instructions(authorization: DeviceAuthorization): string {
   return [
     "Attempting to automatically open the authorization page in your default browser.",
     "If the browser does not open or you wish to use a different device to authorize " +
     "this request, open the following URL:",
     "",
-    authorization.verification_uri,
+    escapeControl(authorization.verification_uri),
     "",
     "Then enter the code:",
     "",
-    authorization.user_code,
+    escapeControl(authorization.user_code),
     "",
     "",
   ].join("\n");
@@ -140,19 +155,40 @@ export async function requestDeviceAuthorization(
     const value = body?.[key];
     return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : fallback;
   };
+  const verificationUri = required("verification_uri");
+  if (!isWebUrl(verificationUri)) {
+    throw new DeviceFlowError(
+      "Device authorization request failed: the verification_uri is not an http(s) URL",
+    );
+  }
+  // Opened in the browser: anything but a web page is ignored (the plain URI is shown).
+  const complete = stringField(body, "verification_uri_complete");
   return {
     device_code: required("device_code"),
     user_code: required("user_code"),
-    verification_uri: required("verification_uri"),
-    verification_uri_complete: stringField(body, "verification_uri_complete") || null,
+    verification_uri: verificationUri,
+    verification_uri_complete: complete && isWebUrl(complete) ? complete : null,
     expires_in: seconds("expires_in", 60),
-    interval: seconds("interval", 5),
+    interval: seconds("interval", DEFAULT_INTERVAL_S),
   };
+}
+
+/** Whether `text` is an absolute http(s) URL. */
+function isWebUrl(text: string): boolean {
+  const url = URL.parse(text);
+  return url !== null && (url.protocol === "https:" || url.protocol === "http:");
+}
+
+/** The polling interval in seconds, within `MIN_INTERVAL_S`..`MAX_INTERVAL_S`. */
+function boundedInterval(seconds: number): number {
+  if (!Number.isFinite(seconds)) return DEFAULT_INTERVAL_S;
+  return Math.min(Math.max(seconds, MIN_INTERVAL_S), MAX_INTERVAL_S);
 }
 
 /**
  * Polls the token endpoint: the first request at once, then every `interval` seconds
- * (longer after `slow_down`), until `expires_in` seconds have passed.
+ * (kept within 1..60 s; longer after `slow_down`), until `expires_in` seconds, at most
+ * 15 minutes, have passed.
  */
 export async function pollForToken(
   authorization: DeviceAuthorization,
@@ -162,8 +198,9 @@ export async function pollForToken(
   const { clock } = options.context;
   const { signal } = options;
   const start = clock.now();
-  const deadline = start + authorization.expires_in * 1000;
-  let interval = authorization.interval;
+  const expiresIn = Number.isFinite(authorization.expires_in) ? authorization.expires_in : 0;
+  const deadline = start + Math.min(Math.max(expiresIn, 0), MAX_WAIT_S) * 1000;
+  let interval = boundedInterval(authorization.interval);
   const form = {
     grant_type: DEVICE_CODE_GRANT,
     device_code: authorization.device_code,
@@ -190,7 +227,8 @@ export async function pollForToken(
     if (error === "authorization_pending") {
       // Keep waiting.
     } else if (error === "slow_down") {
-      interval = Math.min(interval + SLOW_DOWN_STEP_S, MAX_INTERVAL_S);
+      // Never faster than before, never beyond the bound.
+      interval = Math.max(interval, Math.min(interval + SLOW_DOWN_STEP_S, SLOW_DOWN_CAP_S));
       note(`The server asked to slow down: polling every ${interval} s`);
     } else if (error === "expired_token") {
       throw new DeviceFlowTimeout("Device code expired");
@@ -199,7 +237,10 @@ export async function pollForToken(
     } else {
       throw new DeviceFlowError(`Token request failed: ${oauthErrorText(body, response)}`);
     }
-    await sleep(clock, interval * 1000, signal);
+    // The last wait ends at the deadline, not after it.
+    const left = deadline - clock.now();
+    if (left <= 0) break;
+    await sleep(clock, Math.min(interval * 1000, left), signal);
   }
   throw new DeviceFlowTimeout("Device authorization timed out");
 }

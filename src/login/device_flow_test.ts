@@ -134,9 +134,9 @@ Deno.test("polling stops after expires_in seconds", async () => {
     { ...AUTHORIZATION, expires_in: 12, interval: 5 },
   );
   await assertRejects(run, DeviceFlowTimeout, "Device authorization timed out");
-  // Polls at 0, 5 and 10 s; at 15 s the code has expired.
+  // Polls at 0, 5 and 10 s; the last wait ends at 12 s, when the code expires.
   assert.equal(http.polls.length, 3);
-  assert.equal(context.slept(), 15_000);
+  assert.equal(context.slept(), 12_000);
 });
 
 Deno.test("the Python defaults apply when expires_in and interval are missing", async () => {
@@ -213,4 +213,75 @@ Deno.test("an abort stops polling with the abort reason", async () => {
   );
   assert.equal(reason.message, "stop here");
   assert.equal(polls, 2);
+});
+
+Deno.test("an interval of 0, 1e-9 or 0.2 s polls once a second, not in a loop; a negative one means 5 s", async () => {
+  for (const interval of [0, 1e-9, 0.2]) {
+    const { context, http, run } = setup(
+      Array.from({ length: 30 }, pending),
+      { ...AUTHORIZATION, expires_in: 10, interval },
+    );
+    await assertRejects(run, DeviceFlowTimeout, "Device authorization timed out");
+    assert.equal(http.polls.length, 10, `interval ${interval}`);
+    assert.equal(context.slept(), 10_000);
+  }
+  // A negative interval is no interval: RFC 8628's 5 s.
+  const negative = setup(Array.from({ length: 30 }, pending), {
+    ...AUTHORIZATION,
+    expires_in: 10,
+    interval: -3,
+  });
+  await assertRejects(negative.run, DeviceFlowTimeout);
+  assert.equal(negative.http.polls.length, 2);
+});
+
+Deno.test("an interval of 1e12 polls once a minute; no timer overflows", async () => {
+  const { context, http, run } = setup(
+    Array.from({ length: 30 }, pending),
+    { ...AUTHORIZATION, expires_in: 300, interval: 1e12 },
+  );
+  await assertRejects(run, DeviceFlowTimeout);
+  assert.equal(http.polls.length, 5);
+  assert.equal(context.slept(), 300_000);
+  assert.equal(context.err().match(/Waiting for authorization/g)?.length, 1);
+});
+
+Deno.test("a huge expires_in waits 15 minutes at most", async () => {
+  const { context, http, run } = setup(
+    Array.from({ length: 100 }, pending),
+    { ...AUTHORIZATION, expires_in: 1e9, interval: 60 },
+  );
+  await assertRejects(run, DeviceFlowTimeout, "Device authorization timed out");
+  assert.equal(context.slept(), 15 * 60_000);
+  assert.equal(http.polls.length, 15);
+});
+
+Deno.test("the server's user code and verification URI are shown with control characters escaped", async () => {
+  const { context, run } = setup([granted()], {
+    ...AUTHORIZATION,
+    user_code: "ABCD\u001b]0;pwned\u0007\u001b[2J",
+    verification_uri: "https://example.test/activate?x=\u001b]8;;https://evil.test\u0007",
+  });
+  assert.equal(await run(), "access-1");
+  const shown = context.err();
+  assert.ok(!shown.includes("\u001b"), JSON.stringify(shown));
+  assert.ok(!shown.includes("\u0007"), JSON.stringify(shown));
+  assert.match(shown, /\nABCD\\x1b\]0;pwned\\x07\\x1b\[2J\n/);
+  assert.match(shown, /activate\?x=\\x1b\]8;;https:\/\/evil\.test\\x07\n/);
+});
+
+Deno.test("a verification URI that is not http(s) is refused; such a complete URI is not opened", async () => {
+  for (const uri of ["javascript:alert(1)", "file:///etc/passwd", "not a url"]) {
+    await assertRejects(
+      setup([granted()], { ...AUTHORIZATION, verification_uri: uri }).run,
+      DeviceFlowError,
+      "Device authorization request failed: the verification_uri is not an http(s) URL",
+    );
+  }
+  const { opened, run } = setup([granted()], {
+    ...AUTHORIZATION,
+    verification_uri_complete: "file:///etc/passwd",
+  });
+  assert.equal(await run(), "access-1");
+  assert.deepEqual(opened, [AUTHORIZATION.verification_uri]);
 });

@@ -1,6 +1,6 @@
 /**
- * OIDC discovery (SPEC Part B §3.1): the provider's endpoints, fetched once per
- * process (Part A, A8).
+ * OIDC discovery: the provider's endpoints, fetched once per cache that the caller
+ * passes in (a run, a client); there is no process-wide cache.
  * @module
  */
 import type { SiteConfig } from "../config/schema.ts";
@@ -19,19 +19,21 @@ export interface OidcDiscovery {
   authorization_response_iss_parameter_supported: boolean;
 }
 
-/** Discovery documents by URL; one fetch per URL and process. */
+/** Discovery documents by URL: one fetch per URL for as long as the cache is kept. */
 export type DiscoveryCache = Map<string, Promise<OidcDiscovery>>;
 
-const processCache: DiscoveryCache = new Map();
-
-/** Fetches (once) and checks the discovery document of the site's auth domain. */
+/**
+ * Fetches and checks the discovery document of the site's auth domain; with a `cache`,
+ * once per URL for the life of that cache.
+ */
 export function discover(
   send: Send,
   config: SiteConfig,
   options: { cache?: DiscoveryCache; signal?: AbortSignal } = {},
 ): Promise<OidcDiscovery> {
-  const cache = options.cache ?? processCache;
   const url = wellKnownUrl(config);
+  const { cache } = options;
+  if (cache === undefined) return fetchDiscovery(send, url, options.signal);
   let pending = cache.get(url);
   if (!pending) {
     pending = fetchDiscovery(send, url, options.signal);

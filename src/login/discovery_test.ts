@@ -27,7 +27,7 @@ function countingSend(respond: () => Response): { send: Send; urls: string[] } {
   };
 }
 
-Deno.test("discovery is fetched once per process for a site", async () => {
+Deno.test("discovery is fetched once per cache for a site, and each time without one", async () => {
   const { send, urls } = countingSend(() => Response.json(DOCUMENT));
   const cache: DiscoveryCache = new Map();
   const config = siteConfig({ domain: "example.test" });
@@ -37,6 +37,10 @@ Deno.test("discovery is fetched once per process for a site", async () => {
   assert.deepEqual(urls, ["https://example.test/.well-known/openid-configuration"]);
   assert.equal(first.device_authorization_endpoint, DOCUMENT.device_authorization_endpoint);
   assert.equal(first.authorization_response_iss_parameter_supported, false);
+  // No cache: nothing is kept between calls (no process-wide state).
+  await discover(send, config);
+  await discover(send, config);
+  assert.equal(urls.length, 3);
 });
 
 Deno.test("discovery uses auth_domain_override and openid_config_path", async () => {

@@ -6,7 +6,7 @@
  * @module
  */
 import { type Context, denoContext } from "../context.ts";
-import { loadSettings } from "../config/load.ts";
+import { describeFieldSource, loadSettings } from "../config/load.ts";
 import { normalizeDomain, type SiteConfig } from "../config/schema.ts";
 import type { Account } from "../http/account.ts";
 import { Client as HttpClient, type RequestOptions } from "../http/client.ts";
@@ -31,17 +31,21 @@ export interface SiteOptions {
 /** The site's effective settings with the call's overrides. */
 async function resolveSite(
   options: SiteOptions,
-): Promise<{ context: Context; config: SiteConfig }> {
+): Promise<{ context: Context; config: SiteConfig; sslVerifySource: string | undefined }> {
   const context = options.context ?? denoContext();
   const settings = await loadSettings(
     context,
     options.site === undefined ? {} : { at: options.site },
   );
-  const config: SiteConfig = { ...settings.site() };
+  const site = settings.site();
+  const sslVerifySource = options.sslVerify !== undefined
+    ? "the sslVerify option"
+    : describeFieldSource(settings, site, "ssl_verify");
+  const config: SiteConfig = { ...site };
   if (options.domain !== undefined) config.domain = normalizeDomain(options.domain);
   if (options.sslVerify !== undefined) config.ssl_verify = options.sslVerify;
   if (options.extraHeaders !== undefined) config.extra_headers = options.extraHeaders;
-  return { context, config };
+  return { context, config, sslVerifySource };
 }
 
 /**
@@ -81,11 +85,14 @@ export interface LoginOptions extends SiteOptions {
  * ```
  */
 export async function login(options: LoginOptions = {}): Promise<void> {
-  const { context, config } = await resolveSite(options);
+  const { context, config, sslVerifySource } = await resolveSite(options);
   if (!options.force && await isLoggedInTo(context, config)) return;
   const { login: runLogin } = await import("./login.ts");
   const { onDeviceCode } = options;
-  await runLogin(context, config, onDeviceCode ? { presenter: { deviceCode: onDeviceCode } } : {});
+  await runLogin(context, config, {
+    sslVerifySource,
+    ...(onDeviceCode ? { presenter: { deviceCode: onDeviceCode } } : {}),
+  });
 }
 
 /**
@@ -186,7 +193,7 @@ export class Client {
 
   /** The underlying client, made at the first request (subclass fields are set by then). */
   #http(): Promise<HttpClient> {
-    this.#client ??= resolveSite(this.#options).then(({ context, config }) => {
+    this.#client ??= resolveSite(this.#options).then(({ context, config, sslVerifySource }) => {
       const { apiKey, userAgent, apiVersion } = this.#options;
       const agent = userAgent ?? this.userAgent;
       const version = apiVersion ?? this.apiVersion;
@@ -194,6 +201,7 @@ export class Client {
         context,
         config,
         apiKey: apiKey ?? (() => currentApiKey(context, config)),
+        sslVerifySource,
         ...(agent === undefined ? {} : { userAgent: agent }),
         ...(version === undefined ? {} : { apiVersion: version }),
       });

@@ -25,12 +25,14 @@ export interface LoginOptions {
   verbose?: boolean;
   /** Cancels the login; by default Ctrl-C does (an `InterruptedError`). */
   signal?: AbortSignal;
-  /** The discovery cache (tests); by default one per process. */
+  /** A discovery cache to share with other logins of the run; by default none. */
   discoveryCache?: DiscoveryCache;
   /** How long the browser flow waits for the redirect. */
   browserTimeoutMs?: number;
   /** How the device code and the wait are shown (the CLI's spinner); default: notices. */
   presenter?: LoginPresenter;
+  /** Where `ssl_verify` came from, for the warning that verification is off. */
+  sslVerifySource?: string | undefined;
 }
 
 export interface LoginResult {
@@ -44,10 +46,15 @@ export interface LoginResult {
 export async function clientSend(
   context: Context,
   config: SiteConfig,
-  options: { verbose?: boolean } = {},
+  options: { verbose?: boolean; sslVerifySource?: string | undefined } = {},
 ): Promise<{ send: Send; close(): void }> {
   const { Client } = await import("../http/client.ts");
-  const client = new Client({ context, config, verbose: options.verbose ?? false });
+  const client = new Client({
+    context,
+    config,
+    verbose: options.verbose ?? false,
+    sslVerifySource: options.sslVerifySource,
+  });
   return { send: (url, init) => client.request(url, init), close: () => client.close() };
 }
 
@@ -87,7 +94,10 @@ async function loginWith(
   signal: AbortSignal,
 ): Promise<LoginResult> {
   if (options.send) return await loginVia(options.send, context, config, options, signal);
-  const client = await clientSend(context, config, { verbose: options.verbose ?? false });
+  const client = await clientSend(context, config, {
+    verbose: options.verbose ?? false,
+    sslVerifySource: options.sslVerifySource,
+  });
   try {
     return await loginVia(client.send, context, config, options, signal);
   } finally {

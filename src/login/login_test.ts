@@ -40,7 +40,9 @@ function provider(options: { withDevice: boolean }) {
       }
       case "/api/auth/api-keys": {
         const bearer = new Headers(init?.headers).get("Authorization");
-        return Promise.resolve(Response.json({ api_key: `key-from-${bearer}` }, { status: 201 }));
+        return Promise.resolve(
+          Response.json({ api_key: `key-from-${bearer?.replace("Bearer ", "")}` }, { status: 201 }),
+        );
       }
       default:
         return Promise.resolve(new Response("", { status: 404 }));
@@ -108,7 +110,7 @@ Deno.test("login uses the device flow and keeps stored repo tokens and username"
     ]);
     const expected = {
       domain: "example.test",
-      api_key: `key-from-Bearer access-by-urn:ietf:params:oauth:grant-type:device_code`,
+      api_key: `key-from-access-by-urn:ietf:params:oauth:grant-type:device_code`,
       username: "someone",
       repo_tokens: [{ token: "repo-t", org_name: "org-1" }],
       version: 2,
@@ -124,7 +126,7 @@ Deno.test("login falls back to the browser flow when discovery has no device end
     const { send, paths } = provider({ withDevice: false });
     const result = await login(context, config, { send, discoveryCache: new Map() });
     assert.equal(result.flow, "browser");
-    assert.equal(result.info.api_key, "key-from-Bearer access-by-authorization_code");
+    assert.equal(result.info.api_key, "key-from-access-by-authorization_code");
     assert.ok(!paths.includes("/device"));
     assert.match(context.err(), /example\.test does not offer the device login/);
   });
@@ -154,4 +156,30 @@ Deno.test("with a configured api_key the stored record's repo tokens are still k
     const result = await login(context, withEnvKey, { send, discoveryCache: new Map() });
     assert.deepEqual(result.info.repo_tokens, [{ token: "repo-t", org_name: "org-1" }]);
   });
+});
+
+Deno.test("a login whose discovery names plain-HTTP endpoints sends no login request there", async () => {
+  const sent: string[] = [];
+  const context = fakeContext({
+    fetch: (url) => {
+      sent.push(String(url));
+      return Promise.resolve(Response.json({
+        issuer: "https://site.test",
+        authorization_endpoint: "http://auth.example.test/authorize",
+        token_endpoint: "http://auth.example.test/token",
+        device_authorization_endpoint: "http://auth.example.test/device",
+      }));
+    },
+  });
+  const config: SiteConfig = {
+    ...defaultSiteConfig("/nonexistent-home"),
+    site: "s",
+    domain: "site.test",
+  };
+  await assert.rejects(login(context, config), {
+    name: "InsecureHttpError",
+    message:
+      /^Refusing to send the request body over plain HTTP to http:\/\/auth\.example\.test\/device: /,
+  });
+  assert.deepEqual(sent, ["https://site.test/.well-known/openid-configuration"]);
 });

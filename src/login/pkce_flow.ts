@@ -7,7 +7,7 @@
  */
 import type { Context } from "../context.ts";
 import { loginErrorUrl, loginSuccessUrl, type SiteConfig } from "../config/schema.ts";
-import { base64Url } from "../http/hostname.ts";
+import { encodeBase64Url } from "../base64.ts";
 import type { OidcDiscovery } from "./discovery.ts";
 import { AuthenticationError } from "./errors.ts";
 import {
@@ -36,13 +36,13 @@ export interface BrowserFlowOptions {
 
 /** A 128-character code verifier (96 random bytes, base64url). */
 export function codeVerifier(): string {
-  return base64Url(crypto.getRandomValues(new Uint8Array(96)));
+  return encodeBase64Url(crypto.getRandomValues(new Uint8Array(96)));
 }
 
 /** `base64url(sha256(verifier))` without padding. */
 export async function codeChallenge(verifier: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return base64Url(new Uint8Array(digest));
+  return encodeBase64Url(new Uint8Array(digest));
 }
 
 /** The authorization URL the browser opens. */

@@ -17,6 +17,8 @@ export interface SiteClientOptions {
    * `TokenExpiredError` for an expired one (A20). Otherwise requests go without one.
    */
   requireKey?: boolean;
+  /** Where `ssl_verify` came from, for the warning that verification is off. */
+  sslVerifySource?: string | undefined;
 }
 
 /**
@@ -40,5 +42,11 @@ export async function siteClient(
   const apiKey = options.requireKey
     ? await requireApiKey(context, config)
     : () => currentApiKey(context, config);
-  return new Client({ context, config, apiKey, verbose: options.verbose ?? false });
+  return new Client({
+    context,
+    config,
+    apiKey,
+    verbose: options.verbose ?? false,
+    sslVerifySource: options.sslVerifySource,
+  });
 }

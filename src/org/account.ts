@@ -6,10 +6,11 @@
  * @module
  */
 import type { Context } from "../context.ts";
+import { hasControlChars } from "../text.ts";
 import { OrgClient } from "./client.ts";
-import { loadOrgConfig, type OrgConfig } from "./config.ts";
+import { loadOrgConfig, type OrgConfig, SSL_VERIFY_OPTION } from "./config.ts";
 import { OrgNotLoggedInError, OrgUnauthorizedError } from "./errors.ts";
-import { envToken, type FoundToken, removeTokens, storedToken } from "./tokens.ts";
+import { checkedToken, envToken, type FoundToken, removeTokens, storedToken } from "./tokens.ts";
 
 export interface OrgRequestOptions {
   /** Overrides anaconda-client's `ssl_verify`. */
@@ -24,7 +25,9 @@ export interface OrgRequestOptions {
 
 async function orgConfig(context: Context, options: OrgRequestOptions): Promise<OrgConfig> {
   const config = await loadOrgConfig(context, { site: options.site });
-  return options.sslVerify === undefined ? config : { ...config, sslVerify: options.sslVerify };
+  return options.sslVerify === undefined
+    ? config
+    : { ...config, sslVerify: options.sslVerify, sslVerifySource: SSL_VERIFY_OPTION };
 }
 
 export interface OrgLogoutResult {
@@ -52,12 +55,14 @@ export async function orgLogout(
         : `You are not logged in (only ${fromEnv.where} is set, which logout leaves alone)`,
     );
   }
+  // A token that cannot be sent cannot be revoked either; its files still go.
+  const sendable = !/\s/.test(found.token) && !hasControlChars(found.token);
   const client = new OrgClient(context, config, {
     token: found.token,
     verbose: options.verbose ?? false,
   });
   try {
-    const revoked = await client.removeAuthentication();
+    const revoked = sendable && await client.removeAuthentication();
     const removed = await removeTokens(context, config.url, found);
     return { url: config.url, revoked, removed, envTokenName: fromEnv?.where ?? null };
   } finally {
@@ -84,6 +89,7 @@ export async function orgWhoami(
     : null;
   const found = given ?? envToken(context) ?? await storedToken(context, config.url);
   if (found === null) throw new OrgNotLoggedInError("You are not logged in");
+  checkedToken(found);
   const client = new OrgClient(context, config, {
     token: found.token,
     verbose: options.verbose ?? false,

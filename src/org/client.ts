@@ -7,11 +7,12 @@
  * secrets redacted are the same as everywhere else.
  * @module
  */
+import { basicAuthorization } from "../base64.ts";
 import type { Context } from "../context.ts";
 import { defaultSiteConfig, type SiteConfig } from "../config/schema.ts";
 import { AnacondaError } from "../errors.ts";
 import { Client } from "../http/client.ts";
-import { reasonPhrase, redactUrl } from "../http/errors.ts";
+import { InsecureHttpError, reasonPhrase, redactUrl } from "../http/errors.ts";
 import { isJsonObject } from "../http/json.ts";
 import { hasControlChars } from "../text.ts";
 import type { OrgConfig } from "./config.ts";
@@ -42,18 +43,6 @@ export type OrgCredential = { apiKey: string } | { username: string; password: s
 export function apiBase(url: string): string {
   const withScheme = /^https?:\/\//.test(url) ? url : `https://${url}`;
   return withScheme.replace(/\/+$/, "");
-}
-
-/** `Basic` credentials as requests encodes them: Latin-1 when it can, else UTF-8. */
-export function basicAuthorization(username: string, password: string): string {
-  const text = `${username}:${password}`;
-  const latin1 = Array.from(text).every((char) => char.charCodeAt(0) <= 0xff);
-  const bytes = latin1
-    ? Uint8Array.from(text, (char) => char.charCodeAt(0))
-    : new TextEncoder().encode(text);
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return `Basic ${btoa(binary)}`;
 }
 
 /** The longest token accepted from the server: anaconda.org's are about 40 characters. */
@@ -93,6 +82,7 @@ export class OrgClient {
       config: apiSiteConfig(context, config, this.base),
       userAgent: ORG_USER_AGENT,
       verbose: options.verbose ?? false,
+      sslVerifySource: config.sslVerifySource,
     });
   }
 
@@ -168,6 +158,8 @@ export class OrgClient {
     try {
       response = await this.#send("HEAD", "");
     } catch (err) {
+      // Refused before sending: the server was not asked, so it is not "unavailable".
+      if (err instanceof InsecureHttpError) throw err;
       throw unavailable(err);
     }
     if (response.status === 404) {

@@ -17,6 +17,9 @@ import { tokenDirectory } from "../conda/token_files.ts";
 /** anaconda.org's API, when no config file names another. */
 export const DEFAULT_ORG_URL = "https://api.anaconda.org";
 
+/** Where `sslVerify` comes from when the command line sets it. */
+export const SSL_VERIFY_OPTION = "option --[no-]ssl-verify";
+
 /** A config file is a few lines; anything bigger is not one. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
 /** The YAML files read from one folder of the search path, at most. */
@@ -29,6 +32,8 @@ export interface OrgConfig {
   urlSource: string;
   /** requests' `verify`: true, false, or the path of a CA bundle. */
   sslVerify: boolean | string;
+  /** Where `sslVerify` came from, for messages: a file, `sites.<name> in <file>`, "the default". */
+  sslVerifySource: string;
   /** anaconda-client's `default_site`, if set. */
   site: string | null;
 }
@@ -83,12 +88,26 @@ function isYamlName(name: string): boolean {
   return name.endsWith(".yaml") || name.endsWith(".yml");
 }
 
-/** The config files at `path`: the file itself, or the YAML files of the folder (sorted). */
-async function configFilesAt(path: string): Promise<string[]> {
+/**
+ * The config files at `path`: the file itself, or the YAML files of the folder (sorted).
+ * A place that exists but cannot be looked at (no permission, an I/O error) is skipped
+ * with a warning naming it: silently, the login would go to the default URL instead.
+ */
+async function configFilesAt(path: string, context: Pick<Context, "notify">): Promise<string[]> {
+  const skipped = (what: string, err: unknown) =>
+    context.notify({
+      level: "warning",
+      message: `the anaconda-client config ${what} ${path} is ignored: ${
+        escapeControl(reason(err))
+      }`,
+    });
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(path);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory)) {
+      skipped("location", err);
+    }
     return [];
   }
   if (info.isFile) return isYamlName(path) || path.endsWith("anacondarc") ? [path] : [];
@@ -98,7 +117,8 @@ async function configFilesAt(path: string): Promise<string[]> {
     for await (const entry of Deno.readDir(path)) {
       if (!entry.isDirectory && isYamlName(entry.name)) names.push(entry.name);
     }
-  } catch {
+  } catch (err) {
+    skipped("folder", err);
     return [];
   }
   return names.sort().slice(0, MAX_FILES_PER_FOLDER).map((name) => joinPath(path, name));
@@ -197,7 +217,7 @@ export async function loadOrgConfig(
   let sslSource = "the default";
   const files: [string, Record<string, unknown>][] = [];
   for (const place of configSearchPath(context)) {
-    for (const path of await configFilesAt(place)) {
+    for (const path of await configFilesAt(place, context)) {
       const data = await readConfigFile(path, context);
       if (data === null) continue;
       files.push([path, data]);
@@ -237,6 +257,7 @@ export async function loadOrgConfig(
     url: checkedUrl(config.url, urlSource),
     urlSource,
     sslVerify: sslVerifyOf(config, sslSource),
+    sslVerifySource: sslSource,
     site,
   };
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Context } from "../context.ts";
-import type { Settings } from "../config/load.ts";
+import { describeFieldSource, type Settings } from "../config/load.ts";
 import { defaultSiteConfig, type SiteConfig } from "../config/schema.ts";
 import { ConfigError } from "../errors.ts";
 import { login } from "../login/login.ts";
@@ -21,19 +21,29 @@ export function keyringDomain(authorizationEndpoint: string): string {
 
 /**
  * The settings of the site whose domain is `domain`: the configured one, else the
- * `[plugin.auth]` and `ANACONDA_AUTH_*` settings with that domain.
+ * `[plugin.auth]` and `ANACONDA_AUTH_*` settings with that domain; and where its
+ * `ssl_verify` came from.
  */
-export function siteForDomain(settings: Settings, domain: string, homeDir: string): SiteConfig {
+export function siteForDomain(
+  settings: Settings,
+  domain: string,
+  homeDir: string,
+): { config: SiteConfig; sslVerifySource: string | undefined } {
   const configured = settings.allSites().find((site) => site.domain === domain);
-  if (configured) return configured;
   let base: SiteConfig;
-  try {
-    base = settings.siteFor("anaconda.com");
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    base = { ...defaultSiteConfig(homeDir), site: domain };
+  if (configured) {
+    base = configured;
+  } else {
+    try {
+      base = settings.siteFor("anaconda.com");
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      base = { ...defaultSiteConfig(homeDir), site: domain };
+    }
   }
-  return { ...base, site: domain, domain, auth_domain_override: null };
+  const sslVerifySource = describeFieldSource(settings, base, "ssl_verify");
+  const config = configured ?? { ...base, site: domain, domain, auth_domain_override: null };
+  return { config, sslVerifySource };
 }
 
 /** The API key to log in to anaconda.org with (see the module comment), and its domain. */
@@ -43,14 +53,17 @@ export async function anacondaApiKey(
   options: { settings: Settings; verbose?: boolean },
 ): Promise<{ apiKey: string; domain: string }> {
   const domain = keyringDomain(await client.authorizationEndpoint());
-  const config = siteForDomain(options.settings, domain, context.homeDir());
+  const { config, sslVerifySource } = siteForDomain(options.settings, domain, context.homeDir());
   const existing = await currentApiKey(context, config);
   if (existing !== null) return { apiKey: existing, domain };
   context.notify({
     level: "info",
     message: `anaconda.org logs in with an API key of ${domain}: logging in there first`,
   });
-  const result = await login(context, config, { verbose: options.verbose ?? false });
+  const result = await login(context, config, {
+    verbose: options.verbose ?? false,
+    sslVerifySource,
+  });
   context.notify({ level: "info", message: `API key for ${domain} stored in ${result.storedIn}` });
   return { apiKey: result.info.api_key!, domain };
 }

@@ -10,8 +10,14 @@ import type { Context } from "../context.ts";
 import type { Settings } from "../config/load.ts";
 import { baseName } from "../path.ts";
 import { escapeControl } from "../text.ts";
-import { type AuthenticationRequest, OrgClient } from "./client.ts";
-import { loadOrgConfig, type OrgConfig } from "./config.ts";
+import { InsecureHttpError } from "../http/errors.ts";
+import {
+  INSECURE_HTTP_ADVICE,
+  insecureHttpAllowed,
+  isPlainHttpToOtherHost,
+} from "../http/plain_http.ts";
+import { apiBase, type AuthenticationRequest, OrgClient } from "./client.ts";
+import { loadOrgConfig, type OrgConfig, SSL_VERIFY_OPTION } from "./config.ts";
 import { anacondaApiKey } from "./credential.ts";
 import { OrgApiError, OrgUnauthorizedError } from "./errors.ts";
 import { saveToken, storedToken } from "./tokens.ts";
@@ -94,7 +100,14 @@ export async function orgLogin(
   const loaded = await loadOrgConfig(context, { site: options.site });
   const config: OrgConfig = options.sslVerify === undefined
     ? loaded
-    : { ...loaded, sslVerify: options.sslVerify };
+    : { ...loaded, sslVerify: options.sslVerify, sslVerifySource: SSL_VERIFY_OPTION };
+  // Before anything happens (it may include a login to anaconda.com): a login sends a key.
+  if (isPlainHttpToOtherHost(apiBase(config.url)) && !insecureHttpAllowed(context.env)) {
+    throw new InsecureHttpError(
+      `Refusing to log in to ${escapeControl(config.url)} (url from ${config.urlSource}) ` +
+        `over plain HTTP: the login sends an API key or a password, and ${INSECURE_HTTP_ADVICE}`,
+    );
+  }
   const client = new OrgClient(context, config, { verbose: options.verbose ?? false });
   try {
     await client.checkServer();

@@ -13,6 +13,7 @@ import type { Context } from "../context.ts";
 import { StoreError } from "../errors.ts";
 import { FileTooLargeError, readTextBounded } from "../files.ts";
 import { dirName, expandHome, joinPath } from "../path.ts";
+import { hasControlChars } from "../text.ts";
 import {
   readTokenFiles,
   removeTokenFile,
@@ -45,6 +46,19 @@ export function clientTokenDirectory(context: PathContext): string {
   const configured = context.env.get("BINSTAR_CONFIG_DIR");
   if (configured) return joinPath(configured, "data", "tokens");
   return expandHome("~/.continuum/anaconda-client/tokens", context.homeDir());
+}
+
+/**
+ * `found`, refused when its token holds spaces or control characters: it becomes a
+ * header, and is refused here, naming where it came from, rather than by fetch, whose
+ * error would quote it.
+ */
+export function checkedToken(found: FoundToken): FoundToken {
+  if (/\s/.test(found.token) || hasControlChars(found.token)) {
+    const where = found.kind === "file" ? `the token file ${found.where}` : found.where;
+    throw new StoreError(`The token in ${where} holds spaces or control characters`);
+  }
+  return found;
 }
 
 /** The token of the first of `TOKEN_ENV` that is set, or null. */

@@ -4,7 +4,9 @@
  * No dependencies, so `auth api-key` and `auth status` stay fast.
  * @module
  */
+import { decodeBase64, encodeBase64 } from "../base64.ts";
 import { StoreError } from "../errors.ts";
+import { hasControlChars } from "../text.ts";
 
 /** A conda repository token of one organisation. */
 export interface RepoToken {
@@ -32,33 +34,6 @@ export function newTokenInfo(domain: string): TokenInfo {
 
 const encoder = new TextEncoder();
 
-function bytesToBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
-
-function base64ToBytes(text: string): Uint8Array | null {
-  let clean = text.replace(/\s+/g, "");
-  if (/[-_]/.test(clean) && !/[+/]/.test(clean)) {
-    clean = clean.replace(/-/g, "+").replace(/_/g, "/");
-  }
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) return null;
-  const unpadded = clean.replace(/=+$/, "");
-  if (unpadded.length % 4 === 1) return null;
-  const padded = unpadded + "=".repeat((4 - (unpadded.length % 4)) % 4);
-  try {
-    const binary = atob(padded);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The keyring value: standard padded base64 of compact JSON with the fields in the order
  * `domain, api_key, username, repo_tokens, version`, nulls dropped (as pydantic's
@@ -72,7 +47,7 @@ export function encodeTokenInfo(info: TokenInfo): string {
     repo.org_name === "" ? { token: repo.token } : { token: repo.token, org_name: repo.org_name }
   );
   record.version = info.version;
-  return bytesToBase64(encoder.encode(JSON.stringify(record)));
+  return encodeBase64(encoder.encode(JSON.stringify(record)));
 }
 
 function optionalString(value: unknown): string | null | undefined {
@@ -86,7 +61,7 @@ function optionalString(value: unknown): string | null | undefined {
  * or not a token record.
  */
 export function decodeTokenInfo(value: string, domain: string): TokenInfo {
-  const bytes = base64ToBytes(value);
+  const bytes = decodeBase64(value);
   if (bytes === null) throw new StoreError(`The stored token for ${domain} is not base64`);
   let parsed: unknown;
   try {
@@ -102,6 +77,13 @@ export function decodeTokenInfo(value: string, domain: string): TokenInfo {
   const record = parsed as Record<string, unknown>;
   const apiKey = optionalString(record.api_key);
   if (apiKey === undefined) throw shapeError("api_key");
+  // It becomes a header: refused here, where it is read, rather than by fetch, whose
+  // error would quote it.
+  if (apiKey !== null && (/\s/.test(apiKey) || hasControlChars(apiKey))) {
+    throw new StoreError(
+      `The stored API key for ${domain} holds spaces or control characters, which no key has`,
+    );
+  }
   const username = optionalString(record.username);
   if (username === undefined) throw shapeError("username");
   const storedDomain = optionalString(record.domain);
@@ -137,7 +119,7 @@ export function decodeJwtPayload(token: string): Record<string, unknown> | null 
   const parts = token.split(".");
   if (parts.length !== 3 || parts[1] === undefined || parts[1] === "") return null;
   if (!/^[A-Za-z0-9_-]+={0,2}$/.test(parts[1])) return null;
-  const bytes = base64ToBytes(parts[1]);
+  const bytes = decodeBase64(parts[1]);
   if (bytes === null) return null;
   try {
     const payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));

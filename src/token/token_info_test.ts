@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { StoreError } from "../errors.ts";
+import { hasControlChars } from "../text.ts";
 import {
   apiKeyExpiry,
   apiKeyState,
@@ -102,9 +103,13 @@ Deno.test("decodeTokenInfo rejects JSON that is not a token record", () => {
   }
 });
 
-Deno.test("property: token records encode and decode round-trip any text, including non-ASCII", () => {
+Deno.test("property: token records encode and decode round-trip any key text, including non-ASCII", () => {
+  // Any text a key can be: no spaces or control characters (those are refused, below).
+  const keys = fc.string({ unit: "grapheme" }).filter((key) =>
+    !/\s/.test(key) && !hasControlChars(key)
+  );
   fc.assert(
-    fc.property(fc.string({ unit: "grapheme" }), fc.string(), fc.string(), (key, user, org) => {
+    fc.property(keys, fc.string(), fc.string(), (key, user, org) => {
       const info: TokenInfo = {
         domain: "d.test",
         api_key: key,
@@ -116,6 +121,16 @@ Deno.test("property: token records encode and decode round-trip any text, includ
     }),
     { seed: 20260101, numRuns: fuzzRuns(200) },
   );
+});
+
+Deno.test("a stored API key with spaces or control characters is refused, naming the domain only", () => {
+  for (const key of ["k\r\nX-Injected: 1", "k\u001b[2J", "two words"]) {
+    const info: TokenInfo = { ...newTokenInfo("d.test"), api_key: key };
+    assert.throws(() => decodeTokenInfo(encodeTokenInfo(info), "d.test"), {
+      name: "StoreError",
+      message: "The stored API key for d.test holds spaces or control characters, which no key has",
+    });
+  }
 });
 
 Deno.test("apiKeyExpiry reads exp as seconds since the epoch in UTC (A4)", () => {

@@ -7,6 +7,7 @@
 import type { SiteConfig } from "../../config/schema.ts";
 import { type App, siteOrSelected } from "../framework/app.ts";
 import { flag, leaf, type OptionValues, toggle } from "../framework/args.ts";
+import { hasControlChars } from "../../text.ts";
 
 /** The login options, shared by `anaconda auth login` and `anaconda login`. */
 export const LOGIN_OPTIONS = {
@@ -34,11 +35,21 @@ export const command = leaf({
   run: (options, app) => runLogin(options, app),
 });
 
-/** The site's settings with the `--[no-]ssl-verify` override. */
-async function siteConfig(options: LoginOptions, app: App): Promise<SiteConfig> {
+/** The site's settings with the `--[no-]ssl-verify` override, and where `ssl_verify` came from. */
+async function siteConfig(
+  options: LoginOptions,
+  app: App,
+): Promise<{ config: SiteConfig; sslVerifySource: string | undefined }> {
   const settings = await app.settings();
   const config = siteOrSelected(settings, options.at);
-  return options.sslVerify === undefined ? config : { ...config, ssl_verify: options.sslVerify };
+  if (options.sslVerify === undefined) {
+    const { describeFieldSource } = await import("../../config/load.ts");
+    return { config, sslVerifySource: describeFieldSource(settings, config, "ssl_verify") };
+  }
+  return {
+    config: { ...config, ssl_verify: options.sslVerify },
+    sslVerifySource: `option --${options.sslVerify ? "" : "no-"}ssl-verify`,
+  };
 }
 
 /**
@@ -46,7 +57,7 @@ async function siteConfig(options: LoginOptions, app: App): Promise<SiteConfig> 
  * valid one asks first (end of input means no) unless `force` is set.
  */
 export async function runLogin(options: LoginOptions, app: App): Promise<void> {
-  const config = await siteConfig(options, app);
+  const { config, sslVerifySource } = await siteConfig(options, app);
   if (options.withToken) return await runWithToken(config, app);
   const { context, prompter } = app;
   const [{ loadToken }, { apiKeyState }] = await Promise.all([
@@ -68,16 +79,26 @@ export async function runLogin(options: LoginOptions, app: App): Promise<void> {
     );
     if (!again) return;
   }
-  await interactiveLogin(config, app);
+  await interactiveLogin(config, app, sslVerifySource);
 }
 
-/** Runs the login flows and says where the key went. */
-export async function interactiveLogin(config: SiteConfig, app: App): Promise<void> {
-  const [{ login }, { startSpinner }] = await Promise.all([
+/**
+ * Runs the login flows and says where the key went. `sslVerifySource`: where
+ * `ssl_verify` came from (default: looked up in the settings, for a config from there).
+ */
+export async function interactiveLogin(
+  config: SiteConfig,
+  app: App,
+  sslVerifySource?: string,
+): Promise<void> {
+  const [{ login }, { startSpinner }, { describeFieldSource }] = await Promise.all([
     import("../../login/login.ts"),
     import("../framework/spinner.ts"),
+    import("../../config/load.ts"),
   ]);
   const result = await login(app.context, config, {
+    sslVerifySource: sslVerifySource ??
+      describeFieldSource(await app.settings(), config, "ssl_verify"),
     verbose: app.globals().verbose,
     presenter: { waiting: (text) => startSpinner(app.context.stderr, text) },
   });
@@ -92,15 +113,18 @@ async function runWithToken(config: SiteConfig, app: App): Promise<void> {
     import("../../token/token_info.ts"),
     import("../../login/login.ts"),
   ]);
-  let text: string;
-  if (context.stdin.isTerminal) {
-    context.stderr.write("Paste the API key and press Enter: ");
-    text = (await context.stdin.readLine()) ?? "";
-  } else {
-    text = await context.stdin.readAll();
-  }
+  // On a terminal the pasted key is not shown (it would stay on screen and in scrollback).
+  const text = context.stdin.isTerminal
+    ? (await app.prompter.password("Paste the API key and press Enter: ")) ?? ""
+    : await context.stdin.readAll();
   const apiKey = text.trim();
   if (apiKey === "") throw new AuthenticationError("No API key on standard input");
+  // Refused now rather than stored, to fail later as a header that cannot be sent.
+  if (hasControlChars(apiKey)) {
+    throw new AuthenticationError(
+      "The text on standard input holds control characters, which no API key has",
+    );
+  }
   const expiry = /\s/.test(apiKey) ? null : apiKeyExpiry(apiKey);
   if (expiry === null) {
     throw new AuthenticationError(

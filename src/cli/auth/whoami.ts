@@ -29,14 +29,16 @@ export async function runWhoami(options: WhoamiOptions, app: App): Promise<void>
   const settings = await app.settings();
   const config = siteOrSelected(settings, options.at);
   const { context } = app;
-  const [{ siteClient }, { sortKeys, writeJson }] = await Promise.all([
+  const [{ siteClient }, { sortKeys, writeJson }, { describeFieldSource }] = await Promise.all([
     import("../../login/site_client.ts"),
     import("../framework/output.ts"),
+    import("../../config/load.ts"),
   ]);
   // No key, or an expired one: TokenNotFoundError / TokenExpiredError (A20).
   const client = await siteClient(context, config, {
     verbose: app.globals().verbose,
     requireKey: true,
+    sslVerifySource: describeFieldSource(settings, config, "ssl_verify"),
   });
   try {
     const account = await client.account();

@@ -3,7 +3,7 @@
  * that turns any error into a message and an exit code.
  * @module
  */
-import { AnacondaError, InterruptedError, TomlSyntaxError } from "../../errors.ts";
+import { AnacondaError, InterruptedError } from "../../errors.ts";
 import { escapeControl } from "../../text.ts";
 
 /** Exit codes: 0 ok, 1 error, 2 usage, 130 interrupted (Ctrl-C). */
@@ -62,11 +62,6 @@ export function reportError(err: unknown, sink: ErrorSink, verbose: boolean): nu
   if (err instanceof InterruptedError) {
     // A new line first: the terminal echoed ^C where the cursor was.
     if (err.message) sink.write(`\n${err.message}\n`);
-    return code;
-  }
-  if (err instanceof TomlSyntaxError) {
-    // The bare location line, so that editors and terminals can jump to it.
-    sink.write(`${escapeControl(err.message)}\n`);
     return code;
   }
   if (err instanceof UsageError) {

@@ -80,12 +80,15 @@ export interface SiteValueContext {
   warn(text: string): void;
 }
 
-/** A JSON option value; bad JSON is a usage error with the Python tool's message. */
-function parseJsonOption(text: string, message: string): unknown {
+/**
+ * A JSON option value; bad JSON is a usage error with the Python tool's message, which
+ * shows the value unless it may hold credentials (headers, proxy URLs).
+ */
+function parseJsonOption(text: string, message: string, secret: boolean): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new UsageError(message.replace("$value", text));
+    throw new UsageError(message.replace("$value", secret ? "<redacted>" : text));
   }
 }
 
@@ -99,7 +102,7 @@ export function siteValues(
 ): Partial<Record<FieldName, unknown>> {
   const values: Partial<Record<FieldName, unknown>> = {};
   for (const field of FIELD_NAMES) {
-    const { kind, option } = FIELDS[field];
+    const { kind, option, secret = false } = FIELDS[field];
     if (!option) continue;
     if (kind === "ssl") {
       const ssl = sslVerifyValue(input[field] as boolean | undefined, input.useTruststore);
@@ -113,7 +116,9 @@ export function siteValues(
         `WARNING: Your ${option.storedWarning} will be stored in ${context.configPath} and may not be secure\n`,
       );
     }
-    if (option.jsonError && typeof raw === "string") raw = parseJsonOption(raw, option.jsonError);
+    if (option.jsonError && typeof raw === "string") {
+      raw = parseJsonOption(raw, option.jsonError, secret);
+    }
     try {
       values[field] = coerceField(kind, raw, { homeDir: context.homeDir, cwd: context.homeDir });
     } catch (err) {

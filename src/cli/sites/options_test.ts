@@ -68,8 +68,9 @@ Deno.test("siteValues warns that an API key or keyring is stored in the config f
 
 Deno.test("siteValues rejects bad JSON with the Python tool's messages", () => {
   const cases: Array<[SiteInput, string]> = [
-    [{ extra_headers: "{bad" }, "extra-headers={bad could not be parsed as JSON"],
-    [{ proxy_servers: "nope" }, "proxy-servers=nope could not be parsed as JSON"],
+    // Values that may hold credentials are not echoed.
+    [{ extra_headers: "{bad" }, "extra-headers=<redacted> could not be parsed as JSON"],
+    [{ proxy_servers: "nope" }, "proxy-servers=<redacted> could not be parsed as JSON"],
     [{ keyring: "[" }, "The keyring argument could not be parsed as JSON"],
     [
       { oidc_request_headers: "{" },

@@ -68,12 +68,20 @@ export async function cleanCondaIndex(app: App): Promise<void> {
   if (warning) app.context.stderr.write(`Warning: ${escapeControl(warning)}\n`);
 }
 
+/** What a token on the command line gets (as a password there does). */
+export const TOKEN_ON_ARGV_WARNING =
+  "Warning: a token on the command line is visible to other users of this machine; " +
+  "pass - instead to read it from standard input\n";
+
 /**
- * The token given on the command line, or read from standard input for `-` (which
- * keeps it out of the process list).
+ * The token given on the command line (with a warning: the process list shows it), or
+ * read from standard input for `-` (which keeps it out of the process list).
  */
 export async function tokenArgument(app: App, given: string): Promise<string> {
-  if (given !== "-") return given;
+  if (given !== "-") {
+    app.context.stderr.write(TOKEN_ON_ARGV_WARNING);
+    return given;
+  }
   const token = (await app.context.stdin.readAll()).trim();
   if (token === "") throw new UsageError("no token on standard input");
   return token;

@@ -148,14 +148,17 @@ export async function runInstall(input: InstallInput, app: App): Promise<void> {
   const given = input.token === undefined ? undefined : await tokenArgument(app, input.token);
   // A token conda cannot send stops here, before anything is asked, sent or written.
   if (given !== undefined) checkTokenCharacters(given);
-  const config = (await app.settings()).site();
+  const settings = await app.settings();
+  const config = settings.site();
+  const { describeFieldSource } = await import("../../config/load.ts");
+  const sslVerifySource = describeFieldSource(settings, config, "ssl_verify");
   // A .condarc that cannot be edited stops the install before a token is issued.
   const condarc: Condarc = await condarcFile.readCondarc(
     await condarcFile.condarcPath(context, { kind: "user" }),
   );
   const view = await readCondaView(app, condarc.path, { kind: "user" });
 
-  const client = await siteClient(context, config, { requireKey: true, verbose });
+  const client = await siteClient(context, config, { requireKey: true, verbose, sslVerifySource });
   let org: string;
   let token: string;
   let channels: ChannelsAnswer | "skipped" = "skipped";
@@ -196,6 +199,7 @@ export async function runInstall(input: InstallInput, app: App): Promise<void> {
     repoUrl: repo,
     connection: view.connection,
     verbose,
+    sslVerifySource,
   });
   const [{ saveRepoToken }, { setTokenFile, tokenDirectory }, settingsEdits] = await Promise.all([
     import("../../token/repo_tokens.ts"),

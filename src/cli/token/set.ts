@@ -78,13 +78,18 @@ export async function runSet(input: SetInput, app: App): Promise<void> {
   checkTokenCharacters(token);
   const condarc = await condarcFile.readCondarc(await condarcFile.condarcPath(context, location));
   const view = await readCondaView(app, condarc.path, location);
-  const config = (await app.settings()).site();
-  const { validateRepoToken } = await import("../../conda/validate_token.ts");
+  const settings = await app.settings();
+  const config = settings.site();
+  const [{ validateRepoToken }, { describeFieldSource }] = await Promise.all([
+    import("../../conda/validate_token.ts"),
+    import("../../config/load.ts"),
+  ]);
   await validateRepoToken(context, config, token, {
     repoUrl: repo,
     insecure: input.noSslVerify ?? false,
     connection: view.connection,
     verbose: app.globals().verbose,
+    sslVerifySource: describeFieldSource(settings, config, "ssl_verify"),
   });
   const channels = await confirmDefaultChannels(app, condarc, {
     repo,

@@ -15,6 +15,7 @@ import { type DevServer, startDevServer } from "../scripts/stand_in/server.ts";
 import { requestLines, storedToken } from "./dev_site.ts";
 import { type CliResult, runCli, tempHome } from "./support.ts";
 import {
+  afterArgvWarning,
   backupFiles,
   clutterBeside,
   logIn,
@@ -196,7 +197,8 @@ Deno.test("set prints one line with the exact fix when conda has no channel, for
     "--force-config-condarc",
   ]);
   assert.equal(result.code, 0, result.stderr);
-  const lines = result.stderr.split("\n").filter((line) => line.startsWith("Warning: "));
+  const lines = afterArgvWarning(result.stderr).split("\n")
+    .filter((line) => line.startsWith("Warning: "));
   assert.deepEqual(lines, [
     "Warning: conda has no channel to search: no .condarc it reads lists channels (conda 25.9 " +
     `and later no longer add defaults by themselves). Fix: add "channels: [defaults]" to ${file}, ` +
@@ -209,7 +211,7 @@ Deno.test("set prints one line with the exact fix when conda has no channel, for
   await Deno.writeTextFile(`${home.path}/.condarc`, "channels: [defaults]\n");
   const quiet = await token(server, home.path, ["set", live, "--file", file]);
   assert.equal(quiet.code, 0, quiet.stderr);
-  assert.doesNotMatch(quiet.stderr, /Warning/);
+  assert.doesNotMatch(afterArgvWarning(quiet.stderr), /Warning/);
 });
 
 Deno.test("set renames old key names in place; verify_ssl's CA is the one validation trusts (A30, A33)", async () => {
@@ -295,7 +297,7 @@ Deno.test("tokens conda cannot send are refused before anything is sent or writt
   for (const args of [["set", odd], ["install", odd, "--org", "acme", "--yes"]]) {
     const result = await token(server, home.path, args);
     assert.equal(result.code, 1, args.join(" "));
-    assert.equal(result.stderr, message, args.join(" "));
+    assert.equal(afterArgvWarning(result.stderr), message, args.join(" "));
     assert.deepEqual(requestLines(server), [], args.join(" "));
   }
   // stdin too, and whitespace inside a token.
@@ -374,7 +376,7 @@ Deno.test("validation connects as conda will: .condarc's ssl_verify and proxy_se
   const missing = await token(server, home.path, ["set", live]);
   assert.equal(missing.code, 1);
   assert.equal(
-    missing.stderr,
+    afterArgvWarning(missing.stderr),
     `CondarcError: ${condarc}: ssl_verify value '/etc/no-such-ca.pem' must be a boolean, a path ` +
       "to a certificate bundle file, a path to a directory containing certificates of trusted " +
       "CAs, or 'truststore' (conda refuses it too)\n",

@@ -269,6 +269,7 @@ Deno.test("conda's connection settings: the last file wins, #!final first, old n
     }, ".condarc");
     assert.deepEqual(await condaConnection(files, env), {
       ssl_verify: `${home}/ca.pem`,
+      sslVerifySource: `ssl_verify in ${home}/.condarc`,
       proxy_servers: { http: "http://p1:1", https: "http://p2:2" },
       client_cert: "/c.pem",
       client_cert_key: null,
@@ -290,6 +291,7 @@ Deno.test("conda's connection settings: the last file wins, #!final first, old n
     await Deno.writeTextFile(`${home}/.condarc`, "x: 1\n");
     assert.deepEqual(await condaConnection(await view(home, {}, ".condarc"), env), {
       ssl_verify: "truststore",
+      sslVerifySource: `ssl_verify in ${home}/.conda/condarc`,
     });
     await Deno.remove(`${home}/.conda/condarc`);
     assert.deepEqual(await condaConnection(await view(home, {}, ".condarc"), env), {});

@@ -32,25 +32,30 @@ Deno.test("an unknown option is a usage error with exit code 2", async () => {
   assertEquals(sub.code, 2);
   assertEquals(
     sub.stderr,
-    "UsageError: unknown option '--domian'\n(Did you mean --domain?)\n" +
+    "UsageError: unknown option '--domian' (Did you mean --domain?)\n" +
       "Try 'anaconda sites add --help' for help.\n",
   );
 });
 
-Deno.test("a command group without its subcommand prints its help on stderr and exits 2", async () => {
+Deno.test("a command group without its subcommand prints its help on stdout and exits 2", async () => {
   await using home = await tempHome();
-  const result = await runCli(["sites"], { home: home.path });
-  assertEquals(result.code, 2);
-  assertEquals(result.stdout, "");
-  assertMatch(result.stderr, /^Usage: anaconda sites \[options\] <command>\n/);
-  assertMatch(result.stderr, /\n {2}add +Add a site to config.toml\n/);
+  for (const args of [[], ["sites"]]) {
+    const result = await runCli(args, { home: home.path });
+    const name = ["anaconda", ...args].join(" ");
+    // As the Python tool (typer's no_args_is_help): the help on stdout, exit code 2.
+    assertEquals(result.code, 2);
+    assertEquals(result.stderr, "");
+    assertMatch(result.stdout, new RegExp(`^Usage: ${name} \\[options\\] <command>\n`));
+  }
+  const sites = await runCli(["sites"], { home: home.path });
+  assertMatch(sites.stdout, /\n {2}add +Add a site to config.toml\n/);
 });
 
 Deno.test("an unknown command suggests the closest one and exits 2", async () => {
   await using home = await tempHome();
   const result = await runCli(["sitez", "list"], { home: home.path });
   assertEquals(result.code, 2);
-  assertMatch(result.stderr, /unknown command 'sitez'\n\(Did you mean sites\?\)/);
+  assertMatch(result.stderr, /unknown command 'sitez' \(Did you mean sites\?\)\n/);
 });
 
 Deno.test("global options work before and after the subcommand", async () => {
@@ -61,12 +66,14 @@ Deno.test("global options work before and after the subcommand", async () => {
     assertEquals(result.code, 1);
     assertEquals(
       result.stderr,
-      `UnknownSiteName: The site or domain nowhere has not been configured in ${configPath}\n`,
+      "UnknownSiteName: nowhere is not an allowed value for --at. " +
+        `The site or domain nowhere has not been configured in ${configPath}\n` +
+        "Use one of: anaconda.com [default]\n",
     );
   }
 });
 
-Deno.test("a TOML syntax error is one bare path:line:col line, even with --verbose", async () => {
+Deno.test("a TOML syntax error is one line TomlSyntaxError: path:line:col, even with --verbose", async () => {
   await using home = await tempHome();
   await Deno.mkdir(`${home.path}/.anaconda`);
   const configPath = `${home.path}/.anaconda/config.toml`;
@@ -75,7 +82,7 @@ Deno.test("a TOML syntax error is one bare path:line:col line, even with --verbo
     const result = await runCli(args, { home: home.path });
     assertEquals(result.code, 1);
     assertEquals(result.stdout, "");
-    assertMatch(result.stderr, new RegExp(`^${configPath}:1:\\d+: [^\n]+\n$`));
+    assertMatch(result.stderr, new RegExp(`^TomlSyntaxError: ${configPath}:1:\\d+: [^\n]+\n$`));
   }
 });
 

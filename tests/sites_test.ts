@@ -286,7 +286,7 @@ Deno.test("ANACONDA_CONFIG_TOML chooses the file that is written", async () => {
   assert.ok(!(await listDir(home.path)).includes(".anaconda"));
 });
 
-Deno.test("a TOML syntax error is one line path:line:col: message, exit 1", async () => {
+Deno.test("a TOML syntax error is one line TomlSyntaxError: path:line:col: message, exit 1", async () => {
   await using home = await tempHome();
   const path = await writeConfig(home.path, 'default_site = "a"\n[sites.a\ndomain = "x"\n');
   for (
@@ -298,7 +298,7 @@ Deno.test("a TOML syntax error is one line path:line:col: message, exit 1", asyn
     const lines = result.stderr.trimEnd().split("\n");
     assert.equal(lines.length, 1, result.stderr);
     const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    assert.match(result.stderr, new RegExp(`^${escaped}:2:\\d+: \\S[^\\n]*\\n$`));
+    assert.match(result.stderr, new RegExp(`^TomlSyntaxError: ${escaped}:2:\\d+: \\S[^\\n]*\\n$`));
     assert.ok(!result.stderr.includes("    at "), "no stack trace");
   }
   assert.equal(await Deno.readTextFile(path), 'default_site = "a"\n[sites.a\ndomain = "x"\n');
@@ -429,7 +429,9 @@ Deno.test("--at must name a site even with ANACONDA_AUTH_DOMAIN set, which it no
   assert.equal(unknown.stdout, "");
   assert.equal(
     unknown.stderr,
-    `UnknownSiteName: The site or domain nosuch has not been configured in ${path}\n`,
+    "UnknownSiteName: nosuch is not an allowed value for --at. " +
+      `The site or domain nosuch has not been configured in ${path}\n` +
+      "Use one of: a (a.com) [default], b (b.com)\n",
   );
   const key = jwt(3600);
   const noted = await runCli(["auth", "api-key", "--at", "b"], {

@@ -83,6 +83,8 @@ export interface LeafCommand<
   args: A;
   /** Command lines shown under "Examples" in help. */
   examples: string[];
+  /** What `--at` takes besides the sites (`anaconda.org` for the top-level `login`). */
+  otherDestinations?: readonly string[];
   run(input: Input<O, A>, app: App): Promise<void>;
 }
 
@@ -178,6 +180,7 @@ export function leaf<
     options?: O;
     args?: A;
     examples?: string[];
+    otherDestinations?: readonly string[];
     run(input: Input<O, A>, app: App): Promise<void>;
   },
 ): LeafCommand<O, A> {

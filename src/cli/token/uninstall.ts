@@ -6,7 +6,7 @@
  */
 import type { App } from "../framework/app.ts";
 import { flag, leaf, value } from "../framework/args.ts";
-import { AbortError, UsageError } from "../framework/errors.ts";
+import { UsageError } from "../framework/errors.ts";
 import { escapeControl } from "../../text.ts";
 import type { RepoToken } from "../../token/token_info.ts";
 
@@ -25,8 +25,8 @@ const NEED_ORG = "Must explicitly provide an --org option (or --all)";
 
 /** The organization to uninstall: a pick among the stored ones, on a terminal. */
 async function chooseOrganization(app: App, stored: RepoToken[]): Promise<string> {
-  // As the Python tool: an abort (exit 1) when there is nobody to ask or nothing to pick.
-  if (stored.length === 0 || !app.context.stdin.isTerminal) throw new AbortError(NEED_ORG);
+  // The Python tool aborts (exit 1); a missing option is a usage error here (exit 2).
+  if (stored.length === 0 || !app.context.stdin.isTerminal) throw new UsageError(NEED_ORG);
   return await app.prompter.choose(
     "Please select an organization:",
     stored.map((repo) => ({ value: repo.org_name, label: escapeControl(repo.org_name) })),

@@ -18,6 +18,7 @@ import { ConfigError, errorMessage } from "../errors.ts";
 import type { Context } from "../context.ts";
 import type { SiteConfig } from "../config/schema.ts";
 import type { ProxyChoice } from "./proxy.ts";
+import { readTextBounded } from "../files.ts";
 
 /** What goes into `Deno.createHttpClient`, or the insecure transport. */
 export interface TlsSettings {
@@ -52,23 +53,38 @@ const LINUX_BUNDLES = [
   "/etc/ssl/cert.pem",
 ];
 
+/** Far above any real CA bundle (the system one is about 200 KB): a bound on the read. */
+const MAX_PEM_BYTES = 16 * 1024 * 1024;
+
+/** The text of a PEM file: a bounded read of a regular file, or a `ConfigError` saying why not. */
 async function readPem(path: string, what: string, field: string): Promise<string> {
-  let text: string;
+  let text: string | null;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readTextBounded(path, MAX_PEM_BYTES);
   } catch (err) {
-    const reason = err instanceof Deno.errors.NotFound
-      ? "no such file"
-      : err instanceof Deno.errors.PermissionDenied
+    const reason = err instanceof Deno.errors.PermissionDenied
       ? "permission denied"
       : err instanceof Deno.errors.IsADirectory
       ? "it is a folder"
-      : err instanceof Error
-      ? err.message
-      : String(err);
+      : errorMessage(err);
     throw new ConfigError(`Cannot read the ${what} ${path} (${field}): ${reason}`);
   }
+  if (text === null) {
+    throw new ConfigError(`Cannot read the ${what} ${path} (${field}): no such file`);
+  }
   return text;
+}
+
+/**
+ * The certificates of a CA bundle (`ssl_verify = <path>`): a bounded read of a regular
+ * file that holds at least one PEM certificate, else a `ConfigError` that names `field`.
+ */
+export async function readCaBundle(path: string, field = "ssl_verify"): Promise<string> {
+  const pem = await readPem(path, "CA bundle", field);
+  if (!hasBlock(pem, CERTIFICATE)) {
+    throw new ConfigError(`The CA bundle ${path} (${field}) holds no PEM certificate`);
+  }
+  return pem;
 }
 
 function hasBlock(pem: string, kind: RegExp): boolean {
@@ -121,11 +137,7 @@ export async function tlsSettings(context: Context, config: SiteConfig): Promise
     useSystemStore();
     settings.caCerts.push(...await systemBundle(context));
   } else if (typeof verify === "string") {
-    const pem = await readPem(verify, "CA bundle", "ssl_verify");
-    if (!hasBlock(pem, CERTIFICATE)) {
-      throw new ConfigError(`The CA bundle ${verify} (ssl_verify) holds no PEM certificate`);
-    }
-    settings.caCerts.push(pem);
+    settings.caCerts.push(await readCaBundle(verify));
   }
   if (config.client_cert) {
     const cert = await readPem(config.client_cert, "client certificate", "client_cert");

@@ -129,7 +129,7 @@ export function siteValues(
         : absolutePath(input.caBundle, context);
       const ssl = sslVerifyValue(input[field] as boolean | undefined, input.useTruststore, bundle);
       if (typeof ssl === "string") {
-        values[field] = coerce(field, kind, ssl, context, "--ca-bundle");
+        values[field] = coerce(kind, ssl, context, "--ca-bundle");
       } else if (ssl !== undefined) values[field] = ssl;
       continue;
     }
@@ -141,7 +141,7 @@ export function siteValues(
       );
     }
     if (option.jsonError && typeof raw === "string") raw = parseJsonOption(raw, option.jsonError);
-    values[field] = coerce(field, kind, raw, context, `--${optionName(field)}`);
+    values[field] = coerce(kind, raw, context, `--${optionName(field)}`);
   }
   return values;
 }
@@ -154,7 +154,6 @@ function absolutePath(path: string, context: SiteValueContext): string {
 
 /** The field's value as the config file would hold it; a bad one is an error naming `option`. */
 function coerce(
-  field: FieldName,
   kind: FieldKind,
   raw: unknown,
   context: SiteValueContext,

@@ -1,5 +1,7 @@
 import { assertEquals, assertMatch } from "./assert.ts";
-import { runCli, tempHome } from "./support.ts";
+import { cleanEnv, RUN_PERMISSIONS, runCli, runProgram, tempHome } from "./support.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
 import { VERSION } from "../src/version.ts";
 
 Deno.test("--version and -V print the version and exit 0", async () => {
@@ -94,4 +96,29 @@ Deno.test("control characters in argv are shown escaped in usage errors, on one 
     result.stderr,
     "UsageError: unknown command '\\x1b[2J\\x0ax'\nTry 'anaconda --help' for help.\n",
   );
+});
+
+Deno.test("help fills the terminal's width, and 80 columns in a pipe", async () => {
+  await using home = await tempHome();
+  const longest = (text: string) => Math.max(...text.split("\n").map((line) => line.length));
+  const piped = await runCli(["sites", "add", "--help"], { home: home.path });
+  assertEquals(piped.code, 0);
+  assertEquals(longest(piped.stdout) <= 80, true);
+  const command = [
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    ...RUN_PERMISSIONS,
+    MAIN,
+    "sites",
+    "add",
+    "-h",
+  ]
+    .map((word) => `'${word}'`).join(" ");
+  const terminal = await runProgram("script", ["-qefc", `stty cols 150; ${command}`, "/dev/null"], {
+    env: cleanEnv(home.path),
+  });
+  assertEquals(terminal.code, 0, terminal.stdout);
+  const width = longest(terminal.stdout.replaceAll("\r", ""));
+  assertEquals(width > 80 && width <= 150, true, `${width}\n${terminal.stdout}`);
 });

@@ -76,7 +76,7 @@ export async function run(
     path = parsed.path;
     if (parsed.kind === "help") {
       const { renderHelp } = await import("./framework/help.ts");
-      const text = await renderHelp(parsed.command, parsed.path);
+      const text = await renderHelp(parsed.command, parsed.path, context.stdout.columns?.());
       // Asked for, or a group without its subcommand (`anaconda`): the help is the output
       // either way; the latter exits 2, as the Python tool (click's no_args_is_help) does.
       context.stdout.write(text);

@@ -25,12 +25,11 @@ export type AddOptions = OptionValues<typeof ADD_OPTIONS>;
 export const command = leaf({
   name: "add",
   description: "Add a site to config.toml\n" +
-    "--domain is required; the site's name defaults to its domain. A domain that another " +
-    "site already has is said on stderr (the write still needs --yes or a yes).",
+    "--domain is required; the site's name defaults to its domain.",
   options: ADD_OPTIONS,
   examples: [
     "anaconda sites add --domain anaconda.example.com --name work --default --yes",
-    "anaconda sites add --domain anaconda.example.com --ca-bundle ~/corp-ca.pem --yes",
+    "anaconda sites add --domain example.com --ca-bundle ~/corp-ca.pem --yes",
     "anaconda sites add --domain anaconda.example.com --no-ssl-verify --dry-run",
   ],
   run: (options, app) => runAdd(options, app),

@@ -180,6 +180,6 @@ Deno.test("help pages: usage, arguments, visible options, global options and exa
   assert.match(text, /\n {2}-o, --org <org> +the organization\n/);
   assert.match(text, /\n {2}--\[no-\]set-default-channels +configure default_channels\n/);
   assert.doesNotMatch(text, /--storage/);
-  assert.match(text, /\nGlobal options:\n {2}--at <site> /);
+  assert.match(text, /\nGlobal options: --at <site>, --verbose, --version \(see 'tool --help'\)\n/);
   assert.match(text, /\nExamples:\n {2}tool token install -y\n$/);
 });

@@ -135,12 +135,12 @@ Deno.test("help and version win wherever they are, and a bare group asks for hel
 Deno.test("usage errors name the problem, suggest close names and know their command", async () => {
   assert.equal(
     await usageError(["tokn"]),
-    "unknown command 'tokn'\n(Did you mean token?) [tool]",
+    "unknown command 'tokn' (Did you mean token?) [tool]",
   );
   assert.equal(await usageError(["token", "secrte"]), "unknown command 'secrte' [tool token]");
   assert.equal(
     await usageError(["token", "install", "--ogr", "x"]),
-    "unknown option '--ogr'\n(Did you mean --org?) [tool token install]",
+    "unknown option '--ogr' (Did you mean --org?) [tool token install]",
   );
   assert.equal(
     await usageError(["token", "install", "--no-yes"]),

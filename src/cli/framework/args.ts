@@ -56,6 +56,8 @@ export interface ArgumentSpec<R extends boolean = boolean, V extends boolean = b
   help: string;
   /** Shell completion offers the configured site names. */
   completeSites?: boolean;
+  /** Shell completion offers these words (the command checks the value itself). */
+  choices?: readonly string[];
 }
 
 export type ArgumentTable = Record<string, ArgumentSpec>;
@@ -155,7 +157,7 @@ export function list(flags: string, help?: string, extras: Extras = {}): OptionS
 export function argument<N extends string>(
   name: N,
   help: string,
-  extras: { completeSites?: boolean } = {},
+  extras: { completeSites?: boolean; choices?: readonly string[] } = {},
 ): ArgumentSpec<
   N extends `<${string}` ? true : false,
   N extends `${string}...${string}` ? true : false

@@ -5,16 +5,16 @@
  * @module
  */
 import type { App } from "../framework/app.ts";
-import { flag, leaf } from "../framework/args.ts";
+import { JSON_OPTIONS, leaf, type OptionValues } from "../framework/args.ts";
 import type { SiteConfig } from "../../config/schema.ts";
 import type { KeyState } from "../../token/token_info.ts";
 import { errorMessage } from "../../errors.ts";
 import { escapeControl } from "../../text.ts";
 import { loginHint } from "../recover_login.ts";
 
-export interface StatusOptions {
-  json?: boolean;
-}
+const STATUS_OPTIONS = { ...JSON_OPTIONS };
+
+export type StatusOptions = OptionValues<typeof STATUS_OPTIONS>;
 
 /** The login state of a site's token. */
 export type LoginState = "logged-in" | "not-logged-in" | "expired" | "invalid" | "error";
@@ -40,7 +40,7 @@ export const command = leaf({
   name: "status",
   description: "Show the login state of every configured site\n" +
     "Exits 1 when the selected site (--at, environment, default) is not logged in.",
-  options: { json: flag("--json", "print JSON") },
+  options: STATUS_OPTIONS,
   examples: [
     "anaconda auth status",
     "anaconda auth status --at work >/dev/null || anaconda login --at work",

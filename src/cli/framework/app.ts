@@ -19,6 +19,15 @@ export interface GlobalOptions {
   orgSite?: string;
 }
 
+/**
+ * The site a command acts on when the top-level `login`, `logout` or `whoami` picked one;
+ * without `at`, the selected site (`--at`, the environment, the default).
+ */
+export interface SitePick {
+  /** The site's name or domain. */
+  at?: string;
+}
+
 export interface App {
   context: Context;
   prompter: Prompter;

@@ -221,6 +221,9 @@ export const GLOBAL_OPTIONS = {
 
 export type GlobalValues = OptionValues<typeof GLOBAL_OPTIONS>;
 
+/** `--json`: one definition for every command that prints data. */
+export const JSON_OPTIONS = { json: flag("--json", "print JSON") } satisfies OptionTable;
+
 /** Option and argument values by key, as parsed. */
 export type ParsedValues = Record<string, string | boolean | string[] | undefined>;
 

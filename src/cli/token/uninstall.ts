@@ -5,18 +5,20 @@
  * @module
  */
 import type { App } from "../framework/app.ts";
-import { flag, leaf, value } from "../framework/args.ts";
+import { flag, leaf, type OptionValues, value } from "../framework/args.ts";
 import { UsageError } from "../framework/errors.ts";
 import { escapeControl } from "../../text.ts";
 import type { RepoToken } from "../../token/token_info.ts";
 
+const UNINSTALL_OPTIONS = {
+  org: value("-o, --org <org>", "the organization whose token to delete"),
+  all: flag("-a, --all", "delete every repo token"),
+};
+
 export const command = leaf({
   name: "uninstall",
   description: "Delete the repo token of an organization, or all of them",
-  options: {
-    org: value("-o, --org <org>", "the organization whose token to delete"),
-    all: flag("-a, --all", "delete every repo token"),
-  },
+  options: UNINSTALL_OPTIONS,
   examples: ["anaconda token uninstall --org acme", "anaconda token uninstall --all"],
   run: (input, app) => runUninstall(input, app),
 });
@@ -35,7 +37,7 @@ async function chooseOrganization(app: App, stored: RepoToken[]): Promise<string
 }
 
 export async function runUninstall(
-  input: { org?: string; all?: boolean },
+  input: OptionValues<typeof UNINSTALL_OPTIONS>,
   app: App,
 ): Promise<void> {
   if (input.all && input.org !== undefined) {

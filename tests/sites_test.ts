@@ -175,11 +175,10 @@ Deno.test("--dry-run prints a unified diff and writes nothing at all", async () 
   );
   assertOk(result);
   const lines = result.stdout.split("\n");
-  assert.match(lines[0] ?? "", new RegExp(`^--- ${path}\\t\\d\\d-\\d\\d-\\d\\d \\d\\d:\\d\\d$`));
-  assert.match(
-    lines[1] ?? "",
-    new RegExp(`^\\+\\+\\+ ${path}\\t\\d\\d-\\d\\d-\\d\\d \\d\\d:\\d\\d$`),
-  );
+  // ISO 8601 dates, local time with its offset.
+  const date = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d";
+  assert.match(lines[0] ?? "", new RegExp(`^--- ${path}\\t${date}$`));
+  assert.match(lines[1] ?? "", new RegExp(`^\\+\\+\\+ ${path}\\t${date}$`));
   assert.equal(lines[2], "@@ -9,6 +9,9 @@");
   assert.ok(result.stdout.includes('\n+[sites."new.example.com"]\n+domain = "new.example.com"\n'));
   assert.equal(await Deno.readTextFile(path), ORIGINAL);

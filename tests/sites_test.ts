@@ -364,7 +364,11 @@ Deno.test("errors exit 1: existing name, only site, unknown site", async () => {
   );
   const unknown = await runCli(["sites", "remove", "c", "-y"], { home: home.path });
   assert.equal(unknown.code, 1);
-  assert.ok(unknown.stderr.includes(`The site or domain c has not been configured in ${path}`));
+  assert.equal(
+    unknown.stderr,
+    `UnknownSiteName: The site or domain c has not been configured in ${path}\n` +
+      "Use one of: a (a.com) [default], b (b.com)\n",
+  );
   assert.deepEqual(await backups(home.path), []);
 });
 

@@ -73,7 +73,10 @@ try {
   })();
   if (await login !== 0) throw new Error("login failed");
   await watch;
-  say(dim(`[demo] approval -> API key stored: ${Math.round((storedAt ?? 0) - approvedAt)} ms`));
+  say(dim(
+    `[demo] approval -> API key stored: ${Math.round((storedAt ?? 0) - approvedAt)} ms ` +
+      "(mostly the wait for the next poll: the stand-in asks for one every second)",
+  ));
 
   for (const args of [["auth", "whoami"], ["auth", "api-key"], ["auth", "logout"]]) {
     if (await anaconda(args, env) !== 0) throw new Error(`anaconda ${args.join(" ")} failed`);

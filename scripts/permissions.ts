@@ -4,7 +4,7 @@
  * task and `deno compile` load a set by name (`--permission-set=anaconda`); where no
  * deno.json is at hand (`deno run <url>` of the bundle, the end-to-end tests) the same
  * set is spelled as `--allow-*` flags by `permissionFlags` below. Loading the bundle
- * from a URL also needs `--allow-import` for the hosts it comes from (`denoRunArgs`).
+ * from a URL also needs `--allow-import` for the hosts it comes from (`importHostsOf`).
  *
  * What is scoped, and why the rest is not:
  * - `sys`: all. The CLI reads the hostname (X-Client-Hostname), and `node:tls` (the
@@ -79,16 +79,35 @@ export const GITHUB_RELEASE_HOSTS = [
   "objects.githubusercontent.com:443",
 ];
 
+/**
+ * The hosts `deno run <url>` loads the bundle from, as `--allow-import` takes them
+ * (`host:port`): for a github.com URL, GitHub's release hosts (github.com redirects to
+ * the others); for any other URL its own host; for a local path none.
+ */
+export function importHostsOf(url: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return []; // a path: Deno reads it without import permission
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return [];
+  if (parsed.hostname === "github.com") return GITHUB_RELEASE_HOSTS;
+  const port = parsed.port || (parsed.protocol === "https:" ? "443" : "80");
+  return [`${parsed.hostname}:${port}`];
+}
+
 /** The arguments of `deno run` for the bundle at `url`, loaded from `importHosts`. */
 export function denoRunArgs(
   url: string,
   os: typeof Deno.build.os,
-  importHosts: string[] = GITHUB_RELEASE_HOSTS,
+  importHosts: string[] = importHostsOf(url),
 ): string[] {
-  return ["run", `--allow-import=${importHosts.join(",")}`, ...runPermissions(os), url];
+  const allowImport = importHosts.length > 0 ? [`--allow-import=${importHosts.join(",")}`] : [];
+  return ["run", ...allowImport, ...runPermissions(os), url];
 }
 
-/** The `deno run` command line of the bundle at `url` (a GitHub release file), for `os`. */
+/** The `deno run` command line of the bundle at `url` (a release file, a mirror's), for `os`. */
 export function denoRunLine(url: string, os: typeof Deno.build.os): string {
   return ["deno", ...denoRunArgs(url, os)].join(" ");
 }

@@ -5,7 +5,12 @@
  * running (never killed); its output is discarded so it cannot mix with ours.
  * @module
  */
-import type { Context } from "./context.ts";
+
+/** What the opener needs to know of the outside world: `$BROWSER` and the OS. */
+export interface BrowserEnvironment {
+  env: { get(name: string): string | undefined };
+  os: typeof Deno.build.os;
+}
 
 /** How long to wait for an opener to exit before assuming it is the browser itself. */
 const SETTLE_MS = 3_000;
@@ -13,7 +18,7 @@ const SETTLE_MS = 3_000;
 /** Starts `program`; true when it exits 0 or is still running after `SETTLE_MS`. */
 export type Launch = (program: string, args: string[]) => Promise<boolean>;
 
-function platformOpeners(os: Context["os"]): [string, string[]][] {
+function platformOpeners(os: BrowserEnvironment["os"]): [string, string[]][] {
   if (os === "darwin") return [["open", []]];
   if (os === "windows") return [["cmd", ["/c", "start", '""']]];
   return [["xdg-open", []], ["gio", ["open"]], ["sensible-browser", []]];
@@ -22,7 +27,7 @@ function platformOpeners(os: Context["os"]): [string, string[]][] {
 /** The commands to try, in order. */
 export function browserCommands(
   url: string,
-  context: Pick<Context, "env" | "os">,
+  context: BrowserEnvironment,
 ): [string, string[]][] {
   const commands: [string, string[]][] = [];
   for (const entry of (context.env.get("BROWSER") ?? "").split(":")) {
@@ -69,7 +74,7 @@ export async function launchProgram(program: string, args: string[]): Promise<bo
 /** Tries each way to open `url` in turn; true as soon as one works. */
 export async function openBrowser(
   url: string,
-  context: Pick<Context, "env" | "os">,
+  context: BrowserEnvironment,
   launch: Launch = launchProgram,
 ): Promise<boolean> {
   for (const [program, args] of browserCommands(url, context)) {

@@ -11,6 +11,8 @@ export interface Output {
   write(text: string): void;
   /** Whether it is a terminal (then tables get borders, prompts may be asked). */
   readonly isTerminal: boolean;
+  /** The width of the terminal in columns; undefined when not a terminal, or not known. */
+  columns?(): number | undefined;
 }
 
 /** Standard input, read as lines (prompts) or whole (`--with-token`). */
@@ -148,13 +150,22 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 function denoOutput(stream: typeof Deno.stdout | typeof Deno.stderr): Output {
+  const isTerminal = stream.isTerminal();
   return {
     write(text: string) {
       const bytes = encoder.encode(text);
       let written = 0;
       while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
     },
-    isTerminal: stream.isTerminal(),
+    isTerminal,
+    columns() {
+      if (!isTerminal) return undefined;
+      try {
+        return Deno.consoleSize().columns || undefined;
+      } catch {
+        return undefined; // no size known (a pseudo-terminal without one)
+      }
+    },
   };
 }
 

@@ -41,6 +41,14 @@ export class TomlSyntaxError extends ConfigError {
 export class UnknownSiteError extends ConfigError {
   /** The name printed before the message. */
   override name = "UnknownSiteName";
+  /** The values that would have worked: the configured sites (`work (work.example) [default]`). */
+  readonly choices: string[];
+
+  /** `choices`: what to list as the values that work. */
+  constructor(message: string, choices: string[] = []) {
+    super(message);
+    this.choices = choices;
+  }
 }
 
 /** A token store could not be read or written. */

@@ -109,6 +109,15 @@ Deno.test("the files of src/store and src/token import each other in one directi
   assertEquals(cycles(edges), []);
 });
 
+Deno.test("the modules at the top of src/ import each other in one direction only, types too", async () => {
+  const edges = new Map<string, Set<string>>();
+  for (const [file, imports] of await importGraph()) {
+    if (file.endsWith("_test.ts") || folderOf(file) !== "src") continue;
+    edges.set(file, new Set(imports));
+  }
+  assertEquals(cycles(edges), []);
+});
+
 Deno.test("the import checks see every kind of import line", () => {
   const text = [
     'import { a } from "../cli/errors.ts";',

@@ -13,6 +13,8 @@ import { siteEnv } from "./dev_site.ts";
 import { cleanEnv, type CliResult, runProgram, tempHome } from "./support.ts";
 import { jwtExpiringIn } from "./token_support.ts";
 
+const PERMISSIONS = new URL("../scripts/permissions.ts", import.meta.url).pathname;
+
 Deno.test("bundle check: only node: built-ins may stay imported", () => {
   const code = [
     'import { createRequire as r } from "node:module";',
@@ -120,4 +122,23 @@ Deno.test("the bundle runs from a redirecting release URL with the README flags,
   assertEquals(JSON.parse(whoami.stdout).user.email, "jane.doe@example.com");
   // The empty folder stayed empty: nothing was written next to the user's files.
   assertEquals([...Deno.readDirSync(emptyFolder.path)], []);
+
+  // `deno task permissions URL` prints a line that runs the bundle from that URL (a mirror
+  // that does not redirect: its own host, not GitHub's).
+  const mirror = `http://127.0.0.1:${server.addr.port}/assets/anaconda.js`;
+  const printed = await runProgram(Deno.execPath(), ["run", PERMISSIONS, mirror], {
+    env: cleanEnv(home.path),
+  });
+  assertEquals(printed.code, 0, printed.stderr);
+  const [deno, ...line] = printed.stdout.trim().split(" ");
+  assertEquals([deno, line.at(-1)], ["deno", mirror]);
+  assertEquals(line.includes(`--allow-import=127.0.0.1:${server.addr.port}`), true);
+  const fromMirror = await runProgram(Deno.execPath(), [...line, "--version"], {
+    cwd: emptyFolder.path,
+    env: cleanEnv(home.path, {
+      DENO_DIR: denoDir.path,
+      NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/",
+    }),
+  });
+  assertEquals([fromMirror.code, fromMirror.stdout], [0, `anaconda-auth ${VERSION}\n`]);
 });

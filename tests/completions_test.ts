@@ -8,6 +8,20 @@ import { cleanEnv, RUN_PERMISSIONS, runCli, runProgram, tempHome } from "./suppo
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
+/**
+ * Whether `name` is a program on PATH. Tests of zsh are ignored without it, unless
+ * CI=true (.ci/run installs zsh), where they run and fail.
+ */
+function hasProgram(name: string): boolean {
+  return (Deno.env.get("PATH") ?? "").split(":").some((dir) => {
+    try {
+      return Deno.statSync(`${dir}/${name}`).isFile;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** A HOME with two sites and an `anaconda` command on PATH that runs main.ts. */
 async function setUp(home: string): Promise<Record<string, string>> {
   await Deno.mkdir(`${home}/.anaconda`);
@@ -62,6 +76,56 @@ Deno.test("the bash completion script completes commands, options and site names
     await complete("anaconda sites add --preferred-token-storage ", env, home.path),
     ["system", "anaconda-keyring"],
   );
+  assert.deepEqual(await complete("anaconda completions ", env, home.path), [
+    "bash",
+    "zsh",
+    "fish",
+  ]);
+  // bash splits `--at=w` at the `=` (COMP_WORDBREAKS): the words `--at`, `=`, `w`.
+  assert.deepEqual(await complete("anaconda auth api-key --at =", env, home.path), [
+    "work",
+    "dev",
+  ]);
+  assert.deepEqual(await complete("anaconda auth api-key --at = d", env, home.path), ["dev"]);
+  // login, logout and whoami also go to anaconda.org.
+  assert.deepEqual(await complete("anaconda login --at ", env, home.path), [
+    "work",
+    "dev",
+    "anaconda.org",
+  ]);
+});
+
+/** What the zsh script offers for `words` (the cursor on the last), in a bare `zsh -f`. */
+async function zshComplete(words: string[], env: Record<string, string>, home: string) {
+  const script = await runCli(["completions", "zsh"], { home });
+  assert.equal(script.code, 0, script.stderr);
+  // compadd is the completion system's; a stand-in prints what it would offer.
+  const quoted = words.map((word) => `'${word}'`).join(" ");
+  const result = await runProgram("zsh", [
+    "-f",
+    "-c",
+    `eval "$SCRIPT" || exit 3
+print -r -- "compdef: $_comps[anaconda]"
+compadd() { [[ $1 == -- ]] && shift; print -rl -- "$@"; }
+words=(${quoted}); CURRENT=${words.length}
+_anaconda`,
+  ], { env: { ...env, SCRIPT: script.stdout } });
+  return result;
+}
+
+Deno.test({
+  name: "the zsh script works in a bare zsh (it starts compinit) and completes --at=<site>",
+  ignore: !hasProgram("zsh") && Deno.env.get("CI") !== "true",
+  async fn() {
+    await using home = await tempHome();
+    const env = await setUp(home.path);
+    const result = await zshComplete(["anaconda", "auth", "api-key", "--at=d"], env, home.path);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, "");
+    assert.equal(result.stdout, "compdef: _anaconda\n--at=dev\n");
+    const shells = await zshComplete(["anaconda", "completions", ""], env, home.path);
+    assert.equal(shells.stdout, "compdef: _anaconda\nbash\nzsh\nfish\n");
+  },
 });
 
 Deno.test("completions for zsh and fish are printed; an unknown shell is a usage error", async () => {

@@ -43,9 +43,10 @@ async function killRepeatedly(
       stdout: "null",
       stderr: "piped",
     }).spawn();
-    // Wait until the writer is writing (the file changed), then a random moment more.
-    for (let waited = 0; waited < 10_000; waited += 2) {
-      if ((await Deno.stat(watched)).mtime?.getTime() !== before) break;
+    // Wait until the writer is writing (the file changed; at most 30 s on a loaded
+    // machine), then kill it at a random moment (0-40 ms) of its writes.
+    const deadline = Date.now() + 30_000;
+    while ((await Deno.stat(watched)).mtime?.getTime() === before && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 40));
@@ -80,9 +81,12 @@ Deno.test("SIGKILL during file keyring writes never corrupts it or loses other e
     assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
   });
   assert.equal(killed, KILLS);
-  // The next writer cleans up what the killed writers left, secrets included.
-  const leftovers = [...Deno.readDirSync(dir)].map((entry) => entry.name)
-    .filter((name) => name.endsWith(".tmp"));
+  // The next writer cleans up what the killed writers left, secrets included: wait for
+  // that (at most 30 s), however long the writer takes to start.
+  const temporaryFiles = () =>
+    [...Deno.readDirSync(dir)].map((entry) => entry.name).filter((name) => name.endsWith(".tmp"));
+  const leftovers = temporaryFiles();
+  const remaining = () => temporaryFiles().filter((name) => leftovers.includes(name));
   const writer = new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", "-A", WRITER, "keyring", home.path],
     env: childEnv(home.path),
@@ -90,12 +94,18 @@ Deno.test("SIGKILL during file keyring writes never corrupts it or loses other e
     stdout: "null",
     stderr: "null",
   }).spawn();
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  writer.kill("SIGKILL");
-  await writer.status;
-  const remaining = [...Deno.readDirSync(dir)].map((entry) => entry.name)
-    .filter((name) => name.endsWith(".tmp") && leftovers.includes(name));
-  assert.deepEqual(remaining, [], "temporary files of killed writers are removed");
+  let exited = false;
+  const status = writer.status.finally(() => exited = true);
+  try {
+    const deadline = Date.now() + 30_000;
+    while (remaining().length > 0 && !exited && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    if (!exited) writer.kill("SIGKILL");
+    await status;
+  }
+  assert.deepEqual(remaining(), [], "temporary files of killed writers are removed");
 });
 
 Deno.test("SIGKILL during config.toml writes never corrupts it or loses other content", async () => {

@@ -47,7 +47,7 @@ Deno.test({
     assert.match(output, /✓ Login successful! API key stored in file keyring/);
     // The re-run printed the account.
     assert.match(output, /"email": "jane\.doe@example\.com"/);
-    assert.doesNotMatch(output, /To configure your credentials/);
+    assert.doesNotMatch(output, /To log in, run/);
     assert.ok((await storedToken(home.path, server.domain))?.api_key);
   },
 });
@@ -65,7 +65,7 @@ Deno.test({
     });
     assert.equal(code, 1, output);
     assert.match(output, /Continue with interactive login\? \[y\/n\]: /);
-    assert.match(output, /To configure your credentials you can run\n {2}anaconda auth login\n/);
+    assert.match(output, /To log in, run: anaconda auth login \(or set ANACONDA_AUTH_API_KEY\)\n/);
     assert.equal(server.requests.length, 0);
     assert.equal(await storedToken(home.path, server.domain), null);
   },

@@ -48,9 +48,9 @@ Deno.test("an unknown --at lists the allowed destinations and exits 1", async ()
     assert.equal(result.code, 1, command);
     assert.equal(
       result.stderr,
-      "nowhere is not an allowed value for --at. Use one of \n" +
-        `* dev (${server.domain}) [default]\n` +
-        "* anaconda.org\n",
+      "UnknownSiteName: nowhere is not an allowed value for --at. The site or domain nowhere " +
+        `has not been configured in ${home.path}/.anaconda/config.toml\n` +
+        `Use one of: dev (${server.domain}) [default], anaconda.org\n`,
     );
   }
   assert.equal(server.requests.length, 0);

@@ -53,7 +53,10 @@ Deno.test("whoami without a token, or with one the server refuses, exits 1 sayin
   await using org = await orgSetup();
   const none = await org.run(["whoami"]);
   assert.equal(none.code, 1);
-  assert.equal(none.stderr, "NotLoggedIn: You are not logged in\n");
+  assert.equal(
+    none.stderr,
+    "NotLoggedIn: You are not logged in\nTo log in, run: anaconda login --at anaconda.org\n",
+  );
   assert.equal(org.server.requests.length, 0);
   await storeToken(org, "revoked-token");
   const refused = await org.run(["whoami"]);

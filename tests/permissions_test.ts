@@ -8,6 +8,7 @@ import { assertEquals, assertMatch } from "./assert.ts";
 import { startDevServer } from "../scripts/stand_in/server.ts";
 import {
   denoRunLine,
+  importHostsOf,
   permissionFlags,
   permissionSet,
   permissionSetName,
@@ -59,6 +60,30 @@ Deno.test("the README's `deno run` lines of the bundle are exactly `deno task pe
     const expected = [denoRunLine(url!, "linux"), denoRunLine(url!, "windows")];
     assertEquals(expected.includes(line), true, `README: ${line}\nexpected: ${expected[0]}`);
   }
+});
+
+Deno.test("deno task permissions URL allows imports from that URL's host; GitHub's hosts only for github.com", () => {
+  assertEquals(importHostsOf("https://github.com/o/r/releases/latest/download/anaconda.js"), [
+    "github.com:443",
+    "release-assets.githubusercontent.com:443",
+    "objects.githubusercontent.com:443",
+  ]);
+  assertEquals(importHostsOf("https://mirror.example.com/anaconda/anaconda.js"), [
+    "mirror.example.com:443",
+  ]);
+  assertEquals(importHostsOf("http://127.0.0.1:8000/anaconda.js"), ["127.0.0.1:8000"]);
+  assertEquals(importHostsOf("https://[::1]:8443/anaconda.js"), ["[::1]:8443"]);
+  // A local file needs no import permission.
+  assertEquals(importHostsOf("dist/anaconda.js"), []);
+  assertEquals(
+    denoRunLine("https://mirror.example.com/anaconda.js", "linux"),
+    `deno run --allow-import=mirror.example.com:443 ${RUN_PERMISSIONS.join(" ")} ` +
+      "https://mirror.example.com/anaconda.js",
+  );
+  assertEquals(
+    denoRunLine("dist/anaconda.js", "linux"),
+    `deno run ${RUN_PERMISSIONS.join(" ")} dist/anaconda.js`,
+  );
 });
 
 async function probe(flags: string[]): Promise<Record<string, string>> {

@@ -1,5 +1,7 @@
 import { assertEquals, assertMatch } from "./assert.ts";
-import { runCli, tempHome } from "./support.ts";
+import { cleanEnv, RUN_PERMISSIONS, runCli, runProgram, tempHome } from "./support.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
 import { VERSION } from "../src/version.ts";
 
 Deno.test("--version and -V print the version and exit 0", async () => {
@@ -32,25 +34,30 @@ Deno.test("an unknown option is a usage error with exit code 2", async () => {
   assertEquals(sub.code, 2);
   assertEquals(
     sub.stderr,
-    "UsageError: unknown option '--domian'\n(Did you mean --domain?)\n" +
+    "UsageError: unknown option '--domian' (Did you mean --domain?)\n" +
       "Try 'anaconda sites add --help' for help.\n",
   );
 });
 
-Deno.test("a command group without its subcommand prints its help on stderr and exits 2", async () => {
+Deno.test("a command group without its subcommand prints its help on stdout and exits 2", async () => {
   await using home = await tempHome();
-  const result = await runCli(["sites"], { home: home.path });
-  assertEquals(result.code, 2);
-  assertEquals(result.stdout, "");
-  assertMatch(result.stderr, /^Usage: anaconda sites \[options\] <command>\n/);
-  assertMatch(result.stderr, /\n {2}add +Add a site to config.toml\n/);
+  for (const args of [[], ["sites"]]) {
+    const result = await runCli(args, { home: home.path });
+    const name = ["anaconda", ...args].join(" ");
+    // As the Python tool (typer's no_args_is_help): the help on stdout, exit code 2.
+    assertEquals(result.code, 2);
+    assertEquals(result.stderr, "");
+    assertMatch(result.stdout, new RegExp(`^Usage: ${name} \\[options\\] <command>\n`));
+  }
+  const sites = await runCli(["sites"], { home: home.path });
+  assertMatch(sites.stdout, /\n {2}add +Add a site to config.toml\n/);
 });
 
 Deno.test("an unknown command suggests the closest one and exits 2", async () => {
   await using home = await tempHome();
   const result = await runCli(["sitez", "list"], { home: home.path });
   assertEquals(result.code, 2);
-  assertMatch(result.stderr, /unknown command 'sitez'\n\(Did you mean sites\?\)/);
+  assertMatch(result.stderr, /unknown command 'sitez' \(Did you mean sites\?\)\n/);
 });
 
 Deno.test("global options work before and after the subcommand", async () => {
@@ -61,7 +68,9 @@ Deno.test("global options work before and after the subcommand", async () => {
     assertEquals(result.code, 1);
     assertEquals(
       result.stderr,
-      `UnknownSiteName: The site or domain nowhere has not been configured in ${configPath}\n`,
+      "UnknownSiteName: nowhere is not an allowed value for --at. " +
+        `The site or domain nowhere has not been configured in ${configPath}\n` +
+        "Use one of: anaconda.com [default]\n",
     );
   }
 });
@@ -87,4 +96,29 @@ Deno.test("control characters in argv are shown escaped in usage errors, on one 
     result.stderr,
     "UsageError: unknown command '\\x1b[2J\\x0ax'\nTry 'anaconda --help' for help.\n",
   );
+});
+
+Deno.test("help fills the terminal's width, and 80 columns in a pipe", async () => {
+  await using home = await tempHome();
+  const longest = (text: string) => Math.max(...text.split("\n").map((line) => line.length));
+  const piped = await runCli(["sites", "add", "--help"], { home: home.path });
+  assertEquals(piped.code, 0);
+  assertEquals(longest(piped.stdout) <= 80, true);
+  const command = [
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    ...RUN_PERMISSIONS,
+    MAIN,
+    "sites",
+    "add",
+    "-h",
+  ]
+    .map((word) => `'${word}'`).join(" ");
+  const terminal = await runProgram("script", ["-qefc", `stty cols 150; ${command}`, "/dev/null"], {
+    env: cleanEnv(home.path),
+  });
+  assertEquals(terminal.code, 0, terminal.stdout);
+  const width = longest(terminal.stdout.replaceAll("\r", ""));
+  assertEquals(width > 80 && width <= 150, true, `${width}\n${terminal.stdout}`);
 });

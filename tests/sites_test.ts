@@ -175,11 +175,10 @@ Deno.test("--dry-run prints a unified diff and writes nothing at all", async () 
   );
   assertOk(result);
   const lines = result.stdout.split("\n");
-  assert.match(lines[0] ?? "", new RegExp(`^--- ${path}\\t\\d\\d-\\d\\d-\\d\\d \\d\\d:\\d\\d$`));
-  assert.match(
-    lines[1] ?? "",
-    new RegExp(`^\\+\\+\\+ ${path}\\t\\d\\d-\\d\\d-\\d\\d \\d\\d:\\d\\d$`),
-  );
+  // ISO 8601 dates, local time with its offset.
+  const date = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d";
+  assert.match(lines[0] ?? "", new RegExp(`^--- ${path}\\t${date}$`));
+  assert.match(lines[1] ?? "", new RegExp(`^\\+\\+\\+ ${path}\\t${date}$`));
   assert.equal(lines[2], "@@ -9,6 +9,9 @@");
   assert.ok(result.stdout.includes('\n+[sites."new.example.com"]\n+domain = "new.example.com"\n'));
   assert.equal(await Deno.readTextFile(path), ORIGINAL);
@@ -368,7 +367,11 @@ Deno.test("errors exit 1: existing name, only site, unknown site", async () => {
   );
   const unknown = await runCli(["sites", "remove", "c", "-y"], { home: home.path });
   assert.equal(unknown.code, 1);
-  assert.ok(unknown.stderr.includes(`The site or domain c has not been configured in ${path}`));
+  assert.equal(
+    unknown.stderr,
+    `UnknownSiteName: The site or domain c has not been configured in ${path}\n` +
+      "Use one of: a (a.com) [default], b (b.com)\n",
+  );
   assert.deepEqual(await backups(home.path), []);
 });
 
@@ -432,7 +435,9 @@ Deno.test("--at must name a site even with ANACONDA_AUTH_DOMAIN set, which it no
   assert.equal(unknown.stdout, "");
   assert.equal(
     unknown.stderr,
-    `UnknownSiteName: The site or domain nosuch has not been configured in ${path}\n`,
+    "UnknownSiteName: nosuch is not an allowed value for --at. " +
+      `The site or domain nosuch has not been configured in ${path}\n` +
+      "Use one of: a (a.com) [default], b (b.com)\n",
   );
   const key = jwt(3600);
   const noted = await runCli(["auth", "api-key", "--at", "b"], {
@@ -451,6 +456,98 @@ Deno.test("--at must name a site even with ANACONDA_AUTH_DOMAIN set, which it no
   });
   assertOk(agreed);
   assert.equal(agreed.stderr, "");
+});
+
+/** A file that holds a PEM certificate block, as a CA bundle does. */
+const PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+
+Deno.test("--ca-bundle stores the bundle's absolute path as ssl_verify, checked like the config value", async () => {
+  await using home = await tempHome();
+  await Deno.mkdir(`${home.path}/certs`);
+  await Deno.writeTextFile(`${home.path}/certs/ca.pem`, PEM);
+  const added = await runCli(
+    ["sites", "add", "--domain", "a.com", "--name", "a", "--ca-bundle", "certs/ca.pem", "-y"],
+    { home: home.path },
+  );
+  assertOk(added);
+  const path = configPath(home.path);
+  assert.equal(
+    await Deno.readTextFile(path),
+    `default_site = "a"\n\n[sites.a]\ndomain = "a.com"\nssl_verify = "${home.path}/certs/ca.pem"\n`,
+  );
+  // sites modify takes it too; the Python tool's flags keep working beside it.
+  await Deno.writeTextFile(`${home.path}/other.pem`, PEM);
+  assertOk(
+    await runCli(["sites", "modify", "--name", "a", "--ca-bundle", "~/other.pem", "-y"], {
+      home: home.path,
+    }),
+  );
+  assert.ok((await Deno.readTextFile(path)).includes(`ssl_verify = "${home.path}/other.pem"\n`));
+  assertOk(
+    await runCli(["sites", "modify", "--name", "a", "--use-truststore", "-y"], { home: home.path }),
+  );
+  assert.ok((await Deno.readTextFile(path)).includes('ssl_verify = "truststore"\n'));
+
+  await Deno.writeTextFile(`${home.path}/empty.pem`, "not a certificate\n");
+  const before = await Deno.readTextFile(path);
+  const bad: [string, RegExp][] = [
+    ["missing.pem", /^ConfigError: CA bundle \S+\/missing\.pem does not exist/],
+    ["empty.pem", /^ConfigError: The CA bundle \S+\/empty\.pem \(--ca-bundle\) holds no PEM/],
+    ["certs", /^ConfigError: [^\n]*\/certs\b[^\n]*\(--ca-bundle\)\n$/],
+  ];
+  for (const [given, message] of bad) {
+    const result = await runCli(["sites", "modify", "--name", "a", "--ca-bundle", given, "-y"], {
+      home: home.path,
+    });
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, message);
+  }
+  const both = await runCli(
+    ["sites", "modify", "--name", "a", "--ca-bundle", "certs/ca.pem", "--no-ssl-verify", "-y"],
+    { home: home.path },
+  );
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /^UsageError: Cannot set both --ca-bundle and --no-ssl-verify\n/);
+  assert.equal(await Deno.readTextFile(path), before);
+});
+
+Deno.test("sites add of a domain another site has names that site and writes only with a yes", async () => {
+  await using home = await tempHome();
+  const text = 'default_site = "work"\n\n[sites.work]\ndomain = "work.example"\n';
+  const path = await writeConfig(home.path, text);
+  const warning = "Warning: the domain work.example is already configured as site work; " +
+    "this adds a second site for it (to change that one: anaconda sites modify --name work)\n";
+  const args = ["sites", "add", "--domain", "https://work.example/", "--name", "again"];
+  // No terminal and no --yes: nothing to answer the question, nothing written.
+  const refused = await runCli(args, { home: home.path });
+  assert.equal(refused.code, 1);
+  assert.ok(refused.stderr.startsWith(warning), refused.stderr);
+  assert.equal(await Deno.readTextFile(path), text);
+  const no = await runCli(args, { home: home.path, stdin: "n\n" });
+  assert.equal(no.code, 0, no.stderr);
+  assert.equal(await Deno.readTextFile(path), text);
+  const yes = await runCli(args, { home: home.path, stdin: "y\n" });
+  assertOk(yes);
+  assert.ok(yes.stderr.startsWith(warning), yes.stderr);
+  assert.ok((await Deno.readTextFile(path)).includes("[sites.again]"));
+  const forced = await runCli(
+    ["sites", "add", "--domain", "work.example", "--name", "third", "-y"],
+    {
+      home: home.path,
+    },
+  );
+  assertOk(forced);
+  assert.equal(
+    forced.stderr.split("\n")[0],
+    "Warning: the domain work.example is already configured as site work, again; " +
+      "this adds a second site for it (to change that one: anaconda sites modify --name work)",
+  );
+  // A new domain says nothing of the kind.
+  const other = await runCli(["sites", "add", "--domain", "dev.example", "-y"], {
+    home: home.path,
+  });
+  assertOk(other);
+  assert.doesNotMatch(other.stderr, /already configured/);
 });
 
 Deno.test("the API key warning goes to stderr and the key is written", async () => {

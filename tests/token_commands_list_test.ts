@@ -145,9 +145,13 @@ Deno.test("uninstall without --org or --all, and not on a terminal, asks for --o
   await logIn(home.path, server, [{ token: "tok-acme", org_name: "acme" }]);
   const env = tokenEnv(server);
   const result = await runCli(["token", "uninstall"], { home: home.path, env });
-  // The Python tool's abort: the message, exit 1.
-  assert.equal(result.code, 1);
-  assert.equal(result.stderr, "Must explicitly provide an --org option (or --all)\n");
+  // The Python tool's message, as a usage error (exit 2) with the next step.
+  assert.equal(result.code, 2);
+  assert.equal(
+    result.stderr,
+    "UsageError: Must explicitly provide an --org option (or --all)\n" +
+      "Try 'anaconda token uninstall --help' for help.\n",
+  );
   const both = await runCli(["token", "uninstall", "-a", "-o", "acme"], { home: home.path, env });
   assert.equal(both.code, 2);
   assert.match(both.stderr, /^UsageError: --org and --all cannot be used together\n/);

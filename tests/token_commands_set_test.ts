@@ -314,6 +314,12 @@ Deno.test("an unwritable target is a clear error, and nothing else changes", asy
   assert.equal(await readOrNull(tokenFile(home.path, server.repo.url)), null);
 });
 
+/** How many lock requests wait for the file with inode `ino` (`->` lines of /proc/locks). */
+async function lockWaiters(ino: number | null): Promise<number> {
+  const lines = (await Deno.readTextFile("/proc/locks")).split("\n");
+  return lines.filter((line) => / -> /.test(line) && line.includes(`:${ino} `)).length;
+}
+
 Deno.test("token set waits for the .condarc lock and loses no concurrent change", async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
@@ -331,11 +337,13 @@ Deno.test("token set waits for the .condarc lock and loses no concurrent change"
     token(server, home.path, ["set", live, "--file", path, "--force-config-condarc", ...flags])
       .finally(() => finished++)
   );
+  // Wait until the three runs are queued on the lock (Linux lists waiters in /proc/locks).
+  const { ino } = await Deno.stat(`${path}.lock`);
   const deadline = Date.now() + 30_000;
-  while (server.requests.length < 3 && Date.now() < deadline) {
+  while (await lockWaiters(ino) < 3 && finished === 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(await lockWaiters(ino), 3, "the runs did not all wait for the lock");
   assert.equal(finished, 0, "a run did not wait for the lock");
   await Deno.writeTextFile(path, `${CONDARC}other_writer: true\n`);
   lock.close();

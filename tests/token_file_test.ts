@@ -278,25 +278,53 @@ Deno.test("auth status lists every site with state, storage, user and expiry; ex
   assert.match(lines[4]!, /^none\s+none\.test\s+no$/);
   assert.ok(!table.stdout.includes(valid), "no key in the output");
 
-  for (const at of ["old", "none"]) {
+  // Not logged in: why, and the command that logs in (as `gh auth status`).
+  const reasons: Record<string, string> = {
+    old: "The stored API key expired on ",
+    none: "You are not logged in to none (none.test).",
+  };
+  for (const [at, reason] of Object.entries(reasons)) {
     const other = await runCli(["auth", "status", "--at", at], { home: home.path });
     assert.equal(other.code, 1, `--at ${at}`);
-    assert.equal(other.stderr, "");
+    assert.ok(other.stderr.startsWith(reason), other.stderr);
+    assert.ok(
+      other.stderr.endsWith(
+        `\nTo log in, run: anaconda login --at ${at} (or set ANACONDA_AUTH_API_KEY)\n`,
+      ),
+      other.stderr,
+    );
     assert.match(other.stdout, new RegExp(`^${at}\\s+\\S+\\s+✔`, "m"));
   }
 });
 
 Deno.test("auth status shows a key from the environment with its source", async () => {
   await using home = await tempHome();
+  const key = jwtExpiringIn(3600);
   const result = await runCli(["auth", "status", "--json"], {
     home: home.path,
-    env: { ANACONDA_AUTH_API_KEY: "env-secret-key" },
+    env: { ANACONDA_AUTH_API_KEY: key },
   });
   assert.equal(result.code, 0);
   const [row] = JSON.parse(result.stdout);
   assert.equal(row.state, "logged-in");
   assert.equal(row.storage, "config api_key (environment variable ANACONDA_AUTH_API_KEY)");
-  assert.ok(!result.stdout.includes("env-secret-key"));
+  assert.ok(!result.stdout.includes(key));
+});
+
+Deno.test("auth status: an environment key that is not an API key is no login, exit 1, saying why", async () => {
+  await using home = await tempHome();
+  const result = await runCli(["auth", "status"], {
+    home: home.path,
+    env: { ANACONDA_AUTH_API_KEY: "garbage" },
+  });
+  assert.equal(result.code, 1);
+  assert.match(result.stdout, /^anaconda\.com\s+anaconda\.com\s+✔\s+invalid key\s+config api_key/m);
+  assert.equal(
+    result.stderr,
+    "The API key from environment variable ANACONDA_AUTH_API_KEY is not a valid API key " +
+      "(not a JWT with an exp claim).\nReplace it with a valid API key, or remove it and log in.\n",
+  );
+  assert.ok(!result.stdout.includes("garbage") && !result.stderr.includes("garbage"));
 });
 
 Deno.test("a keyring whose lock file cannot be created is a clear StoreError, exit 1, no stack trace", async () => {

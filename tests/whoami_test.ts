@@ -10,7 +10,7 @@ import { runCli, tempHome } from "./support.ts";
 
 /** The login hint; a domain that is not a configured site gets `anaconda auth login`. */
 const HINT_PATTERN =
-  /\nTo configure your credentials you can run\n {2}anaconda (login --at \S+|auth login)\n\n/;
+  /\nTo log in, run: anaconda (login --at \S+|auth login) \(or set ANACONDA_AUTH_API_KEY\)\n/;
 
 Deno.test("whoami prints the account with its domain as JSON with sorted keys", async () => {
   await using home = await tempHome();
@@ -54,15 +54,13 @@ Deno.test("whoami without credentials is TokenNotFoundError with the login hint 
   const result = await runCli(["whoami"], { home: home.path, env: siteEnv(server) });
   assert.equal(result.code, 1);
   assert.equal(result.stdout, "");
-  assert.ok(
-    result.stderr.startsWith("TokenNotFoundError: Login is required to complete this action.\n"),
+  // The error, and one line with the command to run. The stand-in's domain comes from
+  // ANACONDA_AUTH_DOMAIN, not a site: --at would refuse it.
+  assert.equal(
     result.stderr,
+    "TokenNotFoundError: Login is required to complete this action.\n" +
+      "To log in, run: anaconda auth login (or set ANACONDA_AUTH_API_KEY)\n",
   );
-  // The stand-in's domain comes from ANACONDA_AUTH_DOMAIN, not a site: --at would refuse it.
-  assert.equal(HINT_PATTERN.exec(result.stderr)?.[1], "auth login");
-  assert.match(result.stderr, /ANACONDA_AUTH_API_KEY/);
-  assert.match(result.stderr, /\n {2}\[plugin\.auth\]\n {2}api_key = "<api-key>"\n/);
-  assert.ok(result.stderr.endsWith(`\nin ${home.path}/.anaconda/config.toml\n`), result.stderr);
   // Not a terminal: no question, and nothing was sent.
   assert.doesNotMatch(result.stderr, /Continue with interactive login/);
   assert.equal(server.requests.length, 0);

@@ -22,6 +22,10 @@ _anaconda() {
   candidates=("\${(@f)$(anaconda __complete "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
   compadd -- \${candidates:#}
 }
+# compdef comes with zsh's completion system: start it when the shell has not (zsh -f).
+if (( ! $+functions[compdef] )); then
+  autoload -Uz compinit && compinit
+fi
 compdef _anaconda anaconda
 `,
   fish: `# anaconda completion for fish: anaconda completions fish | source
@@ -32,7 +36,7 @@ complete -c anaconda -f -a '(anaconda __complete (commandline -opc)[2..-1] (comm
 export const command = leaf({
   name: "completions",
   description: "Print a shell completion script for bash, zsh or fish",
-  args: { shell: argument("<shell>", "bash, zsh or fish") },
+  args: { shell: argument("<shell>", "bash, zsh or fish", { choices: Object.keys(SCRIPTS) }) },
   examples: [
     'eval "$(anaconda completions bash)"   # in ~/.bashrc',
     'eval "$(anaconda completions zsh)"    # in ~/.zshrc',

@@ -9,8 +9,11 @@ import { escapeControl } from "../text.ts";
 import type { App } from "./framework/app.ts";
 import { type OptionValues, value } from "./framework/args.ts";
 import type { LOGIN_OPTIONS } from "./auth/login.ts";
-import { AbortError, UsageError } from "./framework/errors.ts";
+import { AbortError, addHint, UsageError } from "./framework/errors.ts";
 import type { Prompter } from "./framework/prompt.ts";
+
+/** The `--at` value of anaconda.org. */
+const ORG = "anaconda.org";
 
 /** The org login's questions, asked through the prompter (`--force` answers "go ahead"). */
 function orgPrompts(prompter: Prompter): OrgPrompts {
@@ -102,8 +105,9 @@ export async function logoutOfOrg(app: App): Promise<void> {
 /** `anaconda whoami --at anaconda.org`: the account (`GET /user`) as JSON, keys sorted. */
 export async function whoamiOnOrg(app: App): Promise<void> {
   const { context } = app;
-  const [{ orgWhoami }, { sortKeys, writeJson }] = await Promise.all([
+  const [{ orgWhoami }, { OrgNotLoggedInError }, { sortKeys, writeJson }] = await Promise.all([
     import("../org/account.ts"),
+    import("../org/errors.ts"),
     import("./framework/output.ts"),
   ]);
   const { orgToken, orgSite, verbose } = app.globals();
@@ -113,7 +117,15 @@ export async function whoamiOnOrg(app: App): Promise<void> {
         "set BINSTAR_API_TOKEN instead\n",
     );
   }
-  const result = await orgWhoami(context, { token: orgToken, site: orgSite, verbose });
+  let result;
+  try {
+    result = await orgWhoami(context, { token: orgToken, site: orgSite, verbose });
+  } catch (err) {
+    // The next step, unless the message names it already (a refused token).
+    const login = `anaconda login --at ${ORG}`;
+    if (!(err instanceof OrgNotLoggedInError) || err.message.includes(login)) throw err;
+    throw addHint(err, `To log in, run: ${login}`);
+  }
   context.stderr.write(`Your info (${escapeControl(result.url)}):\n`);
   writeJson(context.stdout, sortKeys(result.user));
 }

@@ -2,33 +2,21 @@
  * The login-required recovery (SPEC Part B §5.2): a command failed because there is no
  * API key, it expired, or the service said `auth_required`. The error is reported;
  * when stdout is a terminal the user may log in and the command runs again, otherwise
- * (or on "n") a hint says how to provide credentials, and the exit code is 1.
+ * (or on "n") one line names the command that logs in, and the exit code is 1.
  * @module
  */
 import { type App, siteOrSelected } from "./framework/app.ts";
 import { reportError } from "./framework/errors.ts";
-import { pickedDestination } from "./top_level.ts";
+import { escapeControl } from "../text.ts";
 
 /**
- * The text printed when no interactive login happens. `site` is null when the site is
- * not one `--at` accepts (a domain from the environment that no site has).
+ * The one line printed under the error when no interactive login happens: the command
+ * to run. `site` is null when the site is not one `--at` accepts (a domain from the
+ * environment that no site has).
  */
-export function loginHint(site: string | null, configPath: string): string {
-  return [
-    "",
-    "To configure your credentials you can run",
-    site === null ? "  anaconda auth login" : `  anaconda login --at ${site}`,
-    "",
-    "or set your API key using the ANACONDA_AUTH_API_KEY env var",
-    "",
-    "or set",
-    "",
-    "  [plugin.auth]",
-    '  api_key = "<api-key>"',
-    "",
-    `in ${configPath}`,
-    "",
-  ].join("\n");
+export function loginHint(site: string | null): string {
+  const command = site === null ? "anaconda auth login" : `anaconda login --at ${site}`;
+  return `To log in, run: ${escapeControl(command)} (or set ANACONDA_AUTH_API_KEY)\n`;
 }
 
 /**
@@ -44,12 +32,10 @@ export async function recoverLogin(
   const verbose = app.globals().verbose;
   const code = reportError(err, context.stderr, verbose);
   let site: string | null = app.globals().at ?? "anaconda.com";
-  let configPath = "~/.anaconda/config.toml";
   try {
     const settings = await app.settings();
-    configPath = settings.configPath;
     // The site the failed command acted on: the one picked on the terminal, if any.
-    const config = siteOrSelected(settings, pickedDestination(context));
+    const config = siteOrSelected(settings, app.picked);
     const configured = config.site === "anaconda.com" ||
       settings.siteEntries.some((entry) => entry.name === config.site);
     site = configured ? config.site : null;
@@ -61,6 +47,6 @@ export async function recoverLogin(
   } catch (loginError) {
     return reportError(loginError, context.stderr, verbose);
   }
-  context.stderr.write(loginHint(site, configPath));
+  context.stderr.write(loginHint(site));
   return code;
 }

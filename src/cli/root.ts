@@ -7,7 +7,7 @@
 import type { Context } from "../context.ts";
 import { LoginRequiredError, TokenExpiredError, TokenNotFoundError } from "../errors.ts";
 import { VERSION } from "../version.ts";
-import { createApp } from "./framework/app.ts";
+import { checkAt, createApp } from "./framework/app.ts";
 import { type GlobalValues, group, parseArgv } from "./framework/args.ts";
 import { EXIT_OK, EXIT_USAGE, reportError, UsageError } from "./framework/errors.ts";
 import { noticeText } from "./framework/output.ts";
@@ -40,12 +40,12 @@ export const ROOT = group({
 /**
  * Runs the CLI with `argv` (without the program name) and returns the exit code. A
  * missing, expired or rejected login offers an interactive login and one re-run
- * (`recover: false` for that re-run).
+ * (`recover: false` for that re-run, `picked`: the destination picked before it).
  */
 export async function run(
   argv: string[],
   context: Context,
-  options: { recover?: boolean } = {},
+  options: { recover?: boolean; picked?: string } = {},
 ): Promise<number> {
   let globals: GlobalValues = {};
   // The CLI shows every notice of the core on stderr (a library user chooses its own).
@@ -55,7 +55,7 @@ export async function run(
     ...(globals.at === undefined ? {} : { at: globals.at }),
     ...(globals.token === undefined ? {} : { orgToken: globals.token }),
     ...(globals.site === undefined ? {} : { orgSite: globals.site }),
-  }));
+  }), options.picked);
   let path = [ROOT.name];
   if (argv[0] === "__complete") {
     // Hidden: called by the completion scripts on every Tab; never fails loudly.
@@ -76,9 +76,14 @@ export async function run(
     path = parsed.path;
     if (parsed.kind === "help") {
       const { renderHelp } = await import("./framework/help.ts");
-      const text = await renderHelp(parsed.command, parsed.path);
-      (parsed.asked ? context.stdout : context.stderr).write(text);
+      const text = await renderHelp(parsed.command, parsed.path, context.stdout.columns?.());
+      // Asked for, or a group without its subcommand (`anaconda`): the help is the output
+      // either way; the latter exits 2, as the Python tool (click's no_args_is_help) does.
+      context.stdout.write(text);
       return parsed.asked ? EXIT_OK : EXIT_USAGE;
+    }
+    if (parsed.globals.at !== undefined) {
+      await checkAt(app, parsed.globals.at, parsed.command.otherDestinations ?? []);
     }
     await parsed.command.run(parsed.input, app);
     return EXIT_OK;
@@ -86,7 +91,12 @@ export async function run(
     if (err instanceof UsageError) err.commandPath ??= path;
     if (options.recover !== false && needsLogin(err)) {
       const { recoverLogin } = await import("./recover_login.ts");
-      return await recoverLogin(err, app, () => run(argv, context, { recover: false }));
+      const rerun = () =>
+        run(argv, context, {
+          recover: false,
+          ...(app.picked === undefined ? {} : { picked: app.picked }),
+        });
+      return await recoverLogin(err, app, rerun);
     }
     return reportError(err, context.stderr, app.globals().verbose);
   }

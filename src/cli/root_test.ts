@@ -51,3 +51,34 @@ Deno.test("each group entry loads the command of its own name", async () => {
   await visit(ROOT, [ROOT.name]);
   assert.deepEqual(mismatches, []);
 });
+
+Deno.test("leaf pages name the global options in one line; group pages list them in full", async () => {
+  for (const [command, path] of await everyCommand()) {
+    const text = await renderHelp(command, path);
+    const name = path.join(" ");
+    if (command.kind === "leaf") {
+      assert.match(
+        text,
+        /\nGlobal options: --at <site>, --verbose, --version \(see 'anaconda --help'\)\n/,
+        name,
+      );
+      assert.doesNotMatch(text, /print debug output/, name);
+    } else {
+      assert.match(text, /\n {2}-v, --verbose +print debug output and stack traces\n/, name);
+    }
+  }
+});
+
+Deno.test("help wraps to the width it is given, 80 columns by default", async () => {
+  const [command, path] = (await everyCommand()).find(([, path]) =>
+    path.join(" ") === "anaconda sites add"
+  )!;
+  const longest = (text: string) => Math.max(...text.split("\n").map((line) => line.length));
+  const narrow = await renderHelp(command, path);
+  const wide = await renderHelp(command, path, 160);
+  assert.ok(longest(narrow) <= 80);
+  assert.ok(longest(wide) > 90 && longest(wide) <= 160, `${longest(wide)}`);
+  // Fewer lines, the same words.
+  assert.ok(wide.split("\n").length < narrow.split("\n").length);
+  assert.equal(wide.replace(/\s+/g, " "), narrow.replace(/\s+/g, " "));
+});

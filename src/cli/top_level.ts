@@ -7,15 +7,14 @@
  * src/cli/auth/*.ts for sites and by src/org/ for anaconda.org.
  * @module
  */
-import type { Context } from "../context.ts";
-import { findSite } from "../config/site.ts";
+import { defaultSiteKey, siteLabel } from "../config/site.ts";
 import { escapeControl } from "../text.ts";
 import type { App } from "./framework/app.ts";
 import { leaf } from "./framework/args.ts";
 import { LOGIN_EXAMPLES, LOGIN_OPTIONS, runLogin } from "./auth/login.ts";
 import { runLogout } from "./auth/logout.ts";
 import { runWhoami, WHOAMI_OPTIONS } from "./auth/whoami.ts";
-import { AbortError, UsageError } from "./framework/errors.ts";
+import { UsageError } from "./framework/errors.ts";
 import { ORG_LOGIN_OPTIONS, type OrgLoginOptions } from "./org.ts";
 
 /** Environment variables that already choose the site, so no picker is needed. */
@@ -23,6 +22,9 @@ const SITE_ENV = ["ANACONDA_AUTH_SITE", "ANACONDA_AUTH_DOMAIN", "ANACONDA_DEFAUL
 
 /** The destination that is anaconda.org (anaconda-client's API), not a site. */
 export const ORG_DESTINATION = "anaconda.org";
+
+/** What `--at` of login, logout and whoami takes besides the sites. */
+const OTHER_DESTINATIONS = [ORG_DESTINATION];
 
 /** One entry of the destination picker: a site's name, or `anaconda.org`. */
 export interface Destination {
@@ -40,29 +42,17 @@ export function destinations(
   entries: { name: string; table: Record<string, unknown> }[],
   defaultName: string,
 ): Destination[] {
-  const domainOf = (table: Record<string, unknown>) =>
-    typeof table.domain === "string" ? table.domain : "anaconda.com";
   const sites = entries.length > 0 ? entries : [{ name: "anaconda.com", table: {} }];
+  const defaultKey = defaultSiteKey(sites, defaultName);
   const ranked = sites.map((entry, index) => {
-    const domain = domainOf(entry.table);
-    const isDefault = entry.name === defaultName;
+    const domain = entry.table.domain ?? "anaconda.com";
+    const isDefault = entry.name === defaultKey;
     const rank = isDefault ? 0 : entry.name === "anaconda.com" || domain === "anaconda.com" ? 1 : 3;
-    const label = `${entry.name}${domain === entry.name ? "" : ` (${domain})`}${
-      isDefault ? " [default]" : ""
-    }`;
-    return { name: entry.name, label, rank, index };
+    return { name: entry.name, label: siteLabel(entry, isDefault), rank, index };
   });
   ranked.push({ name: ORG_DESTINATION, label: ORG_DESTINATION, rank: 2, index: 0 });
   ranked.sort((a, b) => a.rank - b.rank || a.index - b.index);
   return ranked.map(({ name, label }) => ({ name, label }));
-}
-
-/** The destination picked on a terminal, per context: a login recovery and its re-run use it. */
-const picked = new WeakMap<Context, string>();
-
-/** The site the user picked in this process (see `chooseDestination`), if any. */
-export function pickedDestination(context: Context): string | undefined {
-  return picked.get(context);
 }
 
 /**
@@ -75,8 +65,7 @@ export function pickedDestination(context: Context): string | undefined {
 export async function chooseDestination(app: App): Promise<string | undefined> {
   if (app.globals().at !== undefined) return undefined;
   const { context, prompter } = app;
-  const earlier = picked.get(context);
-  if (earlier !== undefined) return earlier;
+  if (app.picked !== undefined) return app.picked;
   if (SITE_ENV.some((name) => context.env.get(name))) return undefined;
   const settings = await app.settings();
   const choices = destinations(settings.siteEntries, settings.defaultSiteName);
@@ -94,24 +83,8 @@ export async function chooseDestination(app: App): Promise<string | undefined> {
     choices.map((choice) => ({ value: choice.name, label: choice.label })),
     { flagHint: "--at <site>" },
   );
-  picked.set(context, choice);
+  app.picked = choice;
   return choice;
-}
-
-/**
- * Fails unless `at` is a destination: `anaconda.org`, `anaconda.com` (always a site
- * here), or a configured site's name or domain. The message lists the destinations.
- */
-async function checkDestination(app: App, at: string): Promise<void> {
-  if (at === ORG_DESTINATION || at === "anaconda.com") return;
-  const settings = await app.settings();
-  if (findSite(settings.siteEntries, at) !== undefined) return;
-  const choices = destinations(settings.siteEntries, settings.defaultSiteName);
-  throw new AbortError(
-    `${escapeControl(at)} is not an allowed value for --at. Use one of \n${
-      choices.map((choice) => `* ${escapeControl(choice.label)}`).join("\n")
-    }`,
-  );
 }
 
 /** Where a top-level command goes: anaconda.org, or a site (`at`: the one picked). */
@@ -127,7 +100,7 @@ async function target(app: App, orgOnly: string | null): Promise<Target> {
     if (orgOnly !== null) {
       throw new UsageError(`${orgOnly} is for anaconda.org: use --at anaconda.org`);
     }
-    await checkDestination(app, at);
+    // root.ts checked that it names a site (or anaconda.org, one of OTHER_DESTINATIONS).
     return { org: false };
   }
   if (orgOnly !== null) return { org: true };
@@ -146,6 +119,7 @@ function orgOnlyOption(options: OrgLoginOptions): string | null {
 
 export const login = leaf({
   name: "login",
+  otherDestinations: OTHER_DESTINATIONS,
   description: "Log in to an Anaconda site or anaconda.org (asks which one without --at)",
   options: { ...LOGIN_OPTIONS, ...ORG_LOGIN_OPTIONS },
   examples: [
@@ -163,6 +137,7 @@ export const login = leaf({
 
 export const logout = leaf({
   name: "logout",
+  otherDestinations: OTHER_DESTINATIONS,
   description: "Log out of an Anaconda site or anaconda.org (asks which one without --at)",
   examples: ["anaconda logout --at work", "anaconda logout --at anaconda.org"],
   run: async (_options, app) => {
@@ -174,6 +149,7 @@ export const logout = leaf({
 
 export const whoami = leaf({
   name: "whoami",
+  otherDestinations: OTHER_DESTINATIONS,
   description:
     "Show your account on an Anaconda site or anaconda.org (asks which one without --at)",
   options: WHOAMI_OPTIONS,

@@ -8,11 +8,19 @@ import { redactedLines } from "./redact_toml.ts";
 
 const pad = (value: number, width = 2) => String(value).padStart(width, "0");
 
-/** `%m-%d-%y %H:%M` in local time, as in the diff headers of the Python tool. */
+/**
+ * The date of a diff header: ISO 8601 in local time with its UTC offset
+ * (`2026-07-12T21:19:05+02:00`). The Python tool's `%m-%d-%y %H:%M` reads differently
+ * in different countries.
+ */
 export function diffDate(ms: number): string {
   const date = new Date(ms);
-  return `${pad(date.getMonth() + 1)}-${pad(date.getDate())}-${pad(date.getFullYear() % 100)} ` +
-    `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  const offset = -date.getTimezoneOffset();
+  const zone = `${offset < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(offset) / 60))}:${
+    pad(Math.abs(offset) % 60)
+  }`;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}${zone}`;
 }
 
 function diffLines(text: string): string {

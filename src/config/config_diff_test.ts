@@ -39,7 +39,10 @@ Deno.test("unifiedDiff shows api_key and keyring values redacted, changes still 
   }
 });
 
-Deno.test("dates of diff headers are local time", () => {
+Deno.test("dates of diff headers are ISO 8601, local time with its offset", () => {
   const ms = new Date(2024, 0, 2, 3, 4, 5, 678).getTime();
-  assert.equal(diffDate(ms), "01-02-24 03:04");
+  const shown = diffDate(ms);
+  assert.match(shown, /^2024-01-02T03:04:05[+-]\d\d:\d\d$/);
+  // The offset is the right one: the text names the same moment (to the second).
+  assert.equal(new Date(shown).getTime(), ms - 678);
 });

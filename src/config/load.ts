@@ -137,6 +137,12 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
   const defaultSiteName = (typeof envDefault === "string" ? envDefault : undefined) ??
     tomlDefault ??
     siteEntries[0]?.name ?? "anaconda.com";
+  // Where the default came from, named when it is not a site (the first site always is).
+  const defaultFrom = typeof envDefault === "string"
+    ? sourceOfRaw(topLayers, "default_site")
+    : tomlDefault !== undefined
+    ? `default_site in ${configPath}`
+    : undefined;
 
   const pluginAuth = tableAt(document, "plugin", "auth");
   const pluginCloud = tableAt(document, "plugin", "cloud");
@@ -215,7 +221,9 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
   const selection = {
     configPath,
     entries: siteEntries,
+    defaultSite: defaultSiteName,
     site: stringRaw(authLayers, "site"),
+    siteFrom: sourceOfRaw(authLayers, "site"),
     domain: stringRaw(authLayers, "domain"),
   };
 
@@ -253,7 +261,7 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
       // `--at` must name a site even when the environment then overrides it (A26).
       const chosen = at === undefined ? undefined : siteAlone(at);
       const wanted = at ?? defaultSiteName;
-      const entry = selectSite(selection, wanted);
+      const entry = selectSite(selection, wanted, at === undefined ? defaultFrom : undefined);
       const config = resolve(entry, entry?.name ?? selection.domain ?? wanted);
       const note = chosen && overrideNote(chosen, config, authLayers);
       if (note && !notedOverride) {
@@ -334,6 +342,12 @@ function firstRaw(layers: RawLayer[], key: string): unknown {
     if (raw !== undefined) return raw;
   }
   return undefined;
+}
+
+/** Where the first of `layers` that sets `key` took it from, as messages name it. */
+function sourceOfRaw(layers: RawLayer[], key: string): string | undefined {
+  const layer = layers.find((candidate) => candidate.get(key) !== undefined);
+  return layer === undefined ? undefined : describeSource(layer.sourceOf(key));
 }
 
 function stringRaw(layers: RawLayer[], key: string): string | undefined {

@@ -18,9 +18,20 @@ interface Setup {
   at?: string;
 }
 
-/** Writes the given sources into a temporary HOME and loads the settings from them. */
+/**
+ * Writes the given sources into a temporary HOME and loads the settings from them. Every
+ * source is read by then, so the folder is removed at once (its path stays in messages).
+ */
 async function load(setup: Setup) {
   const home = await Deno.makeTempDir({ prefix: "anaconda-load-" });
+  try {
+    return await loadFrom(home, setup);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+}
+
+async function loadFrom(home: string, setup: Setup) {
   const secretsDir = `${home}/secrets`;
   await Deno.mkdir(`${home}/.anaconda`);
   await Deno.mkdir(secretsDir);
@@ -148,23 +159,18 @@ Deno.test("default_site and sites of the wrong type are errors naming the file",
     ['[sites]\na = "x"\n', 'for sites.a = "x": Input should be a table'],
   ];
   for (const [toml, message] of cases) {
-    const home = await Deno.makeTempDir({ prefix: "anaconda-load-" });
-    await Deno.mkdir(`${home}/.anaconda`);
-    await Deno.writeTextFile(`${home}/.anaconda/config.toml`, toml);
-    const error = await assertRejects(() => loadSettings(fakeContext({ home }), {}), ConfigError);
-    assertEquals(error.message, `Error in ${home}/.anaconda/config.toml ${message}`);
+    const error = await assertRejects(() => load({ toml }), ConfigError);
+    assertMatch(error.message, /^Error in \/\S+\/\.anaconda\/config\.toml /);
+    assertStringIncludes(error.message, `/.anaconda/config.toml ${message}`);
   }
 });
 
 Deno.test("a TOML syntax error is reported as path:line:col", async () => {
-  const home = await Deno.makeTempDir();
-  await Deno.mkdir(`${home}/.anaconda`);
-  await Deno.writeTextFile(`${home}/.anaconda/config.toml`, "[plugin.auth]\nssl_verify = \n");
   const error = await assertRejects(
-    () => loadSettings(fakeContext({ home }), {}),
+    () => load({ toml: "[plugin.auth]\nssl_verify = \n" }),
     TomlSyntaxError,
   );
-  assertMatch(error.message, new RegExp(`^${home}/\\.anaconda/config\\.toml:2:\\d+: \\S`));
+  assertMatch(error.message, /^\/\S+\/\.anaconda\/config\.toml:2:\d+: \S/);
 });
 
 Deno.test("ANACONDA_CONFIG_TOML moves the config file", async () => {
@@ -226,12 +232,32 @@ Deno.test("an unknown site is an error naming the config file", async () => {
   );
 });
 
-Deno.test("ANACONDA_AUTH_SITE must name a configured site", async () => {
+Deno.test("ANACONDA_AUTH_SITE must name a configured site; the error names the variable", async () => {
   const { settings, home } = await load({ toml: TWO_SITES, env: { ANACONDA_AUTH_SITE: "c" } });
   const error = assertThrows(() => settings.site(), UnknownSiteError);
   assertEquals(
     error.message,
-    `The site name c has not been configured in ${home}/.anaconda/config.toml`,
+    `The site name c has not been configured in ${home}/.anaconda/config.toml ` +
+      "(from environment variable ANACONDA_AUTH_SITE)",
+  );
+  assertEquals(error.choices, ["a (a.example)", "b (b.example) [default]"]);
+});
+
+Deno.test("a default site that is not configured: the error names where the default came from", async () => {
+  const toml = TWO_SITES.replace('default_site = "b"', 'default_site = "nope"');
+  const file = await load({ toml });
+  const path = `${file.home}/.anaconda/config.toml`;
+  const error = assertThrows(() => file.settings.site(), UnknownSiteError);
+  assertEquals(
+    error.message,
+    `The site or domain nope has not been configured in ${path} (from default_site in ${path})`,
+  );
+  assertEquals(error.choices, ["a (a.example)", "b (b.example)"]);
+  const env = await load({ toml, env: { ANACONDA_DEFAULT_SITE: "nope" } });
+  assertThrows(
+    () => env.settings.site(),
+    UnknownSiteError,
+    "(from environment variable ANACONDA_DEFAULT_SITE)",
   );
 });
 

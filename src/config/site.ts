@@ -15,15 +15,45 @@ export interface SiteEntry {
 export interface SiteSelection {
   configPath: string;
   entries: SiteEntry[];
+  /** The default site's name or domain (marked in the list of choices of an error). */
+  defaultSite: string;
   /** `ANACONDA_AUTH_SITE`: an exact site name. */
   site: string | undefined;
+  /** Where `site` came from (`environment variable ANACONDA_AUTH_SITE`), for messages. */
+  siteFrom?: string | undefined;
   /** `ANACONDA_AUTH_DOMAIN`: matched against the tables' `domain`. */
   domain: string | undefined;
 }
 
-export function siteNotConfigured(nameOrDomain: string, configPath: string): UnknownSiteError {
+/** How a site is listed: its name, ` (domain)` when that differs, ` [default]`. */
+export function siteLabel(entry: SiteEntry, isDefault: boolean): string {
+  const domain = tableDomain(entry);
+  const shown = typeof domain === "string" && domain !== entry.name ? ` (${domain})` : "";
+  return `${entry.name}${shown}${isDefault ? " [default]" : ""}`;
+}
+
+/** The configured sites as listed in errors, in file order (the implicit anaconda.com if none). */
+export function siteChoices(entries: SiteEntry[], defaultSite: string): string[] {
+  const sites = entries.length > 0 ? entries : [{ name: "anaconda.com", table: {} }];
+  const defaultKey = defaultSiteKey(sites, defaultSite);
+  return sites.map((entry) => siteLabel(entry, entry.name === defaultKey));
+}
+
+/**
+ * The Python tool's error for a site name or domain that no site has. `from` names where
+ * the value came from (`default_site in <path>`, an environment variable); `choices` are
+ * the sites that would have worked.
+ */
+export function siteNotConfigured(
+  nameOrDomain: string,
+  configPath: string,
+  options: { from?: string | undefined; choices?: string[]; nameOnly?: boolean } = {},
+): UnknownSiteError {
+  const what = options.nameOnly ? "site name" : "site or domain";
+  const from = options.from === undefined ? "" : ` (from ${options.from})`;
   return new UnknownSiteError(
-    `The site or domain ${escapeControl(nameOrDomain)} has not been configured in ${configPath}`,
+    `The ${what} ${escapeControl(nameOrDomain)} has not been configured in ${configPath}${from}`,
+    options.choices,
   );
 }
 
@@ -80,22 +110,26 @@ export function defaultSiteKey(entries: SiteEntry[], defaultSite: string): strin
 /**
  * The site table that applies, or undefined for "no site values" (the implicit
  * anaconda.com site, or a domain given in the environment that no table names).
- * `wanted` is `--at` or the default site.
+ * `wanted` is `--at` or the default site; `wantedFrom` says where it came from.
  */
-export function selectSite(selection: SiteSelection, wanted: string): SiteEntry | undefined {
+export function selectSite(
+  selection: SiteSelection,
+  wanted: string,
+  wantedFrom?: string,
+): SiteEntry | undefined {
+  const fail = (name: string, from: string | undefined, nameOnly: boolean): never => {
+    throw siteNotConfigured(name, selection.configPath, {
+      from,
+      nameOnly,
+      choices: siteChoices(selection.entries, selection.defaultSite),
+    });
+  };
   if (selection.site !== undefined) {
     const entry = selection.entries.find((candidate) => candidate.name === selection.site);
-    if (!entry) {
-      throw new UnknownSiteError(
-        `The site name ${
-          escapeControl(selection.site)
-        } has not been configured in ${selection.configPath}`,
-      );
-    }
-    return entry;
+    return entry ?? fail(selection.site, selection.siteFrom, true);
   }
   if (selection.domain !== undefined) return byDomain(selection.entries, selection.domain);
   const matched = findSite(selection.entries, wanted);
   if (matched || wanted === "anaconda.com") return matched;
-  throw siteNotConfigured(wanted, selection.configPath);
+  return fail(wanted, wantedFrom, false);
 }

@@ -7,7 +7,7 @@
 import { ConfigError } from "../errors.ts";
 import { escapeControl } from "../text.ts";
 import { defaultSiteConfig, type FieldName } from "./schema.ts";
-import { checkSiteName, defaultSiteKey, findSite, siteNotConfigured } from "./site.ts";
+import { checkSiteName, defaultSiteKey, findSite, siteChoices, siteNotConfigured } from "./site.ts";
 import type { SitesState, SiteTable } from "./sites_editor.ts";
 import { isTable } from "./toml_value.ts";
 
@@ -53,6 +53,13 @@ export function sitesFile(
     defaultSite: typeof fileDefault === "string" ? fileDefault : (sites[0] as SiteTable).name,
     sites,
   };
+}
+
+/** The error for a site that `file` does not have, listing those it has. */
+function notConfigured(file: SitesFile, query: string) {
+  return siteNotConfigured(query, file.path, {
+    choices: siteChoices(file.sites, file.defaultSite),
+  });
 }
 
 /** The site with this name, else the one site with this domain. */
@@ -121,7 +128,7 @@ export function modifySite(file: SitesFile, request: ModifyRequest): SitesState 
     key = "anaconda.com";
     sites = [...sites, { name: key, table: {} }];
   }
-  if (key === undefined) throw siteNotConfigured(request.query, file.path);
+  if (key === undefined) throw notConfigured(file, request.query);
   const updated = sites.map((site) => {
     if (site.name !== key) return site;
     const table = { ...site.table };
@@ -143,7 +150,7 @@ export function removeSite(file: SitesFile, query: string): SitesState {
       `${escapeControl(query)} is the only configured site and cannot be removed`,
     );
   }
-  if (key === undefined) throw siteNotConfigured(query, file.path);
+  if (key === undefined) throw notConfigured(file, query);
   const sites = file.sites.filter((site) => site.name !== key);
   const wasDefault = defaultSiteKey(file.sites, file.defaultSite) === key;
   const defaultSite = wasDefault ? (sites[0] as SiteTable).name : file.defaultSite;

@@ -52,6 +52,18 @@ async function readPem(path: string, what: string, field: string): Promise<strin
   return text;
 }
 
+/**
+ * The certificates of a CA bundle (`ssl_verify = <path>`): a bounded read of a regular
+ * file that holds at least one PEM certificate, else a `ConfigError` that names `field`.
+ */
+export async function readCaBundle(path: string, field = "ssl_verify"): Promise<string> {
+  const pem = await readPem(path, "CA bundle", field);
+  if (!hasBlock(pem, CERTIFICATE)) {
+    throw new ConfigError(`The CA bundle ${path} (${field}) holds no PEM certificate`);
+  }
+  return pem;
+}
+
 function hasBlock(pem: string, kind: RegExp): boolean {
   return kind.test(pem);
 }
@@ -112,11 +124,7 @@ export async function tlsSettings(context: Context, config: SiteConfig): Promise
     }
     settings.caCerts.push(...pems);
   } else if (typeof verify === "string") {
-    const pem = await readPem(verify, "CA bundle", "ssl_verify");
-    if (!hasBlock(pem, CERTIFICATE)) {
-      throw new ConfigError(`The CA bundle ${verify} (ssl_verify) holds no PEM certificate`);
-    }
-    settings.caCerts.push(pem);
+    settings.caCerts.push(await readCaBundle(verify));
   }
   if (config.client_cert) {
     const cert = await readPem(config.client_cert, "client certificate", "client_cert");

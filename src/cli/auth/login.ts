@@ -5,7 +5,7 @@
  * @module
  */
 import type { SiteConfig } from "../../config/schema.ts";
-import { type App, siteOrSelected } from "../framework/app.ts";
+import { type App, siteOrSelected, type SitePick } from "../framework/app.ts";
 import { flag, leaf, type OptionValues, toggle } from "../framework/args.ts";
 import { hasControlChars } from "../../text.ts";
 
@@ -16,10 +16,7 @@ export const LOGIN_OPTIONS = {
   withToken: flag("--with-token", "read an API key from standard input and store it (for CI)"),
 };
 
-export type LoginOptions = OptionValues<typeof LOGIN_OPTIONS> & {
-  /** The site name or domain; defaults to the selected site (`--at`, env, default). */
-  at?: string;
-};
+export type LoginOptions = OptionValues<typeof LOGIN_OPTIONS> & SitePick;
 
 export const LOGIN_EXAMPLES = [
   "anaconda auth login",

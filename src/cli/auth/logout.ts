@@ -4,19 +4,20 @@
  * said, not an error (A5).
  * @module
  */
-import { type App, siteOrSelected } from "../framework/app.ts";
-import { leaf } from "../framework/args.ts";
+import { type App, siteOrSelected, type SitePick } from "../framework/app.ts";
+import { leaf, type OptionValues } from "../framework/args.ts";
 
-export interface LogoutOptions {
-  /** The site name or domain; defaults to the selected site (`--at`, env, default). */
-  at?: string;
-}
+/** `auth logout` has no options of its own. */
+const LOGOUT_OPTIONS = {};
+
+export type LogoutOptions = OptionValues<typeof LOGOUT_OPTIONS> & SitePick;
 
 export const command = leaf({
   name: "logout",
   description: "Remove the stored API key of the site",
+  options: LOGOUT_OPTIONS,
   examples: ["anaconda auth logout", "anaconda auth logout --at work"],
-  run: (_options, app) => runLogout({}, app),
+  run: (options, app) => runLogout(options, app),
 });
 
 /** Deletes the site's stored token (and legacy entries for anaconda.com); exit 0 if none. */

@@ -5,14 +5,16 @@
  * @module
  */
 import type { App } from "../framework/app.ts";
-import { flag, leaf } from "../framework/args.ts";
+import { JSON_OPTIONS, leaf, type OptionValues } from "../framework/args.ts";
 import type { SiteConfig } from "../../config/schema.ts";
 import type { KeyState } from "../../token/token_info.ts";
 import { errorMessage } from "../../errors.ts";
+import { escapeControl } from "../../text.ts";
+import { loginHint } from "../recover_login.ts";
 
-export interface StatusOptions {
-  json?: boolean;
-}
+const STATUS_OPTIONS = { ...JSON_OPTIONS };
+
+export type StatusOptions = OptionValues<typeof STATUS_OPTIONS>;
 
 /** The login state of a site's token. */
 export type LoginState = "logged-in" | "not-logged-in" | "expired" | "invalid" | "error";
@@ -38,7 +40,7 @@ export const command = leaf({
   name: "status",
   description: "Show the login state of every configured site\n" +
     "Exits 1 when the selected site (--at, environment, default) is not logged in.",
-  options: { json: flag("--json", "print JSON") },
+  options: STATUS_OPTIONS,
   examples: [
     "anaconda auth status",
     "anaconda auth status --at work >/dev/null || anaconda login --at work",
@@ -75,12 +77,25 @@ function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d+Z$/, "Z");
 }
 
+/** Where a site's configured key comes from: `api_key` or `keyring`, and its source. */
+interface ConfiguredKey {
+  field: "api_key" | "keyring";
+  /** `environment variable ANACONDA_AUTH_API_KEY`, `<path> in [plugin.auth] for api_key`. */
+  source: string;
+}
+
+/** A row of the table, and whether its key is configured (env, file) rather than stored. */
+interface Checked {
+  row: SiteStatus;
+  fromConfig: boolean;
+}
+
 async function siteStatus(
   app: App,
   config: SiteConfig,
-  describeStorage: (config: SiteConfig) => string,
+  configuredKey: (config: SiteConfig) => ConfiguredKey,
   selected: boolean,
-): Promise<SiteStatus> {
+): Promise<Checked> {
   const { lookupToken } = await import("../../token/tokens.ts");
   const { apiKeyExpiry, apiKeyState, decodeJwtPayload } = await import(
     "../../token/token_info.ts"
@@ -102,29 +117,62 @@ async function siteStatus(
   } catch (err) {
     const message = errorMessage(err);
     app.context.stderr.write(`Warning: ${config.site}: ${message}\n`);
-    return { ...row, state: "error", problem: message };
+    return { row: { ...row, state: "error", problem: message }, fromConfig: false };
   }
-  if (found.status === "missing") return row;
-  const storage = found.fromConfig ? describeStorage(config) : found.storage;
+  const { fromConfig } = found;
+  if (found.status === "missing") return { row, fromConfig };
+  const configured = fromConfig ? configuredKey(config) : undefined;
+  const storage = configured ? `config ${configured.field} (${configured.source})` : found.storage;
   if (found.status === "unreadable") {
-    return { ...row, state: "invalid", storage, problem: found.reason };
+    return { row: { ...row, state: "invalid", storage, problem: found.reason }, fromConfig };
   }
   const { info } = found;
   const expiry = info.api_key === null ? null : apiKeyExpiry(info.api_key);
-  let state = apiKeyState(info, app.context.clock.now());
-  // A configured key is sent without an expiry check; only a JWT past its exp is expired.
-  if (found.fromConfig && state === "invalid") state = "valid";
+  // A key that is not a JWT with an exp claim is no login, configured or stored (as in
+  // `auth login`): its expiry cannot be known, and the service refuses what it did not issue.
+  const state = apiKeyState(info, app.context.clock.now());
+  const key = configured ? `The API key from ${configured.source}` : "The stored API key";
+  const problem = state === "invalid"
+    ? `${key} is not a valid API key (not a JWT with an exp claim)`
+    : state === "expired" && expiry !== null
+    ? `${key} expired on ${isoSeconds(expiry)}`
+    : null;
   return {
-    ...row,
-    logged_in: state === "valid",
-    state: LOGIN_STATE[state],
-    storage,
-    // The stored name, else the key's claims; never a network call.
-    username: info.username ??
-      claimedUsername(info.api_key === null ? null : decodeJwtPayload(info.api_key)),
-    expires_at: expiry === null ? null : isoSeconds(expiry),
-    problem: state === "invalid" ? "the API key is not a valid API key (no JWT exp claim)" : null,
+    row: {
+      ...row,
+      logged_in: state === "valid",
+      state: LOGIN_STATE[state],
+      storage,
+      // The stored name, else the key's claims; never a network call.
+      username: info.username ??
+        claimedUsername(info.api_key === null ? null : decodeJwtPayload(info.api_key)),
+      expires_at: expiry === null ? null : isoSeconds(expiry),
+      problem,
+    },
+    fromConfig,
   };
+}
+
+/**
+ * What to tell the user when the selected site is not logged in, as `gh auth status`
+ * does: why, and the command that fixes it. `site`: the name `--at` takes, or null when
+ * the site is a domain from the environment that no site has.
+ */
+export function notLoggedInText(checked: Checked, site: string | null): string {
+  const { row, fromConfig } = checked;
+  const shown = row.site === row.domain ? row.site : `${row.site} (${row.domain})`;
+  const why = oneSentence(row.problem ?? `You are not logged in to ${shown}`);
+  if (fromConfig && row.state !== "not-logged-in") {
+    // A login would not help: the configured key is used before a stored one.
+    return `${why}\nReplace it with a valid API key, or remove it and log in.\n`;
+  }
+  return `${why}\n${loginHint(site)}`;
+}
+
+/** `text` with control characters escaped and a final full stop. */
+function oneSentence(text: string): string {
+  const shown = escapeControl(text);
+  return shown.endsWith(".") ? shown : `${shown}.`;
 }
 
 /** Collects the state of every site, prints it, and throws a silent exit 1 if needed. */
@@ -132,10 +180,9 @@ export async function runStatus(options: StatusOptions, app: App): Promise<void>
   const settings = await app.settings();
   const selected = settings.site();
   const { describeSource } = await import("../../config/schema.ts");
-  const describeStorage = (config: SiteConfig) => {
-    const sources = settings.sourcesOf(config);
+  const configuredKey = (config: SiteConfig): ConfiguredKey => {
     const field = config.keyring !== null ? "keyring" : "api_key";
-    return `config ${field} (${describeSource(sources[field])})`;
+    return { field, source: describeSource(settings.sourcesOf(config)[field]) };
   };
   const sites = settings.allSites();
   // The selected site is one of the configured ones, or (selected by a domain no site
@@ -145,12 +192,12 @@ export async function runStatus(options: StatusOptions, app: App): Promise<void>
   const sameDomain = (config: SiteConfig) => config.domain === selected.domain;
   const isSelected = sites.some(sameSite) ? sameSite : sites.some(sameDomain) ? sameDomain : null;
   if (isSelected === null) sites.push(selected);
-  const rows: SiteStatus[] = [];
+  const checked: Checked[] = [];
   for (const config of sites) {
     const chosen = isSelected === null ? config === selected : isSelected(config);
-    rows.push(await siteStatus(app, config, describeStorage, chosen));
+    checked.push(await siteStatus(app, config, configuredKey, chosen));
   }
-
+  const rows = checked.map((item) => item.row);
   const { stdout } = app.context;
   if (options.json) {
     const { writeJson } = await import("../framework/output.ts");
@@ -171,8 +218,13 @@ export async function runStatus(options: StatusOptions, app: App): Promise<void>
       tableStyle(stdout, app.context.env),
     ));
   }
-  if (!rows.some((row) => row.selected && row.logged_in)) {
-    const { SilentExitError } = await import("../framework/errors.ts");
-    throw new SilentExitError();
+  const chosen = checked.find((item) => item.row.selected);
+  if (chosen?.row.logged_in) return;
+  // The state error row has said what went wrong already (a warning).
+  if (chosen && chosen.row.state !== "error") {
+    const site = isSelected === null ? null : chosen.row.site;
+    app.context.stderr.write(notLoggedInText(chosen, site));
   }
+  const { SilentExitError } = await import("../framework/errors.ts");
+  throw new SilentExitError();
 }

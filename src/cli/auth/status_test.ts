@@ -52,7 +52,7 @@ Deno.test("runStatus --json: rows of every site, and exit 0 when the selected on
     const { app, context } = fakeApp(home, [
       siteConfig(home, { site: "a", domain: "a.test" }),
       siteConfig(home, { site: "b", domain: "b.test" }),
-      siteConfig(home, { site: "c", domain: "c.test", api_key: "configured" }),
+      siteConfig(home, { site: "c", domain: "c.test", api_key: makeJwt({ exp: NOW / 1000 + 1 }) }),
     ]);
     await runStatus({ json: true }, app);
     const rows: SiteStatus[] = JSON.parse(context.out());
@@ -61,15 +61,19 @@ Deno.test("runStatus --json: rows of every site, and exit 0 when the selected on
       [
         ["a", true, "logged-in", "ann", "2026-01-01T00:01:00Z"],
         ["b", false, "invalid", null, null],
-        ["c", false, "logged-in", null, null],
+        ["c", false, "logged-in", null, "2026-01-01T00:00:01Z"],
       ],
+    );
+    assert.equal(
+      rows[1]?.problem,
+      "The stored API key is not a valid API key (not a JWT with an exp claim)",
     );
     assert.equal(rows[2]?.storage, "config api_key (environment variable ANACONDA_AUTH_API_KEY)");
     assert.equal(context.err(), "");
   });
 });
 
-Deno.test("runStatus exits 1 silently, after printing, when the selected site is not logged in", async () => {
+Deno.test("runStatus exits 1 when the selected site is not logged in, naming the command to run", async () => {
   await withHome(async (home) => {
     const { app, context } = fakeApp(home, [siteConfig(home, { site: "a", domain: "a.test" })]);
     await assert.rejects(() => runStatus({}, app), (err: unknown) => {
@@ -78,6 +82,37 @@ Deno.test("runStatus exits 1 silently, after printing, when the selected site is
       return true;
     });
     assert.match(context.out(), /^a\s+a\.test\s+✔\s+no$/m);
+    assert.equal(
+      context.err(),
+      "You are not logged in to a (a.test).\n" +
+        "To log in, run: anaconda login --at a (or set ANACONDA_AUTH_API_KEY)\n",
+    );
+  });
+});
+
+Deno.test("runStatus: a configured key that is not an API key, or expired, is no login", async () => {
+  await withHome(async (home) => {
+    const keys = ["garbage", makeJwt({ exp: NOW / 1000 - 60 })];
+    const reasons = [
+      "is not a valid API key (not a JWT with an exp claim)",
+      "expired on 2025-12-31T23:59:00Z",
+    ];
+    for (const [index, key] of keys.entries()) {
+      const site = siteConfig(home, { site: "a", domain: "a.test", api_key: key });
+      const { app, context } = fakeApp(home, [site]);
+      await assert.rejects(() => runStatus({ json: true }, app), SilentExitError);
+      const [row] = JSON.parse(context.out()) as SiteStatus[];
+      assert.equal(row?.logged_in, false);
+      const reason = `The API key from environment variable ANACONDA_AUTH_API_KEY ${
+        reasons[index]
+      }`;
+      assert.equal(row?.problem, reason);
+      // A login would not help: the configured key is used first.
+      assert.equal(
+        context.err(),
+        `${reason}.\nReplace it with a valid API key, or remove it and log in.\n`,
+      );
+    }
   });
 });
 

@@ -4,24 +4,20 @@
  * it fails with `TokenNotFoundError` (A20), which offers a login on a terminal.
  * @module
  */
-import { type App, siteOrSelected } from "../framework/app.ts";
-import { flag, leaf } from "../framework/args.ts";
+import { type App, siteOrSelected, type SitePick } from "../framework/app.ts";
+import { JSON_OPTIONS, leaf, type OptionValues } from "../framework/args.ts";
 
-export interface WhoamiOptions {
-  /** The site name or domain; defaults to the selected site (`--at`, env, default). */
-  at?: string;
-}
+/** `--json`: JSON is the only format; the option is accepted for scripts. */
+export const WHOAMI_OPTIONS = { ...JSON_OPTIONS };
 
-export const WHOAMI_OPTIONS = {
-  json: flag("--json", "print JSON (the only format; accepted for scripts)"),
-};
+export type WhoamiOptions = OptionValues<typeof WHOAMI_OPTIONS> & SitePick;
 
 export const command = leaf({
   name: "whoami",
   description: "Show the logged-in user's account",
   options: WHOAMI_OPTIONS,
   examples: ["anaconda auth whoami", "anaconda auth whoami --at work | jq -r .user.email"],
-  run: (_options, app) => runWhoami({}, app),
+  run: (options, app) => runWhoami(options, app),
 });
 
 /** Prints `/api/account` of the site, with its `domain`, as JSON with sorted keys (indent 2). */

@@ -56,6 +56,8 @@ export interface ArgumentSpec<R extends boolean = boolean, V extends boolean = b
   help: string;
   /** Shell completion offers the configured site names. */
   completeSites?: boolean;
+  /** Shell completion offers these words (the command checks the value itself). */
+  choices?: readonly string[];
 }
 
 export type ArgumentTable = Record<string, ArgumentSpec>;
@@ -83,6 +85,8 @@ export interface LeafCommand<
   args: A;
   /** Command lines shown under "Examples" in help. */
   examples: string[];
+  /** What `--at` takes besides the sites (`anaconda.org` for the top-level `login`). */
+  otherDestinations?: readonly string[];
   run(input: Input<O, A>, app: App): Promise<void>;
 }
 
@@ -153,7 +157,7 @@ export function list(flags: string, help?: string, extras: Extras = {}): OptionS
 export function argument<N extends string>(
   name: N,
   help: string,
-  extras: { completeSites?: boolean } = {},
+  extras: { completeSites?: boolean; choices?: readonly string[] } = {},
 ): ArgumentSpec<
   N extends `<${string}` ? true : false,
   N extends `${string}...${string}` ? true : false
@@ -178,6 +182,7 @@ export function leaf<
     options?: O;
     args?: A;
     examples?: string[];
+    otherDestinations?: readonly string[];
     run(input: Input<O, A>, app: App): Promise<void>;
   },
 ): LeafCommand<O, A> {
@@ -215,6 +220,9 @@ export const GLOBAL_OPTIONS = {
 } satisfies OptionTable;
 
 export type GlobalValues = OptionValues<typeof GLOBAL_OPTIONS>;
+
+/** `--json`: one definition for every command that prints data. */
+export const JSON_OPTIONS = { json: flag("--json", "print JSON") } satisfies OptionTable;
 
 /** Option and argument values by key, as parsed. */
 export type ParsedValues = Record<string, string | boolean | string[] | undefined>;

@@ -135,12 +135,12 @@ Deno.test("help and version win wherever they are, and a bare group asks for hel
 Deno.test("usage errors name the problem, suggest close names and know their command", async () => {
   assert.equal(
     await usageError(["tokn"]),
-    "unknown command 'tokn'\n(Did you mean token?) [tool]",
+    "unknown command 'tokn' (Did you mean token?) [tool]",
   );
   assert.equal(await usageError(["token", "secrte"]), "unknown command 'secrte' [tool token]");
   assert.equal(
     await usageError(["token", "install", "--ogr", "x"]),
-    "unknown option '--ogr'\n(Did you mean --org?) [tool token install]",
+    "unknown option '--ogr' (Did you mean --org?) [tool token install]",
   );
   assert.equal(
     await usageError(["token", "install", "--no-yes"]),
@@ -180,6 +180,6 @@ Deno.test("help pages: usage, arguments, visible options, global options and exa
   assert.match(text, /\n {2}-o, --org <org> +the organization\n/);
   assert.match(text, /\n {2}--\[no-\]set-default-channels +configure default_channels\n/);
   assert.doesNotMatch(text, /--storage/);
-  assert.match(text, /\nGlobal options:\n {2}--at <site> /);
+  assert.match(text, /\nGlobal options: --at <site>, --verbose, --version \(see 'tool --help'\)\n/);
   assert.match(text, /\nExamples:\n {2}tool token install -y\n$/);
 });

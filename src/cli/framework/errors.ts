@@ -3,7 +3,7 @@
  * that turns any error into a message and an exit code.
  * @module
  */
-import { AnacondaError, InterruptedError } from "../../errors.ts";
+import { AnacondaError, InterruptedError, UnknownSiteError } from "../../errors.ts";
 import { escapeControl } from "../../text.ts";
 
 /** Exit codes: 0 ok, 1 error, 2 usage, 130 interrupted (Ctrl-C). */
@@ -48,9 +48,57 @@ export function exitCodeOf(err: unknown): number {
   return EXIT_ERROR;
 }
 
+/** The next step printed under an error, per error (see `addHint`). */
+const HINTS = new WeakMap<object, string>();
+
 /**
- * Prints `err` as one line `ErrorName: message` (the stack too with `verbose`)
- * and returns the exit code to use.
+ * Gives `err` a short hint, printed on the line under it: the next command to run.
+ * The CLI adds it where it knows what to suggest; the core's errors stay plain.
+ */
+export function addHint<E>(err: E, hint: string): E {
+  if (typeof err === "object" && err !== null) HINTS.set(err, hint);
+  return err;
+}
+
+/** The hint under `err`: its own, else what its kind suggests (the sites `--at` accepts). */
+export function hintOf(err: unknown): string | undefined {
+  const own = typeof err === "object" && err !== null ? HINTS.get(err) : undefined;
+  if (own !== undefined) return own;
+  if (err instanceof UsageError) {
+    return `Try '${(err.commandPath ?? ["anaconda"]).join(" ")} --help' for help.`;
+  }
+  if (err instanceof UnknownSiteError && err.choices.length > 0) {
+    return `Use one of: ${err.choices.map(escapeControl).join(", ")}`;
+  }
+  return undefined;
+}
+
+/** CSI (`\x1b[1;31m`) and OSC (`\x1b]8;;url\x07`) sequences: colours, links, cursor moves. */
+// deno-lint-ignore no-control-regex -- matching the escape character is the point
+const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?)/g;
+
+/**
+ * A message as one readable line: line breaks (and the indentation after them) become
+ * one space, and any other control character is shown as an escape (`\x1b`).
+ */
+export function oneLine(text: string): string {
+  return escapeControl(text.trim().replace(/[ \t]*\r?\n\s*/g, " "));
+}
+
+/**
+ * The message of an error this tool did not expect (a runtime or dependency error):
+ * without colours, without the runtime's own advice (`hint: ... deno add npm:...`,
+ * meant for the developer of a script, not for a user of the CLI), on one line.
+ */
+export function unexpectedMessage(text: string): string {
+  const lines = text.replace(ANSI, "").split(/\r?\n/)
+    .filter((line) => !/^\s*(?:hint|info):/i.test(line));
+  return oneLine(lines.join("\n"));
+}
+
+/**
+ * Prints `err` as one line `ErrorName: message`, and at most a short hint under it
+ * (the stack too with `verbose`), and returns the exit code to use.
  */
 export function reportError(err: unknown, sink: ErrorSink, verbose: boolean): number {
   const code = exitCodeOf(err);
@@ -64,19 +112,21 @@ export function reportError(err: unknown, sink: ErrorSink, verbose: boolean): nu
     if (err.message) sink.write(`\n${err.message}\n`);
     return code;
   }
-  if (err instanceof UsageError) {
-    const command = (err.commandPath ?? ["anaconda"]).join(" ");
-    sink.write(`${err.name}: ${err.message}\nTry '${command} --help' for help.\n`);
-    return code;
-  }
+  const hint = hintOf(err);
+  const withHint = (line: string) =>
+    sink.write(`${line}\n${hint === undefined ? "" : `${hint}\n`}`);
   if (err instanceof AnacondaError) {
     // One line, whatever foreign text the message quotes (a name, a server's words).
-    sink.write(`${err.name}: ${escapeControl(err.message)}\n`);
-    if (verbose && !err.environmental && err.stack) sink.write(`${err.stack}\n`);
+    // A TOML syntax error's message is `<path>:<line>:<col>: <message>`, which editors
+    // and terminals can jump to.
+    withHint(`${err.name}: ${oneLine(err.message)}`);
+    if (verbose && !err.environmental && !(err instanceof UsageError) && err.stack) {
+      sink.write(`${err.stack}\n`);
+    }
     return code;
   }
   const error = err instanceof Error ? err : new Error(String(err));
-  sink.write(`${error.name}: ${escapeControl(error.message)}\n`);
+  withHint(`${error.name}: ${unexpectedMessage(error.message)}`);
   if (verbose && error.stack) sink.write(`${error.stack}\n`);
   return EXIT_ERROR;
 }

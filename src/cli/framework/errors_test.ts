@@ -1,6 +1,12 @@
 import { assertEquals, assertMatch } from "../../../tests/assert.ts";
-import { ConfigError, InterruptedError, TokenNotFoundError } from "../../errors.ts";
-import { AbortError, reportError, UsageError } from "./errors.ts";
+import {
+  ConfigError,
+  InterruptedError,
+  TokenNotFoundError,
+  TomlSyntaxError,
+  UnknownSiteError,
+} from "../../errors.ts";
+import { AbortError, addHint, reportError, UsageError } from "./errors.ts";
 
 function report(err: unknown, verbose = false): { code: number; text: string } {
   let text = "";
@@ -36,4 +42,58 @@ Deno.test("config errors never show a stack trace, even with --verbose", () => {
     code: 1,
     text: "ConfigError: bad value\n",
   });
+});
+
+Deno.test("a TOML syntax error is `TomlSyntaxError: <path>:<line>:<col>: <message>`", () => {
+  assertEquals(report(new TomlSyntaxError("/h/.anaconda/config.toml:2:13: invalid value")), {
+    code: 1,
+    text: "TomlSyntaxError: /h/.anaconda/config.toml:2:13: invalid value\n",
+  });
+});
+
+Deno.test("an unexpected error is one readable line: no escapes, colours or runtime hints", () => {
+  // What Deno throws when a module imports a package that deno.json does not map.
+  const err = new TypeError(
+    'Import "smol-toml" not a dependency\n    at file:///x/src/config/toml_parse.ts:5:30\n' +
+      "    \x1b[36mhint:\x1b[0m If you want to use a JSR or npm package, try running " +
+      "`deno add npm:smol-toml`",
+  );
+  assertEquals(report(err), {
+    code: 1,
+    text:
+      'TypeError: Import "smol-toml" not a dependency at file:///x/src/config/toml_parse.ts:5:30\n',
+  });
+  // A control character that is not a line break stays visible as an escape.
+  assertEquals(report(new Error("a\x07b")).text, "Error: a\\x07b\n");
+});
+
+Deno.test("a line break in an expected error's message becomes a space", () => {
+  assertEquals(
+    report(new ConfigError("Cannot read /x:\n  permission denied")).text,
+    "ConfigError: Cannot read /x: permission denied\n",
+  );
+});
+
+Deno.test("usage errors end with the command's --help hint; added hints come under the error", () => {
+  const usage = new UsageError("missing --org");
+  usage.commandPath = ["anaconda", "token", "uninstall"];
+  assertEquals(report(usage), {
+    code: 2,
+    text: "UsageError: missing --org\nTry 'anaconda token uninstall --help' for help.\n",
+  });
+  assertEquals(
+    report(addHint(new ConfigError("no"), "To log in, run: anaconda login")).text,
+    "ConfigError: no\nTo log in, run: anaconda login\n",
+  );
+});
+
+Deno.test("an unknown site lists the sites that would have worked", () => {
+  assertEquals(
+    report(new UnknownSiteError("The site or domain x has not been configured in /c", ["a", "b"])),
+    {
+      code: 1,
+      text: "UnknownSiteName: The site or domain x has not been configured in /c\n" +
+        "Use one of: a, b\n",
+    },
+  );
 });

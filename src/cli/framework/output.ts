@@ -40,7 +40,35 @@ export function tableStyle(
   return { borders: out.isTerminal, color: out.isTerminal && !env.get("NO_COLOR") };
 }
 
-/** A table with a header row, columns padded to the widest cell. */
+/** Two columns in a terminal: East Asian wide and fullwidth characters, emoji shown as emoji. */
+const WIDE =
+  /[\u1100-\u115f\u231a\u231b\u2329\u232a\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{2fffd}\u{30000}-\u{3fffd}]|\p{Emoji_Presentation}|\ufe0f/u;
+/** What takes no column: combining marks, format characters (ZWJ...), variation selectors. */
+const ZERO_WIDTH = /^[\p{M}\p{Cf}\ufe00-\ufe0f]+$/u;
+
+let graphemes: Intl.Segmenter | undefined;
+
+/**
+ * How many terminal columns `text` takes: a wide (CJK) character or an emoji counts 2,
+ * a combining mark 0, a grapheme cluster (a flag, a family emoji) as its widest part.
+ */
+export function displayWidth(text: string): number {
+  // Printable ASCII, the common case: one column per character.
+  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
+  let width = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    width += ZERO_WIDTH.test(segment) ? 0 : WIDE.test(segment) ? 2 : 1;
+  }
+  return width;
+}
+
+/** `text` padded with spaces to `width` columns. */
+function padColumns(text: string, width: number): string {
+  return text + " ".repeat(Math.max(0, width - displayWidth(text)));
+}
+
+/** A table with a header row, columns padded to the widest cell (in terminal columns). */
 export function renderTable(
   headers: string[],
   rows: string[][],
@@ -49,9 +77,10 @@ export function renderTable(
   // Cells may hold foreign text (site names): never let it steer the terminal.
   rows = rows.map((row) => row.map(escapeControl));
   const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length))
+    Math.max(displayWidth(header), ...rows.map((row) => displayWidth(row[column] ?? "")))
   );
-  const padded = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0));
+  const padded = (cells: string[]) =>
+    cells.map((cell, column) => padColumns(cell, widths[column] ?? 0));
   const bold = (text: string) => (style.color ? `\x1b[1m${text}\x1b[0m` : text);
   if (!style.borders) {
     const line = (cells: string[]) => padded(cells).join("  ").trimEnd();

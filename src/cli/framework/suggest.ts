@@ -22,7 +22,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * `"\n(Did you mean X?)"` for the closest known names (ties listed together), or `""`
+ * `" (Did you mean X?)"` for the closest known names (ties listed together), or `""`
  * when none is close: at most 40% of the word's letters may differ.
  */
 export function suggest(word: string, known: string[]): string {
@@ -35,5 +35,5 @@ export function suggest(word: string, known: string[]): string {
     if (distance < best) [best, matches] = [distance, [name]];
     else if (distance === best) matches.push(name);
   }
-  return matches.length === 0 ? "" : `\n(Did you mean ${matches.join(", ")}?)`;
+  return matches.length === 0 ? "" : ` (Did you mean ${matches.join(", ")}?)`;
 }

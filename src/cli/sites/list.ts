@@ -4,16 +4,16 @@
  * @module
  */
 import type { App } from "../framework/app.ts";
-import { flag, leaf } from "../framework/args.ts";
+import { JSON_OPTIONS, leaf, type OptionValues } from "../framework/args.ts";
 import type { SiteConfig } from "../../config/schema.ts";
 import type { Settings } from "../../config/load.ts";
 import { defaultSiteKey as defaultKeyOf } from "../../config/site.ts";
 import { StoreError } from "../../errors.ts";
 import { CHECK, renderTable, tableStyle, writeJson } from "../framework/output.ts";
 
-export interface ListOptions {
-  json?: boolean;
-}
+const LIST_OPTIONS = { ...JSON_OPTIONS };
+
+export type ListOptions = OptionValues<typeof LIST_OPTIONS>;
 
 /** One row of `sites list`. */
 export interface SiteRow {
@@ -26,7 +26,7 @@ export interface SiteRow {
 export const command = leaf({
   name: "list",
   description: "List the configured sites by name and domain",
-  options: { json: flag("--json", "print JSON") },
+  options: LIST_OPTIONS,
   examples: ["anaconda sites list", "anaconda sites list --json"],
   run: (options, app) => runList(options, app),
 });

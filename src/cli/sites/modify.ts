@@ -6,7 +6,8 @@
 import type { App } from "../framework/app.ts";
 import { leaf, type OptionValues } from "../framework/args.ts";
 import { UsageError } from "../framework/errors.ts";
-import { SITE_OPTIONS, siteValues, WRITE_OPTIONS } from "./options.ts";
+import { SITE_OPTIONS, WRITE_OPTIONS } from "./options.ts";
+import { editSite } from "./site_edit.ts";
 
 const MODIFY_OPTIONS = { ...SITE_OPTIONS, ...WRITE_OPTIONS };
 
@@ -19,32 +20,26 @@ export const command = leaf({
   options: MODIFY_OPTIONS,
   examples: [
     "anaconda sites modify --name work --no-ssl-verify --yes",
+    "anaconda sites modify --name work --ca-bundle /etc/ssl/corp-ca.pem --yes",
     "anaconda sites modify --domain anaconda.example.com --default --yes",
   ],
   run: (options, app) => runModify(options, app),
 });
 
 export async function runModify(options: ModifyOptions, app: App): Promise<void> {
-  const settings = await app.settings();
-  const { context } = app;
-  const values = siteValues(options, {
-    configPath: settings.configPath,
-    homeDir: context.homeDir(),
-    warn: (text) => context.stderr.write(text),
-  });
+  // A value option (its type is not known from the generated table).
   const query = options.name ?? (options.domain as string | undefined);
-  if (query === undefined) {
-    throw new UsageError("You must supply at least one of --domain or --name to modify a site");
-  }
-  const { modifySite, sitesFile } = await import("../../config/sites_model.ts");
-  const file = sitesFile(settings.configPath, settings.configText, settings.document);
-  const change = (current: typeof file) =>
-    modifySite(current, {
-      query,
-      values,
-      makeDefault: options.default ?? false,
-      homeDir: context.homeDir(),
-    });
-  const { writeSites } = await import("./write_flow.ts");
-  await writeSites(app, file, change, options);
+  const { modifySite } = await import("../../config/sites_model.ts");
+  await editSite(app, options, (values) => {
+    if (query === undefined) {
+      throw new UsageError("You must supply at least one of --domain or --name to modify a site");
+    }
+    return (current) =>
+      modifySite(current, {
+        query,
+        values,
+        makeDefault: options.default ?? false,
+        homeDir: app.context.homeDir(),
+      });
+  });
 }

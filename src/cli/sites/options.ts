@@ -9,10 +9,12 @@ import { ConfigError, errorMessage } from "../../errors.ts";
 import {
   coerceField,
   FIELD_NAMES,
+  type FieldKind,
   type FieldName,
   FIELDS,
   TOKEN_STORAGES,
 } from "../../config/schema.ts";
+import { expandHome, isAbsolute, joinPath } from "../../path.ts";
 
 /** The option name of a field: its own, else the field name with dashes. */
 function optionName(field: FieldName): string {
@@ -41,6 +43,10 @@ export const SITE_OPTIONS = {
   default: toggle("--default", "make this the default site"),
   ...fieldOptions(),
   useTruststore: toggle("--use-truststore", "verify TLS certificates with the system trust store"),
+  caBundle: value(
+    "--ca-bundle <path>",
+    "verify TLS certificates with this CA bundle (a PEM file), stored as ssl_verify",
+  ),
   disableCondaAutoConfig: toggle(
     "--disable-conda-auto-config",
     "accepted for compatibility; ignored",
@@ -56,13 +62,26 @@ export const WRITE_OPTIONS = {
 /** The parsed site options: field values by field name, plus the options of their own. */
 export type SiteInput =
   & Partial<Record<FieldName, string | boolean | string[]>>
-  & { useTruststore?: boolean };
+  & { useTruststore?: boolean; caBundle?: string };
 
-/** `ssl_verify` from `--[no-]ssl-verify` and `--[no-]use-truststore`. */
+/**
+ * `ssl_verify` from `--[no-]ssl-verify`, `--[no-]use-truststore` and `--ca-bundle`
+ * (`caBundle`: the bundle's absolute path, which is returned as it is).
+ */
 export function sslVerifyValue(
   sslVerify: boolean | undefined,
   useTruststore: boolean | undefined,
-): boolean | "truststore" | undefined {
+  caBundle?: string,
+): boolean | string | undefined {
+  if (caBundle !== undefined) {
+    const other = sslVerify === false
+      ? "--no-ssl-verify"
+      : useTruststore === true
+      ? "--use-truststore"
+      : undefined;
+    if (other !== undefined) throw new UsageError(`Cannot set both --ca-bundle and ${other}`);
+    return caBundle;
+  }
   if (sslVerify === undefined && useTruststore === undefined) return undefined;
   if (useTruststore === true) {
     if (sslVerify === false) {
@@ -76,6 +95,8 @@ export function sslVerifyValue(
 export interface SiteValueContext {
   configPath: string;
   homeDir: string;
+  /** The working folder: a relative `--ca-bundle` path is taken from here. */
+  cwd: string;
   /** Warnings (stderr). */
   warn(text: string): void;
 }
@@ -105,8 +126,14 @@ export function siteValues(
     const { kind, option, secret = false } = FIELDS[field];
     if (!option) continue;
     if (kind === "ssl") {
-      const ssl = sslVerifyValue(input[field] as boolean | undefined, input.useTruststore);
-      if (ssl !== undefined) values[field] = ssl;
+      // An absolute path: `--ca-bundle yes` names a file, never the word yes.
+      const bundle = input.caBundle === undefined
+        ? undefined
+        : absolutePath(input.caBundle, context);
+      const ssl = sslVerifyValue(input[field] as boolean | undefined, input.useTruststore, bundle);
+      if (typeof ssl === "string") {
+        values[field] = coerce(kind, ssl, context, "--ca-bundle");
+      } else if (ssl !== undefined) values[field] = ssl;
       continue;
     }
     let raw: unknown = input[field];
@@ -119,14 +146,41 @@ export function siteValues(
     if (option.jsonError && typeof raw === "string") {
       raw = parseJsonOption(raw, option.jsonError, secret);
     }
-    try {
-      values[field] = coerceField(kind, raw, { homeDir: context.homeDir, cwd: context.homeDir });
-    } catch (err) {
-      // A domain error already says what is wrong with the value (Python's message).
-      if (err instanceof ConfigError) throw err;
-      const reason = errorMessage(err);
-      throw new ConfigError(`${reason} (--${optionName(field)})`);
-    }
+    values[field] = coerce(kind, raw, context, `--${optionName(field)}`);
   }
   return values;
+}
+
+/** `path` with `~` expanded, made absolute from the working folder. */
+function absolutePath(path: string, context: SiteValueContext): string {
+  const expanded = expandHome(path, context.homeDir);
+  return isAbsolute(expanded) ? expanded : joinPath(context.cwd, expanded);
+}
+
+/** The field's value as the config file would hold it; a bad one is an error naming `option`. */
+function coerce(
+  kind: FieldKind,
+  raw: unknown,
+  context: SiteValueContext,
+  option: string,
+): unknown {
+  try {
+    return coerceField(kind, raw, { homeDir: context.homeDir, cwd: context.homeDir });
+  } catch (err) {
+    // A domain error already says what is wrong with the value (Python's message).
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`${errorMessage(err)} (${option})`);
+  }
+}
+
+/**
+ * Checks what `siteValues` cannot check synchronously: a CA bundle (`--ca-bundle`) is
+ * read, bounded, and must hold a PEM certificate, as a configured `ssl_verify` path is.
+ */
+export async function checkSiteValues(values: Partial<Record<FieldName, unknown>>): Promise<void> {
+  const ssl = values.ssl_verify;
+  if (typeof ssl === "string" && ssl !== "truststore") {
+    const { readCaBundle } = await import("../../http/tls.ts");
+    await readCaBundle(ssl, "--ca-bundle");
+  }
 }

@@ -27,6 +27,7 @@ function values(options: SiteInput) {
   const result = siteValues(options, {
     configPath: "/h/.anaconda/config.toml",
     homeDir: "/h",
+    cwd: "/w",
     warn: (text) => warnings.push(text),
   });
   return { result, warnings };
@@ -109,4 +110,45 @@ Deno.test("every site field with an option in the schema is a sites add/modify o
   }
   // The Python tool's spelling of hash_hostname's option.
   assert.equal(SITE_OPTIONS.hash_hostname.long, "hash-host-name");
+});
+
+Deno.test("--ca-bundle is stored as ssl_verify, as an absolute path, and excludes the other TLS flags", () => {
+  assert.equal(sslVerifyValue(undefined, undefined, "/ca.pem"), "/ca.pem");
+  assert.equal(sslVerifyValue(true, undefined, "/ca.pem"), "/ca.pem");
+  for (
+    const [sslVerify, truststore, other] of [
+      [false, undefined, "--no-ssl-verify"],
+      [undefined, true, "--use-truststore"],
+    ] as const
+  ) {
+    assert.throws(
+      () => sslVerifyValue(sslVerify, truststore, "/ca.pem"),
+      (err) =>
+        err instanceof UsageError && err.message === `Cannot set both --ca-bundle and ${other}`,
+    );
+  }
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeTextFileSync(`${dir}/yes`, "");
+    const values = siteValues({ caBundle: "yes" }, {
+      configPath: "/h/.anaconda/config.toml",
+      homeDir: "/h",
+      cwd: dir,
+      warn: () => {},
+    });
+    // A file named like a boolean word is still a file.
+    assert.deepEqual(values, { ssl_verify: `${dir}/yes` });
+    assert.throws(
+      () =>
+        siteValues({ caBundle: "missing.pem" }, {
+          configPath: "/c",
+          homeDir: "/h",
+          cwd: dir,
+          warn: () => {},
+        }),
+      (err) => err instanceof ConfigError && err.message.endsWith("(--ca-bundle)"),
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });

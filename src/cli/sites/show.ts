@@ -5,7 +5,7 @@
  * @module
  */
 import { type App, siteOrSelected } from "../framework/app.ts";
-import { argument, flag, leaf, toggle } from "../framework/args.ts";
+import { argument, flag, type Input, JSON_OPTIONS, leaf, toggle } from "../framework/args.ts";
 import type { SiteEntry } from "../../config/load.ts";
 import {
   coerceField,
@@ -19,26 +19,26 @@ import {
 import { writeJson } from "../framework/output.ts";
 import { errorMessage } from "../../errors.ts";
 
-export interface ShowOptions {
-  site?: string | undefined;
-  all?: boolean;
-  showHidden?: boolean;
-  json?: boolean;
-}
+const SHOW_OPTIONS = {
+  all: flag("--all", "show every configured site"),
+  showHidden: toggle("--show-hidden", "show hidden fields too"),
+  // JSON is the only format: accepted for scripts.
+  ...JSON_OPTIONS,
+};
+
+const SHOW_ARGS = {
+  site: argument("[site]", "a site name or domain (default: the default site)", {
+    completeSites: true,
+  }),
+};
+
+export type ShowOptions = Input<typeof SHOW_OPTIONS, typeof SHOW_ARGS>;
 
 export const command = leaf({
   name: "show",
   description: "Show the settings of the default site, or of a site by name or domain",
-  args: {
-    site: argument("[site]", "a site name or domain (default: the default site)", {
-      completeSites: true,
-    }),
-  },
-  options: {
-    all: flag("--all", "show every configured site"),
-    showHidden: toggle("--show-hidden", "show hidden fields too"),
-    json: flag("--json", "print JSON (the default)"),
-  },
+  args: SHOW_ARGS,
+  options: SHOW_OPTIONS,
   examples: [
     "anaconda sites show",
     "anaconda sites show work --show-hidden",

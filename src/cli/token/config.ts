@@ -4,19 +4,24 @@
  * @module
  */
 import type { App } from "../framework/app.ts";
-import { flag, leaf } from "../framework/args.ts";
+import { flag, leaf, type OptionValues } from "../framework/args.ts";
 import { escapeControl } from "../../text.ts";
 import { backupNote, cleanCondaIndex, confirmDefaultChannels } from "./condarc_flow.ts";
+
+const CONFIG_OPTIONS = { force: flag("--force", "replace default_channels without asking") };
 
 export const command = leaf({
   name: "config",
   description: "Point conda's default_channels at Anaconda's premium repository",
-  options: { force: flag("--force", "replace default_channels without asking") },
+  options: CONFIG_OPTIONS,
   examples: ["anaconda token config", "anaconda token config --force"],
   run: (input, app) => runConfig(input, app),
 });
 
-export async function runConfig(input: { force?: boolean }, app: App): Promise<void> {
+export async function runConfig(
+  input: OptionValues<typeof CONFIG_OPTIONS>,
+  app: App,
+): Promise<void> {
   const { context } = app;
   const [{ repoUrl }, condarcFile, { defaultChannelsEdits }] = await Promise.all([
     import("../../conda/repo_url.ts"),

@@ -9,7 +9,7 @@
  * @module
  */
 import type { App } from "../framework/app.ts";
-import { argument, flag, leaf, toggle, value } from "../framework/args.ts";
+import { argument, flag, type Input, leaf, toggle, value } from "../framework/args.ts";
 import { AbortError } from "../framework/errors.ts";
 import { escapeControl } from "../../text.ts";
 import type { Client } from "../../http/client.ts";
@@ -41,13 +41,13 @@ const OPTIONS = {
   ),
 };
 
+const ARGS = { token: argument("[token]", "a token you already have; - reads it from stdin") };
+
 export const command = leaf({
   name: "install",
   description: "Issue (or install a given) repo token and configure conda for it",
   options: OPTIONS,
-  args: {
-    token: argument("[token]", "a token you already have; - reads it from stdin"),
-  },
+  args: ARGS,
   examples: [
     "anaconda token install",
     "anaconda token install --org acme --yes",
@@ -56,12 +56,7 @@ export const command = leaf({
   run: (input, app) => runInstall(input, app),
 });
 
-export interface InstallInput {
-  token?: string | undefined;
-  org?: string;
-  setDefaultChannels?: boolean;
-  yes?: boolean;
-}
+export type InstallInput = Input<typeof OPTIONS, typeof ARGS>;
 
 /** The organization to install for: the only business one, else the user's pick. */
 async function selectOrganization(app: App, client: Client): Promise<string> {

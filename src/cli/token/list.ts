@@ -6,7 +6,7 @@
  * @module
  */
 import type { App } from "../framework/app.ts";
-import { flag, leaf } from "../framework/args.ts";
+import { JSON_OPTIONS, leaf, type OptionValues } from "../framework/args.ts";
 import { AbortError } from "../framework/errors.ts";
 
 /** One row of `token list`. */
@@ -18,15 +18,17 @@ export interface TokenRow {
   source: "keyring" | "conda token file";
 }
 
+const LIST_OPTIONS = { ...JSON_OPTIONS };
+
 export const command = leaf({
   name: "list",
   description: "List the installed repo tokens and conda's token files",
-  options: { json: flag("--json", "print JSON") },
+  options: LIST_OPTIONS,
   examples: ["anaconda token list", "anaconda token list --json"],
   run: (input, app) => runList(input, app),
 });
 
-export async function runList(input: { json?: boolean }, app: App): Promise<void> {
+export async function runList(input: OptionValues<typeof LIST_OPTIONS>, app: App): Promise<void> {
   const { context } = app;
   const [{ repoUrl }, { storedRepoTokens }, { readTokenFiles, tokenDirectory }, output] =
     await Promise.all([

@@ -6,7 +6,7 @@
  * @module
  */
 import type { App } from "../framework/app.ts";
-import { leaf } from "../framework/args.ts";
+import { leaf, type OptionValues } from "../framework/args.ts";
 import { escapeControl } from "../../text.ts";
 import { backupNote, cleanCondaIndex } from "./condarc_flow.ts";
 import { LOCATION_OPTIONS, locationOf } from "./location.ts";
@@ -20,7 +20,7 @@ export const command = leaf({
 });
 
 export async function runRemove(
-  input: { system?: boolean; env?: boolean; file?: string },
+  input: OptionValues<typeof LOCATION_OPTIONS>,
   app: App,
 ): Promise<void> {
   const { context } = app;

@@ -9,7 +9,7 @@
  * @module
  */
 import type { App } from "../framework/app.ts";
-import { argument, flag, leaf, list, value } from "../framework/args.ts";
+import { argument, flag, type Input, leaf, list, value } from "../framework/args.ts";
 import { ARCHIVE_CHANNELS } from "../../conda/conda_settings.ts";
 import {
   backupNote,
@@ -37,11 +37,13 @@ const OPTIONS = {
   ...LOCATION_OPTIONS,
 };
 
+const ARGS = { token: argument("<token>", "the repo token; - reads it from stdin") };
+
 export const command = leaf({
   name: "set",
   description: "Validate a repo token and configure conda (like conda token set)",
   options: OPTIONS,
-  args: { token: argument("<token>", "the repo token; - reads it from stdin") },
+  args: ARGS,
   examples: [
     "anaconda token set <token> --force-config-condarc",
     "anaconda token set - --env --force-config-condarc < token.txt",
@@ -50,17 +52,7 @@ export const command = leaf({
   run: (input, app) => runSet(input, app),
 });
 
-export interface SetInput {
-  token: string;
-  org?: string;
-  includeArchiveChannels?: string[];
-  noSslVerify?: boolean;
-  enableSignatureVerification?: boolean;
-  forceConfigCondarc?: boolean;
-  system?: boolean;
-  env?: boolean;
-  file?: string;
-}
+export type SetInput = Input<typeof OPTIONS, typeof ARGS>;
 
 export async function runSet(input: SetInput, app: App): Promise<void> {
   const { context } = app;

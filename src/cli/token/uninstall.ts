@@ -5,18 +5,20 @@
  * @module
  */
 import type { App } from "../framework/app.ts";
-import { flag, leaf, value } from "../framework/args.ts";
-import { AbortError, UsageError } from "../framework/errors.ts";
+import { flag, leaf, type OptionValues, value } from "../framework/args.ts";
+import { UsageError } from "../framework/errors.ts";
 import { escapeControl } from "../../text.ts";
 import type { RepoToken } from "../../token/token_info.ts";
+
+const UNINSTALL_OPTIONS = {
+  org: value("-o, --org <org>", "the organization whose token to delete"),
+  all: flag("-a, --all", "delete every repo token"),
+};
 
 export const command = leaf({
   name: "uninstall",
   description: "Delete the repo token of an organization, or all of them",
-  options: {
-    org: value("-o, --org <org>", "the organization whose token to delete"),
-    all: flag("-a, --all", "delete every repo token"),
-  },
+  options: UNINSTALL_OPTIONS,
   examples: ["anaconda token uninstall --org acme", "anaconda token uninstall --all"],
   run: (input, app) => runUninstall(input, app),
 });
@@ -25,8 +27,8 @@ const NEED_ORG = "Must explicitly provide an --org option (or --all)";
 
 /** The organization to uninstall: a pick among the stored ones, on a terminal. */
 async function chooseOrganization(app: App, stored: RepoToken[]): Promise<string> {
-  // As the Python tool: an abort (exit 1) when there is nobody to ask or nothing to pick.
-  if (stored.length === 0 || !app.context.stdin.isTerminal) throw new AbortError(NEED_ORG);
+  // The Python tool aborts (exit 1); a missing option is a usage error here (exit 2).
+  if (stored.length === 0 || !app.context.stdin.isTerminal) throw new UsageError(NEED_ORG);
   return await app.prompter.choose(
     "Please select an organization:",
     stored.map((repo) => ({ value: repo.org_name, label: escapeControl(repo.org_name) })),
@@ -35,7 +37,7 @@ async function chooseOrganization(app: App, stored: RepoToken[]): Promise<string
 }
 
 export async function runUninstall(
-  input: { org?: string; all?: boolean },
+  input: OptionValues<typeof UNINSTALL_OPTIONS>,
   app: App,
 ): Promise<void> {
   if (input.all && input.org !== undefined) {

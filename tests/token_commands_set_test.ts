@@ -338,7 +338,7 @@ Deno.test("token set waits for the .condarc lock and loses no concurrent change"
       .finally(() => finished++)
   );
   // Wait until the three runs are queued on the lock (Linux lists waiters in /proc/locks).
-  const { ino } = await Deno.stat(`${path}.lock`);
+  const { ino } = await Deno.stat(lockPath);
   const deadline = Date.now() + 30_000;
   while (await lockWaiters(ino) < 3 && finished === 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 20));

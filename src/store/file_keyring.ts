@@ -153,12 +153,12 @@ function describe(err: unknown): string {
 }
 
 /** What reading the file found: its top-level members, or why it is corrupt. */
-type ReadResult =
+export type ReadResult =
   | { kind: "ok"; members: RawMembers }
   | { kind: "corrupt"; reason: string };
 
 /** Only text that is not JSON, or JSON that is not an object, is corrupt (A13). */
-function parseKeyring(text: string): ReadResult {
+export function parseKeyring(text: string): ReadResult {
   if (text.trim() === "") return { kind: "ok", members: new Map() };
   try {
     const members = objectMembers(text);

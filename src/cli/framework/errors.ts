@@ -3,7 +3,7 @@
  * that turns any error into a message and an exit code.
  * @module
  */
-import { AnacondaError, InterruptedError, TomlSyntaxError } from "../../errors.ts";
+import { AnacondaError, InterruptedError, StoreError, TomlSyntaxError } from "../../errors.ts";
 import { escapeControl } from "../../text.ts";
 
 /** Exit codes: 0 ok, 1 error, 2 usage, 130 interrupted (Ctrl-C). */
@@ -38,6 +38,22 @@ export class SilentExitError extends AnacondaError {
 /** Where error reports go. */
 export interface ErrorSink {
   write(text: string): void;
+}
+
+/** The line that ends the report of a network, TLS or storage error. */
+export const DOCTOR_HINT = "Run 'anaconda auth doctor' for a diagnosis.";
+
+/**
+ * Whether `err` (or an error it wraps) is a network, TLS or storage failure: a set-up
+ * problem that `auth doctor` can find. NetworkError is known by its name, so that
+ * rendering an error loads no HTTP code.
+ */
+export function suggestsDoctor(err: unknown): boolean {
+  for (let cause = err, depth = 0; cause instanceof Error && depth < 8; depth++) {
+    if (cause instanceof StoreError || cause.name === "NetworkError") return true;
+    cause = cause.cause;
+  }
+  return false;
 }
 
 /** The exit code for `err`: 2 for usage errors, 130 for Ctrl-C, else 1. */
@@ -78,6 +94,7 @@ export function reportError(err: unknown, sink: ErrorSink, verbose: boolean): nu
     // One line, whatever foreign text the message quotes (a name, a server's words).
     sink.write(`${err.name}: ${escapeControl(err.message)}\n`);
     if (verbose && !err.environmental && err.stack) sink.write(`${err.stack}\n`);
+    if (suggestsDoctor(err)) sink.write(`${DOCTOR_HINT}\n`);
     return code;
   }
   const error = err instanceof Error ? err : new Error(String(err));

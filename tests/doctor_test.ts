@@ -643,3 +643,43 @@ Deno.test("doctor: no secret is printed, not even with --verbose: keys show thei
   assert.match(runs[2]!.stdout, /refused CONNECT .*: 407 Proxy Authentication Required/);
   assert.match(runs[2]!.stdout, /fix: the proxy does not accept the user name and password/);
 });
+
+Deno.test("doctor: a server that never answers fails TLS at the site's timeout; the run ends within twice it", async () => {
+  await using home = await tempHome();
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) held.push(conn);
+  })();
+  try {
+    const context = fakeContext({
+      home: home.path,
+      env: {
+        ANACONDA_AUTH_DOMAIN: `127.0.0.1:${port}`,
+        ANACONDA_AUTH_TIMEOUT: "1",
+        ANACONDA_AUTH_API_KEY: foreignJwt(),
+        ANACONDA_SECRETS_DIR: `${home.path}/no-secrets`,
+      },
+      fetch: (input, init) => fetch(input, init),
+      now: Date.now(),
+    });
+    const started = Date.now();
+    const diagnosis = await diagnose({ context });
+    const elapsed = Date.now() - started;
+    assert.equal(check(diagnosis, "network").status, "ok");
+    assert.deepEqual(check(diagnosis, "tls"), {
+      id: "tls",
+      status: "fail",
+      summary: `Request to https://127.0.0.1:${port}/ failed: no response within 1 s (timeout)`,
+      fix: `check that 127.0.0.1:${port} serves HTTPS (anaconda sites show --at 127.0.0.1:${port})`,
+    });
+    assert.equal(check(diagnosis, "account").status, "skip");
+    assert.ok(held.length >= 1, "the doctor did connect");
+    assert.ok(elapsed < 2000, `took ${elapsed} ms, more than twice the site's timeout`);
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+    for (const conn of held) conn.close();
+  }
+});

@@ -85,6 +85,7 @@ export async function checkConda(
   context: Context,
   subject: SiteSubject | null,
   storedTokens: RepoToken[],
+  verbose = false,
 ): Promise<CheckResult> {
   const home = context.homeDir();
   const findings = new Findings();
@@ -145,21 +146,29 @@ export async function checkConda(
     findings.ok(`channels: ${channels.channels.join(", ")}`);
   }
   if (usesRepo) {
-    await checkRepository(findings, context, subject, storedTokens, files, tokenFile, repo);
+    const facts = { subject, storedTokens, files, tokenFile, repo, verbose };
+    await checkRepository(findings, context, facts);
   }
   return findings.result("conda");
+}
+
+/** What the repository checks look at. */
+interface RepositoryFacts {
+  subject: SiteSubject | null;
+  storedTokens: RepoToken[];
+  files: CondaFiles;
+  tokenFile: TokenFile | null;
+  repo: string;
+  verbose: boolean;
 }
 
 /** The checks of conda's use of the repository and its token. */
 async function checkRepository(
   findings: Findings,
   context: Context,
-  subject: SiteSubject | null,
-  storedTokens: RepoToken[],
-  files: CondaFiles,
-  tokenFile: TokenFile | null,
-  repo: string,
+  facts: RepositoryFacts,
 ): Promise<void> {
+  const { subject, storedTokens, files, tokenFile, repo } = facts;
   const home = context.homeDir();
   const install = `anaconda token install${orgOption(storedTokens)}`;
   const defaults = condaSequence(files, "default_channels", context.env);
@@ -212,7 +221,11 @@ async function checkRepository(
   const config = subject?.config ?? { ...defaultSiteConfig(home), site: "anaconda.com" };
   try {
     const connection = await condaConnection(files, context.env);
-    await validateRepoToken(context, config, token, { repoUrl: repo, connection });
+    await validateRepoToken(context, config, token, {
+      repoUrl: repo,
+      connection,
+      verbose: facts.verbose,
+    });
     findings.ok("the repository accepted the token (HEAD of main/noarch/repodata.json: 200)");
   } catch (err) {
     const message = errorMessage(err);

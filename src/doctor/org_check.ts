@@ -17,7 +17,11 @@ import { isLoopbackHost, shortPath } from "./places.ts";
 const LOGIN = "anaconda login --at anaconda.org";
 
 /** Runs the anaconda.org check. */
-export async function checkOrg(context: Context, budget: Budget): Promise<CheckResult> {
+export async function checkOrg(
+  context: Context,
+  budget: Budget,
+  verbose = false,
+): Promise<CheckResult> {
   const findings = new Findings();
   const home = context.homeDir();
   let config: OrgConfig;
@@ -58,14 +62,23 @@ export async function checkOrg(context: Context, budget: Budget): Promise<CheckR
   }
   const where = found.kind === "env" ? found.where : shortPath(found.where, home);
   const step = budget.step();
-  const client = new OrgClient(context, config, { token: found.token, signal: step.signal });
+  const client = new OrgClient(context, config, {
+    token: found.token,
+    signal: step.signal,
+    verbose,
+  });
   try {
     const user = await client.user();
     const login = typeof user.login === "string" ? user.login : "an unnamed user";
     findings.ok(`the token from ${where} belongs to ${login}`);
   } catch (err) {
     if (err instanceof OrgUnauthorizedError) {
-      findings.fail(`${base.host} refused the token from ${where}`, LOGIN);
+      findings.fail(
+        `${base.host} refused the token from ${where}`,
+        found.kind === "env"
+          ? `set ${where} to a valid token, or unset it and run ${LOGIN}`
+          : LOGIN,
+      );
     } else {
       const message = err instanceof DoctorTimeout
         ? `GET /user: ${err.message}`

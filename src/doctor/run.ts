@@ -131,7 +131,7 @@ export async function runDiagnosis(options: RunOptions): Promise<Diagnosis> {
   const { subject } = config;
   const budget = new Budget(subject?.config.timeout ?? DEFAULT_TIMEOUT_SECONDS);
   try {
-    const org = budget.race(checkOrg(context, budget), late("anaconda.org"));
+    const org = budget.race(checkOrg(context, budget, options.verbose), late("anaconda.org"));
     if (subject === null) {
       const why = "the configuration could not be read (see config)";
       for (
@@ -139,7 +139,10 @@ export async function runDiagnosis(options: RunOptions): Promise<Diagnosis> {
       ) {
         results.set(id, skipped(id, why));
       }
-      results.set("conda", await budget.race(checkConda(context, null, []), late("conda")));
+      results.set(
+        "conda",
+        await budget.race(checkConda(context, null, [], options.verbose), late("conda")),
+      );
     } else {
       const storage = await budget.race(
         checkStorage(context, subject),
@@ -152,7 +155,10 @@ export async function runDiagnosis(options: RunOptions): Promise<Diagnosis> {
       );
       results.set("storage", storage.result);
       const tokens = await repoTokensOf(context, subject, storage);
-      const conda = budget.race(checkConda(context, subject, tokens), late("conda"));
+      const conda = budget.race(
+        checkConda(context, subject, tokens, options.verbose),
+        late("conda"),
+      );
       await siteChecks(context, subject, storage, budget, options.verbose, results);
       results.set("conda", await conda);
     }

@@ -71,7 +71,11 @@ function toResponse(message: IncomingMessage, method: string): Response {
 }
 
 /** Opens a CONNECT tunnel through the proxy to `host:port`. */
-export async function tunnel(proxy: ProxyChoice, target: URL, signal?: AbortSignal): Promise<Socket> {
+export async function tunnel(
+  proxy: ProxyChoice,
+  target: URL,
+  signal?: AbortSignal,
+): Promise<Socket> {
   const http = await import("node:http");
   const proxyUrl = new URL(proxy.url);
   const authority = `${target.hostname}:${target.port || "443"}`;

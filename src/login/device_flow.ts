@@ -23,13 +23,17 @@ const MAX_INTERVAL_S = 30;
 
 /** The device authorization response (RFC 8628 §3.2). */
 export interface DeviceAuthorization {
+  /** The code the polls send (a secret of this login). */
   device_code: string;
+  /** The code the user enters on the verification page. */
   user_code: string;
+  /** The page where the user enters the code. */
   verification_uri: string;
   /** Optional in RFC 8628 (A22). */
   verification_uri_complete: string | null;
   /** Seconds; the Python tool's defaults when absent: 60 and 5. */
   expires_in: number;
+  /** Seconds between two polls. */
   interval: number;
 }
 

@@ -14,6 +14,7 @@ import { fakeContext } from "./fake_context.ts";
 import { type CliResult, runCli, tempHome } from "./support.ts";
 import { tokenFile } from "./token_commands_support.ts";
 import { orgTokenPath, writeOrgConfig } from "./org_support.ts";
+import { assertSecretService, SECRET_SERVICE } from "./secret_service.ts";
 
 /** Stores `apiKey` for `domain` in HOME's file keyring, 0600 in a 0700 folder (as a login does). */
 async function storeKey(home: string, domain: string, apiKey: string): Promise<void> {
@@ -529,8 +530,12 @@ Deno.test("doctor: conda set up by token install passes; a revoked token fails t
       } matches the stored token; the repository ` +
       "accepted the token (HEAD of main/noarch/repodata.json: 200)",
   );
-  server.repo.revoke(server.repo.tokens[0]!.token);
+  const token = server.repo.tokens[0]!.token;
+  server.repo.revoke(token);
   const revoked = await doctor(home.path, env);
+  for (const output of [result.stdout, revoked.result.stdout, revoked.result.stderr]) {
+    assert.ok(!output.includes(token), "the repo token is never shown");
+  }
   assert.equal(revoked.result.code, 1);
   assert.equal(check(revoked.diagnosis, "conda").status, "fail");
   assert.match(check(revoked.diagnosis, "conda").summary, /answered 403 Forbidden/);
@@ -682,4 +687,41 @@ Deno.test("doctor: a server that never answers fails TLS at the site's timeout; 
     await accepting.catch(() => {});
     for (const conn of held) conn.close();
   }
+});
+
+Deno.test({
+  name: "doctor: system storage with a running Secret Service holds the key and can be reached",
+  ignore: SECRET_SERVICE.ignore,
+  async fn() {
+    assertSecretService();
+    await using home = await tempHome();
+    await using server = await startDevServer();
+    const env = siteEnv(server, {
+      ANACONDA_AUTH_PREFERRED_TOKEN_STORAGE: "system",
+      DBUS_SESSION_BUS_ADDRESS: SECRET_SERVICE.address ?? "",
+    });
+    const login = await runCli(["auth", "login", "--with-token"], {
+      home: home.path,
+      env,
+      stdin: await server.issueApiKey(),
+    });
+    assert.equal(login.code, 0, login.stderr);
+    try {
+      const { result, diagnosis } = await doctor(home.path, env);
+      assert.equal(result.code, 0, JSON.stringify(diagnosis.checks));
+      assert.deepEqual(check(diagnosis, "storage"), {
+        id: "storage",
+        status: "ok",
+        summary: `the key of ${server.domain} is in the system keyring (Secret Service); the ` +
+          "system keyring (Secret Service) can be reached",
+        fix: null,
+      });
+      assert.match(
+        check(diagnosis, "api-key").summary,
+        /from the system keyring \(Secret Service\)/,
+      );
+    } finally {
+      await runCli(["auth", "logout"], { home: home.path, env });
+    }
+  },
 });

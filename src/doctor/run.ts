@@ -95,7 +95,7 @@ async function siteChecks(
       }),
     );
     results.set("tls", tls.result);
-    onDate(tls.serverDate === null ? null : new Date(tls.serverDate).toUTCString());
+    if (tls.serverDate !== null) serverDate = tls.serverDate;
     const broken = network.unreachable ?? tls.broken;
     results.set(
       "auth-service",

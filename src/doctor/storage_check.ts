@@ -189,7 +189,11 @@ export async function checkStorage(
       ? `nothing stored for ${config.domain} yet (a login stores it in the ${where})`
       : lookup.fromConfig
       ? `the key of ${config.domain} comes from ${where}, not a store`
-      : `the key of ${config.domain} is in the ${where}`;
+      : `the key of ${config.domain} is in the ${where}${
+        config.preferred_token_storage === "system" && where === fileLabel
+          ? " (the fallback of the system keyring)"
+          : ""
+      }`;
     // First: which store holds the key is what this check is about.
     if (file.detail !== null && lookup.status !== "missing" && where === fileLabel) {
       findings.ok(`${text} (${file.detail})`, { first: true });

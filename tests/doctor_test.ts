@@ -399,9 +399,9 @@ Deno.test("doctor: a closed port fails network, skips what needs it, and still r
     id: "network",
     status: "fail",
     summary: `no TCP connection to ${domain} (connection refused); direct (no proxy set)`,
-    fix: `check that the site is up and its port is right (check the domain of the site ` +
-      `(anaconda sites show --at ${domain})); a firewall may block it, or the network may ` +
-      "need a proxy (HTTPS_PROXY)",
+    fix: "check that the site is up and that its domain and port are right (anaconda sites " +
+      `show --at ${domain}); a firewall may block it, or the network may need a proxy ` +
+      "(HTTPS_PROXY)",
   });
   for (const id of ["tls", "auth-service", "account"] as const) {
     assert.equal(check(diagnosis, id).status, "skip");

@@ -177,7 +177,8 @@ export async function checkNetwork(
     ? shownSite
     : `the proxy ${proxy.url} (${proxyOrigin(decision, site.host)})`;
   const direct = directText(decision, site.host);
-  const siteFix = `check the domain of the site (anaconda sites show ${atSite(config)})`;
+  const shown = `anaconda sites show ${atSite(config)}`;
+  const siteFix = `check the domain of the site (${shown})`;
   const proxyFix = `check the proxy URL in ${source}, or go around the proxy for ${site.host}: ` +
     `add it to NO_PROXY`;
 
@@ -210,8 +211,8 @@ export async function checkNetwork(
         ? `no TCP connection to ${shownSite} (${reasonOf(err)}); ${direct}`
         : `no TCP connection to ${what}: ${reasonOf(err)}`,
       proxy === null
-        ? `check that the site is up and its port is right (${siteFix}); a firewall may block ` +
-          "it, or the network may need a proxy (HTTPS_PROXY)"
+        ? `check that the site is up and that its domain and port are right (${shown}); a ` +
+          "firewall may block it, or the network may need a proxy (HTTPS_PROXY)"
         : proxyFix,
     );
     return {

@@ -525,11 +525,27 @@ Deno.test("doctor: conda set up by token install passes; a revoked token fails t
   assert.equal(
     conda.summary,
     `conda reads ~/.condarc; channels: defaults; default_channels point at ${server.repo.url}; ` +
+      "add_anaconda_token is on; " +
       `conda's token file ${
         tokenFile("~", server.repo.url)
       } matches the stored token; the repository ` +
       "accepted the token (HEAD of main/noarch/repodata.json: 200)",
   );
+  // conda told not to send the token: the file that says so is named.
+  const condarc = await Deno.readTextFile(`${home.path}/.condarc`);
+  await Deno.writeTextFile(
+    `${home.path}/.condarc`,
+    condarc.replace("add_anaconda_token: true", "add_anaconda_token: false"),
+  );
+  const off = check((await doctor(home.path, env)).diagnosis, "conda");
+  assert.equal(off.status, "fail");
+  assert.equal(
+    off.summary,
+    "add_anaconda_token is false: conda does not send the token to the repository",
+  );
+  assert.equal(off.fix, "set add_anaconda_token: true in ~/.condarc");
+  await Deno.writeTextFile(`${home.path}/.condarc`, condarc);
+
   const token = server.repo.tokens[0]!.token;
   server.repo.revoke(token);
   const revoked = await doctor(home.path, env);

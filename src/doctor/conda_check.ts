@@ -183,12 +183,15 @@ async function checkRepository(
   } else {
     findings.ok(`default_channels point at ${repo}`);
   }
-  const turnedOff = fileTurningTokenOff(files);
-  if (condaPrimitive(files, "add_anaconda_token") === false) {
+  const addToken = condaPrimitive(files, "add_anaconda_token");
+  if (addToken === false) {
+    const turnedOff = fileTurningTokenOff(files) ?? joinPath(home, ".condarc");
     findings.fail(
       "add_anaconda_token is false: conda does not send the token to the repository",
-      `set add_anaconda_token: true in ${shortPath(turnedOff ?? joinPath(home, ".condarc"), home)}`,
+      `set add_anaconda_token: true in ${shortPath(turnedOff, home)}`,
     );
+  } else {
+    findings.ok(`add_anaconda_token is on${addToken === undefined ? " (conda's default)" : ""}`);
   }
   if (tokenFile === null) {
     findings.fail(

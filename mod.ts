@@ -29,6 +29,15 @@ export {
   type SiteOptions,
 } from "./src/login/library.ts";
 export type { DeviceAuthorization } from "./src/login/device_flow.ts";
+export {
+  CHECK_IDS,
+  type CheckId,
+  type CheckResult,
+  type CheckStatus,
+  diagnose,
+  type DiagnoseOptions,
+  type Diagnosis,
+} from "./src/doctor/mod.ts";
 export type { Account } from "./src/http/account.ts";
 export type { RequestOptions } from "./src/http/client.ts";
 export {

@@ -78,12 +78,29 @@ async function openssl(args: string[], cwd: string): Promise<void> {
   }
 }
 
+/** Options of the test certificates; some make the server certificate wrong on purpose. */
+export interface TestCertificateOptions {
+  dir?: string;
+  commonName?: string;
+  /** More DNS names the server certificate is valid for, besides localhost and 127.0.0.1. */
+  hostnames?: string[];
+  /** Instead: the only names the server certificate is valid for (a wrong-name test). */
+  serverNames?: readonly string[];
+  /** A server certificate whose validity ended yesterday. */
+  expired?: boolean;
+}
+
+/** `DNS:a, IP:1.2.3.4` for a certificate's subjectAltName. */
+function altNames(names: readonly string[]): string {
+  return names.map((name) => (/^[\d.]+$|:/.test(name) ? `IP:${name}` : `DNS:${name}`)).join(", ");
+}
+
 /**
  * Creates a CA and a server certificate for `localhost` / `127.0.0.1` (and `hostnames`)
  * in a new temporary folder (or `dir` when given). Needs OpenSSL 3 (`req -x509 -CA`).
  */
 export async function createTestCertificates(
-  options: { dir?: string; commonName?: string; hostnames?: string[] } = {},
+  options: TestCertificateOptions = {},
 ): Promise<TestCertificates> {
   const dir = options.dir ?? await Deno.makeTempDir({ prefix: "anaconda-test-ca-" });
   await Deno.mkdir(dir, { recursive: true });
@@ -91,10 +108,12 @@ export async function createTestCertificates(
     `${dir}/ca.cnf`,
     requestConfig(options.commonName ?? "anaconda-auth test CA", CA_EXTENSIONS),
   );
-  await Deno.writeTextFile(
-    `${dir}/server.cnf`,
-    requestConfig("localhost", leafExtensions(options.hostnames ?? [])),
+  const extensions = leafExtensions(options.hostnames ?? []).map((line) =>
+    line.startsWith("subjectAltName") && options.serverNames !== undefined
+      ? `subjectAltName = ${altNames(options.serverNames)}`
+      : line
   );
+  await Deno.writeTextFile(`${dir}/server.cnf`, requestConfig("localhost", extensions));
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
   await openssl(
     ["req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "3650"].concat(
@@ -102,12 +121,36 @@ export async function createTestCertificates(
     ),
     dir,
   );
-  await openssl(
-    ["req", "-x509", ...ec, "-CA", "ca.pem", "-CAkey", "ca.key", "-keyout", "server.key"].concat(
-      ["-out", "server.pem", "-days", "825", "-config", "server.cnf"],
-    ),
-    dir,
-  );
+  if (options.expired) {
+    // `req` refuses a validity that ended; `x509 -req -days -1` signs one that ended a day ago.
+    await openssl(
+      [
+        "req",
+        "-new",
+        ...ec,
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-config",
+        "server.cnf",
+      ],
+      dir,
+    );
+    await openssl(
+      ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key"].concat(
+        ["-out", "server.pem", "-days", "-1", "-extfile", "server.cnf", "-extensions", "ext"],
+      ),
+      dir,
+    );
+  } else {
+    await openssl(
+      ["req", "-x509", ...ec, "-CA", "ca.pem", "-CAkey", "ca.key", "-keyout", "server.key"].concat(
+        ["-out", "server.pem", "-days", "825", "-config", "server.cnf"],
+      ),
+      dir,
+    );
+  }
   const caPath = `${dir}/ca.pem`;
   const certPath = `${dir}/server.pem`;
   const keyPath = `${dir}/server.key`;

@@ -4,13 +4,14 @@
  * with a test CA (each `ssl_verify` mode), a closed port, a server that never answers,
  * an HTTP 500 HTML page, an HTML page instead of JSON, an endless or dripping body, a
  * redirect loop, and JSON of the wrong shape. Each failure is one `ErrorName: message`
- * line on stderr naming the URL, exit 1.
+ * line on stderr naming the URL (a network failure then points at `auth doctor`), exit 1.
  */
 import assert from "node:assert/strict";
 import { type RouteHandler, startDevServer } from "../scripts/stand_in/server.ts";
 import { siteEnv } from "./dev_site.ts";
 import { drippingJson, endlessJson } from "./http_faults.ts";
 import { type CliResult, runCli, tempHome } from "./support.ts";
+import { DOCTOR_HINT } from "../src/cli/framework/errors.ts";
 
 /** A fault that is not fixed would run forever (or eat the machine's memory): stop early. */
 const FAULT_RUN_MS = 20_000;
@@ -48,7 +49,7 @@ Deno.test("whoami over TLS: the test CA's path passes, true fails in one clear l
     stdout: "",
     stderr: `NetworkError: Request to ${server.url}/api/account failed: TLS error: invalid peer ` +
       `certificate: UnknownIssuer; if the site uses a private CA, set ssl_verify to its PEM ` +
-      `file, or to "truststore" for the system store\n`,
+      `file, or to "truststore" for the system store\n${DOCTOR_HINT}\n`,
   });
 
   const insecure = await run("false");
@@ -71,7 +72,7 @@ Deno.test("whoami against a closed port: NetworkError naming the URL and connect
     code: 1,
     stdout: "",
     stderr: `NetworkError: Request to https://127.0.0.1:${port}/api/account failed: ` +
-      "connection refused\n",
+      `connection refused\n${DOCTOR_HINT}\n`,
   });
 });
 
@@ -96,7 +97,7 @@ Deno.test("whoami against a server that never answers stops after the timeout", 
       code: 1,
       stdout: "",
       stderr: `NetworkError: Request to https://127.0.0.1:${port}/api/account failed: ` +
-        "no response within 0.5 s (timeout)\n",
+        `no response within 0.5 s (timeout)\n${DOCTOR_HINT}\n`,
     });
     // The CLI did connect: it was the answer that never came.
     assert.ok(held.length >= 1);
@@ -186,7 +187,7 @@ Deno.test("whoami and login give up on a dripping body when the timeout has pass
     code: 1,
     stdout: "",
     stderr: `NetworkError: Request to ${server.url}/api/account failed: the response did not ` +
-      "finish within 1 s (timeout)\n",
+      `finish within 1 s (timeout)\n${DOCTOR_HINT}\n`,
   });
   const login = await runCli(["auth", "login", "--force"], {
     home: home.path,
@@ -197,7 +198,7 @@ Deno.test("whoami and login give up on a dripping body when the timeout has pass
     code: 1,
     stdout: "",
     stderr: `NetworkError: Request to ${server.url}/.well-known/openid-configuration failed: ` +
-      "the response did not finish within 1 s (timeout)\n",
+      `the response did not finish within 1 s (timeout)\n${DOCTOR_HINT}\n`,
   });
   // Two runs of about a second each (plus start-up), not the 20 s of a stuck one.
   assert.ok(Date.now() - started < 15_000, `took ${Date.now() - started} ms`);

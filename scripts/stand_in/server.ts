@@ -57,6 +57,8 @@ export interface DevServerOptions
   certificates?: TestCertificates;
   /** Sent as `Min-Api-Version` on every response. */
   minApiVersion?: string;
+  /** Every response's `Date` header is this many ms off the real clock (a skewed server). */
+  dateOffsetMs?: number;
   routes?: Record<string, RouteHandler>;
 }
 
@@ -232,6 +234,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     if (settings.minApiVersion) {
       response = new Response(response.body, response);
       response.headers.set("Min-Api-Version", settings.minApiVersion);
+    }
+    if (settings.dateOffsetMs !== undefined) {
+      response = new Response(response.body, response);
+      response.headers.set("Date", new Date(Date.now() + settings.dateOffsetMs).toUTCString());
     }
     return response;
   }

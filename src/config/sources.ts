@@ -18,6 +18,8 @@ export interface RawLayer {
    */
   get(key: string): unknown;
   sourceOf(key: string): Source;
+  /** Every name this source holds under the prefix, without it (lower case, `__` kept). */
+  keys(): string[];
   /** The same source with names starting with `prefix` (lower case). */
   scoped(prefix: string): RawLayer;
 }
@@ -58,6 +60,10 @@ function layer(values: Map<string, string>, sourceOf: SourceOf, prefix = ""): Ra
       return { ...(typeof base === "object" && base !== null ? base : {}), ...nested };
     },
     sourceOf: (key) => sourceOf(`${prefix}${key}`),
+    keys: () =>
+      [...values.keys()].filter((name) => name.startsWith(prefix)).map((name) =>
+        name.slice(prefix.length)
+      ),
     scoped: (inner) => layer(values, sourceOf, `${prefix}${inner}`),
   };
 }

@@ -97,7 +97,11 @@ function httpProxyUrl(proxy: ProxyChoice): URL {
 }
 
 /** Opens a CONNECT tunnel through the proxy to `host:port`. */
-async function tunnel(proxy: ProxyChoice, target: URL, signal?: AbortSignal): Promise<Socket> {
+export async function tunnel(
+  proxy: ProxyChoice,
+  target: URL,
+  signal?: AbortSignal,
+): Promise<Socket> {
   const http = await import("node:http");
   const proxyUrl = httpProxyUrl(proxy);
   const authority = `${target.hostname}:${target.port || "443"}`;

@@ -98,6 +98,50 @@ export function parseProxyUrl(value: string, source = "proxy"): ProxyChoice {
   return choice;
 }
 
+/** The entry of `NO_PROXY` that excludes `host[:port]`, or null when none does. */
+export function noProxyEntry(hostname: string, port: string, noProxy: string): string | null {
+  return noProxy.split(/[\s,]+/).find((entry) => bypassesProxy(hostname, port, entry)) ?? null;
+}
+
+/** Which proxy a URL goes through, and why (for `auth doctor`). */
+export interface ProxyDecision {
+  /** The proxy, or null for a direct connection. */
+  proxy: ProxyChoice | null;
+  /** Where the proxy came from: `proxy_servers https`, `HTTPS_PROXY`...; null without one. */
+  source: string | null;
+  /** The `NO_PROXY` variable (its name as set, its value), when it is set. */
+  noProxy: { name: string; value: string } | null;
+  /** The `NO_PROXY` entry that sent the URL around the proxy, if one did. */
+  bypassedBy: string | null;
+}
+
+/** `selectProxy`, with where its answer came from. */
+export function explainProxy(
+  url: string,
+  proxyServers: Record<string, string> | null,
+  env: ProxyEnv,
+): ProxyDecision {
+  const target = new URL(url);
+  const scheme = target.protocol.replace(/:$/, "");
+  const host = target.hostname;
+  const noProxy = envEntry(env, "no_proxy") ?? null;
+  const decision = { noProxy, bypassedBy: null };
+  if (proxyServers) {
+    for (const key of [`${scheme}://${host}`, scheme, `all://${host}`, "all"]) {
+      const value = proxyServers[key];
+      const source = `proxy_servers ${key}`;
+      if (value) return { ...decision, proxy: parseProxyUrl(value, source), source };
+    }
+  }
+  const port = target.port || (scheme === "https" ? "443" : "80");
+  const bypassedBy = noProxy === null ? null : noProxyEntry(host, port, noProxy.value);
+  if (bypassedBy !== null) return { ...decision, proxy: null, source: null, bypassedBy };
+  const entry = envEntry(env, `${scheme}_proxy`) ?? envEntry(env, "all_proxy");
+  return entry === undefined
+    ? { ...decision, proxy: null, source: null }
+    : { ...decision, proxy: parseProxyUrl(entry.value, entry.name), source: entry.name };
+}
+
 /**
  * The proxy for `url`, or null for a direct connection. `proxyServers` is the
  * config's `proxy_servers`; `env` gives the proxy environment variables.
@@ -107,18 +151,5 @@ export function selectProxy(
   proxyServers: Record<string, string> | null,
   env: ProxyEnv,
 ): ProxyChoice | null {
-  const target = new URL(url);
-  const scheme = target.protocol.replace(/:$/, "");
-  const host = target.hostname;
-  if (proxyServers) {
-    for (const key of [`${scheme}://${host}`, scheme, `all://${host}`, "all"]) {
-      const value = proxyServers[key];
-      if (value) return parseProxyUrl(value, `proxy_servers ${key}`);
-    }
-  }
-  const port = target.port || (scheme === "https" ? "443" : "80");
-  const noProxy = envEntry(env, "no_proxy")?.value;
-  if (noProxy !== undefined && bypassesProxy(host, port, noProxy)) return null;
-  const entry = envEntry(env, `${scheme}_proxy`) ?? envEntry(env, "all_proxy");
-  return entry === undefined ? null : parseProxyUrl(entry.value, entry.name);
+  return explainProxy(url, proxyServers, env).proxy;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bypassesProxy, parseProxyUrl, selectProxy } from "./proxy.ts";
+import { bypassesProxy, explainProxy, noProxyEntry, parseProxyUrl, selectProxy } from "./proxy.ts";
 
 const env = (values: Record<string, string>) => ({ get: (name: string) => values[name] });
 
@@ -75,4 +75,46 @@ Deno.test("proxy credentials are taken out of the URL; a bare host:port gets htt
     () => parseProxyUrl("http://user:secret@[bad", "HTTPS_PROXY"),
     /^ConfigError: The proxy URL http:\/\/\*\*\*@\[bad \(HTTPS_PROXY\) is not valid$/,
   );
+});
+
+Deno.test("explainProxy names where the proxy came from and the NO_PROXY entry that matched", () => {
+  assert.deepEqual(
+    explainProxy("https://a.test/", null, env({ HTTPS_PROXY: "http://p:1", NO_PROXY: "b.test" })),
+    {
+      proxy: { url: "http://p:1" },
+      source: "HTTPS_PROXY",
+      noProxy: { name: "NO_PROXY", value: "b.test" },
+      bypassedBy: null,
+    },
+  );
+  assert.deepEqual(
+    explainProxy(
+      "https://api.a.test:8443/",
+      null,
+      env({ ALL_PROXY: "http://p:1", no_proxy: "b.test, .a.test:8443" }),
+    ),
+    {
+      proxy: null,
+      source: null,
+      noProxy: { name: "no_proxy", value: "b.test, .a.test:8443" },
+      bypassedBy: ".a.test:8443",
+    },
+  );
+  assert.deepEqual(
+    explainProxy("https://a.test/", { https: "http://cfg:2" }, env({ NO_PROXY: "a.test" })),
+    {
+      proxy: { url: "http://cfg:2" },
+      source: "proxy_servers https",
+      noProxy: { name: "NO_PROXY", value: "a.test" },
+      bypassedBy: null,
+    },
+  );
+  assert.deepEqual(explainProxy("https://a.test/", null, env({})), {
+    proxy: null,
+    source: null,
+    noProxy: null,
+    bypassedBy: null,
+  });
+  assert.equal(noProxyEntry("a.test", "443", "x.test,*"), "*");
+  assert.equal(noProxyEntry("a.test", "443", "x.test"), null);
 });

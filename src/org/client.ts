@@ -63,6 +63,8 @@ export interface OrgClientOptions {
   token?: string;
   /** Log each request to stderr, secrets redacted (`--verbose`). */
   verbose?: boolean;
+  /** Aborts every request of this client (a caller's own time limit). */
+  signal?: AbortSignal;
 }
 
 /** A client of one anaconda.org API. Call `close()` when done. */
@@ -72,11 +74,13 @@ export class OrgClient {
   readonly base: string;
   #client: Client;
   #token: string | undefined;
+  #signal: AbortSignal | undefined;
 
   constructor(context: Context, config: OrgConfig, options: OrgClientOptions = {}) {
     this.config = config;
     this.base = apiBase(config.url);
     this.#token = options.token;
+    this.#signal = options.signal;
     this.#client = new Client({
       context,
       config: apiSiteConfig(context, config, this.base),
@@ -103,6 +107,7 @@ export class OrgClient {
     return this.#client.request(`${this.base}${path}`, {
       method,
       headers,
+      ...(this.#signal === undefined ? {} : { signal: this.#signal }),
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     });
   }

@@ -155,13 +155,13 @@ function describe(err: unknown): string {
 }
 
 /** What reading the file found: its top-level members, or why it is corrupt. */
-type ReadResult =
+export type ReadResult =
   /** `notUtf8`: bytes that are not UTF-8 were read as U+FFFD (a rewrite would lose them). */
   | { kind: "ok"; members: RawMembers; notUtf8?: boolean }
   | { kind: "corrupt"; reason: string };
 
 /** Only text that is not JSON, or JSON that is not an object, is corrupt (A13). */
-function parseKeyring(text: string): ReadResult {
+export function parseKeyring(text: string): ReadResult {
   if (text.trim() === "") return { kind: "ok", members: new Map() };
   try {
     const members = objectMembers(text);

@@ -36,14 +36,18 @@ async function openSecretService(context: Context, config: SiteConfig): Promise<
   });
 }
 
+/** The OS keyring of this platform alone, without the file keyring behind it. */
+export function openSystemStore(context: Context, config: SiteConfig): Promise<SecretStore> {
+  return (SYSTEM_STORES[context.os] ?? openSecretService)(context, config);
+}
+
 /** Each storage name and how to open its store. */
 const BACKENDS: Record<TokenStorage, OpenStore> = {
   "anaconda-keyring": openFileKeyring,
   system: async (context, config) => {
-    const openSystem = SYSTEM_STORES[context.os] ?? openSecretService;
     const [{ SystemWithFallback }, system, file] = await Promise.all([
       import("./system_with_fallback.ts"),
-      openSystem(context, config),
+      openSystemStore(context, config),
       openFileKeyring(context, config),
     ]);
     return new SystemWithFallback(system, file, context);

@@ -13,6 +13,7 @@ export const command = group({
     { name: "logout", load: async () => (await import("./logout.ts")).command },
     { name: "status", load: async () => (await import("./status.ts")).command },
     { name: "whoami", load: async () => (await import("./whoami.ts")).command },
+    { name: "doctor", load: async () => (await import("./doctor.ts")).command },
   ],
-  examples: ["anaconda auth login --at work", "anaconda auth status"],
+  examples: ["anaconda auth login --at work", "anaconda auth status", "anaconda auth doctor"],
 });

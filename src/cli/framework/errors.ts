@@ -3,7 +3,7 @@
  * that turns any error into a message and an exit code.
  * @module
  */
-import { AnacondaError, InterruptedError, UnknownSiteError } from "../../errors.ts";
+import { AnacondaError, InterruptedError, StoreError, UnknownSiteError } from "../../errors.ts";
 import { escapeControl } from "../../text.ts";
 
 /** Exit codes: 0 ok, 1 error, 2 usage, 130 interrupted (Ctrl-C). */
@@ -40,6 +40,22 @@ export interface ErrorSink {
   write(text: string): void;
 }
 
+/** The line that ends the report of a network, TLS or storage error. */
+export const DOCTOR_HINT = "Run 'anaconda auth doctor' for a diagnosis.";
+
+/**
+ * Whether `err` (or an error it wraps) is a network, TLS or storage failure: a set-up
+ * problem that `auth doctor` can find. NetworkError is known by its name, so that
+ * rendering an error loads no HTTP code.
+ */
+export function suggestsDoctor(err: unknown): boolean {
+  for (let cause = err, depth = 0; cause instanceof Error && depth < 8; depth++) {
+    if (cause instanceof StoreError || cause.name === "NetworkError") return true;
+    cause = cause.cause;
+  }
+  return false;
+}
+
 /** The exit code for `err`: 2 for usage errors, 130 for Ctrl-C, else 1. */
 export function exitCodeOf(err: unknown): number {
   if (err instanceof SilentExitError) return err.exitCode;
@@ -70,6 +86,7 @@ export function hintOf(err: unknown): string | undefined {
   if (err instanceof UnknownSiteError && err.choices.length > 0) {
     return `Use one of: ${err.choices.map(escapeControl).join(", ")}`;
   }
+  if (suggestsDoctor(err)) return DOCTOR_HINT;
   return undefined;
 }
 

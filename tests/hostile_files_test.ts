@@ -9,6 +9,11 @@ import { condarcLockPath } from "../src/conda/condarc_file.ts";
 import { runCli, runProgram, tempHome } from "./support.ts";
 import { jwtExpiringIn, keyringValue } from "./token_support.ts";
 
+/** The error line of a command's stderr (lines before it say what it did; a hint may follow). */
+function errorLine(stderr: string): string {
+  return stderr.split("\n").findLast((line) => /^\w+Error: /.test(line)) ?? "";
+}
+
 async function mkfifo(path: string): Promise<void> {
   const result = await runProgram("mkfifo", [path], { env: { PATH: "/usr/bin:/bin" } });
   assert.equal(result.code, 0, result.stderr);
@@ -76,7 +81,7 @@ Deno.test("a FIFO at any lock path is one clear error at once, not a hang", asyn
     });
     assert.equal(result.code, 1, `${args.join(" ")}: ${result.stderr}`);
     // The error is the last line (token config says what it configures first).
-    const last = result.stderr.trim().split("\n").at(-1)!;
+    const last = errorLine(result.stderr);
     assert.match(last, /^\w+Error: Cannot (write|lock) /);
     assert.ok(
       last.endsWith(`: the lock file ${lock} is a FIFO, not a regular file; remove it`),
@@ -100,7 +105,7 @@ Deno.test("a lock path that is a dangling symbolic link says so, and nothing is 
     result.stderr,
     `StoreError: Cannot write the file keyring in ${dir}: the lock file ${dir}/keyring.lock is a ` +
       `symbolic link to ${home.path}/gone/keyring.lock, which does not exist; a lock file must ` +
-      "be a regular file: remove the link\n",
+      "be a regular file: remove the link\n" + "Run 'anaconda auth doctor' for a diagnosis.\n",
   );
   await assert.rejects(() => Deno.lstat(`${dir}/keyring`), Deno.errors.NotFound);
 });
@@ -133,7 +138,7 @@ Deno.test({
     for (const [args, what, error] of cases) {
       const result = await runCli(args, { home: home.path, stdin: jwtExpiringIn(3600) });
       assert.equal(result.code, 1, `${args.join(" ")}: ${result.stderr}`);
-      const last = result.stderr.trim().split("\n").at(-1)!;
+      const last = errorLine(result.stderr);
       assert.match(last, new RegExp(`^${error}: Cannot write ${what.replace(/\W/g, "\\$&")}: `));
       assert.match(last, /: it is read-only \(mode 04[04]{2}\); make it writable \(chmod u\+w\)/);
     }

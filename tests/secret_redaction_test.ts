@@ -139,7 +139,7 @@ Deno.test("an anaconda.org token with control characters is refused naming its v
   assert.equal(result.code, 1);
   assert.equal(
     result.stderr,
-    "StoreError: The token in BINSTAR_API_TOKEN holds spaces or control characters\n",
+    "ConfigError: The token in BINSTAR_API_TOKEN holds spaces or control characters\n",
   );
   assertNoSecret(result);
   assert.equal(org.server.requests.length, 0);

@@ -10,7 +10,7 @@
  * @module
  */
 import type { Context } from "../context.ts";
-import { StoreError } from "../errors.ts";
+import { ConfigError, StoreError } from "../errors.ts";
 import { FileTooLargeError, readTextBounded } from "../files.ts";
 import { dirName, expandHome, joinPath } from "../path.ts";
 import { hasControlChars } from "../text.ts";
@@ -55,8 +55,13 @@ export function clientTokenDirectory(context: PathContext): string {
  */
 export function checkedToken(found: FoundToken): FoundToken {
   if (/\s/.test(found.token) || hasControlChars(found.token)) {
-    const where = found.kind === "file" ? `the token file ${found.where}` : found.where;
-    throw new StoreError(`The token in ${where} holds spaces or control characters`);
+    // A token file is stored state; a variable is a setting the user gives.
+    if (found.kind === "file") {
+      throw new StoreError(
+        `The token in the token file ${found.where} holds spaces or control characters`,
+      );
+    }
+    throw new ConfigError(`The token in ${found.where} holds spaces or control characters`);
   }
   return found;
 }

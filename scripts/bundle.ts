@@ -4,6 +4,14 @@
  * that reaches the URL but no package registry. The compiled executables are built
  * from this file too, so every way of running the CLI runs the same code.
  *
+ * Built in two steps, so that a command pays only for the code it runs: `deno bundle
+ * --code-splitting` cuts the CLI into chunks at its dynamic imports (one per command,
+ * the TOML writer, YAML, diff, BLAKE2, login, conda, the HTTP client...), then
+ * scripts/link_chunks.ts links them into one module where each chunk is a function
+ * called on first import. V8 compiles a function only when it first runs, and Deno's
+ * code cache holds what start-up compiled, so `--version` or `auth api-key` neither
+ * compile nor run the others (see the README, "Performance").
+ *
  * The bundle is checked before it replaces the old one: its only imports may be Deno's
  * built-in `node:` modules. An `npm:` or bare import would be resolved at run time,
  * and a CommonJS dependency makes esbuild call `createRequire(import.meta.url)`, which
@@ -12,6 +20,12 @@
  *   deno task bundle [--output PATH]     # default dist/anaconda.js
  * @module
  */
+
+import { childEnv } from "./child_env.ts";
+import { eagerCompiled } from "./eager_compile.ts";
+import { HOT_COMMANDS, makeLoggedInHome } from "./hot_commands.ts";
+import { linkChunks, TRACE_PREFIX } from "./link_chunks.ts";
+import { RUN_PERMISSIONS } from "./permissions.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -48,46 +62,109 @@ export function bundleProblems(code: string): string[] {
   return problems;
 }
 
+/** Runs `deno <args>`; throws with its stderr when it fails. Returns its stdout. */
+async function deno(args: string[], what: string): Promise<string> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (code !== 0) throw new Error(`${what} failed: ${new TextDecoder().decode(stderr).trim()}`);
+  return new TextDecoder().decode(stdout);
+}
+
+/** The chunks of main.ts (file name -> code), written by `deno bundle` into `dir`. */
+async function splitBundle(dir: string): Promise<Record<string, string>> {
+  await deno([
+    "bundle",
+    "--quiet",
+    // `browser` picks the ES-module build of dual packages (yaml's `node` build is
+    // CommonJS, which cannot run from a URL); `node:` and `Deno` APIs work as before.
+    "--platform",
+    "browser",
+    // Minified: less to read, hash and keep in memory at start-up.
+    "--minify",
+    "--code-splitting",
+    "--outdir",
+    dir,
+    "main.ts",
+  ], "deno bundle");
+  const files: Record<string, string> = {};
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && entry.name.endsWith(".js")) {
+      files[entry.name] = await Deno.readTextFile(`${dir}/${entry.name}`);
+    }
+  }
+  return files;
+}
+
+/**
+ * The chunks the hot commands load (ids), learned by running each once from a bundle
+ * that reports the chunks it runs (`temp`: where that bundle is written).
+ */
+async function hotChunks(files: Record<string, string>, temp: string): Promise<string[]> {
+  await Deno.writeTextFile(temp, linkChunks(files, "main.js", { trace: true }));
+  const home = await makeLoggedInHome("anaconda-bundle-");
+  const loaded = new Set<string>();
+  try {
+    for (const args of HOT_COMMANDS) {
+      const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--quiet", "--no-code-cache", ...RUN_PERMISSIONS, temp, ...args],
+        cwd: home,
+        env: childEnv(home),
+        clearEnv: true,
+        stdin: "null",
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      const lines = new TextDecoder().decode(stderr).split("\n");
+      if (code !== 0) throw new Error(`anaconda ${args.join(" ")} failed: ${lines.join("\n")}`);
+      for (const line of lines) {
+        if (line.startsWith(TRACE_PREFIX)) loaded.add(line.slice(TRACE_PREFIX.length));
+      }
+    }
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+  return [...loaded].sort();
+}
+
 /** Bundles main.ts into `output` (replaced only by a bundle that passes the checks). */
 export async function bundle(output: string = `${ROOT}${BUNDLE_PATH}`): Promise<number> {
   const slash = output.lastIndexOf("/");
   const dir = slash === -1 ? "." : output.slice(0, slash) || "/";
   await Deno.mkdir(dir, { recursive: true });
-  const temp = `${dir}/.anaconda-${crypto.randomUUID()}.js`;
+  const work = `${dir}/.anaconda-${crypto.randomUUID()}`;
+  const temp = `${work}.js`;
   try {
-    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-      // `browser` picks the ES-module build of dual packages (yaml's `node` build is
-      // CommonJS, which cannot run from a URL); `node:` and `Deno` APIs work as before.
-      // Minified: the whole file is parsed at start-up, and its size costs memory.
-      args: [
-        "bundle",
-        "--quiet",
-        "--platform",
-        "browser",
-        "--minify",
-        "--output",
-        temp,
-        "main.ts",
-      ],
-      cwd: ROOT,
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    if (code !== 0) {
-      throw new Error(`deno bundle failed: ${new TextDecoder().decode(stderr).trim()}`);
-    }
-    const { size } = await Deno.stat(temp);
+    const files = await splitBundle(work);
+    const hot = await hotChunks(files, temp);
+    for (const id of ["main", ...hot]) files[`${id}.js`] = eagerCompiled(files[`${id}.js`]!);
+    const code = linkChunks(files, "main.js", { eager: hot });
+    const size = new TextEncoder().encode(code).length;
     if (size > MAX_BUNDLE_BYTES) {
       throw new Error(`the bundle is ${size} bytes, over the ${MAX_BUNDLE_BYTES} bytes expected`);
     }
-    const problems = bundleProblems(await Deno.readTextFile(temp));
+    const problems = bundleProblems(code);
     if (problems.length > 0) {
       throw new Error(`the bundle is not self-contained: ${problems.join("; ")}`);
+    }
+    await Deno.writeTextFile(temp, code);
+    // The linked module must load and run (a link mistake is a SyntaxError at load).
+    const version = await deno(
+      ["run", "--quiet", "--no-code-cache", ...RUN_PERMISSIONS, temp, "--version"],
+      "running the bundle",
+    );
+    if (!version.startsWith("anaconda-auth ")) {
+      throw new Error(`the bundle printed ${JSON.stringify(version)} for --version`);
     }
     await Deno.rename(temp, output);
     return size;
   } finally {
     await Deno.remove(temp).catch(() => {});
+    await Deno.remove(work, { recursive: true }).catch(() => {});
   }
 }
 

@@ -24,7 +24,7 @@
 import { childEnv } from "./child_env.ts";
 import { eagerCompiled } from "./eager_compile.ts";
 import { HOT_COMMANDS, makeLoggedInHome } from "./hot_commands.ts";
-import { linkChunks, TRACE_PREFIX } from "./link_chunks.ts";
+import { linkChunks, linkChunksMapped, TRACE_PREFIX } from "./link_chunks.ts";
 import { RUN_PERMISSIONS } from "./permissions.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -100,18 +100,40 @@ async function splitBundle(dir: string): Promise<Record<string, string>> {
   return files;
 }
 
+/** What the hot commands run: the chunks they load, and the functions they call in each. */
+interface HotCode {
+  /** Chunk ids. */
+  chunks: string[];
+  /** By chunk file: where the functions the commands called end. */
+  functions: Map<string, Set<number>>;
+}
+
 /**
- * The chunks the hot commands load (ids), learned by running each once from a bundle
- * that reports the chunks it runs (`temp`: where that bundle is written).
+ * What the hot commands run, learned by running each once from a linked bundle that
+ * reports the chunks it runs and with V8's log of the functions it compiles (all of them
+ * lazily: the ones called). `work` is a scratch folder.
  */
-async function hotChunks(files: Record<string, string>, temp: string): Promise<string[]> {
-  await Deno.writeTextFile(temp, linkChunks(files, "main.js", { trace: true }));
+async function hotCode(files: Record<string, string>, work: string): Promise<HotCode> {
+  const traced = `${work}/traced.js`;
+  const linked = linkChunksMapped(files, "main.js", { trace: true });
+  await Deno.writeTextFile(traced, linked.code);
+  const url = new URL(`file://${traced}`).href;
   const home = await makeLoggedInHome("anaconda-bundle-");
-  const loaded = new Set<string>();
+  const chunks = new Set<string>();
+  const functions = new Map<string, Set<number>>();
   try {
-    for (const args of HOT_COMMANDS) {
+    for (const [index, args] of HOT_COMMANDS.entries()) {
+      const log = `${work}/v8-${index}.log`;
       const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "--quiet", "--no-code-cache", ...RUN_PERMISSIONS, temp, ...args],
+        args: [
+          "run",
+          "--quiet",
+          "--no-code-cache",
+          `--v8-flags=--log-function-events,--logfile=${log},--no-logfile-per-isolate`,
+          ...RUN_PERMISSIONS,
+          traced,
+          ...args,
+        ],
         cwd: home,
         env: childEnv(home),
         clearEnv: true,
@@ -122,13 +144,28 @@ async function hotChunks(files: Record<string, string>, temp: string): Promise<s
       const lines = new TextDecoder().decode(stderr).split("\n");
       if (code !== 0) throw new Error(`anaconda ${args.join(" ")} failed: ${lines.join("\n")}`);
       for (const line of lines) {
-        if (line.startsWith(TRACE_PREFIX)) loaded.add(line.slice(TRACE_PREFIX.length));
+        if (line.startsWith(TRACE_PREFIX)) chunks.add(line.slice(TRACE_PREFIX.length));
+      }
+      // `script-details,<id>,<url>,...` names the script; `function,parse-function,<id>,
+      // <start>,<end>,...` is a function compiled on its first call.
+      let script: string | undefined;
+      for (const event of (await Deno.readTextFile(log)).split("\n")) {
+        const fields = event.split(",");
+        if (fields[0] === "script-details" && fields[2] === url) script = fields[1];
+        if (fields[0] !== "function" || fields[1] !== "parse-function" || fields[2] !== script) {
+          continue;
+        }
+        const found = linked.locate(Number(fields[4]));
+        if (found === null) continue; // the linker's own code
+        const ends = functions.get(found.file) ?? new Set<number>();
+        ends.add(found.offset);
+        functions.set(found.file, ends);
       }
     }
   } finally {
     await Deno.remove(home, { recursive: true });
   }
-  return [...loaded].sort();
+  return { chunks: [...chunks].sort(), functions };
 }
 
 /** Bundles main.ts into `output` (replaced only by a bundle that passes the checks). */
@@ -139,10 +176,10 @@ export async function bundle(output: string = `${ROOT}${BUNDLE_PATH}`): Promise<
   const work = `${dir}/.anaconda-${crypto.randomUUID()}`;
   const temp = `${work}.js`;
   try {
-    const files = await splitBundle(work);
-    const hot = await hotChunks(files, temp);
-    for (const id of ["main", ...hot]) files[`${id}.js`] = eagerCompiled(files[`${id}.js`]!);
-    const code = linkChunks(files, "main.js", { eager: hot });
+    const files = await splitBundle(`${work}/chunks`);
+    const hot = await hotCode(files, work);
+    for (const [file, ends] of hot.functions) files[file] = eagerCompiled(files[file]!, ends);
+    const code = linkChunks(files, "main.js", { eager: hot.chunks });
     const size = new TextEncoder().encode(code).length;
     if (size > MAX_BUNDLE_BYTES) {
       throw new Error(`the bundle is ${size} bytes, over the ${MAX_BUNDLE_BYTES} bytes expected`);

@@ -13,7 +13,7 @@
  *   `g();function g(){}` -> `var g=(function g(){});g();`.
  *
  * Methods, accessors, constructors and declarations inside blocks stay as they are.
- * Only the chunks the hot commands load are rewritten: compiled code makes the cache
+ * Only the functions the hot commands run are rewritten: compiled code makes the cache
  * bigger, and every process reads the whole cache.
  * @module
  */
@@ -59,8 +59,12 @@ function bodyOf(node: Node): { statements: Node[]; insertAt: number } | null {
   return null;
 }
 
-/** `code` (an ES module) with its functions compiled eagerly by V8, as described above. */
-export function eagerCompiled(code: string): string {
+/**
+ * `code` (an ES module) with its functions compiled eagerly by V8, as described above;
+ * with `ends`, only the functions that end at one of these positions (V8 and ESTree
+ * agree on where a function ends, not on where it starts).
+ */
+export function eagerCompiled(code: string, ends?: ReadonlySet<number>): string {
   const program = acorn.parse(code, {
     ecmaVersion: "latest",
     sourceType: "module",
@@ -99,7 +103,7 @@ export function eagerCompiled(code: string): string {
     const wrapped = parent?.type === "ParenthesizedExpression";
     if (
       (node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression") &&
-      !isMethodValue && !wrapped
+      !isMethodValue && !wrapped && (ends === undefined || ends.has(node.end))
     ) {
       // Opening parentheses of outer expressions first, closing ones of inner first.
       insertions.push({ at: node.start, order: 1 + depth, text: () => "(" });
@@ -108,7 +112,7 @@ export function eagerCompiled(code: string): string {
     const body = bodyOf(node);
     if (body) {
       const declarations = body.statements.filter((statement: Node) =>
-        statement.type === "FunctionDeclaration"
+        statement.type === "FunctionDeclaration" && (ends === undefined || ends.has(statement.end))
       );
       for (const declaration of declarations) {
         moved.set(declaration.start, declaration.end);

@@ -35,6 +35,10 @@ interface ParsedChunk {
   head: string;
   /** The chunk's own code, dynamic imports rewritten. */
   body: string;
+  /** Where `body` starts in the chunk's file. */
+  bodyStart: number;
+  /** The rewritten dynamic imports: where in the body (before rewriting), old and new length. */
+  rewrites: { at: number; from: number; to: number }[];
   /** `name: local` pairs of the export clause. */
   exports: [string, string][];
   /** The chunks it imports statically, in order. */
@@ -64,6 +68,7 @@ function listItems(list: string): string[] {
 
 function parseChunk(name: string, code: string): ParsedChunk {
   let rest = code;
+  let bodyStart = 0;
   const head: string[] = [];
   const deps: string[] = [];
   for (let match = STATIC_IMPORT.exec(rest); match; match = STATIC_IMPORT.exec(rest)) {
@@ -81,6 +86,7 @@ function parseChunk(name: string, code: string): ParsedChunk {
     else if (bindings.length > 0) head.push(`const{${bindings.join(",")}}=${load};`);
     else head.push(`${load};`);
     rest = rest.slice(whole.length);
+    bodyStart += whole.length;
   }
   const exports: [string, string][] = [];
   const clause = EXPORT_CLAUSE.exec(rest);
@@ -91,8 +97,13 @@ function parseChunk(name: string, code: string): ParsedChunk {
     }
     rest = rest.slice(0, clause.index) + clause[2];
   }
-  const body = rest.replace(DYNAMIC_IMPORT, (_, id: string) => `${IMPORT}(${JSON.stringify(id)})`);
-  return { head: head.join(""), body, exports, deps };
+  const rewrites: ParsedChunk["rewrites"] = [];
+  const body = rest.replace(DYNAMIC_IMPORT, (whole: string, id: string, at: number) => {
+    const call = `${IMPORT}(${JSON.stringify(id)})`;
+    rewrites.push({ at, from: whole.length, to: call.length });
+    return call;
+  });
+  return { head: head.join(""), body, bodyStart, rewrites, exports, deps };
 }
 
 /** Throws when the static imports of `chunks` form a cycle or name a missing chunk. */
@@ -146,6 +157,21 @@ export interface LinkOptions {
 /** What a traced bundle prints before the id of each chunk it runs. */
 export const TRACE_PREFIX = "anaconda-chunk-loaded ";
 
+/** Where a position of the linked module comes from. */
+export interface ChunkPosition {
+  /** The chunk's file name. */
+  file: string;
+  /** The position in that file. */
+  offset: number;
+}
+
+/** A linked module and the map back to its chunks. */
+export interface LinkedModule {
+  code: string;
+  /** The chunk position of a position of `code`; null in code the linker wrote. */
+  locate(position: number): ChunkPosition | null;
+}
+
 /**
  * Links `files` (file name -> code, as `deno bundle --code-splitting` wrote them) into
  * one ES module that runs `entry` (e.g. `main.js`).
@@ -155,6 +181,15 @@ export function linkChunks(
   entry: string,
   options: LinkOptions = {},
 ): string {
+  return linkChunksMapped(files, entry, options).code;
+}
+
+/** `linkChunks`, with the map from positions of the module back to its chunks. */
+export function linkChunksMapped(
+  files: Record<string, string>,
+  entry: string,
+  options: LinkOptions = {},
+): LinkedModule {
   const entryId = chunkId(`./${entry}`, entry);
   const chunks = new Map<string, ParsedChunk>();
   const dynamic = new Map<string, string[]>();
@@ -178,19 +213,50 @@ export function linkChunks(
   }
 
   const trace = options.trace ? `console.error(${JSON.stringify(TRACE_PREFIX)}+id);` : "";
-  const definitions = [...chunks].filter(([id]) => id !== entryId).map(([id, chunk]) => {
+  let code = "";
+  /** Where each chunk's body is in `code`. */
+  const spans: { file: string; start: number; chunk: ParsedChunk }[] = [];
+  const append = (text: string) => void (code += text);
+  const appendBody = (id: string, chunk: ParsedChunk) => {
+    append(chunk.head);
+    spans.push({ file: `${id}.js`, start: code.length, chunk });
+    append(chunk.body);
+  };
+  append(`const ${CHUNKS}={`);
+  const others = [...chunks].filter(([id]) => id !== entryId);
+  others.forEach(([id, chunk], index) => {
     const exported = chunk.exports
       .map(([name, local]) => `${JSON.stringify(name)}:${local}`)
       .join(",");
-    const fn = `function(){${chunk.head}${chunk.body}\nreturn{${exported}}}`;
-    return `${JSON.stringify(id)}:${eager.has(id) ? `(${fn})` : fn}`;
+    append(
+      `${index === 0 ? "" : ",\n"}${JSON.stringify(id)}:${eager.has(id) ? "(" : ""}function(){`,
+    );
+    appendBody(id, chunk);
+    append(`\nreturn{${exported}}}${eager.has(id) ? ")" : ""}`);
   });
-  return [
-    `const ${CHUNKS}={${definitions.join(",\n")}};`,
-    `const ${LOADED}=new Map;`,
-    // A chunk runs once; its exports object is kept for later imports.
-    `const ${LOAD}=(function(id){let m=${LOADED}.get(id);if(m===void 0){${trace}m=${CHUNKS}[id]();${LOADED}.set(id,m)}return m});`,
-    `const ${IMPORT}=(function(id){return Promise.resolve().then(()=>${LOAD}(id))});`,
-    `${main.head}${main.body}`,
-  ].join("\n");
+  append(`};\nconst ${LOADED}=new Map;\n`);
+  // A chunk runs once; its exports object is kept for later imports.
+  append(
+    `const ${LOAD}=(function(id){let m=${LOADED}.get(id);if(m===void 0){${trace}m=${CHUNKS}[id]();${LOADED}.set(id,m)}return m});\n`,
+  );
+  append(`const ${IMPORT}=(function(id){return Promise.resolve().then(()=>${LOAD}(id))});\n`);
+  appendBody(entryId, main);
+
+  const locate = (position: number): ChunkPosition | null => {
+    const span = spans.find(({ start, chunk }) =>
+      position >= start && position <= start + chunk.body.length
+    );
+    if (!span) return null;
+    let inBody = position - span.start;
+    let shift = 0;
+    for (const rewrite of span.chunk.rewrites) {
+      const rewrittenAt = rewrite.at + shift;
+      if (inBody < rewrittenAt) break;
+      if (inBody < rewrittenAt + rewrite.to) return null; // inside a rewritten import()
+      shift += rewrite.to - rewrite.from;
+    }
+    inBody -= shift;
+    return { file: span.file, offset: span.chunk.bodyStart + inBody };
+  };
+  return { code, locate };
 }

@@ -7,7 +7,7 @@
  */
 import { assertEquals, assertMatch, assertThrows } from "./assert.ts";
 import { eagerCompiled } from "../scripts/eager_compile.ts";
-import { linkChunks, TRACE_PREFIX } from "../scripts/link_chunks.ts";
+import { linkChunks, linkChunksMapped, TRACE_PREFIX } from "../scripts/link_chunks.ts";
 
 /** Every `.ts` file under `dir` (a URL of a folder). */
 async function* walkTypeScript(dir: URL): AsyncGenerator<URL> {
@@ -50,6 +50,27 @@ Deno.test("only the chunks the entry imports are compiled with the module, unles
   assertMatch(code, /"lazy-CCC":function\(\)\{/);
   assertMatch(linkChunks(CHUNKS, "main.js", { eager: ["lazy-CCC"] }), /"lazy-CCC":\(function/);
   assertMatch(linkChunks(CHUNKS, "main.js", { trace: true }), new RegExp(TRACE_PREFIX));
+});
+
+Deno.test("positions of the linked module map back to the chunks' files", () => {
+  const lazy =
+    `import{a as i}from"./chunk-AAA.js";let p=import("./chunk-AAA.js");function f(){return 1}`;
+  const { code, locate } = linkChunksMapped({ ...CHUNKS, "lazy-CCC.js": lazy }, "main.js");
+  // The end of f, after an import() the linker rewrote to a longer call.
+  const end = code.indexOf("return 1}") + "return 1}".length;
+  assertEquals(locate(end), { file: "lazy-CCC.js", offset: lazy.length });
+  const main = CHUNKS["main.js"]!;
+  const x = code.lastIndexOf("return[x,");
+  assertEquals(locate(x), { file: "main.js", offset: main.indexOf("return[x,") });
+  assertEquals(locate(code.indexOf("__anacondaLoaded=new Map")), null);
+});
+
+Deno.test("only the functions that end where V8 said are rewritten", () => {
+  const code = `function a(){return 1}function b(){return c=>c}`;
+  assertEquals(
+    eagerCompiled(code, new Set([code.indexOf("}") + 1])),
+    `var a=(function a(){return 1});function b(){return c=>c}`,
+  );
 });
 
 Deno.test("the linker refuses what it cannot link", () => {

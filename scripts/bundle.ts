@@ -179,7 +179,7 @@ export async function bundle(output: string = `${ROOT}${BUNDLE_PATH}`): Promise<
     const files = await splitBundle(`${work}/chunks`);
     const hot = await hotCode(files, work);
     for (const [file, ends] of hot.functions) files[file] = eagerCompiled(files[file]!, ends);
-    const code = linkChunks(files, "main.js", { eager: hot.chunks, hot: hot.chunks });
+    const code = linkChunks(files, "main.js", { eager: hot.chunks });
     const size = new TextEncoder().encode(code).length;
     if (size > MAX_BUNDLE_BYTES) {
       throw new Error(`the bundle is ${size} bytes, over the ${MAX_BUNDLE_BYTES} bytes expected`);

@@ -15,15 +15,11 @@
  * @module
  */
 
-import { deflateRawSync } from "node:zlib";
-
 /** The loader's names in the linked module; no minified chunk uses these names. */
 const LOAD = "__anacondaLoad";
 const IMPORT = "__anacondaImport";
 const CHUNKS = "__anacondaChunks";
 const LOADED = "__anacondaLoaded";
-const COLD_DEPS = "__anacondaColdDeps";
-const UNPACK = "__anacondaUnpack";
 
 /** `import ... from "./x.js";` (or `import "./x.js";`) at the start of `code`. */
 const STATIC_IMPORT =
@@ -156,11 +152,6 @@ export interface LinkOptions {
   eager?: Iterable<string>;
   /** Print `TRACE_PREFIX<id>` on stderr when a chunk runs (to learn what a command loads). */
   trace?: boolean;
-  /**
-   * The chunks that stay code; the others (and nothing they import) are kept compressed
-   * (raw deflate, base64) and compiled when first imported. Default: all stay code.
-   */
-  hot?: Iterable<string>;
 }
 
 /** What a traced bundle prints before the id of each chunk it runs. */
@@ -221,14 +212,6 @@ export function linkChunksMapped(
     eager.add(id);
   }
 
-  // Cold chunks are reached by import() only: what a hot chunk imports statically is hot.
-  const hot = new Set<string>([entryId]);
-  for (const id of options.hot ?? chunks.keys()) {
-    if (!chunks.has(id)) throw new Error(`no chunk ${id} to keep as code`);
-    hot.add(id);
-  }
-  for (const id of [...hot]) for (const dep of staticClosure(chunks, id)) hot.add(dep);
-
   const trace = options.trace ? `console.error(${JSON.stringify(TRACE_PREFIX)}+id);` : "";
   let code = "";
   /** Where each chunk's body is in `code`. */
@@ -241,19 +224,13 @@ export function linkChunksMapped(
   };
   append(`const ${CHUNKS}={`);
   const others = [...chunks].filter(([id]) => id !== entryId);
-  const coldDeps: Record<string, string[]> = {};
   others.forEach(([id, chunk], index) => {
     const exported = chunk.exports
       .map(([name, local]) => `${JSON.stringify(name)}:${local}`)
       .join(",");
-    append(`${index === 0 ? "" : ",\n"}${JSON.stringify(id)}:`);
-    if (!hot.has(id)) {
-      const text = new TextEncoder().encode(`${chunk.head}${chunk.body}\nreturn{${exported}}`);
-      append(JSON.stringify(deflateRawSync(text, { level: 9 }).toString("base64")));
-      coldDeps[id] = chunk.deps.filter((dep) => !hot.has(dep));
-      return;
-    }
-    append(`${eager.has(id) ? "(" : ""}function(){`);
+    append(
+      `${index === 0 ? "" : ",\n"}${JSON.stringify(id)}:${eager.has(id) ? "(" : ""}function(){`,
+    );
     appendBody(id, chunk);
     append(`\nreturn{${exported}}}${eager.has(id) ? ")" : ""}`);
   });
@@ -262,20 +239,7 @@ export function linkChunksMapped(
   append(
     `const ${LOAD}=(function(id){let m=${LOADED}.get(id);if(m===void 0){${trace}m=${CHUNKS}[id]();${LOADED}.set(id,m)}return m});\n`,
   );
-  // A cold chunk, and the cold chunks it imports, are inflated and compiled before it runs.
-  append(`const ${COLD_DEPS}=${JSON.stringify(coldDeps)};\n`);
-  append(
-    `const ${UNPACK}=(function(id){const packed=${CHUNKS}[id];` +
-      // Compiled already, or being unpacked (the promise).
-      `if(typeof packed!=="string")return packed instanceof Promise?packed:Promise.resolve();` +
-      `const done=(async()=>{for(const dep of ${COLD_DEPS}[id])await ${UNPACK}(dep);` +
-      `const text=await new Response(new Blob([Uint8Array.fromBase64(packed)]).stream()` +
-      `.pipeThrough(new DecompressionStream("deflate-raw"))).text();` +
-      `${CHUNKS}[id]=new Function(${JSON.stringify(LOAD)},${JSON.stringify(IMPORT)},` +
-      `"return function(){"+text+"}")(${LOAD},${IMPORT})})();` +
-      `${CHUNKS}[id]=done;return done});\n`,
-  );
-  append(`const ${IMPORT}=(function(id){return ${UNPACK}(id).then(()=>${LOAD}(id))});\n`);
+  append(`const ${IMPORT}=(function(id){return Promise.resolve().then(()=>${LOAD}(id))});\n`);
   appendBody(entryId, main);
 
   const locate = (position: number): ChunkPosition | null => {

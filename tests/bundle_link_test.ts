@@ -52,33 +52,6 @@ Deno.test("only the chunks the entry imports are compiled with the module, unles
   assertMatch(linkChunks(CHUNKS, "main.js", { trace: true }), new RegExp(TRACE_PREFIX));
 });
 
-Deno.test("cold chunks are kept compressed and compiled when first imported, with their own imports", async () => {
-  const files = {
-    ...CHUNKS,
-    "lazy-CCC.js": `import{a as i,b as K}from"./chunk-AAA.js";import{q as q}from"./cold-DDD.js";` +
-      `var w=i()+q;function t(e){return e instanceof K}export{w as w,t as isE};`,
-    "cold-DDD.js": `var q=100;export{q as q};`,
-  };
-  const code = linkChunks(files, "main.js", { hot: [] });
-  assertEquals(code.includes("var q=100"), false); // packed
-  assertEquals(code.includes("instanceof K"), false);
-  await runModule(code.replace("__linkTest", "__coldTest"));
-  const test = (globalThis as Record<string, unknown>).__coldTest as () => Promise<unknown[]>;
-  assertEquals(await test(), [10, 102, true, true]);
-});
-
-Deno.test("a cold chunk imported twice at once runs once", async () => {
-  const files = {
-    "cold-EEE.js": `globalThis.__coldRuns=(globalThis.__coldRuns??0)+1;var v=1;export{v as v};`,
-    "main.js":
-      `globalThis.__coldTwice=()=>Promise.all([import("./cold-EEE.js"),import("./cold-EEE.js")]);`,
-  };
-  await runModule(linkChunks(files, "main.js", { hot: [] }));
-  const twice = (globalThis as Record<string, unknown>).__coldTwice as () => Promise<unknown[]>;
-  const [a, b] = await twice();
-  assertEquals([a === b, (globalThis as Record<string, unknown>).__coldRuns], [true, 1]);
-});
-
 Deno.test("positions of the linked module map back to the chunks' files", () => {
   const lazy =
     `import{a as i}from"./chunk-AAA.js";let p=import("./chunk-AAA.js");function f(){return 1}`;

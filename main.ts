@@ -3,8 +3,11 @@
  * @module
  */
 import { run } from "./src/cli/root.ts";
+import { endProcess, watchAsyncDoors } from "./src/cli/process_end.ts";
 import { denoContext } from "./src/context.ts";
 
 if (import.meta.main) {
-  Deno.exit(await run(Deno.args, denoContext()));
+  const context = denoContext();
+  const usedAsyncDoor = watchAsyncDoors(context);
+  endProcess(await run(Deno.args, context), usedAsyncDoor());
 }

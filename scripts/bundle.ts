@@ -4,6 +4,14 @@
  * that reaches the URL but no package registry. The compiled executables are built
  * from this file too, so every way of running the CLI runs the same code.
  *
+ * Built in two steps, so that a command pays only for the code it runs: `deno bundle
+ * --code-splitting` cuts the CLI into chunks at its dynamic imports (one per command,
+ * the TOML writer, YAML, diff, BLAKE2, login, conda, the HTTP client...), then
+ * scripts/link_chunks.ts links them into one module where each chunk is a function
+ * called on first import. V8 compiles a function only when it first runs, and Deno's
+ * code cache holds what start-up compiled, so `--version` or `auth api-key` neither
+ * compile nor run the others (see the README, "Performance").
+ *
  * The bundle is checked before it replaces the old one: its only imports may be Deno's
  * built-in `node:` modules. An `npm:` or bare import would be resolved at run time,
  * and a CommonJS dependency makes esbuild call `createRequire(import.meta.url)`, which
@@ -12,6 +20,12 @@
  *   deno task bundle [--output PATH]     # default dist/anaconda.js
  * @module
  */
+
+import { childEnv } from "./child_env.ts";
+import { eagerCompiled } from "./eager_compile.ts";
+import { HOT_COMMANDS, makeLoggedInHome } from "./hot_commands.ts";
+import { linkChunks, linkChunksMapped, TRACE_PREFIX } from "./link_chunks.ts";
+import { RUN_PERMISSIONS } from "./permissions.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -48,46 +62,146 @@ export function bundleProblems(code: string): string[] {
   return problems;
 }
 
+/** Runs `deno <args>`; throws with its stderr when it fails. Returns its stdout. */
+async function deno(args: string[], what: string): Promise<string> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (code !== 0) throw new Error(`${what} failed: ${new TextDecoder().decode(stderr).trim()}`);
+  return new TextDecoder().decode(stdout);
+}
+
+/** The chunks of main.ts (file name -> code), written by `deno bundle` into `dir`. */
+async function splitBundle(dir: string): Promise<Record<string, string>> {
+  await deno([
+    "bundle",
+    "--quiet",
+    // `browser` picks the ES-module build of dual packages (yaml's `node` build is
+    // CommonJS, which cannot run from a URL); `node:` and `Deno` APIs work as before.
+    "--platform",
+    "browser",
+    // Minified: less to read, hash and keep in memory at start-up.
+    "--minify",
+    "--code-splitting",
+    "--outdir",
+    dir,
+    "main.ts",
+  ], "deno bundle");
+  const files: Record<string, string> = {};
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && entry.name.endsWith(".js")) {
+      files[entry.name] = await Deno.readTextFile(`${dir}/${entry.name}`);
+    }
+  }
+  return files;
+}
+
+/** What the hot commands run: the chunks they load, and the functions they call in each. */
+interface HotCode {
+  /** Chunk ids. */
+  chunks: string[];
+  /** By chunk file: where the functions the commands called end. */
+  functions: Map<string, Set<number>>;
+}
+
+/**
+ * What the hot commands run, learned by running each once from a linked bundle that
+ * reports the chunks it runs and with V8's log of the functions it compiles (all of them
+ * lazily: the ones called). `work` is a scratch folder.
+ */
+async function hotCode(files: Record<string, string>, work: string): Promise<HotCode> {
+  const traced = `${work}/traced.js`;
+  const linked = linkChunksMapped(files, "main.js", { trace: true });
+  await Deno.writeTextFile(traced, linked.code);
+  const url = new URL(`file://${traced}`).href;
+  const home = await makeLoggedInHome("anaconda-bundle-");
+  const chunks = new Set<string>();
+  const functions = new Map<string, Set<number>>();
+  try {
+    for (const [index, args] of HOT_COMMANDS.entries()) {
+      const log = `${work}/v8-${index}.log`;
+      const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--quiet",
+          "--no-code-cache",
+          `--v8-flags=--log-function-events,--logfile=${log},--no-logfile-per-isolate`,
+          ...RUN_PERMISSIONS,
+          traced,
+          ...args,
+        ],
+        cwd: home,
+        env: childEnv(home),
+        clearEnv: true,
+        stdin: "null",
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      const lines = new TextDecoder().decode(stderr).split("\n");
+      if (code !== 0) throw new Error(`anaconda ${args.join(" ")} failed: ${lines.join("\n")}`);
+      for (const line of lines) {
+        if (line.startsWith(TRACE_PREFIX)) chunks.add(line.slice(TRACE_PREFIX.length));
+      }
+      // `script-details,<id>,<url>,...` names the script; `function,parse-function,<id>,
+      // <start>,<end>,...` is a function compiled on its first call.
+      let script: string | undefined;
+      for (const event of (await Deno.readTextFile(log)).split("\n")) {
+        const fields = event.split(",");
+        if (fields[0] === "script-details" && fields[2] === url) script = fields[1];
+        if (fields[0] !== "function" || fields[1] !== "parse-function" || fields[2] !== script) {
+          continue;
+        }
+        const found = linked.locate(Number(fields[4]));
+        if (found === null) continue; // the linker's own code
+        const ends = functions.get(found.file) ?? new Set<number>();
+        ends.add(found.offset);
+        functions.set(found.file, ends);
+      }
+    }
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+  return { chunks: [...chunks].sort(), functions };
+}
+
 /** Bundles main.ts into `output` (replaced only by a bundle that passes the checks). */
 export async function bundle(output: string = `${ROOT}${BUNDLE_PATH}`): Promise<number> {
   const slash = output.lastIndexOf("/");
   const dir = slash === -1 ? "." : output.slice(0, slash) || "/";
   await Deno.mkdir(dir, { recursive: true });
-  const temp = `${dir}/.anaconda-${crypto.randomUUID()}.js`;
+  const work = `${dir}/.anaconda-${crypto.randomUUID()}`;
+  const temp = `${work}.js`;
   try {
-    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-      // `browser` picks the ES-module build of dual packages (yaml's `node` build is
-      // CommonJS, which cannot run from a URL); `node:` and `Deno` APIs work as before.
-      // Minified: the whole file is parsed at start-up, and its size costs memory.
-      args: [
-        "bundle",
-        "--quiet",
-        "--platform",
-        "browser",
-        "--minify",
-        "--output",
-        temp,
-        "main.ts",
-      ],
-      cwd: ROOT,
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    if (code !== 0) {
-      throw new Error(`deno bundle failed: ${new TextDecoder().decode(stderr).trim()}`);
-    }
-    const { size } = await Deno.stat(temp);
+    const files = await splitBundle(`${work}/chunks`);
+    const hot = await hotCode(files, work);
+    for (const [file, ends] of hot.functions) files[file] = eagerCompiled(files[file]!, ends);
+    const code = linkChunks(files, "main.js", { eager: hot.chunks });
+    const size = new TextEncoder().encode(code).length;
     if (size > MAX_BUNDLE_BYTES) {
       throw new Error(`the bundle is ${size} bytes, over the ${MAX_BUNDLE_BYTES} bytes expected`);
     }
-    const problems = bundleProblems(await Deno.readTextFile(temp));
+    const problems = bundleProblems(code);
     if (problems.length > 0) {
       throw new Error(`the bundle is not self-contained: ${problems.join("; ")}`);
+    }
+    await Deno.writeTextFile(temp, code);
+    // The linked module must load and run (a link mistake is a SyntaxError at load).
+    const version = await deno(
+      ["run", "--quiet", "--no-code-cache", ...RUN_PERMISSIONS, temp, "--version"],
+      "running the bundle",
+    );
+    if (!version.startsWith("anaconda-auth ")) {
+      throw new Error(`the bundle printed ${JSON.stringify(version)} for --version`);
     }
     await Deno.rename(temp, output);
     return size;
   } finally {
     await Deno.remove(temp).catch(() => {});
+    await Deno.remove(work, { recursive: true }).catch(() => {});
   }
 }
 

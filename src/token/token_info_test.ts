@@ -133,6 +133,31 @@ Deno.test("a stored API key with spaces or control characters is refused, naming
   }
 });
 
+Deno.test("property: a record reads the same in url-safe, unpadded or wrapped base64", () => {
+  fc.assert(
+    // Keys with spaces or control characters are refused (see above).
+    const keys = fc.string({ unit: "grapheme" }).filter((key) => !/[\s\p{Cc}]/u.test(key));
+    fc.property(keys, fc.nat(76), (key, wrapAt) => {
+      const info: TokenInfo = {
+        domain: "d.test",
+        api_key: key,
+        username: null,
+        repo_tokens: [],
+        version: 2,
+      };
+      const value = encodeTokenInfo(info);
+      const urlSafe = value.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+      const wrapped = wrapAt === 0
+        ? value
+        : value.replace(new RegExp(`(.{${wrapAt}})`, "g"), "$1\n");
+      for (const variant of [urlSafe, value.replace(/=+$/, ""), wrapped]) {
+        assert.deepEqual(decodeTokenInfo(variant, "d.test"), info);
+      }
+    }),
+    { seed: 20260102, numRuns: fuzzRuns(200) },
+  );
+});
+
 Deno.test("apiKeyExpiry reads exp as seconds since the epoch in UTC (A4)", () => {
   const expiry = apiKeyExpiry(makeJwt({ exp: 1767225600 }));
   assert.equal(expiry?.toISOString(), "2026-01-01T00:00:00.000Z");

@@ -4,6 +4,8 @@
  */
 import type { App } from "../framework/app.ts";
 import { leaf } from "../framework/args.ts";
+// Static: the command always needs it (from source, each import() costs a module-graph pass).
+import { requireApiKey } from "../../token/tokens.ts";
 
 export const command = leaf({
   name: "api-key",
@@ -22,7 +24,6 @@ export const command = leaf({
 export async function runApiKey(app: App): Promise<void> {
   const settings = await app.settings();
   const config = settings.site();
-  const { requireApiKey } = await import("../../token/tokens.ts");
   const apiKey = await requireApiKey(app.context, config);
   app.context.stdout.write(`${apiKey}\n`);
 }

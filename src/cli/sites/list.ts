@@ -10,6 +10,9 @@ import type { Settings } from "../../config/load.ts";
 import { defaultSiteKey as defaultKeyOf } from "../../config/site.ts";
 import { StoreError } from "../../errors.ts";
 import { CHECK, renderTable, tableStyle, writeJson } from "../framework/output.ts";
+// Static: the command always needs them (from source, each import() costs a module-graph pass).
+import { loadToken } from "../../token/tokens.ts";
+import { isTokenExpired } from "../../token/token_info.ts";
 
 const LIST_OPTIONS = { ...JSON_OPTIONS };
 
@@ -39,8 +42,6 @@ export function defaultSiteKey(
 }
 
 async function loggedIn(app: App, config: SiteConfig): Promise<boolean> {
-  const { loadToken } = await import("../../token/tokens.ts");
-  const { isTokenExpired } = await import("../../token/token_info.ts");
   try {
     const info = await loadToken(app.context, config);
     return info !== null && !isTokenExpired(info, app.context.clock.now());

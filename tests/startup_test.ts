@@ -1,0 +1,46 @@
+/**
+ * Start-up: a run of the CLI leaves V8's compiled code of the bundle in Deno's code cache,
+ * so that the next runs do not compile it again (a `Deno.exit()` during the command used
+ * to lose it). Commands that wait on stdin still exit at once (tests/login_interrupt_test.ts).
+ * @module
+ */
+import { DatabaseSync } from "node:sqlite";
+import { assertEquals } from "./assert.ts";
+import { bundle } from "../scripts/bundle.ts";
+import { cleanEnv, RUN_PERMISSIONS, runProgram, tempHome } from "./support.ts";
+
+/** The module URLs that have a V8 code cache in the Deno cache folder `denoDir`. */
+function cachedModules(denoDir: string): string[] {
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(`${denoDir}/v8_code_cache_v2`, { readOnly: true });
+  } catch {
+    return []; // no cache written at all
+  }
+  try {
+    const rows = db.prepare("SELECT specifier FROM codecache").all() as { specifier: string }[];
+    return rows.map((row) => row.specifier);
+  } finally {
+    db.close();
+  }
+}
+
+Deno.test("a run of the bundle stores its compiled code for the next runs", async () => {
+  await using dist = await tempHome();
+  await using home = await tempHome();
+  await using denoDir = await tempHome();
+  const path = `${dist.path}/anaconda.js`;
+  await bundle(path);
+  const url = new URL(`file://${path}`).href;
+  for (const args of [["--version"], ["auth", "api-key"]]) {
+    const result = await runProgram(
+      Deno.execPath(),
+      ["run", "--quiet", ...RUN_PERMISSIONS, path, ...args],
+      { cwd: home.path, env: cleanEnv(home.path, { DENO_DIR: denoDir.path }) },
+    );
+    // `auth api-key` without a login exits 1 (TokenNotFoundError), like `--version` without work.
+    assertEquals(result.code, args[0] === "--version" ? 0 : 1, result.stderr);
+    assertEquals(cachedModules(denoDir.path).includes(url), true, `after ${args.join(" ")}`);
+    await Deno.remove(`${denoDir.path}/v8_code_cache_v2`);
+  }
+});

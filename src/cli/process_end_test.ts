@@ -12,6 +12,7 @@ const SYNC_MEMBERS = [
   "stdout",
   "stderr",
   "notify",
+  "runCache",
   "clock",
 ];
 const SYNC_CLOCK_MEMBERS = ["now"];

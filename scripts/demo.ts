@@ -3,7 +3,9 @@
  * (scripts/stand_in/), in a temporary HOME, without a browser and without an
  * account: `anaconda auth login` (device flow; the demo approves the code through the
  * stand-in service's control, as a user would in the browser), `anaconda auth whoami`,
- * `anaconda auth api-key`, `anaconda auth logout`.
+ * `anaconda auth api-key`, `anaconda token install` (a repo token, conda's token file and
+ * `.condarc`, against the stand-in's conda repository), `anaconda token list`,
+ * `anaconda auth logout`.
  * @module
  */
 import { startDevServer } from "./stand_in/server.ts";
@@ -42,12 +44,17 @@ try {
   const env = childEnv(home, {
     ANACONDA_AUTH_DOMAIN: server.domain,
     ANACONDA_AUTH_SSL_VERIFY: server.caPath ?? "true",
+    // The stand-in's conda repository stands in for https://repo.anaconda.cloud/repo/.
+    CONDA_TOKEN_REPO_URL: server.repo.url,
     // No browser: the "opener" does nothing and the demo approves the code itself.
     BROWSER: "true",
   });
   say(dim(`Stand-in Anaconda service at ${server.url} (test CA ${server.caPath})`));
   say(dim(`Temporary HOME ${home}`));
-  say(dim(`Environment: ANACONDA_AUTH_DOMAIN=${server.domain} ANACONDA_AUTH_SSL_VERIFY=<CA file>`));
+  say(dim(
+    `Environment: ANACONDA_AUTH_DOMAIN=${server.domain} ANACONDA_AUTH_SSL_VERIFY=<CA file> ` +
+      `CONDA_TOKEN_REPO_URL=${server.repo.url}`,
+  ));
 
   const login = anaconda(["auth", "login"], env);
   // If the login ends before it shows a code, say so instead of waiting for one.
@@ -56,7 +63,6 @@ try {
   });
   const userCode = await Promise.race([server.waitForUserCode(), loginEndedEarly]);
   await server.waitForRequest("POST /api/auth/oauth2/token");
-  await new Promise((resolve) => setTimeout(resolve, 1500));
   const approvedAt = performance.now();
   server.approve(userCode);
   say(dim(`\n[demo] approved ${userCode} through the dev server (as the user would in a browser)`));
@@ -78,11 +84,20 @@ try {
       "(mostly the wait for the next poll: the stand-in asks for one every second)",
   ));
 
-  for (const args of [["auth", "whoami"], ["auth", "api-key"], ["auth", "logout"]]) {
+  const session = [
+    ["auth", "whoami"],
+    ["auth", "api-key"],
+    ["token", "install", "--yes"],
+    ["token", "list"],
+    ["auth", "logout"],
+  ];
+  for (const args of session) {
     if (await anaconda(args, env) !== 0) throw new Error(`anaconda ${args.join(" ")} failed`);
   }
   say(dim("\n[demo] after logout, whoami needs a login again:"));
   await anaconda(["auth", "whoami"], env);
+  say(dim(`\n[demo] what token install wrote for conda (${home}/.condarc):`));
+  say(await Deno.readTextFile(`${home}/.condarc`));
 } catch (err) {
   console.error(`demo failed: ${err instanceof Error ? err.message : err}`);
   Deno.exitCode = 1;

@@ -1,6 +1,6 @@
 /**
- * The shape of the code (DESIGN.md, "The shape"): the core never imports the CLI, and
- * no two folders of `src/` import each other, directly or through others.
+ * The shape of the code (docs/design.md, "Folders and the layer rule"): the core never imports
+ * the CLI, and no two folders of `src/` import each other, directly or through others.
  * @module
  */
 import { assertEquals } from "./assert.ts";

@@ -98,7 +98,7 @@ Deno.test("environment names are case-insensitive and __ nests into lower-cased 
   assertEquals(site.extra_headers, { x_foo: "bar" });
 });
 
-Deno.test("ssl_verify words from the environment are booleans in any case (A3)", async () => {
+Deno.test("ssl_verify words from the environment are booleans in any case (D3)", async () => {
   for (const [word, expected] of [["FALSE", false], ["yes", true], ["0", false], ["On", true]]) {
     const { settings } = await load({ env: { ANACONDA_AUTH_SSL_VERIFY: word as string } });
     assertEquals(settings.site().ssl_verify, expected);

@@ -1,6 +1,7 @@
 /**
- * The settings of a site (`[plugin.auth]`, `[sites.<name>]`, `ANACONDA_AUTH_*`):
- * their types, defaults and validation (SPEC Part B §1.4, Part A A3).
+ * The settings of a site (`[plugin.auth]`, `[sites.<name>]`, `ANACONDA_AUTH_*`): their types,
+ * defaults and validation (docs/behaviour.md, "Site fields" and "Configuration sources and
+ * precedence"; D3).
  * @module
  */
 import { ConfigError } from "../errors.ts";
@@ -64,7 +65,7 @@ export interface SiteConfig {
   client_cert_key: string | null;
   /** Log in with the device flow (else the browser flow). */
   use_device_flow: boolean;
-  /** The time limit of a whole HTTP request (connect, redirects, body), in seconds (A12). */
+  /** The time limit of a whole HTTP request (connect, redirects, body), in seconds (D38). */
   timeout: number;
   /** The conda channel of the environment manager (Python tool only). */
   env_manager_channel: string;

@@ -119,7 +119,7 @@ Deno.test("file keyring: a secret with quotes, backslashes, newlines and non-ASC
 
 Deno.test(
   {
-    name: "file keyring: file 0600 and a new folder 0700 (A14)",
+    name: "file keyring: file 0600 and a new folder 0700 (D16)",
     ignore: Deno.build.os === "windows",
   },
   async () => {
@@ -144,7 +144,7 @@ const modeOf = async (path: string) => (await Deno.stat(path)).mode! & 0o777;
 
 Deno.test({
   name:
-    "file keyring: a ~/.anaconda others can read is tightened to 0700 on the first write, said once (A25)",
+    "file keyring: a ~/.anaconda others can read is tightened to 0700 on the first write, said once (D17)",
   ignore: !POSIX,
   async fn() {
     await withKeyring(async (keyring, home, context) => {
@@ -182,7 +182,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "file keyring: a ~/.anaconda that belongs to another user is never changed (A25)",
+  name: "file keyring: a ~/.anaconda that belongs to another user is never changed (D17)",
   // Only root can give a folder to another user and still write into it.
   ignore: !isRoot,
   async fn() {
@@ -212,7 +212,7 @@ Deno.test("file keyring: an empty file (the Python viability check makes one) re
   });
 });
 
-Deno.test("file keyring: corrupt JSON is moved aside with a warning naming it (A13)", async () => {
+Deno.test("file keyring: corrupt JSON is moved aside with a warning naming it (D15)", async () => {
   await withKeyring(async (keyring, home, context) => {
     await Deno.mkdir(`${home}/.anaconda`);
     await Deno.writeTextFile(keyring.path, '{"Anaconda Cloud": {"a.test": "precious"');
@@ -420,7 +420,7 @@ Deno.test(
   },
 );
 
-Deno.test("file keyring: the warning about a corrupt file never quotes its content (A18)", async () => {
+Deno.test("file keyring: the warning about a corrupt file never quotes its content (D41)", async () => {
   await withKeyring(async (keyring, home, context) => {
     await Deno.mkdir(`${home}/.anaconda`);
     await Deno.writeTextFile(

@@ -1,6 +1,7 @@
 /**
- * The options of `sites add` and `sites modify` (SPEC Part B §5.5), generated from the
- * site fields of `config/schema.ts`, and their conversion into site-table values.
+ * The options of `sites add` and `sites modify` (docs/behaviour.md, "Editing the configuration
+ * file"), generated from the site fields of `config/schema.ts`, and their conversion into
+ * site-table values.
  * @module
  */
 import { flag, type OptionSpec, toggle, value } from "../framework/args.ts";

@@ -1,7 +1,7 @@
 /**
- * `anaconda token uninstall [-o ORG] [-a|--all]` (SPEC Part B §6.3): deletes repo tokens
- * from the site's record. conda's token file of `REPO_URL` goes too when it holds a
- * deleted token (`token install` wrote it, A19).
+ * `anaconda token uninstall [-o ORG] [-a|--all]` (docs/behaviour.md, "token commands"): deletes
+ * repo tokens from the site's record. conda's token file of `REPO_URL` goes too when it holds a
+ * deleted token (`token install` wrote it, D53).
  * @module
  */
 import type { App } from "../framework/app.ts";

@@ -79,6 +79,7 @@ export async function chooseDestination(app: App): Promise<string | undefined> {
     );
   }
   const choice = await prompter.choose(
+    // Lower case, as the Python tool asks (docs/behaviour.md, "Kept on purpose").
     "choose destination:",
     choices.map((choice) => ({ value: choice.name, label: choice.label })),
     { flagHint: "--at <site>" },

@@ -150,6 +150,7 @@ export const FIELDS: Record<FieldName, FieldSpec> = {
     option: {
       help: "API key of the site; CAUTION: it is written to config.toml",
       placeholder: "<key>",
+      // "API Key" capitalised, as the Python tool prints it (docs/behaviour.md, "Kept on purpose").
       storedWarning: "API Key",
     },
   },
@@ -170,6 +171,8 @@ export const FIELDS: Record<FieldName, FieldSpec> = {
     option: {
       help: "extra HTTP headers for every request, as JSON",
       placeholder: "<json>",
+      // The option name without dashes, then the raw value: the Python tool's words
+      // (docs/behaviour.md, "Kept on purpose").
       jsonError: "extra-headers=$value could not be parsed as JSON",
     },
   },
@@ -191,6 +194,7 @@ export const FIELDS: Record<FieldName, FieldSpec> = {
     kind: "bool",
     option: { help: "use the API key (not repo tokens) for the package repository" },
   },
+  // The Python tool's option name, kept on purpose (docs/behaviour.md, "Kept on purpose").
   hash_hostname: { kind: "bool", hidden: true, option: { name: "hash-host-name" } },
   proxy_servers: {
     kind: "optional-string-dict",
@@ -198,6 +202,8 @@ export const FIELDS: Record<FieldName, FieldSpec> = {
     option: {
       help: "proxy servers by scheme, as JSON",
       placeholder: "<json>",
+      // The option name without dashes, then the raw value: the Python tool's words
+      // (docs/behaviour.md, "Kept on purpose").
       jsonError: "proxy-servers=$value could not be parsed as JSON",
     },
   },

@@ -83,6 +83,8 @@ export class InvalidAuthenticationError extends AuthRequiredError {
   override name = "InvalidAuthentication";
   /** Makes the error; see the class for the message. */
   constructor(status: number, url: string) {
+    // "API Key" capitalised: the Python tool's sentence, kept on purpose (docs/behaviour.md, "Kept
+    // on purpose").
     super("Your provided API Key or login token is invalid", status, url);
   }
 }

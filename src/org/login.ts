@@ -201,12 +201,14 @@ async function passwordLogin(
       if (!(err instanceof OrgUnauthorizedError)) throw err;
       context.notify({
         level: "info",
+        // anaconda-client's sentence, kept on purpose (docs/behaviour.md, "Kept on purpose").
         message: "Invalid Username password combination, please try again",
       });
       password = null;
     }
   }
   throw new OrgUnauthorizedError(
+    // anaconda-client's sentence, kept on purpose (docs/behaviour.md, "Kept on purpose").
     `Sorry. Please try again (go to ${forgotPasswordUrl(client.base)} to reset your password)`,
   );
 }

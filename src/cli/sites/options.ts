@@ -49,6 +49,8 @@ export const SITE_OPTIONS = {
     "verify TLS certificates with this CA bundle (a PEM file), stored as ssl_verify",
   ),
   disableCondaAutoConfig: toggle(
+    // The Python tool's option, accepted and ignored on purpose (docs/behaviour.md, "Kept on
+    // purpose").
     "--disable-conda-auto-config",
     "accepted for compatibility; ignored",
   ),

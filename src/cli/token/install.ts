@@ -118,6 +118,8 @@ async function confirmReissue(app: App, client: Client, org: string): Promise<vo
   const { currentRepoToken } = await import("../../conda/repo_api.ts");
   if (await currentRepoToken(client, org) === null) return;
   app.context.stderr.write(
+    // "existing ... already exists": conda-token's sentence, kept on purpose (docs/behaviour.md,
+    // "Kept on purpose").
     `An existing token already exists for the organization ${escapeControl(org)}.\n` +
       "Reissuing a new token will revoke and deactivate any existing token access. " +
       "This action can't be undone.\n",
@@ -175,6 +177,8 @@ export async function runInstall(input: InstallInput, app: App): Promise<void> {
     if (given === undefined) {
       const issued = await api.issueRepoToken(client, org);
       context.stderr.write(
+        // Printed when the token is issued, before it is validated or installed: conda-token's
+        // sentence and moment, kept on purpose (docs/behaviour.md, "Kept on purpose").
         `Your conda token has been installed and expires ${
           escapeControl(api.formatExpiry(issued.expires_at))
         }. To view your token(s), you can use anaconda token list\n`,

@@ -111,6 +111,8 @@ export async function runSet(input: SetInput, app: App): Promise<void> {
   const noChannels = noChannelsLine(view, condarc.path, home);
   if (noChannels !== null) context.stderr.write(`Warning: ${noChannels}\n`);
   context.stderr.write(
+    // "Conda" capitalised: conda-token's sentence, kept on purpose (docs/behaviour.md, "Kept on
+    // purpose").
     `✓ Success! Your token was validated and Conda has been configured.${backupNote(update)}\n`,
   );
 }

@@ -23,6 +23,8 @@ export const command = leaf({
   run: (input, app) => runUninstall(input, app),
 });
 
+// The Python tool's sentence, kept on purpose, with "(or --all)" added (docs/behaviour.md, "Kept on
+// purpose").
 const NEED_ORG = "Must explicitly provide an --org option (or --all)";
 
 /** The organization to uninstall: a pick among the stored ones, on a terminal. */

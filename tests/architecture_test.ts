@@ -3,7 +3,7 @@
  * the CLI, and no two folders of `src/` import each other, directly or through others.
  * @module
  */
-import { assertEquals } from "./assert.ts";
+import assert from "node:assert/strict";
 
 const SRC = new URL("../src/", import.meta.url);
 
@@ -69,7 +69,7 @@ Deno.test("nothing outside src/cli/ imports src/cli/", async () => {
       }
     }
   }
-  assertEquals(offenders, []);
+  assert.deepEqual(offenders, []);
 });
 
 Deno.test("the CLI framework (src/cli/framework/) imports no command of src/cli/", async () => {
@@ -82,7 +82,7 @@ Deno.test("the CLI framework (src/cli/framework/) imports no command of src/cli/
       }
     }
   }
-  assertEquals(offenders, []);
+  assert.deepEqual(offenders, []);
 });
 
 Deno.test("the folders of src/ import each other in one direction only (no cycle)", async () => {
@@ -97,7 +97,7 @@ Deno.test("the folders of src/ import each other in one direction only (no cycle
       edges.get(from)!.add(to);
     }
   }
-  assertEquals(cycles(edges), []);
+  assert.deepEqual(cycles(edges), []);
 });
 
 Deno.test("the files of src/store and src/token import each other in one direction only", async () => {
@@ -106,7 +106,7 @@ Deno.test("the files of src/store and src/token import each other in one directi
     if (file.endsWith("_test.ts") || !["store", "token"].includes(folderOf(file))) continue;
     edges.set(file, new Set(imports));
   }
-  assertEquals(cycles(edges), []);
+  assert.deepEqual(cycles(edges), []);
 });
 
 Deno.test("the modules at the top of src/ import each other in one direction only, types too", async () => {
@@ -115,7 +115,7 @@ Deno.test("the modules at the top of src/ import each other in one direction onl
     if (file.endsWith("_test.ts") || folderOf(file) !== "src") continue;
     edges.set(file, new Set(imports));
   }
-  assertEquals(cycles(edges), []);
+  assert.deepEqual(cycles(edges), []);
 });
 
 Deno.test("the import checks see every kind of import line", () => {
@@ -126,7 +126,7 @@ Deno.test("the import checks see every kind of import line", () => {
     'const d = await import("../d/d.ts");',
     'import { e } from "npm:e";',
   ].join("\n");
-  assertEquals(importedPaths("store/x.ts", text), [
+  assert.deepEqual(importedPaths("store/x.ts", text), [
     "cli/errors.ts",
     "store/b.ts",
     "c/c.ts",
@@ -146,5 +146,5 @@ Deno.test("the core writes to no stream: notices go through context.notify", asy
       }
     });
   }
-  assertEquals(offenders, []);
+  assert.deepEqual(offenders, []);
 });

@@ -4,7 +4,6 @@
  * `ssl_verify` / `verify_ssl` with YAML 1.1 booleans, and bad files skipped with a warning.
  */
 import assert from "node:assert/strict";
-import { assertRejects } from "./assert.ts";
 import { fakeContext } from "./fake_context.ts";
 import { tempHome } from "./support.ts";
 import { ConfigError } from "../src/errors.ts";
@@ -182,10 +181,10 @@ Deno.test({
       `Warning: the anaconda-client config file ${continuum} is ignored: not a YAML mapping`,
     );
     await write(continuum, "url: 42\n");
-    await assertRejects(
-      () => loadOrgConfig(contextIn(home.path)),
-      ConfigError,
-      `url in ${continuum} is not an API URL: 42`,
-    );
+    await assert.rejects(() => loadOrgConfig(contextIn(home.path)), (error: Error) => {
+      assert.ok(error instanceof ConfigError);
+      assert.ok(error.message.includes(`url in ${continuum} is not an API URL: 42`), error.message);
+      return true;
+    });
   },
 });

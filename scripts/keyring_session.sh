@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A private, headless Secret Service for tests: a D-Bus session bus and an unlocked
-# gnome-keyring in temporary folders (SPEC Part A'). Needs the Debian packages
-# dbus, gnome-keyring and libsecret-tools.
+# gnome-keyring in temporary folders (docs/behaviour.md, "System keyrings"). Needs the Debian
+# packages dbus, gnome-keyring and libsecret-tools.
 #
 #   eval "$(scripts/keyring_session.sh start)"   # exports DBUS_SESSION_BUS_ADDRESS, ...
 #   ...                                          # run the tests

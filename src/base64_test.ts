@@ -18,10 +18,14 @@ Deno.test("decodeBase64 takes standard or URL-safe, padded or not; null for anyt
   for (const text of ["a", "abc!", "ab==c", "Y==="]) assert.equal(decodeBase64(text), null, text);
 });
 
-Deno.test("basicAuthorization: Latin-1 when it fits, else UTF-8", () => {
+Deno.test("basicAuthorization: Latin-1 when it fits (as requests), else UTF-8", () => {
   assert.equal(basicAuthorization("jane", "pässword"), `Basic ${btoa("jane:p\u00e4ssword")}`);
   assert.equal(
     basicAuthorization("jane", "密码"),
     `Basic ${encodeBase64(bytes("jane:密码"))}`,
+  );
+  assert.equal(
+    basicAuthorization("jane", "pass€"),
+    `Basic ${btoa(String.fromCharCode(...bytes("jane:pass€")))}`,
   );
 });

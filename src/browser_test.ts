@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fakeContext } from "../tests/fake_context.ts";
-import { browserCommands, launchProgram, openBrowser } from "./browser.ts";
+import { browserCommands, openBrowser } from "./browser.ts";
 
 const URL_TO_OPEN = "https://example.test/activate?user_code=AB-CD";
 
@@ -31,10 +31,4 @@ Deno.test("openBrowser stops at the first opener that works, and reports when no
   assert.equal(opened, true);
   assert.deepEqual(tried, ["broken", "working"]);
   assert.equal(await openBrowser(URL_TO_OPEN, context, () => Promise.resolve(false)), false);
-});
-
-Deno.test("launchProgram: exit status decides; a missing program is false", async () => {
-  assert.equal(await launchProgram("true", []), true);
-  assert.equal(await launchProgram("false", []), false);
-  assert.equal(await launchProgram("no-such-program-for-anaconda-tests", []), false);
 });

@@ -14,8 +14,8 @@ export class AnacondaError extends Error {
   /** The name printed before the message. */
   override name = "AnacondaError";
   /**
-   * A fault of the environment (network, TLS, config, storage) rather than of this
-   * program: its message says everything, so no stack trace even with `--verbose` (A11).
+   * A fault of the environment (network, TLS, config, storage) rather than of this program: its
+   * message says everything, so no stack trace even with `--verbose` (D42).
    */
   readonly environmental: boolean = false;
 }
@@ -24,7 +24,7 @@ export class AnacondaError extends Error {
 export class ConfigError extends AnacondaError {
   /** The name printed before the message. */
   override name = "ConfigError";
-  /** A fault of the environment: its message says it all (no stack trace, A11). */
+  /** A fault of the environment: its message says it all (no stack trace, D42). */
   override readonly environmental = true;
 }
 
@@ -55,7 +55,7 @@ export class UnknownSiteError extends ConfigError {
 export class StoreError extends AnacondaError {
   /** The name printed before the message. */
   override name = "StoreError";
-  /** A fault of the environment: its message says it all (no stack trace, A11). */
+  /** A fault of the environment: its message says it all (no stack trace, D42). */
   override readonly environmental = true;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Secrets in logs and messages: all but the last 4 characters hidden (A18).
+ * Secrets in logs and messages: all but the last 4 characters hidden (D41).
  * @module
  */
 

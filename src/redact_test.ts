@@ -1,9 +1,9 @@
-import { assertEquals } from "../tests/assert.ts";
+import assert from "node:assert/strict";
 import { redactSecret } from "./redact.ts";
 
-Deno.test("redactSecret keeps only the last 4 characters (A18)", () => {
-  assertEquals(redactSecret("abcdefghijklmnop"), "********mnop");
-  assertEquals(redactSecret("abcdef"), "**cdef");
-  assertEquals(redactSecret("abc"), "***");
-  assertEquals(redactSecret(""), "");
+Deno.test("redactSecret keeps only the last 4 characters (D41)", () => {
+  assert.deepEqual(redactSecret("abcdefghijklmnop"), "********mnop");
+  assert.deepEqual(redactSecret("abcdef"), "**cdef");
+  assert.deepEqual(redactSecret("abc"), "***");
+  assert.deepEqual(redactSecret(""), "");
 });

@@ -1,10 +1,13 @@
 /**
- * The shape of the code (DESIGN.md, "The shape"): the core never imports the CLI, and
- * no two folders of `src/` import each other, directly or through others.
+ * The shape of the code (docs/design.md, "Folders and the layer rule"): the core never imports
+ * the CLI, and no two folders of `src/` import each other, directly or through others; tests
+ * may import `scripts/`, never the other way; the tests beside the code (the unit layer) start
+ * no program and wait no fixed time.
  * @module
  */
-import { assertEquals } from "./assert.ts";
+import assert from "node:assert/strict";
 
+const ROOT = new URL("../", import.meta.url);
 const SRC = new URL("../src/", import.meta.url);
 
 /** Every `.ts` file under `src/`, as paths relative to it. */
@@ -22,6 +25,7 @@ async function sourceFiles(dir = ""): Promise<string[]> {
 function importedPaths(file: string, text: string): string[] {
   const specifiers = [
     ...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gms),
+    ...text.matchAll(/^\s*import\s+"([^"]+)"/gm),
     ...text.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g),
   ].map((match) => match[1]!);
   return specifiers.filter((specifier) => specifier.startsWith("."))
@@ -69,7 +73,7 @@ Deno.test("nothing outside src/cli/ imports src/cli/", async () => {
       }
     }
   }
-  assertEquals(offenders, []);
+  assert.deepEqual(offenders, []);
 });
 
 Deno.test("the CLI framework (src/cli/framework/) imports no command of src/cli/", async () => {
@@ -82,7 +86,7 @@ Deno.test("the CLI framework (src/cli/framework/) imports no command of src/cli/
       }
     }
   }
-  assertEquals(offenders, []);
+  assert.deepEqual(offenders, []);
 });
 
 Deno.test("the folders of src/ import each other in one direction only (no cycle)", async () => {
@@ -97,7 +101,7 @@ Deno.test("the folders of src/ import each other in one direction only (no cycle
       edges.get(from)!.add(to);
     }
   }
-  assertEquals(cycles(edges), []);
+  assert.deepEqual(cycles(edges), []);
 });
 
 Deno.test("the files of src/store and src/token import each other in one direction only", async () => {
@@ -106,7 +110,7 @@ Deno.test("the files of src/store and src/token import each other in one directi
     if (file.endsWith("_test.ts") || !["store", "token"].includes(folderOf(file))) continue;
     edges.set(file, new Set(imports));
   }
-  assertEquals(cycles(edges), []);
+  assert.deepEqual(cycles(edges), []);
 });
 
 Deno.test("the modules at the top of src/ import each other in one direction only, types too", async () => {
@@ -115,7 +119,7 @@ Deno.test("the modules at the top of src/ import each other in one direction onl
     if (file.endsWith("_test.ts") || folderOf(file) !== "src") continue;
     edges.set(file, new Set(imports));
   }
-  assertEquals(cycles(edges), []);
+  assert.deepEqual(cycles(edges), []);
 });
 
 Deno.test("the import checks see every kind of import line", () => {
@@ -125,11 +129,13 @@ Deno.test("the import checks see every kind of import line", () => {
     'export { c } from "../c/c.ts";',
     'const d = await import("../d/d.ts");',
     'import { e } from "npm:e";',
+    'import "../f/f.ts";',
   ].join("\n");
-  assertEquals(importedPaths("store/x.ts", text), [
+  assert.deepEqual(importedPaths("store/x.ts", text), [
     "cli/errors.ts",
     "store/b.ts",
     "c/c.ts",
+    "f/f.ts",
     "d/d.ts",
   ]);
 });
@@ -146,5 +152,91 @@ Deno.test("the core writes to no stream: notices go through context.notify", asy
       }
     });
   }
-  assertEquals(offenders, []);
+  assert.deepEqual(offenders, []);
+});
+
+/** Every `.ts` file under the repository folder `dir` (`"scripts/"`), relative to the root. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(new URL(dir, ROOT))) {
+    const path = `${dir}${entry.name}`;
+    if (entry.isDirectory) files.push(...await filesUnder(`${path}/`));
+    else if (entry.name.endsWith(".ts")) files.push(path);
+  }
+  return files.sort();
+}
+
+/** The repository paths (`tests/support.ts`) that the file at `path` imports relatively. */
+async function repositoryImports(path: string): Promise<string[]> {
+  const text = await Deno.readTextFile(new URL(path, ROOT));
+  return [
+    ...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+"(\.[^"]+)"/gms),
+    ...text.matchAll(/^\s*import\s+"(\.[^"]+)"/gm),
+    ...text.matchAll(/\bimport\(\s*"(\.[^"]+)"\s*\)/g),
+  ].map((match) => new URL(match[1]!, new URL(path, ROOT)).href.slice(ROOT.href.length));
+}
+
+Deno.test("scripts/ never imports tests/ (tests may import scripts/)", async () => {
+  const offenders: string[] = [];
+  for (const file of await filesUnder("scripts/")) {
+    for (const target of await repositoryImports(file)) {
+      if (target.startsWith("tests/")) offenders.push(`${file} imports ${target}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
+Deno.test("the code in src/ imports neither tests/ nor scripts/ (only its tests do)", async () => {
+  const offenders: string[] = [];
+  for (const file of await filesUnder("src/")) {
+    if (file.endsWith("_test.ts")) continue;
+    for (const target of await repositoryImports(file)) {
+      if (/^(tests|scripts)\//.test(target)) offenders.push(`${file} imports ${target}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
+/** What a unit test must not do, and why: those tests belong in tests/. */
+const NOT_IN_UNIT_TESTS: [RegExp, string][] = [
+  [/\bDeno\.Command\b/, "starts a program"],
+  [/\b(?:runCli|runCliInTerminal|runProgram|runPython)\b/, "runs a program"],
+  [/\bdenoContext\(\)\.spawn\b/, "starts a program"],
+  [/\bset(?:Timeout|Interval)\(|\bAtomics\.wait\b/, "waits a fixed time"],
+];
+
+/** `file:line: why` for each line of a unit test that starts a program or waits. */
+function unitTestOffences(file: string, text: string): string[] {
+  const found: string[] = [];
+  text.split("\n").forEach((line, index) => {
+    for (const [pattern, why] of NOT_IN_UNIT_TESTS) {
+      if (pattern.test(line)) found.push(`${file}:${index + 1}: ${why}: ${line.trim()}`);
+    }
+  });
+  return found;
+}
+
+Deno.test("the tests beside the code start no program and wait no fixed time", async () => {
+  const offenders: string[] = [];
+  for (const file of await filesUnder("src/")) {
+    if (!file.endsWith("_test.ts")) continue;
+    offenders.push(...unitTestOffences(file, await Deno.readTextFile(new URL(file, ROOT))));
+  }
+  assert.deepEqual(offenders, []);
+});
+
+Deno.test("the unit-test check sees programs and fixed waits", () => {
+  const text = [
+    'await new Deno.Command("mkfifo", { args: [path] }).output();',
+    'const result = await runCli(["sites", "list"], { home });',
+    'await denoContext().spawn("sh", ["-c", "exit 3"], { timeoutMs: 1000 });',
+    "await new Promise((resolve) => setTimeout(resolve, 100));",
+    "const deadline = new Deadline(20);",
+  ].join("\n");
+  assert.deepEqual(unitTestOffences("x_test.ts", text).map((line) => line.split(": ")[1]), [
+    "starts a program",
+    "runs a program",
+    "starts a program",
+    "waits a fixed time",
+  ]);
 });

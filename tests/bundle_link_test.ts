@@ -5,7 +5,7 @@
  * code is run and must behave as the original.
  * @module
  */
-import { assertEquals, assertMatch, assertThrows } from "./assert.ts";
+import assert from "node:assert/strict";
 import { eagerCompiled } from "../scripts/eager_compile.ts";
 import { linkChunks, linkChunksMapped, TRACE_PREFIX } from "../scripts/link_chunks.ts";
 
@@ -36,20 +36,20 @@ const CHUNKS: Record<string, string> = {
 
 Deno.test("linked chunks run once each, in import order, and share their exports", async () => {
   const code = linkChunks(CHUNKS, "main.js");
-  assertEquals(/\bimport\s*[{"*]|\bexport\s*\{/.test(code), false);
+  assert.deepEqual(/\bimport\s*[{"*]|\bexport\s*\{/.test(code), false);
   await runModule(code);
   const test = (globalThis as Record<string, unknown>).__linkTest as () => Promise<unknown[]>;
   // chunk-BBB ran first (c() -> 1, so 10), the lazy chunk later (c() -> 2); one class E.
-  assertEquals(await test(), [10, 2, true, true]);
+  assert.deepEqual(await test(), [10, 2, true, true]);
 });
 
 Deno.test("only the chunks the entry imports are compiled with the module, unless told", () => {
   const code = linkChunks(CHUNKS, "main.js");
-  assertMatch(code, /"chunk-AAA":\(function\(\)\{/);
-  assertMatch(code, /"chunk-BBB":\(function\(\)\{/);
-  assertMatch(code, /"lazy-CCC":function\(\)\{/);
-  assertMatch(linkChunks(CHUNKS, "main.js", { eager: ["lazy-CCC"] }), /"lazy-CCC":\(function/);
-  assertMatch(linkChunks(CHUNKS, "main.js", { trace: true }), new RegExp(TRACE_PREFIX));
+  assert.match(code, /"chunk-AAA":\(function\(\)\{/);
+  assert.match(code, /"chunk-BBB":\(function\(\)\{/);
+  assert.match(code, /"lazy-CCC":function\(\)\{/);
+  assert.match(linkChunks(CHUNKS, "main.js", { eager: ["lazy-CCC"] }), /"lazy-CCC":\(function/);
+  assert.match(linkChunks(CHUNKS, "main.js", { trace: true }), new RegExp(TRACE_PREFIX));
 });
 
 Deno.test("positions of the linked module map back to the chunks' files", () => {
@@ -58,38 +58,38 @@ Deno.test("positions of the linked module map back to the chunks' files", () => 
   const { code, locate } = linkChunksMapped({ ...CHUNKS, "lazy-CCC.js": lazy }, "main.js");
   // The end of f, after an import() the linker rewrote to a longer call.
   const end = code.indexOf("return 1}") + "return 1}".length;
-  assertEquals(locate(end), { file: "lazy-CCC.js", offset: lazy.length });
+  assert.deepEqual(locate(end), { file: "lazy-CCC.js", offset: lazy.length });
   const main = CHUNKS["main.js"]!;
   const x = code.lastIndexOf("return[x,");
-  assertEquals(locate(x), { file: "main.js", offset: main.indexOf("return[x,") });
-  assertEquals(locate(code.indexOf("__anacondaLoaded=new Map")), null);
+  assert.deepEqual(locate(x), { file: "main.js", offset: main.indexOf("return[x,") });
+  assert.deepEqual(locate(code.indexOf("__anacondaLoaded=new Map")), null);
 });
 
 Deno.test("only the functions that end where V8 said are rewritten", () => {
   const code = `function a(){return 1}function b(){return c=>c}`;
-  assertEquals(
+  assert.deepEqual(
     eagerCompiled(code, new Set([code.indexOf("}") + 1])),
     `var a=(function a(){return 1});function b(){return c=>c}`,
   );
 });
 
 Deno.test("the linker refuses what it cannot link", () => {
-  assertThrows(
+  assert.throws(
     () => linkChunks({ ...CHUNKS, "chunk-AAA.js": `import"./chunk-BBB.js";export{};` }, "main.js"),
-    Error,
-    "cycle: chunk-AAA -> chunk-BBB -> chunk-AAA",
+    { name: "Error", message: /cycle: chunk-AAA -> chunk-BBB -> chunk-AAA/ },
   );
-  assertThrows(
-    () => linkChunks({ "main.js": `import{x}from"node:fs";` }, "main.js"),
-    Error,
-    'imports "node:fs" statically',
-  );
-  assertThrows(
-    () => linkChunks({ "main.js": `import("./gone.js");` }, "main.js"),
-    Error,
-    "missing chunk gone.js",
-  );
-  assertThrows(() => linkChunks(CHUNKS, "main.js", { eager: ["nope"] }), Error, "no chunk nope");
+  assert.throws(() => linkChunks({ "main.js": `import{x}from"node:fs";` }, "main.js"), {
+    name: "Error",
+    message: /imports "node:fs" statically/,
+  });
+  assert.throws(() => linkChunks({ "main.js": `import("./gone.js");` }, "main.js"), {
+    name: "Error",
+    message: /missing chunk gone\.js/,
+  });
+  assert.throws(() => linkChunks(CHUNKS, "main.js", { eager: ["nope"] }), {
+    name: "Error",
+    message: /no chunk nope/,
+  });
 });
 
 Deno.test("no module exports a binding that it assigns later (the linker copies exports)", async () => {
@@ -99,7 +99,7 @@ Deno.test("no module exports a binding that it assigns later (the linker copies 
       if (/\bexport\s+(let|var)\b/.test(await Deno.readTextFile(path))) offenders.push(path.href);
     }
   }
-  assertEquals(offenders, []);
+  assert.deepEqual(offenders, []);
 });
 
 Deno.test("eagerly compiled code behaves as the original", async () => {
@@ -119,20 +119,20 @@ Deno.test("eagerly compiled code behaves as the original", async () => {
   ];
   for (const code of cases) {
     const rewritten = eagerCompiled(code);
-    assertEquals((await runModule(rewritten)).r, (await runModule(code)).r, rewritten);
+    assert.deepEqual((await runModule(rewritten)).r, (await runModule(code)).r, rewritten);
   }
 });
 
 Deno.test("functions become parenthesised expressions; methods and accessors stay", () => {
-  assertEquals(
+  assert.deepEqual(
     eagerCompiled(`import{x}from"./a.js";g(y=>y);function g(f){return f(1)}`),
     `import{x}from"./a.js";var g=(function g(f){return f(1)});g((y=>y));`,
   );
-  assertEquals(
+  assert.deepEqual(
     eagerCompiled(`const o={m(){return 1},get z(){return 2},k:(function(){})};`),
     `const o={m(){return 1},get z(){return 2},k:(function(){})};`,
   );
-  assertEquals(
+  assert.deepEqual(
     eagerCompiled(`function f(){"use strict";return g;function g(){return x=>y=>x}}`),
     `var f=(function f(){"use strict";var g=(function g(){return (x=>(y=>x))});return g;});`,
   );

@@ -4,7 +4,7 @@
  * registry; and the bundle check refuses what would break that.
  * @module
  */
-import { assertEquals, assertMatch } from "./assert.ts";
+import assert from "node:assert/strict";
 import { bundle, bundleImports, bundleProblems } from "../scripts/bundle.ts";
 import { denoRunArgs } from "../scripts/permissions.ts";
 import { startDevServer } from "../scripts/stand_in/server.ts";
@@ -25,7 +25,7 @@ Deno.test("bundle check: only node: built-ins may stay imported", () => {
     'const lazy = await import("./lazy.ts");',
     'const fs = require("fs");',
   ].join("\n");
-  assertEquals(bundleImports(code), [
+  assert.deepEqual(bundleImports(code), [
     "./chunk.js",
     "./lazy.ts",
     "fs",
@@ -34,10 +34,10 @@ Deno.test("bundle check: only node: built-ins may stay imported", () => {
     "npm:smol-toml@1.9.1",
     "side-effect",
   ]);
-  assertEquals(bundleProblems(code).length, 6);
-  assertMatch(bundleProblems(code).join("\n"), /createRequire/);
-  assertEquals(bundleProblems('const http = await import("node:http");\n'), []);
-  assertEquals(bundleProblems("const m = await import(name);\n").length, 1);
+  assert.deepEqual(bundleProblems(code).length, 6);
+  assert.match(bundleProblems(code).join("\n"), /createRequire/);
+  assert.deepEqual(bundleProblems('const http = await import("node:http");\n'), []);
+  assert.deepEqual(bundleProblems("const m = await import(name);\n").length, 1);
 });
 
 /**
@@ -100,28 +100,28 @@ Deno.test("the bundle runs from a redirecting release URL with the README flags,
   }
   async function anaconda(args: string[], options: RunOptions = {}): Promise<CliResult> {
     const result = await run(importHosts, args, options);
-    assertEquals(result.code, 0, `anaconda ${args.join(" ")}: ${result.stderr}`);
+    assert.deepEqual(result.code, 0, `anaconda ${args.join(" ")}: ${result.stderr}`);
     return result;
   }
 
   // Without the host the release redirects to, Deno refuses to load the bundle.
   const refused = await run(importHosts.slice(0, 1), ["--version"]);
-  assertEquals(refused.code, 1);
-  assertMatch(refused.stderr, /Requires import access to "localhost:\d+"/);
+  assert.deepEqual(refused.code, 1);
+  assert.match(refused.stderr, /Requires import access to "localhost:\d+"/);
 
-  assertEquals((await anaconda(["--version"])).stdout, `anaconda-auth ${VERSION}\n`);
+  assert.deepEqual((await anaconda(["--version"])).stdout, `anaconda-auth ${VERSION}\n`);
   await anaconda(["sites", "add", "--domain", "work.example.com", "--name", "work", "-y"]);
-  assertMatch((await anaconda(["sites", "list"])).stdout, /work +work\.example\.com +✔/);
+  assert.match((await anaconda(["sites", "list"])).stdout, /work +work\.example\.com +✔/);
   const key = jwtExpiringIn(3600);
   await anaconda(["auth", "login", "--with-token"], { stdin: `${key}\n` });
-  assertEquals((await anaconda(["auth", "api-key"])).stdout, `${key}\n`);
+  assert.deepEqual((await anaconda(["auth", "api-key"])).stdout, `${key}\n`);
   // Network and TLS with a custom CA from inside the bundle.
   const env = siteEnv(devServer);
   await anaconda(["auth", "login", "--with-token"], { stdin: await devServer.issueApiKey(), env });
   const whoami = await anaconda(["auth", "whoami"], { env });
-  assertEquals(JSON.parse(whoami.stdout).user.email, "jane.doe@example.com");
+  assert.deepEqual(JSON.parse(whoami.stdout).user.email, "jane.doe@example.com");
   // The empty folder stayed empty: nothing was written next to the user's files.
-  assertEquals([...Deno.readDirSync(emptyFolder.path)], []);
+  assert.deepEqual([...Deno.readDirSync(emptyFolder.path)], []);
 
   // `deno task permissions URL` prints a line that runs the bundle from that URL (a mirror
   // that does not redirect: its own host, not GitHub's).
@@ -129,10 +129,10 @@ Deno.test("the bundle runs from a redirecting release URL with the README flags,
   const printed = await runProgram(Deno.execPath(), ["run", PERMISSIONS, mirror], {
     env: cleanEnv(home.path),
   });
-  assertEquals(printed.code, 0, printed.stderr);
+  assert.deepEqual(printed.code, 0, printed.stderr);
   const [deno, ...line] = printed.stdout.trim().split(" ");
-  assertEquals([deno, line.at(-1)], ["deno", mirror]);
-  assertEquals(line.includes(`--allow-import=127.0.0.1:${server.addr.port}`), true);
+  assert.deepEqual([deno, line.at(-1)], ["deno", mirror]);
+  assert.deepEqual(line.includes(`--allow-import=127.0.0.1:${server.addr.port}`), true);
   const fromMirror = await runProgram(Deno.execPath(), [...line, "--version"], {
     cwd: emptyFolder.path,
     env: cleanEnv(home.path, {
@@ -140,5 +140,5 @@ Deno.test("the bundle runs from a redirecting release URL with the README flags,
       NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/",
     }),
   });
-  assertEquals([fromMirror.code, fromMirror.stdout], [0, `anaconda-auth ${VERSION}\n`]);
+  assert.deepEqual([fromMirror.code, fromMirror.stdout], [0, `anaconda-auth ${VERSION}\n`]);
 });

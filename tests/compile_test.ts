@@ -5,14 +5,8 @@
  * stand-in base executable (DENORT_BIN): what is checked is what deno compile embeds.
  * @module
  */
-import { assertEquals, assertMatch, assertStringIncludes, assertThrows } from "./assert.ts";
-import {
-  denortFailure,
-  executableName,
-  parseArgs,
-  TARGETS,
-  UsageError,
-} from "../scripts/compile.ts";
+import assert from "node:assert/strict";
+import { denortFailure, executableName, parseArgs, TARGETS } from "../scripts/compile.ts";
 import { denoDir } from "../scripts/child_env.ts";
 import { permissionSet } from "../scripts/permissions.ts";
 import { runProgram, tempHome } from "./support.ts";
@@ -34,15 +28,21 @@ function runCompile(args: string[], env: Record<string, string>) {
 }
 
 Deno.test("compile arguments: every target by default, names checked, an output folder", () => {
-  assertEquals(parseArgs([]).targets, [...TARGETS]);
-  assertEquals(parseArgs(["--out-dir", "/x", "aarch64-apple-darwin"]), {
+  assert.deepEqual(parseArgs([]).targets, [...TARGETS]);
+  assert.deepEqual(parseArgs(["--out-dir", "/x", "aarch64-apple-darwin"]), {
     targets: ["aarch64-apple-darwin"],
     outDir: "/x",
   });
-  assertThrows(() => parseArgs(["x86_64-linux"]), UsageError, 'unknown target "x86_64-linux"');
-  assertThrows(() => parseArgs(["--out-dir"]), UsageError, "--out-dir needs a folder");
-  assertEquals(executableName("x86_64-pc-windows-msvc"), "anaconda-x86_64-pc-windows-msvc.exe");
-  assertEquals(executableName("aarch64-apple-darwin"), "anaconda-aarch64-apple-darwin");
+  assert.throws(() => parseArgs(["x86_64-linux"]), {
+    name: "UsageError",
+    message: /unknown target "x86_64-linux"/,
+  });
+  assert.throws(() => parseArgs(["--out-dir"]), {
+    name: "UsageError",
+    message: /--out-dir needs a folder/,
+  });
+  assert.deepEqual(executableName("x86_64-pc-windows-msvc"), "anaconda-x86_64-pc-windows-msvc.exe");
+  assert.deepEqual(executableName("aarch64-apple-darwin"), "anaconda-aarch64-apple-darwin");
 });
 
 Deno.test("a failed denort download becomes one line with the URL, the cause and DENORT_BIN", () => {
@@ -58,14 +58,14 @@ Deno.test("a failed denort download becomes one line with the URL, the cause and
     "Stack backtrace:",
     "   0: <unknown>",
   ].join("\n");
-  assertEquals(
+  assert.deepEqual(
     denortFailure(stderr, "x86_64-apple-darwin"),
     "could not download denort for x86_64-apple-darwin from " +
       "https://dl.deno.land/release/v2.9.6/denort-x86_64-apple-darwin.zip " +
       "(failed to lookup address information: Name or service not known); deno compile needs " +
       "internet access, or DENORT_BIN set to a denort executable of that target",
   );
-  assertEquals(denortFailure("error: Module not found", "x86_64-apple-darwin"), null);
+  assert.deepEqual(denortFailure("error: Module not found", "x86_64-apple-darwin"), null);
 });
 
 const cachedDenort = (target: string) => {
@@ -88,23 +88,26 @@ Deno.test({
       HTTPS_PROXY: "http://127.0.0.1:9",
       https_proxy: "http://127.0.0.1:9",
     });
-    assertEquals(result.code, 1, result.stderr);
+    assert.deepEqual(result.code, 1, result.stderr);
     const lines = result.stderr.trimEnd().split("\n");
-    assertEquals(lines.length, 1, result.stderr);
-    assertMatch(
+    assert.deepEqual(lines.length, 1, result.stderr);
+    assert.match(
       lines[0]!,
       /^compile: could not download denort for aarch64-apple-darwin from https:\/\/dl\.deno\.land\/\S+denort-aarch64-apple-darwin\.zip \((?!<unknown>).+\); .*DENORT_BIN/,
     );
     const files = [...Deno.readDirSync(out.path)].map((entry) => entry.name);
-    assertEquals(files.filter((name) => name.startsWith("anaconda-") || name === "SHA256SUMS"), []);
+    assert.deepEqual(
+      files.filter((name) => name.startsWith("anaconda-") || name === "SHA256SUMS"),
+      [],
+    );
   },
 });
 
 Deno.test("DENORT_BIN builds one target at a time", async () => {
   await using out = await tempHome();
   const result = await runCompile(["--out-dir", out.path], { DENORT_BIN: "/bin/true" });
-  assertEquals(result.code, 1);
-  assertEquals(
+  assert.deepEqual(result.code, 1);
+  assert.deepEqual(
     result.stderr,
     "compile: DENORT_BIN names the denort of one target: build one target at a time\n",
   );
@@ -118,7 +121,7 @@ Deno.test({
     await using out = await tempHome();
     const target = "x86_64-unknown-linux-gnu";
     const result = await runCompile(["--out-dir", out.path, target], { DENORT_BIN: "/bin/true" });
-    assertEquals(result.code, 0, result.stderr);
+    assert.deepEqual(result.code, 0, result.stderr);
     const binary = await Deno.readFile(`${out.path}/${executableName(target)}`);
     const text = new TextDecoder("latin1").decode(binary);
     // Deno's metadata of a compiled program: exactly the anaconda set, never a prompt.
@@ -132,14 +135,14 @@ Deno.test({
         : Array.isArray(grant)
         ? JSON.stringify(grant)
         : "null";
-      assertStringIncludes(metadata, `"allow_${name}":${expected},`);
+      assert.ok(metadata.includes(`"allow_${name}":${expected},`), `allow_${name}`);
     }
-    assertMatch(metadata, /"prompt":false/);
+    assert.match(metadata, /"prompt":false/);
     // The program is the bundle.
     const bundle = await Deno.readTextFile(`${out.path}/anaconda.js`);
-    assertEquals(text.includes(bundle.slice(0, 2000)), true);
+    assert.deepEqual(text.includes(bundle.slice(0, 2000)), true);
     const sums = await Deno.readTextFile(`${out.path}/SHA256SUMS`);
-    assertMatch(
+    assert.match(
       sums,
       /^[0-9a-f]{64} {2}anaconda\.js\n[0-9a-f]{64} {2}anaconda-x86_64-unknown-linux-gnu\n$/,
     );
@@ -147,6 +150,6 @@ Deno.test({
       cwd: out.path,
       env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
     });
-    assertEquals(check.code, 0, check.stdout + check.stderr);
+    assert.deepEqual(check.code, 0, check.stdout + check.stderr);
   },
 });

@@ -1,13 +1,13 @@
 /**
- * The stand-in service's anaconda.org API (scripts/stand_in/org_api.ts, SPEC Part B §7),
- * mounted at `<server url>/org-api`, answers the login, logout and whoami requests of
- * anaconda-client like anaconda.org.
+ * The stand-in service's anaconda.org API (scripts/stand_in/org_api.ts, docs/behaviour.md,
+ * "anaconda.org"), mounted at `<server url>/org-api`, answers the login, logout and whoami
+ * requests of anaconda-client like anaconda.org.
  */
 import assert from "node:assert/strict";
 import { callJson } from "../scripts/stand_in/client.ts";
 import { type DevServer, startDevServer } from "../scripts/stand_in/server.ts";
 
-/** anaconda-client's headers (§7): its User-Agent, API version and JSON. */
+/** anaconda-client's headers: its User-Agent, API version and JSON. */
 const CLIENT_HEADERS = {
   "User-Agent": "Anaconda-Client/1.13.0 (+https://anaconda.org)",
   "x-binstar-api-version": "1.13.0",

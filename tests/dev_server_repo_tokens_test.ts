@@ -1,7 +1,7 @@
 /**
  * The stand-in service's repo-token API and conda repository (scripts/stand_in/repo_tokens.ts,
- * SPEC Part B §6.1, §6.2) answer like Anaconda's, so that `anaconda token` tests exercise
- * real requests.
+ * docs/behaviour.md, "The repo-token API") answer like Anaconda's, so that `anaconda token`
+ * tests exercise real requests.
  */
 import assert from "node:assert/strict";
 import { callJson } from "../scripts/stand_in/client.ts";

@@ -4,14 +4,14 @@
  * and the image runs `anaconda` as a non-root user with a HOME.
  * @module
  */
+import assert from "node:assert/strict";
 import { validate } from "dockerfile-utils";
-import { assertEquals, assertMatch } from "./assert.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const TEXT = await Deno.readTextFile(`${ROOT}docs/Dockerfile`);
 
 Deno.test("the Dockerfile example has no syntax or instruction errors", () => {
-  assertEquals(
+  assert.deepEqual(
     validate(TEXT).map((problem) => `${problem.range.start.line + 1}: ${problem.message}`),
     [],
   );
@@ -19,16 +19,18 @@ Deno.test("the Dockerfile example has no syntax or instruction errors", () => {
 
 Deno.test("the Dockerfile copies files that exist, from the repository root", async () => {
   const sources = [...TEXT.matchAll(/^COPY\s+(?!--from)(\S+)\s+\S+$/gm)].map((match) => match[1]!);
-  assertEquals(sources, ["scripts/install.sh"]);
-  for (const source of sources) assertEquals((await Deno.stat(`${ROOT}${source}`)).isFile, true);
+  assert.deepEqual(sources, ["scripts/install.sh"]);
+  for (const source of sources) {
+    assert.deepEqual((await Deno.stat(`${ROOT}${source}`)).isFile, true);
+  }
 });
 
 Deno.test("the image runs anaconda as a non-root user with a HOME", () => {
   const finalStage = TEXT.slice(TEXT.lastIndexOf("\nFROM "));
   const user = finalStage.match(/^USER\s+(\S+)$/m)?.[1] ?? "root";
-  assertEquals(["root", "0", "0:0"].includes(user), false, `USER ${user}`);
-  assertMatch(finalStage, /^ENV HOME=\/home\/\w+$/m);
-  assertMatch(finalStage, /^COPY --from=download \/out\/anaconda \/usr\/local\/bin\/anaconda$/m);
-  assertMatch(finalStage, /^ENTRYPOINT \["anaconda"\]$/m);
-  assertMatch(TEXT, /sh \/tmp\/install\.sh --dir \/out$/m);
+  assert.deepEqual(["root", "0", "0:0"].includes(user), false, `USER ${user}`);
+  assert.match(finalStage, /^ENV HOME=\/home\/\w+$/m);
+  assert.match(finalStage, /^COPY --from=download \/out\/anaconda \/usr\/local\/bin\/anaconda$/m);
+  assert.match(finalStage, /^ENTRYPOINT \["anaconda"\]$/m);
+  assert.match(TEXT, /sh \/tmp\/install\.sh --dir \/out$/m);
 });

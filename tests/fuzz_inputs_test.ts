@@ -124,7 +124,7 @@ Deno.test("property: any config.toml, environment and .env give settings or one 
           const settings = await loadSettings(context);
           const site = settings.site();
           assert.equal(typeof site.domain, "string");
-          // Whatever was accepted makes a URL (A3 and the domain checks of issue 11).
+          // Whatever was accepted makes a URL (D3 and the domain checks of issue 11).
           new URL(`https://${site.domain}/`);
           settings.allSites();
         }, [ConfigError]);

@@ -5,7 +5,7 @@
  * `deno.json` and `package.json`; and the installer says how to put DIR on PATH.
  * @module
  */
-import { assertEquals, assertMatch } from "./assert.ts";
+import assert from "node:assert/strict";
 import { onPath, pathLine, shellWord } from "../scripts/install_from_source.ts";
 import { VERSION } from "../src/version.ts";
 import { cleanEnv, type CliResult, runProgram, tempHome } from "./support.ts";
@@ -15,7 +15,7 @@ const INSTALLER = `${ROOT}scripts/install_from_source.ts`;
 const CONFIG = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
 
 Deno.test("the install task runs the installer with its own permissions, not -A", () => {
-  assertEquals(
+  assert.deepEqual(
     CONFIG.tasks.install,
     "deno run --allow-env --allow-read --allow-write --allow-run scripts/install_from_source.ts",
   );
@@ -31,9 +31,9 @@ Deno.test("the installed anaconda runs from a shell with only its folder on PATH
     ["run", "--allow-env", "--allow-read", "--allow-write", "--allow-run", INSTALLER, bin],
     { env: cleanEnv(home.path, { PATH: "/usr/bin:/bin", SHELL: "/usr/bin/zsh" }), cwd: ROOT },
   );
-  assertEquals(install.code, 0, install.stderr);
+  assert.deepEqual(install.code, 0, install.stderr);
   const data = `${home.path}/.local/share/anaconda-auth`;
-  assertEquals(
+  assert.deepEqual(
     install.stderr,
     `Installed anaconda ${VERSION} as ${bin}/anaconda\n` +
       `(it runs ${data}/anaconda.js with Deno ${Deno.version.deno} copied to ${data}/deno)\n` +
@@ -42,8 +42,8 @@ Deno.test("the installed anaconda runs from a shell with only its folder on PATH
   );
   // Nothing of the checkout is used at run time: `git clean -xdf` cannot break it.
   const script = await Deno.readTextFile(`${bin}/anaconda`);
-  assertEquals(script.includes(ROOT), false, script);
-  assertEquals((await Deno.stat(`${bin}/anaconda`)).mode! & 0o777, 0o755);
+  assert.deepEqual(script.includes(ROOT), false, script);
+  assert.deepEqual((await Deno.stat(`${bin}/anaconda`)).mode! & 0o777, 0o755);
 
   // A project folder whose deno.json and package.json would pull packages if Deno read them.
   await Deno.writeTextFile(
@@ -66,31 +66,34 @@ Deno.test("the installed anaconda runs from a shell with only its folder on PATH
         NO_COLOR: "1",
       },
     });
-  assertEquals((await shell("command -v deno || echo none")).stdout, "none\n");
+  assert.deepEqual((await shell("command -v deno || echo none")).stdout, "none\n");
   const added = await shell("anaconda sites add --domain work.example.com --name work --yes");
-  assertEquals(added.code, 0, added.stderr);
-  assertEquals(
+  assert.deepEqual(added.code, 0, added.stderr);
+  assert.deepEqual(
     added.stderr,
     "✓ Added site work (work.example.com), now the default; removed site anaconda.com\n",
   );
   const list = await shell("anaconda sites list");
-  assertEquals(list.code, 0, list.stderr);
-  assertMatch(list.stdout, /^work +work\.example\.com +✔\s*$/m);
+  assert.deepEqual(list.code, 0, list.stderr);
+  assert.match(list.stdout, /^work +work\.example\.com +✔\s*$/m);
   const status = await shell("anaconda auth status");
-  assertEquals(status.code, 1, status.stderr);
-  assertMatch(status.stdout, /^work +work\.example\.com +✔ +no\s*$/m);
-  assertEquals(
+  assert.deepEqual(status.code, 1, status.stderr);
+  assert.match(status.stdout, /^work +work\.example\.com +✔ +no\s*$/m);
+  assert.deepEqual(
     status.stderr,
     "You are not logged in to work (work.example.com).\n" +
       "To log in, run: anaconda login --at work (or set ANACONDA_AUTH_API_KEY)\n",
   );
-  assertEquals((await shell("anaconda --version")).stdout, `anaconda-auth ${VERSION}\n`);
+  assert.deepEqual((await shell("anaconda --version")).stdout, `anaconda-auth ${VERSION}\n`);
 
   // Nothing was fetched into the empty cache, nor written next to the project's files.
   const cached = [...Deno.readDirSync(denoDir.path)].map((entry) => entry.name);
-  assertEquals(cached.filter((name) => ["remote", "deps", "gen", "registries"].includes(name)), []);
-  if (cached.includes("npm")) assertEquals([...Deno.readDirSync(`${denoDir.path}/npm`)], []);
-  assertEquals([...Deno.readDirSync(work.path)].map((entry) => entry.name).sort(), [
+  assert.deepEqual(
+    cached.filter((name) => ["remote", "deps", "gen", "registries"].includes(name)),
+    [],
+  );
+  if (cached.includes("npm")) assert.deepEqual([...Deno.readDirSync(`${denoDir.path}/npm`)], []);
+  assert.deepEqual([...Deno.readDirSync(work.path)].map((entry) => entry.name).sort(), [
     "deno.json",
     "package.json",
   ]);
@@ -100,20 +103,20 @@ Deno.test("the PATH advice: only when the folder is not on PATH, in the user's s
   await using home = await tempHome();
   await Deno.mkdir(`${home.path}/bin`);
   await Deno.symlink(`${home.path}/bin`, `${home.path}/link`);
-  assertEquals(onPath(`${home.path}/bin`, `/usr/bin:${home.path}/link`), true);
-  assertEquals(onPath(`${home.path}/bin/`, `${home.path}/bin:/usr/bin`), true);
-  assertEquals(onPath(`${home.path}/bin`, "/usr/bin:/bin"), false);
-  assertEquals(
+  assert.deepEqual(onPath(`${home.path}/bin`, `/usr/bin:${home.path}/link`), true);
+  assert.deepEqual(onPath(`${home.path}/bin/`, `${home.path}/bin:/usr/bin`), true);
+  assert.deepEqual(onPath(`${home.path}/bin`, "/usr/bin:/bin"), false);
+  assert.deepEqual(
     pathLine("/h/.local/bin", "/bin/bash"),
     'Add this line to ~/.bashrc, then open a new shell:\n  export PATH="/h/.local/bin:$PATH"',
   );
-  assertEquals(
+  assert.deepEqual(
     pathLine('/h/a "$b"', undefined),
     'Add this line to ~/.profile, then open a new shell:\n  export PATH="/h/a \\"\\$b\\":$PATH"',
   );
-  assertEquals(
+  assert.deepEqual(
     pathLine("/h/bin", "/usr/bin/fish"),
     "Run once (fish keeps it):\n  fish_add_path '/h/bin'",
   );
-  assertEquals(shellWord("it's"), `'it'\\''s'`);
+  assert.deepEqual(shellWord("it's"), `'it'\\''s'`);
 });

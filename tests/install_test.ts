@@ -4,7 +4,7 @@
  * file or an unknown CPU installs nothing.
  * @module
  */
-import { assertEquals, assertMatch } from "./assert.ts";
+import assert from "node:assert/strict";
 import { type CliResult, runProgram, tempHome } from "./support.ts";
 
 const INSTALL_SH = new URL("../scripts/install.sh", import.meta.url).pathname;
@@ -94,19 +94,19 @@ Deno.test(
     await using release = fakeRelease(await releaseFiles([LINUX_X64, MAC_ARM]));
     const dir = `${home.path}/tools/bin`;
     const result = await installInto(dir, home.path, release.url);
-    assertEquals(result.code, 0, result.stderr);
-    assertEquals(result.stdout, "");
-    assertEquals(release.requests, [`/download/${LINUX_X64}`, "/download/SHA256SUMS"]);
-    assertEquals(listDir(dir), ["anaconda"]);
-    assertEquals(await Deno.readTextFile(`${dir}/anaconda`), release.files[LINUX_X64]);
-    assertEquals((await Deno.stat(`${dir}/anaconda`)).mode! & 0o777, 0o755);
-    assertMatch(
+    assert.deepEqual(result.code, 0, result.stderr);
+    assert.deepEqual(result.stdout, "");
+    assert.deepEqual(release.requests, [`/download/${LINUX_X64}`, "/download/SHA256SUMS"]);
+    assert.deepEqual(listDir(dir), ["anaconda"]);
+    assert.deepEqual(await Deno.readTextFile(`${dir}/anaconda`), release.files[LINUX_X64]);
+    assert.deepEqual((await Deno.stat(`${dir}/anaconda`)).mode! & 0o777, 0o755);
+    assert.match(
       result.stderr,
       new RegExp(`installed ${dir}/anaconda \\(${LINUX_X64}, SHA-256 checked\\)`),
     );
-    assertMatch(result.stderr, /is not on your PATH/);
+    assert.match(result.stderr, /is not on your PATH/);
     const run = await runProgram(`${dir}/anaconda`, ["--version"], { env: { PATH } });
-    assertEquals(run.stdout, `anaconda-auth 9.9.9 (${LINUX_X64})\n`);
+    assert.deepEqual(run.stdout, `anaconda-auth 9.9.9 (${LINUX_X64})\n`);
   },
 );
 
@@ -129,10 +129,10 @@ Deno.test({
       ANACONDA_AUTH_ARCH: "arm64",
     },
   });
-  assertEquals(result.code, 0, result.stderr);
-  assertEquals(release.requests[0], `/download/${MAC_ARM}`);
-  assertEquals(await Deno.readTextFile(`${dir}/anaconda`), release.files[MAC_ARM]);
-  assertEquals(/not on your PATH/.test(result.stderr), false);
+  assert.deepEqual(result.code, 0, result.stderr);
+  assert.deepEqual(release.requests[0], `/download/${MAC_ARM}`);
+  assert.deepEqual(await Deno.readTextFile(`${dir}/anaconda`), release.files[MAC_ARM]);
+  assert.deepEqual(/not on your PATH/.test(result.stderr), false);
 });
 
 Deno.test(
@@ -146,15 +146,15 @@ Deno.test(
     await Deno.mkdir(dir);
     await Deno.writeTextFile(`${dir}/anaconda`, "old version");
     const result = await installInto(dir, home.path, release.url);
-    assertEquals(result.code, 1);
-    assertMatch(
+    assert.deepEqual(result.code, 1);
+    assert.match(
       result.stderr,
       new RegExp(
         `error: checksum mismatch for ${LINUX_X64} \\(expected [0-9a-f]{64}, got [0-9a-f]{64}\\); nothing was installed\\n$`,
       ),
     );
-    assertEquals(listDir(dir), ["anaconda"]);
-    assertEquals(await Deno.readTextFile(`${dir}/anaconda`), "old version");
+    assert.deepEqual(listDir(dir), ["anaconda"]);
+    assert.deepEqual(await Deno.readTextFile(`${dir}/anaconda`), "old version");
   },
 );
 
@@ -166,12 +166,12 @@ Deno.test(
     files["SHA256SUMS"] = `${"0".repeat(64)}  ${MAC_ARM}\n`;
     await using release = fakeRelease(files);
     const result = await installInto(`${home.path}/bin`, home.path, release.url);
-    assertEquals(result.code, 1);
-    assertMatch(
+    assert.deepEqual(result.code, 1);
+    assert.match(
       result.stderr,
       /SHA256SUMS has no checksum for anaconda-x86_64-unknown-linux-gnu; nothing was installed\n$/,
     );
-    assertEquals(listDir(`${home.path}/bin`), []);
+    assert.deepEqual(listDir(`${home.path}/bin`), []);
   },
 );
 
@@ -181,13 +181,13 @@ Deno.test(
     await using home = await tempHome();
     await using release = fakeRelease(await releaseFiles([MAC_ARM]));
     const result = await installInto(`${home.path}/bin`, home.path, release.url);
-    assertEquals(result.code, 1);
-    assertMatch(result.stderr, /404/);
-    assertMatch(
+    assert.deepEqual(result.code, 1);
+    assert.match(result.stderr, /404/);
+    assert.match(
       result.stderr,
       new RegExp(`error: could not download ${release.url}/${LINUX_X64}\\n$`),
     );
-    assertEquals(listDir(`${home.path}/bin`), []);
+    assert.deepEqual(listDir(`${home.path}/bin`), []);
   },
 );
 
@@ -201,8 +201,8 @@ Deno.test(
       home: home.path,
       env: { ...env, ANACONDA_AUTH_ARCH: "riscv64" },
     });
-    assertEquals(riscv.code, 1);
-    assertEquals(
+    assert.deepEqual(riscv.code, 1);
+    assert.deepEqual(
       riscv.stderr,
       'install.sh: error: there is no release build for the CPU "riscv64" (only x86_64 and arm64)\n',
     );
@@ -210,10 +210,10 @@ Deno.test(
       home: home.path,
       env: { ...env, ANACONDA_AUTH_OS: "FreeBSD" },
     });
-    assertEquals(bsd.code, 1);
-    assertMatch(bsd.stderr, /no release build for the OS "FreeBSD"/);
-    assertEquals(release.requests, []);
-    assertEquals(listDir(`${home.path}/.local`), []);
+    assert.deepEqual(bsd.code, 1);
+    assert.match(bsd.stderr, /no release build for the OS "FreeBSD"/);
+    assert.deepEqual(release.requests, []);
+    assert.deepEqual(listDir(`${home.path}/.local`), []);
   },
 );
 
@@ -228,19 +228,19 @@ Deno.test({
     home: home.path,
     env: proxy,
   });
-  assertEquals(result.code, 1);
-  assertMatch(
+  assert.deepEqual(result.code, 1);
+  assert.match(
     result.stderr,
     new RegExp(
       `^install.sh: downloading https://github.com/[\\w.-]+/[\\w.-]+/releases/download/v1.2.3/${LINUX_X64}\\n`,
     ),
   );
   const usage = await install(["--colour"], { home: home.path });
-  assertEquals(usage.code, 2);
-  assertMatch(usage.stderr, /^install.sh: unknown option: --colour\nusage: install.sh/);
+  assert.deepEqual(usage.code, 2);
+  assert.match(usage.stderr, /^install.sh: unknown option: --colour\nusage: install.sh/);
   const missing = await install(["--dir"], { home: home.path });
-  assertEquals(missing.code, 2);
-  assertMatch(missing.stderr, /^install.sh: --dir needs a value\n/);
+  assert.deepEqual(missing.code, 2);
+  assert.match(missing.stderr, /^install.sh: --dir needs a value\n/);
 });
 
 /** The path of `program` on PATH, or null. */
@@ -275,8 +275,11 @@ Deno.test({
       path: tools,
       env: { ANACONDA_AUTH_RELEASE_URL: release.url },
     });
-    assertEquals(result.code, 0, result.stderr);
-    assertEquals(await Deno.readTextFile(`${home.path}/bin/anaconda`), release.files[LINUX_X64]);
+    assert.deepEqual(result.code, 0, result.stderr);
+    assert.deepEqual(
+      await Deno.readTextFile(`${home.path}/bin/anaconda`),
+      release.files[LINUX_X64],
+    );
     // And without any downloader, a clear error before anything happens.
     await Deno.remove(`${tools}/wget`);
     const none = await install(["--dir", `${home.path}/bin2`], {
@@ -284,8 +287,8 @@ Deno.test({
       path: tools,
       env: { ANACONDA_AUTH_RELEASE_URL: release.url },
     });
-    assertEquals(none.code, 1);
-    assertEquals(
+    assert.deepEqual(none.code, 1);
+    assert.deepEqual(
       none.stderr,
       "install.sh: error: curl or wget is needed to download the release\n",
     );

@@ -59,7 +59,7 @@ Deno.test("browser login with PKCE stores a key; the browser lands on the succes
   });
 });
 
-Deno.test("login falls back to the browser flow when discovery has no device endpoint (A7)", async () => {
+Deno.test("login falls back to the browser flow when discovery has no device endpoint (D28)", async () => {
   await browserLogin({ noDeviceEndpoint: true }, {}, async (result, { server, home }) => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(
@@ -114,7 +114,7 @@ Deno.test("the redirect server answers 404 to other paths and keeps waiting", as
   );
 });
 
-Deno.test("iss is checked when the provider supports RFC 9207 (A23)", async () => {
+Deno.test("iss is checked when the provider supports RFC 9207 (D31)", async () => {
   await browserLogin({ issParameter: true }, NO_DEVICE_FLOW, (result) => {
     assert.equal(result.code, 0, result.stderr);
   });

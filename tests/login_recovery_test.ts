@@ -1,8 +1,9 @@
 /**
- * The login-required recovery (SPEC §5.2) on a terminal: `whoami` without credentials
- * asks `Continue with interactive login? [y/n]`; `y` logs in (device flow against the
- * stand-in service) and runs whoami again, `n` prints the hint. The terminal is a
- * pseudo-terminal made by util-linux `script`, so stdin, stdout and stderr are a tty.
+ * The login-required recovery (docs/behaviour.md, "Errors and exit codes") on a terminal:
+ * `whoami` without credentials asks `Continue with interactive login? [y/n]`; `y` logs in
+ * (device flow against the stand-in service) and runs whoami again, `n` prints the hint. The
+ * terminal is a pseudo-terminal made by util-linux `script`, so stdin, stdout and stderr are a
+ * tty.
  */
 import assert from "node:assert/strict";
 import { startDevServer } from "../scripts/stand_in/server.ts";

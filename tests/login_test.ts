@@ -31,7 +31,7 @@ Deno.test("device login: instructions on stderr, polling until approved, key sto
     /✓ Login successful! API key stored in file keyring ~\/\.anaconda\/keyring\n$/,
   );
   assert.equal(state.polls, 3);
-  // Discovery is fetched once for the whole login (A8), though polled three times.
+  // Discovery is fetched once for the whole login (D29), though polled three times.
   assert.deepEqual(requestLines(server), [
     "GET /.well-known/openid-configuration",
     "POST /api/auth/oauth2/device/authorize",
@@ -66,7 +66,7 @@ Deno.test("device login waits for a manual approval", async () => {
   assert.ok((await storedToken(home.path, server.domain))?.api_key);
 });
 
-Deno.test("device login opens verification_uri_complete, or verification_uri without it (A22)", async () => {
+Deno.test("device login opens verification_uri_complete, or verification_uri without it (D30)", async () => {
   for (const noVerificationUriComplete of [false, true]) {
     await using home = await tempHome();
     await using server = await startDevServer({
@@ -131,7 +131,7 @@ Deno.test("the device login gives up after expires_in seconds", async () => {
   assert.match(result.stderr, /\nDeviceFlowTimeout: Device authorization timed out\n$/);
 });
 
-Deno.test("a login keeps the stored repo tokens and username (A6)", async () => {
+Deno.test("a login keeps the stored repo tokens and username (D27)", async () => {
   await using home = await tempHome();
   await using server = await startDevServer({ interval: 0, deviceApproval: "immediate" });
   await writeKeyring(home.path, {

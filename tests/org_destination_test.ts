@@ -1,7 +1,7 @@
 /**
- * Where the top-level `anaconda login|logout|whoami` go (SPEC Part B §5.3): `--at
- * anaconda.org`, a configured site, the picker on a terminal (sites and anaconda.org),
- * and the errors for an unknown `--at` or a script that must choose.
+ * Where the top-level `anaconda login|logout|whoami` go (docs/behaviour.md, "Commands"): `--at
+ * anaconda.org`, a configured site, the picker on a terminal (sites and anaconda.org), and the
+ * errors for an unknown `--at` or a script that must choose.
  */
 import assert from "node:assert/strict";
 import { orgSetup, storeApiKey } from "./org_support.ts";

@@ -11,7 +11,10 @@ import { ORG_PASSWORD } from "../scripts/stand_in/org_api.ts";
 
 const HOSTNAME = Deno.hostname();
 
-/** The body anaconda-client posts to `/authentications` (SPEC §7.1 step 4). */
+/**
+ * The body anaconda-client posts to `/authentications` (docs/behaviour.md, "Login, logout and
+ * whoami").
+ */
 function loginBody(url: string, failIfExists: boolean) {
   return {
     scopes: null,

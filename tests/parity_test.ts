@@ -1,6 +1,6 @@
 /**
- * End-to-end checks of the Python-parity points and Part A decisions (SPEC A24-A28)
- * that a first review found missing.
+ * End-to-end checks of the Python-parity points and deliberate differences (docs/behaviour.md:
+ * D8, D9, D17, D44, D45) that a first review found missing.
  * @module
  */
 import assert from "node:assert/strict";
@@ -28,7 +28,7 @@ Deno.test("sites show prints exactly Python's visible fields; timeout only with 
   const hidden = await runCli(["sites", "show", "--show-hidden"], { home: home.path });
   const all = JSON.parse(hidden.stdout);
   assert.equal(all.timeout, 30);
-  assert.ok(!("api_version" in all), "api_version is not a site field (A24)");
+  assert.ok(!("api_version" in all), "api_version is not a site field (D8)");
 });
 
 Deno.test("auth api-key fails with TokenExpiredError for an expired key from the environment", async () => {
@@ -86,7 +86,7 @@ Deno.test("auth status shows the username: the stored one, else the key's claims
   assert.match(table.stdout, /^anaconda\.com\s+anaconda\.com\s+✔\s+yes\s+.+\s+ann\s/m);
 });
 
-Deno.test("sites add/modify/remove say on stderr what they changed, nothing on stdout (A27)", async () => {
+Deno.test("sites add/modify/remove say on stderr what they changed, nothing on stdout (D44)", async () => {
   await using home = await tempHome();
   const steps: [string[], string][] = [
     [

@@ -4,7 +4,7 @@
  * no denial).
  * @module
  */
-import { assertEquals, assertMatch } from "./assert.ts";
+import assert from "node:assert/strict";
 import { startDevServer } from "../scripts/stand_in/server.ts";
 import {
   denoRunLine,
@@ -26,19 +26,19 @@ const PROBE = `${ROOT}tests/fixtures/permission_probe.ts`;
 const CONFIG = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
 
 Deno.test("the anaconda task runs main.ts with the anaconda permission set, not -A", () => {
-  assertEquals(CONFIG.tasks.anaconda, "deno run --quiet --permission-set=anaconda main.ts");
+  assert.deepEqual(CONFIG.tasks.anaconda, "deno run --quiet --permission-set=anaconda main.ts");
 });
 
 Deno.test("the Windows permission set is the anaconda set plus FFI, nothing else", () => {
-  assertEquals(permissionSet("anaconda-windows"), { ...permissionSet("anaconda"), ffi: true });
-  assertEquals(permissionSetName("windows"), "anaconda-windows");
-  assertEquals(permissionSetName("linux"), "anaconda");
-  assertEquals(permissionSetName("darwin"), "anaconda");
-  assertEquals(runPermissions("windows"), [...runPermissions("linux"), "--allow-ffi"]);
+  assert.deepEqual(permissionSet("anaconda-windows"), { ...permissionSet("anaconda"), ffi: true });
+  assert.deepEqual(permissionSetName("windows"), "anaconda-windows");
+  assert.deepEqual(permissionSetName("linux"), "anaconda");
+  assert.deepEqual(permissionSetName("darwin"), "anaconda");
+  assert.deepEqual(runPermissions("windows"), [...runPermissions("linux"), "--allow-ffi"]);
 });
 
 Deno.test("permission sets become --allow flags: all, scoped, or left out", () => {
-  assertEquals(permissionFlags({ env: true, sys: ["hostname", "osRelease"], ffi: false }), [
+  assert.deepEqual(permissionFlags({ env: true, sys: ["hostname", "osRelease"], ffi: false }), [
     "--allow-env",
     "--allow-sys=hostname,osRelease",
   ]);
@@ -47,8 +47,8 @@ Deno.test("permission sets become --allow flags: all, scoped, or left out", () =
 Deno.test("no task that runs the CLI or builds it grants everything", () => {
   for (const [name, command] of Object.entries(CONFIG.tasks as Record<string, string>)) {
     // The test runner's own subprocesses.
-    if (name === "test" || name === "ok" || name === "fuzz") continue;
-    assertEquals(/(^|\s)(-A|--allow-all)\b/.test(command), false, `task ${name}: ${command}`);
+    if (name === "test" || name.startsWith("test:") || name === "ok" || name === "fuzz") continue;
+    assert.deepEqual(/(^|\s)(-A|--allow-all)\b/.test(command), false, `task ${name}: ${command}`);
   }
 });
 
@@ -58,29 +58,29 @@ Deno.test("the README's `deno run` lines of the bundle are exactly `deno task pe
     const [line, url] of readme.matchAll(/deno run (?:--?[\w-]+(?:=\S+)? )*(\S*anaconda\.js)/g)
   ) {
     const expected = [denoRunLine(url!, "linux"), denoRunLine(url!, "windows")];
-    assertEquals(expected.includes(line), true, `README: ${line}\nexpected: ${expected[0]}`);
+    assert.deepEqual(expected.includes(line), true, `README: ${line}\nexpected: ${expected[0]}`);
   }
 });
 
 Deno.test("deno task permissions URL allows imports from that URL's host; GitHub's hosts only for github.com", () => {
-  assertEquals(importHostsOf("https://github.com/o/r/releases/latest/download/anaconda.js"), [
+  assert.deepEqual(importHostsOf("https://github.com/o/r/releases/latest/download/anaconda.js"), [
     "github.com:443",
     "release-assets.githubusercontent.com:443",
     "objects.githubusercontent.com:443",
   ]);
-  assertEquals(importHostsOf("https://mirror.example.com/anaconda/anaconda.js"), [
+  assert.deepEqual(importHostsOf("https://mirror.example.com/anaconda/anaconda.js"), [
     "mirror.example.com:443",
   ]);
-  assertEquals(importHostsOf("http://127.0.0.1:8000/anaconda.js"), ["127.0.0.1:8000"]);
-  assertEquals(importHostsOf("https://[::1]:8443/anaconda.js"), ["[::1]:8443"]);
+  assert.deepEqual(importHostsOf("http://127.0.0.1:8000/anaconda.js"), ["127.0.0.1:8000"]);
+  assert.deepEqual(importHostsOf("https://[::1]:8443/anaconda.js"), ["[::1]:8443"]);
   // A local file needs no import permission.
-  assertEquals(importHostsOf("dist/anaconda.js"), []);
-  assertEquals(
+  assert.deepEqual(importHostsOf("dist/anaconda.js"), []);
+  assert.deepEqual(
     denoRunLine("https://mirror.example.com/anaconda.js", "linux"),
     `deno run --allow-import=mirror.example.com:443 ${RUN_PERMISSIONS.join(" ")} ` +
       "https://mirror.example.com/anaconda.js",
   );
-  assertEquals(
+  assert.deepEqual(
     denoRunLine("dist/anaconda.js", "linux"),
     `deno run ${RUN_PERMISSIONS.join(" ")} dist/anaconda.js`,
   );
@@ -91,7 +91,7 @@ async function probe(flags: string[]): Promise<Record<string, string>> {
     env: cleanEnv(ROOT),
     cwd: ROOT,
   });
-  assertEquals(result.code, 0, result.stderr);
+  assert.deepEqual(result.code, 0, result.stderr);
   return JSON.parse(result.stdout);
 }
 
@@ -99,10 +99,10 @@ for (const name of ["anaconda", "anaconda-windows"]) {
   Deno.test(`the --allow flags grant exactly what the ${name} permission set grants`, async () => {
     const fromSet = await probe([`--permission-set=${name}`]);
     const fromFlags = await probe(permissionFlags(permissionSet(name)));
-    assertEquals(fromFlags, fromSet);
+    assert.deepEqual(fromFlags, fromSet);
     // The probe does tell sets apart.
-    assertEquals(fromSet['{"name":"ffi"}'], name === "anaconda-windows" ? "granted" : "prompt");
-    assertEquals(fromSet['{"name":"import","host":"example.com:443"}'], "prompt");
+    assert.deepEqual(fromSet['{"name":"ffi"}'], name === "anaconda-windows" ? "granted" : "prompt");
+    assert.deepEqual(fromSet['{"name":"import","host":"example.com:443"}'], "prompt");
   });
 }
 
@@ -121,8 +121,8 @@ async function anaconda(
     { env: cleanEnv(home, env), cwd: home, ...(stdin === undefined ? {} : { stdin }) },
   );
   const output = `${result.stdout}\n${result.stderr}`;
-  assertEquals(DENIAL.test(output), false, `anaconda ${args.join(" ")}: ${output}`);
-  assertEquals(result.code, 0, `anaconda ${args.join(" ")}: ${result.stderr}`);
+  assert.deepEqual(DENIAL.test(output), false, `anaconda ${args.join(" ")}: ${output}`);
+  assert.deepEqual(result.code, 0, `anaconda ${args.join(" ")}: ${result.stderr}`);
   return result;
 }
 
@@ -137,19 +137,19 @@ Deno.test("the CLI's commands run with exactly its permissions, stdin not a term
   // sites: config.toml read and written.
   await sites(["add", "--domain", "work.example.com", "--name", "work", "-y"]);
   await sites(["add", "--domain", "lab.example.com", "--name", "lab", "--no-default", "-y"]);
-  assertMatch((await sites(["list"])).stdout, /work +work\.example\.com +✔/);
-  assertMatch((await sites(["show", "work"])).stdout, /work\.example\.com/);
+  assert.match((await sites(["list"])).stdout, /work +work\.example\.com +✔/);
+  assert.match((await sites(["show", "work"])).stdout, /work\.example\.com/);
 
   // login: the device flow (HTTPS with the test CA, $BROWSER run, the file keyring written).
   await auth(["login"]);
   // sys access to the hostname: the API-key request names this machine.
   const apiKeyRequest = server.requests.find((request) => request.path === "/api/auth/api-keys");
-  assertEquals(
+  assert.deepEqual(
     apiKeyRequest?.headers["x-client-hostname"],
     clientHostnameHeader(Deno.hostname(), true),
   );
   const apiKey = (await auth(["api-key"])).stdout.trim();
-  assertMatch(apiKey, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+  assert.match(apiKey, /^[\w-]+\.[\w-]+\.[\w-]+$/);
   // The browser flow: a local redirect server and a real $BROWSER program.
   await auth(["login", "--force"], {
     ANACONDA_AUTH_USE_DEVICE_FLOW: "false",
@@ -164,19 +164,19 @@ Deno.test("the CLI's commands run with exactly its permissions, stdin not a term
   const tokens = (args: string[]) =>
     anaconda(["token", ...args], home.path, tokenEnv(server, conda));
   await tokens(["install", "--yes"]);
-  assertMatch((await tokens(["list"])).stdout, /acme/);
+  assert.match((await tokens(["list"])).stdout, /acme/);
   await tokens(["config", "--force"]);
-  assertMatch(await Deno.readTextFile(`${home.path}/.condarc`), /default_channels:/);
-  assertEquals((await condaLog(home.path)).some((line) => line.startsWith("clean")), true);
+  assert.match(await Deno.readTextFile(`${home.path}/.condarc`), /default_channels:/);
+  assert.deepEqual((await condaLog(home.path)).some((line) => line.startsWith("clean")), true);
   await tokens(["uninstall", "--all"]);
 
   await auth(["logout"]);
   await sites(["remove", "work", "-y"]);
-  assertEquals(/work\.example\.com/.test((await sites(["list"])).stdout), false);
+  assert.deepEqual(/work\.example\.com/.test((await sites(["list"])).stdout), false);
 });
 
 Deno.test("deno.json's package version is the CLI's version, and it exports mod.ts", async () => {
   const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
   const { VERSION } = await import("../src/version.ts");
-  assertEquals([config.version, config.exports["."]], [VERSION, "./mod.ts"]);
+  assert.deepEqual([config.version, config.exports["."]], [VERSION, "./mod.ts"]);
 });

@@ -1,4 +1,4 @@
-import { assertEquals, assertMatch } from "./assert.ts";
+import assert from "node:assert/strict";
 import { cleanEnv, RUN_PERMISSIONS, runCli, runProgram, tempHome } from "./support.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
@@ -8,31 +8,31 @@ Deno.test("--version and -V print the version and exit 0", async () => {
   await using home = await tempHome();
   for (const flag of ["--version", "-V"]) {
     const result = await runCli([flag], { home: home.path });
-    assertEquals(result, { code: 0, stdout: `anaconda-auth ${VERSION}\n`, stderr: "" });
+    assert.deepEqual(result, { code: 0, stdout: `anaconda-auth ${VERSION}\n`, stderr: "" });
   }
 });
 
 Deno.test("--help lists the global options and touches no file", async () => {
   await using home = await tempHome();
   const result = await runCli(["--help"], { home: home.path });
-  assertEquals(result.code, 0);
-  assertMatch(result.stdout, /--at <site>/);
-  assertMatch(result.stdout, /-v, --verbose/);
-  assertEquals([...Deno.readDirSync(home.path)], []);
+  assert.deepEqual(result.code, 0);
+  assert.match(result.stdout, /--at <site>/);
+  assert.match(result.stdout, /-v, --verbose/);
+  assert.deepEqual([...Deno.readDirSync(home.path)], []);
 });
 
 Deno.test("an unknown option is a usage error with exit code 2", async () => {
   await using home = await tempHome();
   const result = await runCli(["--bogus"], { home: home.path });
-  assertEquals(result.code, 2);
-  assertEquals(result.stdout, "");
-  assertEquals(
+  assert.deepEqual(result.code, 2);
+  assert.deepEqual(result.stdout, "");
+  assert.deepEqual(
     result.stderr,
     "UsageError: unknown option '--bogus'\nTry 'anaconda --help' for help.\n",
   );
   const sub = await runCli(["sites", "add", "--domian", "x"], { home: home.path });
-  assertEquals(sub.code, 2);
-  assertEquals(
+  assert.deepEqual(sub.code, 2);
+  assert.deepEqual(
     sub.stderr,
     "UsageError: unknown option '--domian' (Did you mean --domain?)\n" +
       "Try 'anaconda sites add --help' for help.\n",
@@ -45,19 +45,19 @@ Deno.test("a command group without its subcommand prints its help on stdout and 
     const result = await runCli(args, { home: home.path });
     const name = ["anaconda", ...args].join(" ");
     // As the Python tool (typer's no_args_is_help): the help on stdout, exit code 2.
-    assertEquals(result.code, 2);
-    assertEquals(result.stderr, "");
-    assertMatch(result.stdout, new RegExp(`^Usage: ${name} \\[options\\] <command>\n`));
+    assert.deepEqual(result.code, 2);
+    assert.deepEqual(result.stderr, "");
+    assert.match(result.stdout, new RegExp(`^Usage: ${name} \\[options\\] <command>\n`));
   }
   const sites = await runCli(["sites"], { home: home.path });
-  assertMatch(sites.stdout, /\n {2}add +Add a site to config.toml\n/);
+  assert.match(sites.stdout, /\n {2}add +Add a site to config.toml\n/);
 });
 
 Deno.test("an unknown command suggests the closest one and exits 2", async () => {
   await using home = await tempHome();
   const result = await runCli(["sitez", "list"], { home: home.path });
-  assertEquals(result.code, 2);
-  assertMatch(result.stderr, /unknown command 'sitez' \(Did you mean sites\?\)\n/);
+  assert.deepEqual(result.code, 2);
+  assert.match(result.stderr, /unknown command 'sitez' \(Did you mean sites\?\)\n/);
 });
 
 Deno.test("global options work before and after the subcommand", async () => {
@@ -65,8 +65,8 @@ Deno.test("global options work before and after the subcommand", async () => {
   const configPath = `${home.path}/.anaconda/config.toml`;
   for (const args of [["--at", "nowhere", "sites", "show"], ["sites", "show", "--at", "nowhere"]]) {
     const result = await runCli(args, { home: home.path });
-    assertEquals(result.code, 1);
-    assertEquals(
+    assert.deepEqual(result.code, 1);
+    assert.deepEqual(
       result.stderr,
       "UnknownSiteName: nowhere is not an allowed value for --at. " +
         `The site or domain nowhere has not been configured in ${configPath}\n` +
@@ -82,17 +82,17 @@ Deno.test("a TOML syntax error is one line TomlSyntaxError: path:line:col: ..., 
   await Deno.writeTextFile(configPath, "[plugin.auth\n");
   for (const args of [["sites", "list"], ["sites", "list", "-v"]]) {
     const result = await runCli(args, { home: home.path });
-    assertEquals(result.code, 1);
-    assertEquals(result.stdout, "");
-    assertMatch(result.stderr, new RegExp(`^TomlSyntaxError: ${configPath}:1:\\d+: [^\n]+\n$`));
+    assert.deepEqual(result.code, 1);
+    assert.deepEqual(result.stdout, "");
+    assert.match(result.stderr, new RegExp(`^TomlSyntaxError: ${configPath}:1:\\d+: [^\n]+\n$`));
   }
 });
 
 Deno.test("control characters in argv are shown escaped in usage errors, on one line", async () => {
   await using home = await tempHome();
   const result = await runCli(["\x1b[2J\nx"], { home: home.path });
-  assertEquals(result.code, 2);
-  assertEquals(
+  assert.deepEqual(result.code, 2);
+  assert.deepEqual(
     result.stderr,
     "UsageError: unknown command '\\x1b[2J\\x0ax'\nTry 'anaconda --help' for help.\n",
   );
@@ -102,8 +102,8 @@ Deno.test("help fills the terminal's width, and 80 columns in a pipe", async () 
   await using home = await tempHome();
   const longest = (text: string) => Math.max(...text.split("\n").map((line) => line.length));
   const piped = await runCli(["sites", "add", "--help"], { home: home.path });
-  assertEquals(piped.code, 0);
-  assertEquals(longest(piped.stdout) <= 80, true);
+  assert.deepEqual(piped.code, 0);
+  assert.deepEqual(longest(piped.stdout) <= 80, true);
   const command = [
     Deno.execPath(),
     "run",
@@ -118,7 +118,7 @@ Deno.test("help fills the terminal's width, and 80 columns in a pipe", async () 
   const terminal = await runProgram("script", ["-qefc", `stty cols 150; ${command}`, "/dev/null"], {
     env: cleanEnv(home.path),
   });
-  assertEquals(terminal.code, 0, terminal.stdout);
+  assert.deepEqual(terminal.code, 0, terminal.stdout);
   const width = longest(terminal.stdout.replaceAll("\r", ""));
-  assertEquals(width > 80 && width <= 150, true, `${width}\n${terminal.stdout}`);
+  assert.deepEqual(width > 80 && width <= 150, true, `${width}\n${terminal.stdout}`);
 });

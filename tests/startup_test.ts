@@ -4,8 +4,8 @@
  * to lose it). Commands that wait on stdin still exit at once (tests/login_interrupt_test.ts).
  * @module
  */
+import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { assertEquals } from "./assert.ts";
 import { bundle } from "../scripts/bundle.ts";
 import { cleanEnv, RUN_PERMISSIONS, runProgram, tempHome } from "./support.ts";
 
@@ -39,8 +39,8 @@ Deno.test("a run of the bundle stores its compiled code for the next runs", asyn
       { cwd: home.path, env: cleanEnv(home.path, { DENO_DIR: denoDir.path }) },
     );
     // `auth api-key` without a login exits 1 (TokenNotFoundError), like `--version` without work.
-    assertEquals(result.code, args[0] === "--version" ? 0 : 1, result.stderr);
-    assertEquals(cachedModules(denoDir.path).includes(url), true, `after ${args.join(" ")}`);
+    assert.deepEqual(result.code, args[0] === "--version" ? 0 : 1, result.stderr);
+    assert.deepEqual(cachedModules(denoDir.path).includes(url), true, `after ${args.join(" ")}`);
     await Deno.remove(`${denoDir.path}/v8_code_cache_v2`);
   }
 });

@@ -71,7 +71,7 @@ async function condaSearchUrls(home: string, env: Record<string, string> = {}) {
   });
 }
 
-Deno.test("a fresh HOME: install --yes adds channels: [defaults], and a plain conda search reaches the repository with the token (A32)", async () => {
+Deno.test("a fresh HOME: install --yes adds channels: [defaults], and a plain conda search reaches the repository with the token (D57)", async () => {
   await using home = await tempHome();
   await using server = await startDevServer({ repoTokenExpiresAt: "2099-01-01T00:00:00" });
   await logIn(home.path, server);
@@ -115,7 +115,7 @@ Deno.test("a fresh HOME: install --yes adds channels: [defaults], and a plain co
   }
 });
 
-Deno.test("install asks before adding channels: Enter adds them, n leaves them out with the exact fix (A32)", async () => {
+Deno.test("install asks before adding channels: Enter adds them, n leaves them out with the exact fix (D57)", async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   await logIn(home.path, server);
@@ -149,7 +149,7 @@ Deno.test("install asks before adding channels: Enter adds them, n leaves them o
   assert.doesNotMatch(again.stderr, /no channel/);
 });
 
-Deno.test("channels listed in another file conda reads count; a #!final before the target is named (A32)", async () => {
+Deno.test("channels listed in another file conda reads count; a #!final before the target is named (D57)", async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   await logIn(home.path, server);
@@ -183,7 +183,7 @@ Deno.test("channels listed in another file conda reads count; a #!final before t
   assert.doesNotMatch(await Deno.readTextFile(`${home.path}/.condarc`), /^channels:/m);
 });
 
-Deno.test("set prints one line with the exact fix when conda has no channel, for the file it wrote (A32)", async () => {
+Deno.test("set prints one line with the exact fix when conda has no channel, for the file it wrote (D57)", async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   const live = server.repo.issue("acme").token;
@@ -214,7 +214,7 @@ Deno.test("set prints one line with the exact fix when conda has no channel, for
   assert.doesNotMatch(afterArgvWarning(quiet.stderr), /Warning/);
 });
 
-Deno.test("set renames old key names in place; verify_ssl's CA is the one validation trusts (A30, A33)", async () => {
+Deno.test("set renames old key names in place; verify_ssl's CA is the one validation trusts (D55, D58)", async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   const condarc = `${home.path}/.condarc`;
@@ -264,7 +264,7 @@ Deno.test("set renames old key names in place; verify_ssl's CA is the one valida
   assert.equal(await Deno.readTextFile(condarc), "extra_safety_checks: false\n");
 });
 
-Deno.test("install --yes with add_binstar_token and verify_ssl in ~/.condarc: the key it writes is renamed in place (A30)", async () => {
+Deno.test("install --yes with add_binstar_token and verify_ssl in ~/.condarc: the key it writes is renamed in place (D55)", async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   await logIn(home.path, server);
@@ -284,7 +284,7 @@ Deno.test("install --yes with add_binstar_token and verify_ssl in ~/.condarc: th
   assert.equal(await Deno.readTextFile(`${home.path}/.anaconda/backups/${backup}`), before);
 });
 
-Deno.test("tokens conda cannot send are refused before anything is sent or written (A31)", async () => {
+Deno.test("tokens conda cannot send are refused before anything is sent or written (D56)", async () => {
   await using home = await tempHome();
   const odd = "ab/cd+e=";
   await using server = await startDevServer({ makeRepoToken: () => odd });
@@ -315,7 +315,7 @@ Deno.test("tokens conda cannot send are refused before anything is sent or writt
   assert.equal(await readOrNull(tokenFile(home.path, server.repo.url)), null);
 });
 
-Deno.test("a repository URL with a path is validated where conda requests it: the token right after host[:port] (A33)", async () => {
+Deno.test("a repository URL with a path is validated where conda requests it: the token right after host[:port] (D58)", async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   const live = server.repo.issue("acme").token;
@@ -328,7 +328,7 @@ Deno.test("a repository URL with a path is validated where conda requests it: th
   assert.match(await Deno.readTextFile(`${home.path}/.condarc`), /\/conda\/repo\/main\n/);
 });
 
-Deno.test("validation connects as conda will: .condarc's ssl_verify and proxy_servers over the site's (A33)", async () => {
+Deno.test("validation connects as conda will: .condarc's ssl_verify and proxy_servers over the site's (D58)", async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   const live = server.repo.issue("acme").token;

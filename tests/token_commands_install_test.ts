@@ -1,7 +1,7 @@
 /**
- * `anaconda token install` end to end against the stand-in service (SPEC Part B §6.1-§6.3,
- * A19, A21): organization choice, reissue confirmation, validation, and what is written
- * (keyring record, conda's token file, ~/.condarc).
+ * `anaconda token install` end to end against the stand-in service (docs/behaviour.md, "Repo
+ * tokens and conda"; D53, D54): organization choice, reissue confirmation, validation, and what
+ * is written (keyring record, conda's token file, ~/.condarc).
  */
 import assert from "node:assert/strict";
 import { type DevServer, startDevServer } from "../scripts/stand_in/server.ts";
@@ -26,8 +26,8 @@ const ORGS = [
 const PROBE = "/repo/main/noarch/repodata.json";
 
 /**
- * A ~/.condarc with comments, other settings and an old default_channels. Its CA is
- * `$CORP_CA` (the stand-in's CA, see `env`): conda, and so validation, use it (A33).
+ * A ~/.condarc with comments, other settings and an old default_channels. Its CA is `$CORP_CA`
+ * (the stand-in's CA, see `env`): conda, and so validation, use it (D58).
  */
 const CONDARC_BEFORE = `# conda settings of the build machine
 channels:   # searched in this order
@@ -222,7 +222,7 @@ Deno.test("only starter subscriptions: No organizations found.", async () => {
   assert.equal(result.stderr, "No organizations found.\n");
 });
 
-Deno.test("a token the repository rejects is reported with the status, and nothing is stored (A21)", async () => {
+Deno.test("a token the repository rejects is reported with the status, and nothing is stored (D54)", async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   await logIn(home.path, server);

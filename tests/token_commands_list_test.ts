@@ -1,7 +1,7 @@
 /**
- * `anaconda token list` and `anaconda token uninstall` end to end (SPEC Part B §6.3): the
- * repo tokens of the keyring record and conda's token files, listed without any request;
- * uninstall by organization or all.
+ * `anaconda token list` and `anaconda token uninstall` end to end (docs/behaviour.md, "token
+ * commands"): the repo tokens of the keyring record and conda's token files, listed without any
+ * request; uninstall by organization or all.
  */
 import assert from "node:assert/strict";
 import { startDevServer } from "../scripts/stand_in/server.ts";

@@ -1,8 +1,8 @@
 /**
- * `anaconda token set` and `anaconda token remove` end to end (SPEC Part B §6.4-§6.6, A9,
- * A16): the target `.condarc` of each location flag, the exact edits with comments kept,
- * conda's token file, and bad input (malformed or unwritable `.condarc`, rejected token,
- * concurrent writers).
+ * `anaconda token set` and `anaconda token remove` end to end (docs/behaviour.md, "token
+ * commands"; D51, D52): the target `.condarc` of each location flag, the exact edits with
+ * comments kept, conda's token file, and bad input (malformed or unwritable `.condarc`,
+ * rejected token, concurrent writers).
  */
 import assert from "node:assert/strict";
 import { type DevServer, startDevServer } from "../scripts/stand_in/server.ts";
@@ -77,7 +77,7 @@ Deno.test("set writes ~/.condarc by default, keeping its comments, and conda's t
   assert.equal((await backupFiles(home.path)).length, 1);
 });
 
-Deno.test("set --file, --env and --system write the .condarc they name (A9)", async () => {
+Deno.test("set --file, --env and --system write the .condarc they name (D51)", async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   const live = server.repo.issue("acme").token;

@@ -35,7 +35,7 @@ export async function logIn(
     repo_tokens: repoTokens,
     version: 2,
   });
-  // As a login leaves it (A25), so that commands do not report tightening it.
+  // As a login leaves it (D17), so that commands do not report tightening it.
   await Deno.chmod(`${home}/.anaconda`, 0o700);
   return apiKey;
 }

@@ -1,6 +1,6 @@
 /**
- * End-to-end: 20 processes write different domains into one file keyring at the same
- * time; the lock around read-modify-write means no entry is lost (A14).
+ * End-to-end: 20 processes write different domains into one file keyring at the same time; the
+ * lock around read-modify-write means no entry is lost (D16).
  */
 import assert from "node:assert/strict";
 import { tempHome } from "./support.ts";

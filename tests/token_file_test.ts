@@ -97,7 +97,7 @@ Deno.test("auth api-key with an expired key: TokenExpiredError, exit 1", async (
   assert.match(result.stderr, /^TokenExpiredError: Your login token has expired/);
 });
 
-Deno.test("auth api-key with a key that is not a JWT or has no exp: not a valid API key (A4)", async () => {
+Deno.test("auth api-key with a key that is not a JWT or has no exp: not a valid API key (D26)", async () => {
   await using home = await tempHome();
   for (const apiKey of ["not-a-jwt-secret-value", makeJwt({ sub: "no-exp" })]) {
     await pythonWritesKeyring(home.path, { "anaconda.com": { api_key: apiKey } });
@@ -136,7 +136,7 @@ Deno.test("a keyring value that is not base64 or not JSON is reported without sh
   }
 });
 
-Deno.test("a corrupt keyring file is moved aside with a warning naming it (A13)", async () => {
+Deno.test("a corrupt keyring file is moved aside with a warning naming it (D15)", async () => {
   await using home = await tempHome();
   await Deno.mkdir(`${home.path}/.anaconda`);
   const corrupt = '{"Anaconda Cloud": {"other.test": "precious"';
@@ -190,7 +190,7 @@ Deno.test("a legacy id.anaconda.cloud token is migrated, and Python reads the mi
     "id.anaconda.cloud": { domain: "id.anaconda.cloud", api_key: key, username: "old", version: 1 },
   });
   const result = await runCli(["auth", "api-key"], { home: home.path });
-  // Python made ~/.anaconda 0755; the migration writes a secret into it (A25).
+  // Python made ~/.anaconda 0755; the migration writes a secret into it (D17).
   assert.deepEqual(result, {
     code: 0,
     stdout: `${key}\n`,
@@ -211,7 +211,7 @@ Deno.test("a legacy id.anaconda.cloud token is migrated, and Python reads the mi
   assert.match(text, /^\{"Anaconda Cloud": \{"anaconda\.com": "[A-Za-z0-9+/]+=*"\}\}$/);
 });
 
-Deno.test("logout with ANACONDA_AUTH_API_KEY set removes the stored token and says the key still works (A5)", async () => {
+Deno.test("logout with ANACONDA_AUTH_API_KEY set removes the stored token and says the key still works (D24)", async () => {
   await using home = await tempHome();
   await pythonWritesKeyring(home.path, { "anaconda.com": { api_key: jwtExpiringIn(3600) } });
   const env = { ANACONDA_AUTH_API_KEY: "env-secret-key" };
@@ -391,7 +391,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "login --with-token tightens a ~/.anaconda others can read to 0700 and says so once (A25)",
+  name: "login --with-token tightens a ~/.anaconda others can read to 0700 and says so once (D17)",
   ignore: Deno.build.os === "windows",
   async fn() {
     await using home = await tempHome();

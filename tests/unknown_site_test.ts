@@ -4,7 +4,7 @@
  * the error says where the name came from and lists the configured sites, exit 1.
  * @module
  */
-import { assertEquals } from "./assert.ts";
+import assert from "node:assert/strict";
 import { runCli, tempHome } from "./support.ts";
 
 const CONFIG = '[sites.work]\ndomain = "work.example"\n\n[sites.dev]\ndomain = "dev.example"\n';
@@ -32,7 +32,7 @@ Deno.test("an unknown --at is the same error on every command, and lists the sit
   for (const command of commands) {
     for (const args of [["--at", "nosuch", ...command], [...command, "--at", "nosuch"]]) {
       const result = await runCli(args, { home: home.path });
-      assertEquals(
+      assert.deepEqual(
         [result.code, result.stdout, result.stderr],
         [1, "", `${error}Use one of: ${SITES}\n`],
         args.join(" "),
@@ -42,20 +42,20 @@ Deno.test("an unknown --at is the same error on every command, and lists the sit
   // The top-level login, logout and whoami also take anaconda.org.
   for (const command of ["login", "logout", "whoami"]) {
     const result = await runCli([command, "--at", "nosuch"], { home: home.path });
-    assertEquals(
+    assert.deepEqual(
       [result.code, result.stderr],
       [1, `${error}Use one of: ${SITES}, anaconda.org\n`],
       command,
     );
   }
-  assertEquals(await Deno.readTextFile(path), CONFIG);
+  assert.deepEqual(await Deno.readTextFile(path), CONFIG);
 });
 
 Deno.test("an unknown site from the environment or default_site names where it came from", async () => {
   await using home = await tempHome();
   const path = await withConfig(home.path, `default_site = "nope"\n${CONFIG}`);
   const fromFile = await runCli(["auth", "status"], { home: home.path });
-  assertEquals([fromFile.code, fromFile.stdout, fromFile.stderr], [
+  assert.deepEqual([fromFile.code, fromFile.stdout, fromFile.stderr], [
     1,
     "",
     `UnknownSiteName: The site or domain nope has not been configured in ${path} ` +
@@ -71,12 +71,15 @@ Deno.test("an unknown site from the environment or default_site names where it c
       home: home.path,
       env: { [name]: "nosuch" },
     });
-    assertEquals([result.code, result.stdout], [1, ""], name);
-    assertEquals(
+    assert.deepEqual([result.code, result.stdout], [1, ""], name);
+    assert.deepEqual(
       result.stderr.split("\n")[0],
       `UnknownSiteName: ${sentence} nosuch has not been configured in ${path} ` +
         `(from environment variable ${name})`,
     );
-    assertEquals(result.stderr.split("\n")[1]?.startsWith("Use one of: work (work.example)"), true);
+    assert.deepEqual(
+      result.stderr.split("\n")[1]?.startsWith("Use one of: work (work.example)"),
+      true,
+    );
   }
 });

@@ -48,7 +48,7 @@ Deno.test("whoami prints the account with its domain as JSON with sorted keys", 
   assert.equal(account?.headers.authorization, `Bearer ${apiKey}`);
 });
 
-Deno.test("whoami without credentials is TokenNotFoundError with the login hint (A20)", async () => {
+Deno.test("whoami without credentials is TokenNotFoundError with the login hint (D43)", async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   const result = await runCli(["whoami"], { home: home.path, env: siteEnv(server) });
@@ -118,7 +118,7 @@ Deno.test("login --with-token stores a valid key from stdin, keeping repo tokens
   assert.equal(result.stdout, "");
   assert.equal(
     result.stderr,
-    // writeKeyring made ~/.anaconda as Python does (0755): the first secret tightens it (A25).
+    // writeKeyring made ~/.anaconda as Python does (0755): the first secret tightens it (D17).
     `Tightened the permissions of ${home.path}/.anaconda to 0700 (it holds secrets)\n` +
       `✓ API key for ${server.domain} stored in file keyring ~/.anaconda/keyring\n`,
   );

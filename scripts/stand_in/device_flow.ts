@@ -20,13 +20,13 @@ export type DeviceApproval =
   | "deny";
 
 export interface DeviceFlowOptions {
-  /** Leave `device_authorization_endpoint` out of discovery (the A7 fallback). */
+  /** Leave `device_authorization_endpoint` out of discovery (the browser-flow fallback, D28). */
   noDeviceEndpoint?: boolean;
-  /** Leave `verification_uri_complete` out of device authorizations (A22). */
+  /** Leave `verification_uri_complete` out of device authorizations (D30). */
   noVerificationUriComplete?: boolean;
   /**
    * Advertise `authorization_response_iss_parameter_supported` and add `iss` to the
-   * `/authorize` redirect (A23); `"wrong"` sends a wrong issuer.
+   * `/authorize` redirect (D31); `"wrong"` sends a wrong issuer.
    */
   issParameter?: boolean | "wrong";
   deviceApproval?: DeviceApproval;

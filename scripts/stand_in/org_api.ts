@@ -1,9 +1,9 @@
 /**
- * The anaconda.org API (SPEC Part B §7), mounted at `<server url>/org-api` on the same
- * server: its discovery document points at this server's own `/authorize`, so the
- * keyring domain anaconda-client derives from it is the server's `127.0.0.1:<port>`,
- * and an anaconda.com login to the stand-in is found. Errors use anaconda.org's shape
- * `{"error": "<message>"}`.
+ * The anaconda.org API (docs/behaviour.md, "anaconda.org"), mounted at `<server url>/org-api`
+ * on the same server: its discovery document points at this server's own `/authorize`, so the
+ * keyring domain anaconda-client derives from it is the server's `127.0.0.1:<port>`, and an
+ * anaconda.com login to the stand-in is found. Errors use anaconda.org's shape `{"error":
+ * "<message>"}`.
  *
  * | request (under `/org-api`) | answer |
  * |---|---|

@@ -1,11 +1,11 @@
 /**
- * Repo tokens (SPEC Part B §6.1, §6.2): the organization token API
- * (`GET|PUT /api/organizations/<org>/ce/current-token`, Bearer API key) and a conda
- * repository that mirrors `https://repo.anaconda.cloud/repo/` as `<server url>/repo/`,
- * and again as `<server url>/conda/repo/` (a repository URL with a path, as on-prem
- * installs have). conda puts the token right after host[:port], whatever the path:
- * `HEAD /t/<token>/repo/main/noarch/repodata.json` (or `/t/<token>/conda/repo/...`) is
- * 200 for a live token this server issued and 403 otherwise.
+ * Repo tokens (docs/behaviour.md, "The repo-token API", "Repository and validation"): the
+ * organization token API (`GET|PUT /api/organizations/<org>/ce/current-token`, Bearer API key)
+ * and a conda repository that mirrors `https://repo.anaconda.cloud/repo/` as `<server
+ * url>/repo/`, and again as `<server url>/conda/repo/` (a repository URL with a path, as
+ * on-prem installs have). conda puts the token right after host[:port], whatever the path:
+ * `HEAD /t/<token>/repo/main/noarch/repodata.json` (or `/t/<token>/conda/repo/...`) is 200 for
+ * a live token this server issued and 403 otherwise.
  * @module
  */
 import { type Organization, organizationsOf } from "./account.ts";

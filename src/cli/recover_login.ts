@@ -1,7 +1,7 @@
 /**
- * The login-required recovery (SPEC Part B §5.2): a command failed because there is no
- * API key, it expired, or the service said `auth_required`. The error is reported;
- * when stdout is a terminal the user may log in and the command runs again, otherwise
+ * The login-required recovery (docs/behaviour.md, "Errors and exit codes"): a command failed
+ * because there is no API key, it expired, or the service said `auth_required`. The error is
+ * reported; when stdout is a terminal the user may log in and the command runs again, otherwise
  * (or on "n") one line names the command that logs in, and the exit code is 1.
  * @module
  */

@@ -102,7 +102,7 @@ export async function run(
   }
 }
 
-/** Errors that a login can fix (SPEC §5.2). */
+/** Errors that a login can fix (docs/behaviour.md, "Errors and exit codes", Login required). */
 function needsLogin(err: unknown): boolean {
   return err instanceof TokenNotFoundError || err instanceof TokenExpiredError ||
     err instanceof LoginRequiredError;

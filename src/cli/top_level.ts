@@ -1,10 +1,10 @@
 /**
- * The top-level `anaconda login`, `anaconda logout` and `anaconda whoami` (SPEC Part B
- * §5.3): they route to a site or to anaconda.org. `--at` names the destination (a
- * site's name or domain, or `anaconda.org`); the hidden legacy `--hostname`,
- * `--username` and `--password` of `login` mean anaconda.org; without them, a terminal
- * user picks the destination and a script must pass `--at`. The work is done by
- * src/cli/auth/*.ts for sites and by src/org/ for anaconda.org.
+ * The top-level `anaconda login`, `anaconda logout` and `anaconda whoami` (docs/behaviour.md,
+ * "Commands"): they route to a site or to anaconda.org. `--at` names the destination (a site's
+ * name or domain, or `anaconda.org`); the hidden legacy `--hostname`, `--username` and
+ * `--password` of `login` mean anaconda.org; without them, a terminal user picks the
+ * destination and a script must pass `--at`. The work is done by src/cli/auth/*.ts for sites
+ * and by src/org/ for anaconda.org.
  * @module
  */
 import { defaultSiteKey, siteLabel } from "../config/site.ts";
@@ -79,6 +79,7 @@ export async function chooseDestination(app: App): Promise<string | undefined> {
     );
   }
   const choice = await prompter.choose(
+    // Lower case, as the Python tool asks (docs/behaviour.md, "Kept on purpose").
     "choose destination:",
     choices.map((choice) => ({ value: choice.name, label: choice.label })),
     { flagHint: "--at <site>" },
@@ -93,7 +94,7 @@ type Target = { org: true } | { org: false; at?: string };
 /** The destination of a top-level command; `orgOnly`: options that only anaconda.org takes. */
 async function target(app: App, orgOnly: string | null): Promise<Target> {
   const { at, orgToken, orgSite } = app.globals();
-  // The root's -t/-s are anaconda-client's: they mean anaconda.org (SPEC §5.3).
+  // The root's -t/-s are anaconda-client's: they mean anaconda.org (docs/behaviour.md, "Commands").
   orgOnly ??= orgToken !== undefined ? "--token" : orgSite !== undefined ? "--site" : null;
   if (at === ORG_DESTINATION) return { org: true };
   if (at !== undefined) {

@@ -1,7 +1,7 @@
 /**
- * The few things asked of a `conda` on PATH, when there is one (A16): its base prefix
- * (for `--system`) and cleaning its index cache after `.condarc` changes. Without conda
- * both are quietly skipped; every run has a time limit.
+ * The few things asked of a `conda` on PATH, when there is one (D52): its base prefix (for
+ * `--system`) and cleaning its index cache after `.condarc` changes. Without conda both are
+ * quietly skipped; every run has a time limit.
  * @module
  */
 import type { Context } from "../context.ts";

@@ -1,10 +1,10 @@
 /**
- * The configuration conda will use, read from the `.condarc` files it reads (its search
- * path, plus the file `anaconda token` edits) and merged by conda's rules: whether any
- * channel is left to search (A32), and the proxy, TLS and client-certificate settings
- * of conda's HTTP session (A33). Reads are bounded (`MAX_CONDARC_BYTES` a file, at
- * most `MAX_FOLDER_FILES` from a `condarc.d` folder); a file that cannot be read or
- * parsed is reported and skipped, as the edit of the target file is what must not fail.
+ * The configuration conda will use, read from the `.condarc` files it reads (its search path,
+ * plus the file `anaconda token` edits) and merged by conda's rules: whether any channel is
+ * left to search (D57), and the proxy, TLS and client-certificate settings of conda's HTTP
+ * session (D58). Reads are bounded (`MAX_CONDARC_BYTES` a file, at most `MAX_FOLDER_FILES` from
+ * a `condarc.d` folder); a file that cannot be read or parsed is reported and skipped, as the
+ * edit of the target file is what must not fail.
  * @module
  */
 import type { SiteConfig } from "../config/schema.ts";
@@ -178,7 +178,7 @@ export function channelsStatus(files: CondaFiles, env: Context["env"]): Channels
   return { channels, finalBefore };
 }
 
-/** The settings of conda's HTTP session that a repository request must use too (A33). */
+/** The settings of conda's HTTP session that a repository request must use too (D58). */
 export type CondaConnection =
   & Partial<Pick<SiteConfig, "ssl_verify" | "proxy_servers" | "client_cert" | "client_cert_key">>
   & {

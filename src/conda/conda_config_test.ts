@@ -200,7 +200,7 @@ Deno.test("the files conda reads: condarc.d YAML files in name order, $CONDARC, 
   });
 });
 
-Deno.test("channels: a list in any file counts; #!final before the target hides it (A32)", async () => {
+Deno.test("channels: a list in any file counts; #!final before the target hides it (D57)", async () => {
   await withHome(async (home) => {
     const env = envOf({});
     const status = async (files: Record<string, string>, target: string, vars = {}) =>
@@ -246,7 +246,7 @@ Deno.test("channels: a list in any file counts; #!final before the target hides 
   });
 });
 
-Deno.test("conda's connection settings: the last file wins, #!final first, old names, $VARs (A33)", async () => {
+Deno.test("conda's connection settings: the last file wins, #!final first, old names, $VARs (D58)", async () => {
   await withHome(async (home) => {
     await Deno.writeTextFile(`${home}/ca.pem`, "");
     const env = envOf({ CA_DIR: home });

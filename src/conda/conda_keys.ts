@@ -1,10 +1,10 @@
 /**
  * The names conda accepts for the settings this project reads or writes, from the
- * `ParameterLoader(..., aliases=...)` declarations of conda's `conda/base/context.py`.
- * conda's configuration loader takes a parameter's attribute name and each alias as
- * keys; a file that holds two names of one parameter is refused as a whole
- * (`MultipleKeysError: Multiple aliased keys in file ...`), so an edit must rename an
- * old name in place rather than add the new one beside it (A30).
+ * `ParameterLoader(..., aliases=...)` declarations of conda's `conda/base/context.py`. conda's
+ * configuration loader takes a parameter's attribute name and each alias as keys; a file that
+ * holds two names of one parameter is refused as a whole (`MultipleKeysError: Multiple aliased
+ * keys in file ...`), so an edit must rename an old name in place rather than add the new one
+ * beside it (D55).
  * @module
  */
 

@@ -1,6 +1,6 @@
 /**
- * What `anaconda token` changes in a `.condarc` (SPEC Part B §6.4), as edits over its
- * current settings: conda's `default_channels` pointed at the premium repository, the
+ * What `anaconda token` changes in a `.condarc` (docs/behaviour.md, ".condarc edits"), as edits
+ * over its current settings: conda's `default_channels` pointed at the premium repository, the
  * settings of a token (`add_anaconda_token`, `ssl_verify`, signature checks), and their
  * removal.
  * @module
@@ -76,7 +76,7 @@ export interface TokenSettings {
   signatureVerification?: boolean;
 }
 
-/** The settings that make conda send the token to the repository (token set, A19). */
+/** The settings that make conda send the token to the repository (token set, D53). */
 export function tokenSettingsEdits(repo: string, options: TokenSettings = {}): CondarcEdit[] {
   const edits: CondarcEdit[] = [{ key: "add_anaconda_token", value: true }];
   if (options.disableSslVerify) edits.push({ key: "ssl_verify", value: false });

@@ -1,15 +1,14 @@
 /**
  * Edits of a `.condarc` that keep everything they do not touch: comments, order, quoting,
- * indentation and unrelated keys (A16). Only top-level keys are set or removed. An edit
- * splices the text of that one key (found through the `yaml` package's source ranges);
- * every result is parsed again and checked against the intended settings, and a layout
- * the splicer does not handle (a flow mapping, an indented root) goes through `yaml`'s
- * Document API instead, which keeps comments but may re-indent.
+ * indentation and unrelated keys (D52). Only top-level keys are set or removed. An edit splices
+ * the text of that one key (found through the `yaml` package's source ranges); every result is
+ * parsed again and checked against the intended settings, and a layout the splicer does not
+ * handle (a flow mapping, an indented root) goes through `yaml`'s Document API instead, which
+ * keeps comments but may re-indent.
  *
- * A key that conda also reads under another name (`conda_keys.ts`) is renamed in place
- * when set and removed under every name, so that conda never sees two names of one
- * setting in a file (A30). `finalMarks` reads the `#!final` comments conda's merge
- * honours.
+ * A key that conda also reads under another name (`conda_keys.ts`) is renamed in place when set
+ * and removed under every name, so that conda never sees two names of one setting in a file
+ * (D55). `finalMarks` reads the `#!final` comments conda's merge honours.
  *
  * Bounds: the caller reads at most `MAX_CONDARC_BYTES`; aliases are expanded at most
  * `MAX_ALIAS_COUNT` times (an alias bomb is an error, not a hang).
@@ -42,7 +41,7 @@ export type CondarcValue = string | boolean | string[];
  * Set a top-level key (in place when it exists, else at the end), or remove it. A key
  * that conda also reads under other names (`add_binstar_token` for
  * `add_anaconda_token`...) is set by renaming an old name in place, and removed under
- * every name: conda refuses a file that holds two names of one setting (A30).
+ * every name: conda refuses a file that holds two names of one setting (D55).
  */
 export type CondarcEdit =
   | { key: string; value: CondarcValue }
@@ -85,7 +84,7 @@ export interface Condarc {
 const PARSE_OPTIONS = { prettyErrors: true, uniqueKeys: true, strict: true } as const;
 const STRINGIFY_OPTIONS = { indentSeq: true, lineWidth: 0 } as const;
 
-/** `path:line:col: message` of the first error, like the TOML errors (A10). */
+/** `path:line:col: message` of the first error, like the TOML errors (D4). */
 function syntaxError(
   path: string,
   error: { code: string; message: string; linePos?: unknown[] },

@@ -191,7 +191,7 @@ function multipleKeys(settings: Record<string, unknown>): string[] {
     .map(([key]) => key);
 }
 
-Deno.test("conda's old names are renamed in place, their comments and the rest kept (A30)", () => {
+Deno.test("conda's old names are renamed in place, their comments and the rest kept (D55)", () => {
   const before = [
     "# build machine",
     "add_binstar_token: false   # old name",

@@ -1,11 +1,10 @@
 /**
- * The `.condarc` files this project edits (A9, A16): where they are (`~/.condarc`, the
- * active environment's, the base environment's, or any file), and one locked
- * read-modify-write per change: a bounded read, a parse that refuses malformed YAML
- * (the file untouched), a timestamped 0600 backup, then an atomic write that keeps the
- * file's mode (0644 for a new file: a `.condarc` holds no secret; the token lives in
- * conda's token file). A symbolic link is followed, not replaced; a read-only file is
- * refused, as conda refuses it.
+ * The `.condarc` files this project edits (D51, D52): where they are (`~/.condarc`, the active
+ * environment's, the base environment's, or any file), and one locked read-modify-write per
+ * change: a bounded read, a parse that refuses malformed YAML (the file untouched), a
+ * timestamped 0600 backup, then an atomic write that keeps the file's mode (0644 for a new
+ * file: a `.condarc` holds no secret; the token lives in conda's token file). A symbolic link
+ * is followed, not replaced; a read-only file is refused, as conda refuses it.
  *
  * Backups and locks stay out of the folders conda and the user look in: they go to
  * `~/.anaconda/backups` and `~/.anaconda/locks` (0700), named after a hash of the

@@ -11,7 +11,7 @@ export class CondarcError extends ConfigError {
   override name = "CondarcError";
 }
 
-/** The repository did not accept a repo token (A21); the message never holds the token. */
+/** The repository did not accept a repo token (D54); the message never holds the token. */
 export class TokenValidationError extends AnacondaError {
   /** The name printed before the message. */
   override name = "TokenValidationError";

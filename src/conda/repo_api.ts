@@ -1,7 +1,7 @@
 /**
- * The repo-token API of an Anaconda site (SPEC Part B §6.1), through the site's `Client`
- * (Bearer API key): the user's organizations, those with a business subscription, the
- * current repo token of an organization, and issuing a new one.
+ * The repo-token API of an Anaconda site (docs/behaviour.md, "The repo-token API"), through the
+ * site's `Client` (Bearer API key): the user's organizations, those with a business
+ * subscription, the current repo token of an organization, and issuing a new one.
  * @module
  */
 import type { Client } from "../http/client.ts";

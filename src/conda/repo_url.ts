@@ -1,7 +1,8 @@
 /**
- * The premium repository's URL (`REPO_URL`, SPEC Part B §6): from `CONDA_TOKEN_REPO_URL`,
- * else `https://repo.anaconda.cloud/repo/`; its channel URLs; which tokens conda can
- * carry in a URL (A31); and where conda puts a repo token in a URL (§6.2).
+ * The premium repository's URL (`REPO_URL`, docs/behaviour.md, "Repository and validation"):
+ * from `CONDA_TOKEN_REPO_URL`, else `https://repo.anaconda.cloud/repo/`; its channel URLs;
+ * which tokens conda can carry in a URL (D56); and where conda puts a repo token in a URL
+ * (D58).
  * @module
  */
 import { ConfigError } from "../errors.ts";
@@ -41,10 +42,10 @@ export function channelUrl(repo: string, name: string): string {
 }
 
 /**
- * The tokens conda can send: it puts the token into the URL path raw, unquoted (A31).
- * conda's own token pattern (`split_anaconda_token` in conda/common/url.py) is
- * `[a-zA-Z0-9-]`, libmamba's adds `_`; any other character either splits the path or
- * reaches the repository as a different token.
+ * The tokens conda can send: it puts the token into the URL path raw, unquoted (D56). conda's
+ * own token pattern (`split_anaconda_token` in conda/common/url.py) is `[a-zA-Z0-9-]`,
+ * libmamba's adds `_`; any other character either splits the path or reaches the repository as
+ * a different token.
  */
 const CONDA_TOKEN = /^[A-Za-z0-9_-]+$/;
 

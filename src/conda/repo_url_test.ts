@@ -49,7 +49,7 @@ Deno.test("channels join under REPO_URL", () => {
   );
 });
 
-Deno.test("conda puts the token right after host[:port], whatever the path (A33)", () => {
+Deno.test("conda puts the token right after host[:port], whatever the path (D58)", () => {
   // conda/models/channel.py: a default channel's location is host[:port]
   // (make_simple_channel), and Channel.urls joins location, "t", token, name.
   assert.equal(
@@ -70,7 +70,7 @@ Deno.test("conda puts the token right after host[:port], whatever the path (A33)
   );
 });
 
-Deno.test("only tokens of [A-Za-z0-9_-] are accepted, raw, and the error never shows them (A31)", () => {
+Deno.test("only tokens of [A-Za-z0-9_-] are accepted, raw, and the error never shows them (D56)", () => {
   for (const good of ["abc", "A-Z_0-9", "-", "tk-0123456789abcdef"]) {
     assert.doesNotThrow(() => checkTokenCharacters(good), good);
   }

@@ -1,11 +1,10 @@
 /**
- * conda's token files (SPEC Part B §6.5), the way conda and anaconda-client keep them:
- * one file per URL, named `quote_plus(url, safe="") + ".token"`, holding the raw token
- * with no newline, mode 0600, in `$BINSTAR_CONFIG_DIR/data` or the per-OS user config
- * folder of `binstar`. Written atomically, so a reader never sees half a token. Every
- * write and removal holds the folder's lock (`.tokens.lock`, which conda's `*.token`
- * reader ignores) and first removes the temporary files of killed writers: they hold
- * tokens.
+ * conda's token files (docs/behaviour.md, "conda token files"), the way conda and
+ * anaconda-client keep them: one file per URL, named `quote_plus(url, safe="") + ".token"`,
+ * holding the raw token with no newline, mode 0600, in `$BINSTAR_CONFIG_DIR/data` or the per-OS
+ * user config folder of `binstar`. Written atomically, so a reader never sees half a token.
+ * Every write and removal holds the folder's lock (`.tokens.lock`, which conda's `*.token`
+ * reader ignores) and first removes the temporary files of killed writers: they hold tokens.
  * @module
  */
 import type { Context } from "../context.ts";

@@ -1,15 +1,15 @@
 /**
- * Checks that the repository accepts a repo token (SPEC Part B §6.2, A21, A33): `HEAD`
- * of `<REPO_URL>main/noarch/repodata.json` with `/t/<token>` right after host[:port],
- * the URL conda will request, must answer 200; redirects are not followed. Unlike the
- * Python tool, nothing runs `conda clean` first: the index cache is cleaned after
- * `.condarc` changes instead.
+ * Checks that the repository accepts a repo token (docs/behaviour.md, "Repository and
+ * validation"; D54, D58): `HEAD` of `<REPO_URL>main/noarch/repodata.json` with `/t/<token>`
+ * right after host[:port], the URL conda will request, must answer 200; redirects are not
+ * followed. Unlike the Python tool, nothing runs `conda clean` first: the index cache is
+ * cleaned after `.condarc` changes instead.
  *
- * Connection: as conda will connect (A33). The proxy, TLS and client-certificate
- * settings of the `.condarc` files conda reads (`proxy_servers`, `ssl_verify`,
- * `client_ssl_cert`) come first, then the selected site's; the site's timeout applies;
- * `token set --no-ssl-verify` turns certificate checks off. Neither the site's API key
- * nor its `extra_headers` are sent: the repository host is not the site.
+ * Connection: as conda will connect (D58). The proxy, TLS and client-certificate settings of
+ * the `.condarc` files conda reads (`proxy_servers`, `ssl_verify`, `client_ssl_cert`) come
+ * first, then the selected site's; the site's timeout applies; `token set --no-ssl-verify`
+ * turns certificate checks off. Neither the site's API key nor its `extra_headers` are sent:
+ * the repository host is not the site.
  * @module
  */
 import type { Context } from "../context.ts";
@@ -28,7 +28,7 @@ export interface ValidateOptions {
   repoUrl: string;
   /** Skip certificate checks (`--no-ssl-verify`). */
   insecure?: boolean;
-  /** The settings of conda's session, which win over the site's (A33). */
+  /** The settings of conda's session, which win over the site's (D58). */
   connection?: CondaConnection;
   /** Log the request, the token redacted (`--verbose`). */
   verbose?: boolean;

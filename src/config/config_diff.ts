@@ -1,6 +1,6 @@
 /**
- * What `sites add/modify/remove --dry-run` (and the confirm prompt) show: a unified
- * diff of config.toml with Python difflib's headers, secrets redacted (A18).
+ * What `sites add/modify/remove --dry-run` (and the confirm prompt) show: a unified diff of
+ * config.toml with Python difflib's headers, secrets redacted (D41).
  * @module
  */
 import { structuredPatch } from "diff";

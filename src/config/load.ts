@@ -1,8 +1,8 @@
 /**
- * Loads the configuration from its sources and resolves the effective settings of a
- * site, in the precedence order of SPEC Part B §1.2 (highest first): environment,
- * secrets folder, `.env`, the site's table, legacy `[plugin.cloud]`, `[plugin.auth]`,
- * defaults.
+ * Loads the configuration from its sources and resolves the effective settings of a site, in
+ * the precedence order of docs/behaviour.md, "Configuration sources and precedence" (highest
+ * first): environment, secrets folder, `.env`, the site's table, legacy `[plugin.cloud]`,
+ * `[plugin.auth]`, defaults.
  * @module
  */
 import type { Context } from "../context.ts";
@@ -258,7 +258,7 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
     defaultSiteName,
     site() {
       const { at } = options;
-      // `--at` must name a site even when the environment then overrides it (A26).
+      // `--at` must name a site even when the environment then overrides it (D9).
       const chosen = at === undefined ? undefined : siteAlone(at);
       const wanted = at ?? defaultSiteName;
       const entry = selectSite(selection, wanted, at === undefined ? defaultFrom : undefined);

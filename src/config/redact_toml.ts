@@ -1,8 +1,7 @@
 /**
- * Secrets in config.toml text hidden for display: every string under an `api_key` or
- * `keyring` key of a table (`[plugin.auth]`, `[sites.<name>]`, ...) keeps only its
- * last 4 characters (A18). Used for the diff of `sites add/modify/remove`; the file
- * itself keeps the real values.
+ * Secrets in config.toml text hidden for display: every string under an `api_key` or `keyring`
+ * key of a table (`[plugin.auth]`, `[sites.<name>]`, ...) keeps only its last 4 characters
+ * (D41). Used for the diff of `sites add/modify/remove`; the file itself keeps the real values.
  * @module
  */
 import { parse as parseToml } from "smol-toml";

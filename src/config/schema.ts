@@ -1,6 +1,7 @@
 /**
- * The settings of a site (`[plugin.auth]`, `[sites.<name>]`, `ANACONDA_AUTH_*`):
- * their types, defaults and validation (SPEC Part B §1.4, Part A A3).
+ * The settings of a site (`[plugin.auth]`, `[sites.<name>]`, `ANACONDA_AUTH_*`): their types,
+ * defaults and validation (docs/behaviour.md, "Site fields" and "Configuration sources and
+ * precedence"; D3).
  * @module
  */
 import { ConfigError } from "../errors.ts";
@@ -64,7 +65,7 @@ export interface SiteConfig {
   client_cert_key: string | null;
   /** Log in with the device flow (else the browser flow). */
   use_device_flow: boolean;
-  /** The time limit of a whole HTTP request (connect, redirects, body), in seconds (A12). */
+  /** The time limit of a whole HTTP request (connect, redirects, body), in seconds (D38). */
   timeout: number;
   /** The conda channel of the environment manager (Python tool only). */
   env_manager_channel: string;
@@ -149,6 +150,7 @@ export const FIELDS: Record<FieldName, FieldSpec> = {
     option: {
       help: "API key of the site; CAUTION: it is written to config.toml",
       placeholder: "<key>",
+      // "API Key" capitalised, as the Python tool prints it (docs/behaviour.md, "Kept on purpose").
       storedWarning: "API Key",
     },
   },
@@ -169,6 +171,8 @@ export const FIELDS: Record<FieldName, FieldSpec> = {
     option: {
       help: "extra HTTP headers for every request, as JSON",
       placeholder: "<json>",
+      // The option name without dashes, then the raw value: the Python tool's words
+      // (docs/behaviour.md, "Kept on purpose").
       jsonError: "extra-headers=$value could not be parsed as JSON",
     },
   },
@@ -190,6 +194,7 @@ export const FIELDS: Record<FieldName, FieldSpec> = {
     kind: "bool",
     option: { help: "use the API key (not repo tokens) for the package repository" },
   },
+  // The Python tool's option name, kept on purpose (docs/behaviour.md, "Kept on purpose").
   hash_hostname: { kind: "bool", hidden: true, option: { name: "hash-host-name" } },
   proxy_servers: {
     kind: "optional-string-dict",
@@ -197,6 +202,8 @@ export const FIELDS: Record<FieldName, FieldSpec> = {
     option: {
       help: "proxy servers by scheme, as JSON",
       placeholder: "<json>",
+      // The option name without dashes, then the raw value: the Python tool's words
+      // (docs/behaviour.md, "Kept on purpose").
       jsonError: "proxy-servers=$value could not be parsed as JSON",
     },
   },

@@ -1,5 +1,5 @@
 /**
- * Site selection (SPEC Part B §1.3): by site name, then by domain, with the
+ * Site selection (docs/behaviour.md, "Site selection"): by site name, then by domain, with the
  * Python tool's errors for unknown and ambiguous sites.
  * @module
  */

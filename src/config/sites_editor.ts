@@ -1,8 +1,8 @@
 /**
- * The sites editor of config.toml (SPEC Part B §1.5 with Part A A1): what a
- * `sites add/modify/remove` changes (`default_site` and `[sites.*]`), applied as
- * source-range edits that keep every other table, key and comment byte for byte, and
- * checked by parsing the result again.
+ * The sites editor of config.toml (docs/behaviour.md, "Editing the configuration file"; D1):
+ * what a `sites add/modify/remove` changes (`default_site` and `[sites.*]`), applied as
+ * source-range edits that keep every other table, key and comment byte for byte, and checked by
+ * parsing the result again.
  * @module
  */
 import { ConfigError, errorMessage } from "../errors.ts";

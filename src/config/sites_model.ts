@@ -85,7 +85,10 @@ export interface AddRequest {
   homeDir: string;
 }
 
-/** `sites add`: the new site last, without default values; see SPEC §5.5. */
+/**
+ * `sites add`: the new site last, without default values (docs/behaviour.md, "Editing the
+ * configuration file").
+ */
 export function addSite(file: SitesFile, request: AddRequest): SitesState {
   checkSiteName(request.name, "option --name");
   if (file.sites.some((site) => site.name === request.name)) {

@@ -7,18 +7,13 @@
 import type { Context, Notice } from "../context.ts";
 import { errorMessage, TomlSyntaxError, UnknownSiteError } from "../errors.ts";
 import { configTomlPath, loadSettings, type Settings } from "../config/load.ts";
-import {
-  type FieldName,
-  FIELDS,
-  parseBoolWord,
-  type SiteConfig,
-  type Source,
-} from "../config/schema.ts";
+import { type FieldName, FIELDS, type SiteConfig, type Source } from "../config/schema.ts";
 import { type RawLayer, readRawLayers } from "../config/sources.ts";
 import { isTable } from "../config/toml_value.ts";
 import { type CheckResult, Findings } from "./check.ts";
 import { withNotify } from "./quiet.ts";
-import { atSite, isLoopbackHost, removeFrom, shortPath, siteTable, sourceText } from "./places.ts";
+import { ALLOW_INSECURE_HTTP, insecureHttpAllowed, isLoopbackHost } from "../http/plain_http.ts";
+import { atSite, removeFrom, shortPath, siteTable, sourceText } from "./places.ts";
 
 /** The selected site, as the other checks need it. */
 export interface SiteSubject {
@@ -31,7 +26,7 @@ export interface SiteSubject {
 /** `ANACONDA_AUTH_*` names that are not site fields but are read (by this tool or install.sh). */
 const OTHER_AUTH_NAMES = new Set([
   "site",
-  "allow_plain_http",
+  "allow_insecure_http",
   "install_dir",
   "version",
   "release_url",
@@ -172,11 +167,10 @@ function weakSettings(
         `anaconda sites modify ${atSite(config)} --ca-bundle PATH`,
     );
   }
-  const plain = context.env.get("ANACONDA_AUTH_ALLOW_PLAIN_HTTP");
-  if (plain !== undefined && parseBoolWord(plain) === true) {
+  if (insecureHttpAllowed(context.env)) {
     findings.warn(
-      "ANACONDA_AUTH_ALLOW_PLAIN_HTTP lets keys and tokens go over plain http:// to other machines",
-      "unset ANACONDA_AUTH_ALLOW_PLAIN_HTTP",
+      `${ALLOW_INSECURE_HTTP} lets keys and tokens go over plain http:// to other machines`,
+      `unset ${ALLOW_INSECURE_HTTP}`,
     );
   }
   for (const field of ["openid_config_path", "redirect_uri"] as const) {

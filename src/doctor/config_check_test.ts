@@ -123,6 +123,34 @@ Deno.test("config: the legacy [plugin.cloud] table is a warning with the rename 
   );
 });
 
+Deno.test("config: ANACONDA_AUTH_ALLOW_INSECURE_HTTP, the variable the client obeys, is a warning", async () => {
+  await withHome({}, async (home) => {
+    const env = { ANACONDA_AUTH_ALLOW_INSECURE_HTTP: "yes" };
+    const { result } = await checkConfig(context(home, env), undefined);
+    assert.equal(result.status, "warn");
+    assert.equal(
+      result.summary,
+      "ANACONDA_AUTH_ALLOW_INSECURE_HTTP lets keys and tokens go over plain http:// to other " +
+        "machines",
+    );
+    assert.equal(result.fix, "unset ANACONDA_AUTH_ALLOW_INSECURE_HTTP");
+  });
+});
+
+Deno.test("config: a plain-http redirect_uri on a *.localhost name is a warning, as the client refuses it", async () => {
+  await withHome(
+    { ".anaconda/config.toml": '[plugin.auth]\nredirect_uri = "http://app.localhost:8000/cb"\n' },
+    async (home) => {
+      const { result } = await checkConfig(context(home), undefined);
+      assert.equal(result.status, "warn");
+      assert.match(
+        result.summary,
+        /^redirect_uri is a plain http:\/\/ URL to app\.localhost:8000 /,
+      );
+    },
+  );
+});
+
 Deno.test("config: a config.toml that does not parse fails; the site's checks are skipped, the others run", async () => {
   await withHome({ ".anaconda/config.toml": "[sites.work\n" }, async (home) => {
     const diagnosis = await diagnose({ context: context(home) });

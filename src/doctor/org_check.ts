@@ -12,7 +12,8 @@ import { OrgUnauthorizedError } from "../org/errors.ts";
 import { envToken, type FoundToken, storedToken } from "../org/tokens.ts";
 import { type Budget, DoctorTimeout } from "./budget.ts";
 import { type CheckResult, Findings, skipped } from "./check.ts";
-import { isLoopbackHost, shortPath } from "./places.ts";
+import { isLoopbackHost } from "../http/plain_http.ts";
+import { shortPath } from "./places.ts";
 
 const LOGIN = "anaconda login --at anaconda.org";
 

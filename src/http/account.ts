@@ -1,6 +1,7 @@
 /**
- * The account of `GET /api/account` (SPEC Part B §4.3): checked for the shape this tool
- * relies on, with the site's `domain` added as the Python tool's `Client.account` does.
+ * The account of `GET /api/account` (docs/behaviour.md, "HTTP client", Account): checked for
+ * the shape this tool relies on, with the site's `domain` added as the Python tool's
+ * `Client.account` does.
  * @module
  */
 import { UnexpectedResponseError } from "./errors.ts";

@@ -1,7 +1,7 @@
 /**
- * The API-version check (SPEC Part B §4.2): when a response carries `Min-Api-Version`
- * above the client's `Api-Version`, warn once per process, as the Python tool's
- * `DeprecationWarning` does.
+ * The API-version check (docs/behaviour.md, "HTTP client", API version): when a response
+ * carries `Min-Api-Version` above the client's `Api-Version`, warn once per client and pair, as
+ * the Python tool's `DeprecationWarning` does.
  * @module
  */
 import type { NoticeHandler } from "../context.ts";

@@ -1,9 +1,8 @@
 /**
- * The HTTP client of a site (SPEC Part B §4, Part A A11, A12, A18): joins paths onto
- * `https://<domain>`, adds the User-Agent, `X-Client-Hostname`, `Api-Version`,
- * `extra_headers` and Bearer headers, applies the TLS, proxy and timeout settings,
- * follows redirects, bounds response bodies, and turns failures into one-line errors
- * that name the URL and the cause.
+ * The HTTP client of a site (docs/behaviour.md, "HTTP client"; D38-D41): joins paths onto
+ * `https://<domain>`, adds the User-Agent, `X-Client-Hostname`, `Api-Version`, `extra_headers`
+ * and Bearer headers, applies the TLS, proxy and timeout settings, follows redirects, bounds
+ * response bodies, and turns failures into one-line errors that name the URL and the cause.
  *
  * Bounds: each request, redirects and body included, must finish within the site's
  * `timeout` (default 30 s); a body may be at most `maxResponseBytes` (default 4 MiB).
@@ -56,7 +55,7 @@ export interface ClientOptions {
   userAgent?: string;
   /**
    * Sent as `Api-Version`; a `Min-Api-Version` above it in a response gets a warning.
-   * A client-library option, not a site field (A24).
+   * A client-library option, not a site field (D8).
    */
   apiVersion?: string;
   /** The largest response body read, in bytes (default 4 MiB). */

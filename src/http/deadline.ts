@@ -1,8 +1,8 @@
 /**
- * The time limit of one request (SPEC Part A A12). The site's `timeout` bounds the
- * whole request: connecting, TLS, every redirect, the response headers and the entire
- * body must fit in it, so a server that drips one byte at a time cannot keep a command
- * running. One `AbortSignal` carries the limit together with the caller's own signal
+ * The time limit of one request (docs/behaviour.md, "HTTP client", Bounds; D38). The site's
+ * `timeout` bounds the whole request: connecting, TLS, every redirect, the response headers and
+ * the entire body must fit in it, so a server that drips one byte at a time cannot keep a
+ * command running. One `AbortSignal` carries the limit together with the caller's own signal
  * (Ctrl-C).
  * @module
  */

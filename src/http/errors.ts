@@ -13,7 +13,7 @@ export type NetworkFailure = "dns" | "refused" | "tls" | "timeout" | "reset" | "
 export class NetworkError extends AnacondaError {
   /** The name printed before the message. */
   override name = "NetworkError";
-  /** A fault of the environment: its message says it all (no stack trace, A11). */
+  /** A fault of the environment: its message says it all (no stack trace, D42). */
   override readonly environmental = true;
   /** The URL of the request (secrets hidden). */
   readonly url: string;
@@ -83,6 +83,8 @@ export class InvalidAuthenticationError extends AuthRequiredError {
   override name = "InvalidAuthentication";
   /** Makes the error; see the class for the message. */
   constructor(status: number, url: string) {
+    // "API Key" capitalised: the Python tool's sentence, kept on purpose (docs/behaviour.md, "Kept
+    // on purpose").
     super("Your provided API Key or login token is invalid", status, url);
   }
 }

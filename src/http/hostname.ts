@@ -1,7 +1,8 @@
 /**
- * The `X-Client-Hostname` header (SPEC Part B §4.1): the machine's hostname without a
- * trailing `.local`, hashed with BLAKE2b (16-byte digest, personalisation `hostname`
- * zero-padded to 16 bytes, empty salt, no key) and encoded base64url without padding.
+ * The `X-Client-Hostname` header (docs/behaviour.md, "HTTP client", Headers): the machine's
+ * hostname without a trailing `.local`, hashed with BLAKE2b (16-byte digest, personalisation
+ * `hostname` zero-padded to 16 bytes, empty salt, no key) and encoded base64url without
+ * padding.
  * @module
  */
 import { blake2b } from "@noble/hashes/blake2.js";

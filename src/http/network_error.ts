@@ -1,7 +1,7 @@
 /**
- * Network-failure classification (SPEC Part A A11, A12): turns what `fetch` or a Node
- * socket throws into a `NetworkError` whose one line names the URL and the cause (DNS,
- * refused, TLS, proxy, reset), with a hint for the usual TLS mistake.
+ * Network-failure classification (docs/behaviour.md, "HTTP client", Failures; D38, D42): turns
+ * what `fetch` or a Node socket throws into a `NetworkError` whose one line names the URL and
+ * the cause (DNS, refused, TLS, proxy, reset), with a hint for the usual TLS mistake.
  * @module
  */
 import { NetworkError, type NetworkFailure } from "./errors.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createTestCertificates } from "../../scripts/test_ca.ts";
+import { fixtureCertificates } from "../../tests/fixture_certificates.ts";
 import { defaultSiteConfig } from "../config/schema.ts";
 import { fakeContext } from "../../tests/fake_context.ts";
 import { fakeSpawn } from "../../tests/fake_spawn.ts";
@@ -52,33 +52,25 @@ Deno.test("a trust store that cannot be listed is a ConfigError naming the progr
 });
 
 Deno.test("SSL_CERT_FILE replaces the system's list; missing or empty is an error naming it", async () => {
-  const certs = await createTestCertificates();
-  try {
-    const withFile = fakeContext({ os: "darwin", env: { SSL_CERT_FILE: certs.caPath } });
-    assert.deepEqual(await systemRootCertificates(withFile), [certs.caPem.trim()]);
-    await assert.rejects(
-      systemRootCertificates(fakeContext({ env: { SSL_CERT_FILE: `${certs.dir}/none.pem` } })),
-      { message: `Cannot read the CA bundle ${certs.dir}/none.pem (SSL_CERT_FILE): no such file` },
-    );
-    await assert.rejects(
-      systemRootCertificates(fakeContext({ env: { SSL_CERT_FILE: certs.keyPath } })),
-      { message: `The CA bundle ${certs.keyPath} (SSL_CERT_FILE) holds no PEM certificate` },
-    );
-  } finally {
-    await certs.remove();
-  }
+  const certs = fixtureCertificates();
+  const withFile = fakeContext({ os: "darwin", env: { SSL_CERT_FILE: certs.caPath } });
+  assert.deepEqual(await systemRootCertificates(withFile), [certs.caPem.trim()]);
+  await assert.rejects(
+    systemRootCertificates(fakeContext({ env: { SSL_CERT_FILE: `${certs.dir}/none.pem` } })),
+    { message: `Cannot read the CA bundle ${certs.dir}/none.pem (SSL_CERT_FILE): no such file` },
+  );
+  await assert.rejects(
+    systemRootCertificates(fakeContext({ env: { SSL_CERT_FILE: certs.keyPath } })),
+    { message: `The CA bundle ${certs.keyPath} (SSL_CERT_FILE) holds no PEM certificate` },
+  );
 });
 
 Deno.test("truststore changes nothing process-wide: no DENO_TLS_CA_STORE in the environment", async () => {
   const before = Deno.env.get("DENO_TLS_CA_STORE");
-  const certs = await createTestCertificates();
-  try {
-    const context = fakeContext({ env: { SSL_CERT_FILE: certs.caPath } });
-    const config = { site: "t", ...defaultSiteConfig("/nonexistent"), ssl_verify: "truststore" };
-    const settings = await tlsSettings(context, config);
-    assert.equal(Deno.env.get("DENO_TLS_CA_STORE"), before);
-    assert.deepEqual(settings.caCerts, [certs.caPem.trim()]);
-  } finally {
-    await certs.remove();
-  }
+  const certs = fixtureCertificates();
+  const context = fakeContext({ env: { SSL_CERT_FILE: certs.caPath } });
+  const config = { site: "t", ...defaultSiteConfig("/nonexistent"), ssl_verify: "truststore" };
+  const settings = await tlsSettings(context, config);
+  assert.equal(Deno.env.get("DENO_TLS_CA_STORE"), before);
+  assert.deepEqual(settings.caCerts, [certs.caPem.trim()]);
 });

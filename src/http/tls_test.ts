@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createTestCertificates } from "../../scripts/test_ca.ts";
+import { fixtureCertificates } from "../../tests/fixture_certificates.ts";
 import { defaultSiteConfig, type SiteConfig } from "../config/schema.ts";
 import { fakeContext } from "../../tests/fake_context.ts";
 import { tlsSettings } from "./tls.ts";
@@ -19,24 +19,21 @@ Deno.test("ssl_verify true needs nothing extra; false means no verification", as
 });
 
 Deno.test("a CA bundle path is read; a file without certificates is refused", async () => {
-  const certs = await createTestCertificates();
-  try {
-    const context = fakeContext();
-    const settings = await tlsSettings(context, siteConfig({ ssl_verify: certs.caPath }));
-    assert.deepEqual(settings.caCerts, [certs.caPem]);
-    await assert.rejects(tlsSettings(context, siteConfig({ ssl_verify: certs.keyPath })), {
-      name: "ConfigError",
-      message: `The CA bundle ${certs.keyPath} (ssl_verify) holds no PEM certificate`,
-    });
-  } finally {
-    await certs.remove();
-  }
+  const certs = fixtureCertificates();
+  const context = fakeContext();
+  const settings = await tlsSettings(context, siteConfig({ ssl_verify: certs.caPath }));
+  assert.deepEqual(settings.caCerts, [certs.caPem]);
+  await assert.rejects(tlsSettings(context, siteConfig({ ssl_verify: certs.keyPath })), {
+    name: "ConfigError",
+    message: `The CA bundle ${certs.keyPath} (ssl_verify) holds no PEM certificate`,
+  });
 });
 
 Deno.test("a folder of CA files (OpenSSL's capath, as requests takes it) gives their certificates", async () => {
-  const certs = await createTestCertificates();
+  const certs = fixtureCertificates();
+  const dir = await Deno.makeTempDir({ prefix: "anaconda-tls-test-" });
   try {
-    const folder = `${certs.dir}/capath`;
+    const folder = `${dir}/capath`;
     await Deno.mkdir(folder);
     await Deno.writeTextFile(`${folder}/b.0`, certs.caPem);
     await Deno.writeTextFile(`${folder}/a-notes.txt`, "not a certificate");
@@ -48,12 +45,13 @@ Deno.test("a folder of CA files (OpenSSL's capath, as requests takes it) gives t
       message: `The CA folder ${folder} (ssl_verify) holds no PEM certificate`,
     });
   } finally {
-    await certs.remove();
+    await Deno.remove(dir, { recursive: true });
   }
 });
 
 Deno.test("a client certificate takes its key from client_cert_key or from the same file", async () => {
-  const certs = await createTestCertificates();
+  const certs = fixtureCertificates();
+  const dir = await Deno.makeTempDir({ prefix: "anaconda-tls-test-" });
   try {
     const context = fakeContext();
     const separate = await tlsSettings(
@@ -63,7 +61,7 @@ Deno.test("a client certificate takes its key from client_cert_key or from the s
     assert.equal(separate.cert, certs.certPem);
     assert.equal(separate.key?.trim(), certs.keyPem.trim());
 
-    const combined = `${certs.dir}/combined.pem`;
+    const combined = `${dir}/combined.pem`;
     await Deno.writeTextFile(combined, certs.certPem + certs.keyPem);
     const both = await tlsSettings(context, siteConfig({ client_cert: combined }));
     assert.equal(both.key?.trim(), certs.keyPem.trim());
@@ -77,6 +75,6 @@ Deno.test("a client certificate takes its key from client_cert_key or from the s
       message: "client_cert_key is set but client_cert is not",
     });
   } finally {
-    await certs.remove();
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -1,5 +1,5 @@
 /**
- * The exchange of an access token for an Anaconda API key (SPEC Part B §3.6).
+ * The exchange of an access token for an Anaconda API key (docs/behaviour.md, "The API key").
  * @module
  */
 import { authDomain, type SiteConfig } from "../config/schema.ts";

@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
-import { assertRejects } from "../../tests/assert.ts";
 import { defaultSiteConfig, type SiteConfig } from "../config/schema.ts";
 import { VERSION } from "../version.ts";
 import { exchangeForApiKey } from "./api_key.ts";
-import { AuthenticationError } from "./errors.ts";
 import type { Send } from "./http.ts";
 
 const CONFIG: SiteConfig = {
@@ -53,25 +51,24 @@ Deno.test("when neither URL gives a key the error names both", async () => {
   const { send } = recording((url) =>
     url.includes("/api/auth/") ? new Error("connection refused") : new Response("", { status: 404 })
   );
-  const error = await assertRejects(
+  await assert.rejects(
     () => exchangeForApiKey(send, CONFIG, { accessToken: "secret-access-token" }),
-    AuthenticationError,
-    "Error retrieving an API key: https://auth.example.test/api/auth/api-keys: connection refused; " +
-      "https://example.test/api/iam/api-keys answered HTTP 404",
+    {
+      name: "AuthenticationError",
+      message: "Error retrieving an API key: https://auth.example.test/api/auth/api-keys: " +
+        "connection refused; https://example.test/api/iam/api-keys answered HTTP 404",
+    },
   );
-  assert.ok(!error.message.includes("secret-access-token"));
 });
 
 Deno.test("an api_key with control characters is not taken (it could not be sent, only stored)", async () => {
   const { send } = recording(() =>
     Response.json({ api_key: "key-9\r\nX-Injected: 1" }, { status: 201 })
   );
-  const error = await assertRejects(
-    () => exchangeForApiKey(send, CONFIG, { accessToken: "a" }),
-    AuthenticationError,
-    "Error retrieving an API key: https://auth.example.test/api/auth/api-keys answered an " +
-      "api_key with spaces or control characters; https://example.test/api/iam/api-keys " +
+  await assert.rejects(() => exchangeForApiKey(send, CONFIG, { accessToken: "a" }), {
+    name: "AuthenticationError",
+    message: "Error retrieving an API key: https://auth.example.test/api/auth/api-keys answered " +
+      "an api_key with spaces or control characters; https://example.test/api/iam/api-keys " +
       "answered an api_key with spaces or control characters",
-  );
-  assert.ok(!error.message.includes("key-9"));
+  });
 });

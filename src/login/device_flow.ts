@@ -1,6 +1,6 @@
 /**
- * The OAuth 2.0 device authorization grant (RFC 8628; SPEC Part B §3.3, Part A A22):
- * ask for a user code, show it, open the verification page, and poll the token
+ * The OAuth 2.0 device authorization grant (RFC 8628; docs/behaviour.md, "Device flow"; D30,
+ * D32-D34): ask for a user code, show it, open the verification page, and poll the token
  * endpoint until the user approves, denies, or the code expires.
  * @module
  */

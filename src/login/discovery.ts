@@ -13,9 +13,9 @@ export interface OidcDiscovery {
   issuer: string | null;
   authorization_endpoint: string;
   token_endpoint: string;
-  /** Absent when the provider has no device flow (then the browser flow is used, A7). */
+  /** Absent when the provider has no device flow (then the browser flow is used, D28). */
   device_authorization_endpoint: string | null;
-  /** RFC 9207: the redirect carries `iss`, which must equal `issuer` (A23). */
+  /** RFC 9207: the redirect carries `iss`, which must equal `issuer` (D31). */
   authorization_response_iss_parameter_supported: boolean;
 }
 

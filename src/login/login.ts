@@ -1,8 +1,8 @@
 /**
- * Logging in (SPEC Part B §3.2, Part A A6-A8): discovery, the device flow (or the
- * browser flow when the provider has no device endpoint or `use_device_flow` is
- * false), the API-key exchange, and saving the key while keeping the stored repo
- * tokens and username of the domain.
+ * Logging in (docs/behaviour.md, "Choosing a flow"; D27-D29): discovery, the device flow (or
+ * the browser flow when the provider has no device endpoint or `use_device_flow` is false), the
+ * API-key exchange, and saving the key while keeping the stored repo tokens and username of the
+ * domain.
  * @module
  */
 import type { Context } from "../context.ts";
@@ -147,8 +147,8 @@ async function loginVia(
 }
 
 /**
- * Saves `apiKey` as the site's token, keeping the repo tokens and username already
- * stored for the domain (A6). A stored record that cannot be read is replaced.
+ * Saves `apiKey` as the site's token, keeping the repo tokens and username already stored for
+ * the domain (D27). A stored record that cannot be read is replaced.
  */
 export async function storeApiKey(
   context: Context,

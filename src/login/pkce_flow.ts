@@ -1,8 +1,8 @@
 /**
- * The authorization-code flow with PKCE (RFC 7636, S256; SPEC Part B §3.4, Part A
- * A23): open the authorization page in the browser, receive the redirect on a local
- * server, check `state` (and `iss` when the provider supports RFC 9207), then
- * exchange the code for an access token.
+ * The authorization-code flow with PKCE (RFC 7636, S256; docs/behaviour.md, "Browser flow with
+ * PKCE"; D31): open the authorization page in the browser, receive the redirect on a local
+ * server, check `state` (and `iss` when the provider supports RFC 9207), then exchange the code
+ * for an access token.
  * @module
  */
 import type { Context } from "../context.ts";

@@ -1,8 +1,8 @@
 /**
  * The local HTTP server that receives the browser's redirect at the end of the
- * authorization-code flow (SPEC Part B §3.4): it listens only on the host and port of
- * `redirect_uri`, accepts exactly one callback on its path, answers every other
- * request with 404, and sends the browser on to the login success or error page.
+ * authorization-code flow (docs/behaviour.md, "Browser flow with PKCE"): it listens only on the
+ * host and port of `redirect_uri`, accepts exactly one callback on its path, answers every
+ * other request with 404, and sends the browser on to the login success or error page.
  * @module
  */
 import { ConfigError, errorMessage } from "../errors.ts";

@@ -14,7 +14,7 @@ export interface SiteClientOptions {
   verbose?: boolean;
   /**
    * Fail before any request when there is no usable key: `TokenNotFoundError`, or
-   * `TokenExpiredError` for an expired one (A20). Otherwise requests go without one.
+   * `TokenExpiredError` for an expired one (D43). Otherwise requests go without one.
    */
   requireKey?: boolean;
   /** Where `ssl_verify` came from, for the warning that verification is off. */

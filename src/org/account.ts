@@ -1,8 +1,8 @@
 /**
- * anaconda.org logout and whoami (SPEC Part B §7.2). Logout revokes the stored token
- * (`DELETE /authentications`; a token the server no longer knows is fine) and removes
- * its files. Whoami reads `GET /user` with `BINSTAR_API_TOKEN`, `ANACONDA_API_TOKEN` or
- * the stored token, in anaconda-client's order.
+ * anaconda.org logout and whoami (docs/behaviour.md, "Login, logout and whoami"). Logout
+ * revokes the stored token (`DELETE /authentications`; a token the server no longer knows is
+ * fine) and removes its files. Whoami reads `GET /user` with `BINSTAR_API_TOKEN`,
+ * `ANACONDA_API_TOKEN` or the stored token, in anaconda-client's order.
  * @module
  */
 import type { Context } from "../context.ts";
@@ -17,7 +17,7 @@ export interface OrgRequestOptions {
   sslVerify?: boolean;
   /** anaconda-client's site to use instead of its `default_site` (the root's `-s`). */
   site?: string | undefined;
-  /** A token given on the command line (the root's `-t`): the first token source (§7). */
+  /** A token given on the command line (the root's `-t`): the first token source. */
   token?: string | undefined;
   /** Log HTTP requests to stderr, secrets redacted. */
   verbose?: boolean;

@@ -1,10 +1,10 @@
 /**
- * The anaconda.org API client (SPEC Part B §7), speaking like anaconda-client's
- * `Binstar` class: its User-Agent and `x-binstar-api-version`, JSON in and out,
- * `Authorization: token <t>`, and its reading of error answers (`{"error": "..."}`).
- * Requests go through the project's HTTP client, so TLS (anaconda-client's
- * `ssl_verify`), proxies, the time limit, body bounds and `--verbose` logging with
- * secrets redacted are the same as everywhere else.
+ * The anaconda.org API client (docs/behaviour.md, "anaconda.org"), speaking like
+ * anaconda-client's `Binstar` class: its User-Agent and `x-binstar-api-version`, JSON in and
+ * out, `Authorization: token <t>`, and its reading of error answers (`{"error": "..."}`).
+ * Requests go through the project's HTTP client, so TLS (anaconda-client's `ssl_verify`),
+ * proxies, the time limit, body bounds and `--verbose` logging with secrets redacted are the
+ * same as everywhere else.
  * @module
  */
 import { basicAuthorization } from "../base64.ts";

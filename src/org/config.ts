@@ -1,10 +1,10 @@
 /**
- * anaconda-client's configuration (SPEC Part B §7), read the way anaconda-client's
- * `get_config()` reads it: the YAML files of its search path in order (a later file
- * wins, mappings merge), then the `sites.<default_site>` table over the top level.
- * Only what the login needs is taken: the API `url` (default
- * `https://api.anaconda.org`), `ssl_verify` (else `verify_ssl`) and `default_site`.
- * Nothing here is ever written: anaconda-client owns these files.
+ * anaconda-client's configuration (docs/behaviour.md, "anaconda-client configuration"), read
+ * the way anaconda-client's `get_config()` reads it: the YAML files of its search path in order
+ * (a later file wins, mappings merge), then the `sites.<default_site>` table over the top
+ * level. Only what the login needs is taken: the API `url` (default
+ * `https://api.anaconda.org`), `ssl_verify` (else `verify_ssl`) and `default_site`. Nothing
+ * here is ever written: anaconda-client owns these files.
  * @module
  */
 import type { Context } from "../context.ts";

@@ -1,9 +1,9 @@
 /**
- * The anaconda.com API key that anaconda.org exchanges for a token (SPEC Part B §7.1
- * step 3): the API's discovery document names the login service, whose host without a
- * leading `auth.` is the keyring domain; that domain's stored, unexpired API key is
- * used, else this tool's own login to that domain runs first (and stores the key, so
- * the user is logged in there too).
+ * The anaconda.com API key that anaconda.org exchanges for a token (docs/behaviour.md, "Login,
+ * logout and whoami"): the API's discovery document names the login service, whose host without
+ * a leading `auth.` is the keyring domain; that domain's stored, unexpired API key is used,
+ * else this tool's own login to that domain runs first (and stores the key, so the user is
+ * logged in there too).
  * @module
  */
 import type { Context } from "../context.ts";

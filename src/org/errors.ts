@@ -1,6 +1,6 @@
 /**
- * Errors of the anaconda.org client, named like anaconda-client's where a user of it
- * would recognise them (SPEC Part B §7).
+ * Errors of the anaconda.org client, named like anaconda-client's where a user of it would
+ * recognise them (docs/behaviour.md, "Errors and exit codes").
  * @module
  */
 import { AnacondaError } from "../errors.ts";
@@ -34,7 +34,7 @@ export class OrgUnauthorizedError extends OrgApiError {
 export class OrgServerError extends OrgApiError {
   /** The name printed before the message. */
   override name = "ServerError";
-  /** A fault of the environment or the configuration: the message says it all (A11). */
+  /** A fault of the environment or the configuration: the message says it all (D42). */
   override readonly environmental = true;
 }
 

@@ -1,9 +1,9 @@
 /**
- * Logging in to anaconda.org as anaconda-client does (SPEC Part B §7.1): check the
- * server, ask before replacing a stored token, exchange an anaconda.com API key for a
- * token (`POST /authentications` with Bearer), or, where the server refuses Bearer or
- * the user asks for it, the legacy username/password login (HTTP Basic, three tries);
- * then store the token where conda and anaconda-client find it.
+ * Logging in to anaconda.org as anaconda-client does (docs/behaviour.md, "Login, logout and
+ * whoami"): check the server, ask before replacing a stored token, exchange an anaconda.com API
+ * key for a token (`POST /authentications` with Bearer), or, where the server refuses Bearer or
+ * the user asks for it, the legacy username/password login (HTTP Basic, three tries); then
+ * store the token where conda and anaconda-client find it.
  * @module
  */
 import type { Context } from "../context.ts";
@@ -201,12 +201,14 @@ async function passwordLogin(
       if (!(err instanceof OrgUnauthorizedError)) throw err;
       context.notify({
         level: "info",
+        // anaconda-client's sentence, kept on purpose (docs/behaviour.md, "Kept on purpose").
         message: "Invalid Username password combination, please try again",
       });
       password = null;
     }
   }
   throw new OrgUnauthorizedError(
+    // anaconda-client's sentence, kept on purpose (docs/behaviour.md, "Kept on purpose").
     `Sorry. Please try again (go to ${forgotPasswordUrl(client.base)} to reset your password)`,
   );
 }

@@ -1,12 +1,11 @@
 /**
- * Where the anaconda.org token is kept (SPEC Part B §7, §6.5): conda's token folder,
- * in the file conda and anaconda-client name after the API URL
- * (`https%3A%2F%2Fapi.anaconda.org.token`, mode 0600). That folder is also
- * anaconda-client's first token folder (platformdirs' `user_config_dir` of binstar), so
- * conda, anaconda-client with conda and anaconda-client without conda all see a login
- * made here. anaconda-client's second folder (`~/.continuum/anaconda-client/tokens`) is
- * read and cleaned on logout, never written: a copy there could outlive a logout by
- * another tool.
+ * Where the anaconda.org token is kept (docs/behaviour.md, "Login, logout and whoami" and
+ * "conda token files"): conda's token folder, in the file conda and anaconda-client name after
+ * the API URL (`https%3A%2F%2Fapi.anaconda.org.token`, mode 0600). That folder is also
+ * anaconda-client's first token folder (platformdirs' `user_config_dir` of binstar), so conda,
+ * anaconda-client with conda and anaconda-client without conda all see a login made here.
+ * anaconda-client's second folder (`~/.continuum/anaconda-client/tokens`) is read and cleaned
+ * on logout, never written: a copy there could outlive a logout by another tool.
  * @module
  */
 import type { Context } from "../context.ts";

@@ -1,10 +1,9 @@
 /**
- * The file keyring of the Python tool (`~/.anaconda/keyring`), byte-compatible:
- * `{"Anaconda Cloud": {"anaconda.com": "<base64>"}}` as Python's `json.dump` writes it.
- * Better than the Python tool (A13, A14, A25): file 0600 in a 0700 folder, atomic
- * writes, an exclusive lock around read-modify-write, temporary files of killed writers
- * removed, entries it does not know kept as they are, and a file that is not JSON moved
- * aside, not lost.
+ * The file keyring of the Python tool (`~/.anaconda/keyring`), byte-compatible: `{"Anaconda
+ * Cloud": {"anaconda.com": "<base64>"}}` as Python's `json.dump` writes it. Better than the
+ * Python tool (D15, D16, D17): file 0600 in a 0700 folder, atomic writes, an exclusive lock
+ * around read-modify-write, temporary files of killed writers removed, entries it does not know
+ * kept as they are, and a file that is not JSON moved aside, not lost.
  * @module
  */
 import type { Context } from "../context.ts";
@@ -160,7 +159,7 @@ export type ReadResult =
   | { kind: "ok"; members: RawMembers; notUtf8?: boolean }
   | { kind: "corrupt"; reason: string };
 
-/** Only text that is not JSON, or JSON that is not an object, is corrupt (A13). */
+/** Only text that is not JSON, or JSON that is not an object, is corrupt (D15). */
 export function parseKeyring(text: string): ReadResult {
   if (text.trim() === "") return { kind: "ok", members: new Map() };
   try {
@@ -169,7 +168,7 @@ export function parseKeyring(text: string): ReadResult {
       ? { kind: "corrupt", reason: "not a JSON object" }
       : { kind: "ok", members };
   } catch (err) {
-    // Only the position: the parser's message quotes the text around it (secrets, A18).
+    // Only the position: the parser's message quotes the text around it (secrets, D41).
     const at = /line (\d+) column (\d+)/.exec((err as Error).message);
     return {
       kind: "corrupt",
@@ -288,7 +287,7 @@ export class FileKeyring implements SecretStore {
 
   /**
    * A `~/.anaconda` that others may read (Python creates it 0755) becomes 0700 when a
-   * secret goes into it, with one line saying so (A25); never a folder of another user.
+   * secret goes into it, with one line saying so (D17); never a folder of another user.
    */
   async #tightenFolder(): Promise<void> {
     const folder = dirName(this.path);

@@ -1,8 +1,8 @@
 /**
- * Runs the helper program of an OS keyring (`secret-tool`, `/usr/bin/security`) with a
- * timeout and any secret on stdin only (A15). A program that is missing or may not run
- * makes the store unavailable (the caller falls back to the file keyring); one that
- * hangs is killed and reported.
+ * Runs the helper program of an OS keyring (`secret-tool`, `/usr/bin/security`) with a timeout
+ * and any secret on stdin only (D19). A program that is missing or may not run makes the store
+ * unavailable (the caller falls back to the file keyring); one that hangs is killed and
+ * reported.
  * @module
  */
 import type { Context, SpawnResult } from "../context.ts";

@@ -1,8 +1,8 @@
 /**
- * The macOS login keychain through `/usr/bin/security`, with the layout of Python
- * keyring's macOS backend (service `Anaconda Cloud`, account = domain, raw UTF-8 value).
- * Writes go through `security -i` with the command on stdin, so the secret is never on
- * a command line (A15). SPEC Part A'.
+ * The macOS login keychain through `/usr/bin/security`, with the layout of Python keyring's
+ * macOS backend (service `Anaconda Cloud`, account = domain, raw UTF-8 value). Writes go
+ * through `security -i` with the command on stdin, so the secret is never on a command line
+ * (docs/behaviour.md, "System keyrings"; D19).
  * @module
  */
 import type { Context, SpawnResult } from "../context.ts";

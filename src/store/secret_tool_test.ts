@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
-import { denoContext, type SpawnResult, SpawnTimeoutError } from "../context.ts";
+import { type SpawnResult, SpawnTimeoutError } from "../context.ts";
 import { StoreError } from "../errors.ts";
 import { StoreUnavailableError } from "./secret_store.ts";
 import { SecretToolStore } from "./secret_tool.ts";
-import { assertSecretService, SECRET_SERVICE } from "../../tests/secret_service.ts";
-import { uniqueDomain } from "../../tests/token_support.ts";
 import { fakeSpawn } from "../../tests/fake_spawn.ts";
 
 const ok = (stdout = "", stderr = ""): SpawnResult => ({ code: 0, stdout, stderr });
@@ -275,27 +273,4 @@ Deno.test("secret-tool delete: pending items, then live ones; exit 1 for both me
     () => new SecretToolStore(fake).delete("Anaconda Cloud", "a.test"),
     /is locked/,
   );
-});
-
-Deno.test({
-  name:
-    "secret-tool against the real Secret Service: a secret with quotes, backslashes, newlines and non-ASCII",
-  ignore: SECRET_SERVICE.ignore,
-  async fn() {
-    assertSecretService();
-    const store = new SecretToolStore(denoContext());
-    const domain = uniqueDomain("special");
-    const secret = 'a "quoted" \\ back\\slash\nnew line\r\n tab\t é ü 日本 😀\n';
-    try {
-      assert.equal(await store.get("Anaconda Cloud", domain), null);
-      await store.set("Anaconda Cloud", domain, secret);
-      assert.equal(await store.get("Anaconda Cloud", domain), secret);
-      await store.set("Anaconda Cloud", domain, "second");
-      assert.equal(await store.get("Anaconda Cloud", domain), "second");
-    } finally {
-      assert.equal(await store.delete("Anaconda Cloud", domain), true);
-    }
-    assert.equal(await store.get("Anaconda Cloud", domain), null);
-    assert.equal(await store.delete("Anaconda Cloud", domain), false);
-  },
 });

@@ -1,7 +1,7 @@
 /**
- * `preferred_token_storage = "system"`: the OS keyring, backed by the file keyring
- * when the OS keyring cannot be used (SPEC Part B §2.2, A17). The fallback is said on
- * stderr, never silent.
+ * `preferred_token_storage = "system"`: the OS keyring, backed by the file keyring when the OS
+ * keyring cannot be used (docs/behaviour.md, "System keyrings"; D20, D22). The fallback is a
+ * warning notice, never silent.
  * @module
  */
 import type { Context } from "../context.ts";

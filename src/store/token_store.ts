@@ -1,7 +1,7 @@
 /**
- * The store that keeps a site's tokens, by `preferred_token_storage` (SPEC Part B
- * §2.2): one backend per storage name. Backends are imported only when they are used,
- * so a command that reads the file keyring never loads the OS keyring code.
+ * The store that keeps a site's tokens, by `preferred_token_storage` (docs/behaviour.md, "Token
+ * storage"): one backend per storage name. Backends are imported only when they are used, so a
+ * command that reads the file keyring never loads the OS keyring code.
  * @module
  */
 import type { Context } from "../context.ts";

@@ -1,9 +1,9 @@
 /**
- * The Windows Credential Manager with the layout of Python keyring's Windows backend:
- * generic credentials with TargetName `Anaconda Cloud` (or `<user>@Anaconda Cloud`),
- * UserName = domain, blob = UTF-16LE without terminator, persisted ENTERPRISE
- * (SPEC Part A'). Secrets over 2560 bytes do not fit: the caller falls back (A17).
- * The FFI library is opened only when the store is first used, on Windows.
+ * The Windows Credential Manager with the layout of Python keyring's Windows backend: generic
+ * credentials with TargetName `Anaconda Cloud` (or `<user>@Anaconda Cloud`), UserName = domain,
+ * blob = UTF-16LE without terminator, persisted ENTERPRISE (docs/behaviour.md, "System
+ * keyrings"). Secrets over 2560 bytes do not fit: the caller falls back (D20). The FFI library
+ * is opened only when the store is first used, on Windows.
  * @module
  */
 import { StoreError } from "../errors.ts";

@@ -86,7 +86,7 @@ Deno.test("windows delete: removes matching users under both targets only", asyn
   assert.equal(await store.delete("Anaconda Cloud", "anaconda.com"), false);
 });
 
-Deno.test("windows: a token over 2560 bytes is refused before writing, for a file-keyring fallback (A17)", async () => {
+Deno.test("windows: a token over 2560 bytes is refused before writing, for a file-keyring fallback (D20)", async () => {
   const api = new FakeCredentials();
   const store = storeWith(api);
   await store.set("Anaconda Cloud", "a.test", "x".repeat(MAX_BLOB_BYTES / 2));

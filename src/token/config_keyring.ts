@@ -1,8 +1,8 @@
 /**
  * The read-only keyring made from the configuration (the Python tool's `ConfigKeyring`,
- * SPEC Part B §2.2): the inline `keyring` table, else a token record built from
- * `api_key`. It lives with the token records because it builds one; `tokens.ts` loads
- * it only when the configuration holds a token.
+ * docs/behaviour.md, "Keys in the configuration"): the inline `keyring` table, else a token
+ * record built from `api_key`. It lives with the token records because it builds one;
+ * `tokens.ts` loads it only when the configuration holds a token.
  * @module
  */
 import type { SiteConfig } from "../config/schema.ts";

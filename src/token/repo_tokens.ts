@@ -1,6 +1,7 @@
 /**
- * The repo tokens of a site's record (`repo_tokens`, SPEC Part B §2.1): listed, saved and
- * removed in the site's token store, next to the API key, which they never disturb.
+ * The repo tokens of a site's record (`repo_tokens`, docs/behaviour.md, "The token record"):
+ * listed, saved and removed in the site's token store, next to the API key, which they never
+ * disturb.
  * @module
  */
 import type { Context } from "../context.ts";

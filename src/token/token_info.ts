@@ -1,6 +1,6 @@
 /**
- * The token record kept per domain in a keyring (SPEC Part B §2.1): base64 of compact
- * JSON, compatible with the Python tool, plus API-key expiry (A4) and repo tokens.
+ * The token record kept per domain in a keyring (docs/behaviour.md, "The token record"): base64
+ * of compact JSON, compatible with the Python tool, plus API-key expiry (D26) and repo tokens.
  * No dependencies, so `auth api-key` and `auth status` stay fast.
  * @module
  */
@@ -131,8 +131,8 @@ export function decodeJwtPayload(token: string): Record<string, unknown> | null 
 }
 
 /**
- * When the API key expires: its JWT `exp` claim, seconds since the epoch in UTC (A4).
- * Null when the key is not a JWT or has no numeric `exp` ("not a valid API key").
+ * When the API key expires: its JWT `exp` claim, seconds since the epoch in UTC (D26). Null
+ * when the key is not a JWT or has no numeric `exp` ("not a valid API key").
  */
 export function apiKeyExpiry(apiKey: string): Date | null {
   const payload = decodeJwtPayload(apiKey);

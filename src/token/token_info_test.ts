@@ -158,7 +158,7 @@ Deno.test("property: a record reads the same in url-safe, unpadded or wrapped ba
   );
 });
 
-Deno.test("apiKeyExpiry reads exp as seconds since the epoch in UTC (A4)", () => {
+Deno.test("apiKeyExpiry reads exp as seconds since the epoch in UTC (D26)", () => {
   const expiry = apiKeyExpiry(makeJwt({ exp: 1767225600 }));
   assert.equal(expiry?.toISOString(), "2026-01-01T00:00:00.000Z");
 });

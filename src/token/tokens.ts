@@ -1,7 +1,7 @@
 /**
- * Loading, saving and deleting the token record of a site, whichever store holds it:
- * the configuration (`api_key`, `keyring`), the file keyring or the OS keyring
- * (SPEC Part B §2.2-§2.4, Part A A5, A6).
+ * Loading, saving and deleting the token record of a site, whichever store holds it: the
+ * configuration (`api_key`, `keyring`), the file keyring or the OS keyring (docs/behaviour.md,
+ * "Token storage"; D24, D27).
  * @module
  */
 import type { Context } from "../context.ts";
@@ -150,8 +150,8 @@ export async function saveToken(
 }
 
 /**
- * Deletes the site's stored record (for `anaconda.com` also the legacy domains); true
- * when something was deleted. A key in the configuration is not touched (A5).
+ * Deletes the site's stored record (for `anaconda.com` also the legacy domains); true when
+ * something was deleted. A key in the configuration is not touched (D24).
  */
 export async function removeToken(context: Context, config: SiteConfig): Promise<boolean> {
   const store = await openTokenStore(context, config);
@@ -173,15 +173,18 @@ export async function currentApiKey(context: Context, config: SiteConfig): Promi
   return info.api_key;
 }
 
-/** The message of `TokenNotFoundError` shown by the CLI (SPEC §5.2). */
+/**
+ * The message of `TokenNotFoundError` shown by the CLI (docs/behaviour.md, "Messages kept from
+ * the Python tool").
+ */
 export const LOGIN_REQUIRED_MESSAGE = "Login is required to complete this action.";
-/** The message of `TokenExpiredError` shown by the CLI (SPEC §5.2). */
+/** The message of `TokenExpiredError` shown by the CLI (D25). */
 export const TOKEN_EXPIRED_MESSAGE = "Your login token has expired";
 
 /**
- * The API key for `auth api-key`: the configured `api_key`, else the stored one.
- * Throws `TokenNotFoundError` when there is none and `TokenExpiredError` when it has
- * expired or is not a valid API key (A4).
+ * The API key for `auth api-key`: the configured `api_key`, else the stored one. Throws
+ * `TokenNotFoundError` when there is none and `TokenExpiredError` when it has expired or is not
+ * a valid API key (D26).
  */
 export async function requireApiKey(context: Context, config: SiteConfig): Promise<string> {
   if (config.api_key !== null) {

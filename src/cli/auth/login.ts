@@ -1,7 +1,7 @@
 /**
- * `anaconda auth login` (and the top-level `anaconda login`): logs in with the device
- * or browser flow, or stores an API key read from stdin (`--with-token`), following
- * the Python tool for expired and existing logins (SPEC Part B §5.4).
+ * `anaconda auth login` (and the top-level `anaconda login`): logs in with the device or
+ * browser flow, or stores an API key read from stdin (`--with-token`), following the Python
+ * tool for expired and existing logins (docs/behaviour.md, "Choosing a flow").
  * @module
  */
 import type { SiteConfig } from "../../config/schema.ts";

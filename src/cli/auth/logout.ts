@@ -1,7 +1,7 @@
 /**
- * `anaconda auth logout` (and the top-level `anaconda logout`): removes the stored token
- * of the site. A key in the environment or config file still authenticates; that is
- * said, not an error (A5).
+ * `anaconda auth logout` (and the top-level `anaconda logout`): removes the stored token of the
+ * site. A key in the environment or config file still authenticates; that is said, not an error
+ * (D24).
  * @module
  */
 import { type App, siteOrSelected, type SitePick } from "../framework/app.ts";

@@ -1,7 +1,7 @@
 /**
- * `anaconda auth whoami` (and the top-level `anaconda whoami`): prints the account of
- * the logged-in user (`GET /api/account`) as JSON, keys sorted. Without credentials
- * it fails with `TokenNotFoundError` (A20), which offers a login on a terminal.
+ * `anaconda auth whoami` (and the top-level `anaconda whoami`): prints the account of the
+ * logged-in user (`GET /api/account`) as JSON, keys sorted. Without credentials it fails with
+ * `TokenNotFoundError` (D43), which offers a login on a terminal.
  * @module
  */
 import { type App, siteOrSelected, type SitePick } from "../framework/app.ts";
@@ -30,7 +30,7 @@ export async function runWhoami(options: WhoamiOptions, app: App): Promise<void>
     import("../framework/output.ts"),
     import("../../config/load.ts"),
   ]);
-  // No key, or an expired one: TokenNotFoundError / TokenExpiredError (A20).
+  // No key, or an expired one: TokenNotFoundError / TokenExpiredError (D43).
   const client = await siteClient(context, config, {
     verbose: app.globals().verbose,
     requireKey: true,

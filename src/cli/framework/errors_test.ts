@@ -1,4 +1,4 @@
-import { assertEquals, assertMatch } from "../../../tests/assert.ts";
+import assert from "node:assert/strict";
 import {
   ConfigError,
   InterruptedError,
@@ -15,37 +15,37 @@ function report(err: unknown, verbose = false): { code: number; text: string } {
 }
 
 Deno.test("an expected error is one line ErrorName: message with exit code 1", () => {
-  assertEquals(report(new TokenNotFoundError("Login is required to complete this action.")), {
+  assert.deepEqual(report(new TokenNotFoundError("Login is required to complete this action.")), {
     code: 1,
     text: "TokenNotFoundError: Login is required to complete this action.\n",
   });
 });
 
 Deno.test("usage errors exit 2, interruptions 130, and Aborted prints its message alone", () => {
-  assertEquals(report(new UsageError("bad flag")).code, 2);
-  assertEquals(report(new InterruptedError("Login cancelled")), {
+  assert.deepEqual(report(new UsageError("bad flag")).code, 2);
+  assert.deepEqual(report(new InterruptedError("Login cancelled")), {
     code: 130,
     text: "\nLogin cancelled\n",
   });
-  assertEquals(report(new AbortError("")), { code: 1, text: "Aborted.\n" });
+  assert.deepEqual(report(new AbortError("")), { code: 1, text: "Aborted.\n" });
 });
 
 Deno.test("--verbose adds the stack trace of an unexpected error", () => {
   const quiet = report(new TypeError("boom"));
-  assertEquals(quiet, { code: 1, text: "TypeError: boom\n" });
+  assert.deepEqual(quiet, { code: 1, text: "TypeError: boom\n" });
   const verbose = report(new TypeError("boom"), true);
-  assertMatch(verbose.text, /^TypeError: boom\nTypeError: boom\n\s+at /);
+  assert.match(verbose.text, /^TypeError: boom\nTypeError: boom\n\s+at /);
 });
 
 Deno.test("config errors never show a stack trace, even with --verbose", () => {
-  assertEquals(report(new ConfigError("bad value"), true), {
+  assert.deepEqual(report(new ConfigError("bad value"), true), {
     code: 1,
     text: "ConfigError: bad value\n",
   });
 });
 
 Deno.test("a TOML syntax error is `TomlSyntaxError: <path>:<line>:<col>: <message>`", () => {
-  assertEquals(report(new TomlSyntaxError("/h/.anaconda/config.toml:2:13: invalid value")), {
+  assert.deepEqual(report(new TomlSyntaxError("/h/.anaconda/config.toml:2:13: invalid value")), {
     code: 1,
     text: "TomlSyntaxError: /h/.anaconda/config.toml:2:13: invalid value\n",
   });
@@ -58,17 +58,17 @@ Deno.test("an unexpected error is one readable line: no escapes, colours or runt
       "    \x1b[36mhint:\x1b[0m If you want to use a JSR or npm package, try running " +
       "`deno add npm:smol-toml`",
   );
-  assertEquals(report(err), {
+  assert.deepEqual(report(err), {
     code: 1,
     text:
       'TypeError: Import "smol-toml" not a dependency at file:///x/src/config/toml_parse.ts:5:30\n',
   });
   // A control character that is not a line break stays visible as an escape.
-  assertEquals(report(new Error("a\x07b")).text, "Error: a\\x07b\n");
+  assert.deepEqual(report(new Error("a\x07b")).text, "Error: a\\x07b\n");
 });
 
 Deno.test("a line break in an expected error's message becomes a space", () => {
-  assertEquals(
+  assert.deepEqual(
     report(new ConfigError("Cannot read /x:\n  permission denied")).text,
     "ConfigError: Cannot read /x: permission denied\n",
   );
@@ -77,18 +77,18 @@ Deno.test("a line break in an expected error's message becomes a space", () => {
 Deno.test("usage errors end with the command's --help hint; added hints come under the error", () => {
   const usage = new UsageError("missing --org");
   usage.commandPath = ["anaconda", "token", "uninstall"];
-  assertEquals(report(usage), {
+  assert.deepEqual(report(usage), {
     code: 2,
     text: "UsageError: missing --org\nTry 'anaconda token uninstall --help' for help.\n",
   });
-  assertEquals(
+  assert.deepEqual(
     report(addHint(new ConfigError("no"), "To log in, run: anaconda login")).text,
     "ConfigError: no\nTo log in, run: anaconda login\n",
   );
 });
 
 Deno.test("an unknown site lists the sites that would have worked", () => {
-  assertEquals(
+  assert.deepEqual(
     report(new UnknownSiteError("The site or domain x has not been configured in /c", ["a", "b"])),
     {
       code: 1,

@@ -22,7 +22,7 @@ export function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** The mark for "yes" in tables (the Python tool's), on a terminal and in a pipe alike (A28). */
+/** The mark for "yes" in tables (the Python tool's), on a terminal and in a pipe alike (D45). */
 export const CHECK = "✔";
 
 export interface TableStyle {

@@ -49,6 +49,8 @@ export async function runAdd(options: AddOptions, app: App): Promise<void> {
   const { addSite } = await import("../../config/sites_model.ts");
   await editSite(app, options, (values, file) => {
     if (values.domain === undefined) {
+      // "to a add" is the Python tool's typo, kept on purpose for scripts (docs/behaviour.md, "Kept
+      // on purpose").
       throw new UsageError("You must supply at least --domain to a add a new site");
     }
     const domain = String(values.domain);

@@ -1,6 +1,7 @@
 /**
- * The options of `sites add` and `sites modify` (SPEC Part B §5.5), generated from the
- * site fields of `config/schema.ts`, and their conversion into site-table values.
+ * The options of `sites add` and `sites modify` (docs/behaviour.md, "Editing the configuration
+ * file"), generated from the site fields of `config/schema.ts`, and their conversion into
+ * site-table values.
  * @module
  */
 import { flag, type OptionSpec, toggle, value } from "../framework/args.ts";
@@ -48,6 +49,8 @@ export const SITE_OPTIONS = {
     "verify TLS certificates with this CA bundle (a PEM file), stored as ssl_verify",
   ),
   disableCondaAutoConfig: toggle(
+    // The Python tool's option, accepted and ignored on purpose (docs/behaviour.md, "Kept on
+    // purpose").
     "--disable-conda-auto-config",
     "accepted for compatibility; ignored",
   ),

@@ -1,8 +1,8 @@
 /**
- * The end of every `sites add/modify/remove`: `--dry-run` prints the diff and writes
- * nothing at all (A2); `--yes` writes; otherwise the diff is shown and the user is
- * asked `Confirm: [y/n]` (answered from a terminal or a pipe). A write ends with one
- * line on stderr saying what changed (A27).
+ * The end of every `sites add/modify/remove`: `--dry-run` prints the diff and writes nothing at
+ * all (D2); `--yes` writes; otherwise the diff is shown and the user is asked `Confirm: [y/n]`
+ * (answered from a terminal or a pipe). A write ends with one line on stderr saying what
+ * changed (D44).
  * @module
  */
 import type { App } from "../framework/app.ts";

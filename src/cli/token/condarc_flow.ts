@@ -1,9 +1,8 @@
 /**
- * The `.condarc` steps that `token install`, `set`, `config` and `remove` share: saying
- * what will happen to `default_channels` and asking before replacing them (unless
- * forced), reading what conda itself will see (its channels, A32, and its connection
- * settings, A33), saying where a backup went, and cleaning conda's index cache
- * afterwards.
+ * The `.condarc` steps that `token install`, `set`, `config` and `remove` share: saying what
+ * will happen to `default_channels` and asking before replacing them (unless forced), reading
+ * what conda itself will see (its channels, D57, and its connection settings, D58), saying
+ * where a backup went, and cleaning conda's index cache afterwards.
  * @module
  */
 import type { App } from "../framework/app.ts";
@@ -89,9 +88,9 @@ export async function tokenArgument(app: App, given: string): Promise<string> {
 
 /** What conda will see once the target `.condarc` is written. */
 export interface CondaView {
-  /** Its channels (A32). */
+  /** Its channels (D57). */
   channels: ChannelsStatus;
-  /** The connection settings of its HTTP session (A33). */
+  /** The connection settings of its HTTP session (D58). */
   connection: CondaConnection;
 }
 
@@ -123,7 +122,7 @@ export async function readCondaView(
 /** The channel list conda has used by default before 25.9. */
 export const DEFAULT_CHANNELS_SETTING = ["defaults"];
 
-/** Why conda would have no channel to search (A32). */
+/** Why conda would have no channel to search (D57). */
 export const NO_CHANNEL = "conda has no channel to search: no .condarc it reads lists channels " +
   "(conda 25.9 and later no longer add defaults by themselves)";
 

@@ -1,5 +1,5 @@
 /**
- * `anaconda token config [--force]` (SPEC Part B §6.3, §6.4): points conda's
+ * `anaconda token config [--force]` (docs/behaviour.md, "token commands"): points conda's
  * `default_channels` in `~/.condarc` at the premium repository, after asking.
  * @module
  */

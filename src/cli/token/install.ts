@@ -1,11 +1,11 @@
 /**
- * `anaconda token install [TOKEN] [-o ORG] [--[no-]set-default-channels] [-y]` (SPEC Part
- * B §6.3, A19, A21, A30-A33): picks the organization, issues a repo token (after asking
- * before one replaces another) unless one is given, refuses a token conda cannot send,
- * validates it the way conda will connect, then stores it in the site's record, writes
- * conda's token file and configures `~/.condarc` (renaming conda's old key names in
- * place). When no `.condarc` conda reads lists channels, it offers to add
- * `channels: [defaults]`. Every question is asked before anything changes.
+ * `anaconda token install [TOKEN] [-o ORG] [--[no-]set-default-channels] [-y]`
+ * (docs/behaviour.md, "token commands"; D53-D59): picks the organization, issues a repo token
+ * (after asking before one replaces another) unless one is given, refuses a token conda cannot
+ * send, validates it the way conda will connect, then stores it in the site's record, writes
+ * conda's token file and configures `~/.condarc` (renaming conda's old key names in place).
+ * When no `.condarc` conda reads lists channels, it offers to add `channels: [defaults]`. Every
+ * question is asked before anything changes.
  * @module
  */
 import type { App } from "../framework/app.ts";
@@ -85,9 +85,9 @@ async function selectOrganization(app: App, client: Client): Promise<string> {
 }
 
 /**
- * When conda would have no channel (A32): says so, and asks (unless `--yes`) to add
- * `channels: [defaults]` to the target. With `--no-set-default-channels`, or when a
- * `#!final` elsewhere hides the target's channels, it only says how to fix it.
+ * When conda would have no channel (D57): says so, and asks (unless `--yes`) to add `channels:
+ * [defaults]` to the target. With `--no-set-default-channels`, or when a `#!final` elsewhere
+ * hides the target's channels, it only says how to fix it.
  */
 async function confirmAddChannels(
   app: App,
@@ -118,6 +118,8 @@ async function confirmReissue(app: App, client: Client, org: string): Promise<vo
   const { currentRepoToken } = await import("../../conda/repo_api.ts");
   if (await currentRepoToken(client, org) === null) return;
   app.context.stderr.write(
+    // "existing ... already exists": conda-token's sentence, kept on purpose (docs/behaviour.md,
+    // "Kept on purpose").
     `An existing token already exists for the organization ${escapeControl(org)}.\n` +
       "Reissuing a new token will revoke and deactivate any existing token access. " +
       "This action can't be undone.\n",
@@ -175,6 +177,8 @@ export async function runInstall(input: InstallInput, app: App): Promise<void> {
     if (given === undefined) {
       const issued = await api.issueRepoToken(client, org);
       context.stderr.write(
+        // Printed when the token is issued, before it is validated or installed: conda-token's
+        // sentence and moment, kept on purpose (docs/behaviour.md, "Kept on purpose").
         `Your conda token has been installed and expires ${
           escapeControl(api.formatExpiry(issued.expires_at))
         }. To view your token(s), you can use anaconda token list\n`,

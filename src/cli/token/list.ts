@@ -1,7 +1,7 @@
 /**
- * `anaconda token list [--json]` (SPEC Part B §6.3): the repo tokens in the site's record
- * and conda's token files, as a table (Organization / Channel URL / Token) or JSON. It
- * shows tokens, which is its purpose (like `auth api-key`); it sends no request. No
+ * `anaconda token list [--json]` (docs/behaviour.md, "token commands"): the repo tokens in the
+ * site's record and conda's token files, as a table (Organization / Channel URL / Token) or
+ * JSON. It shows tokens, which is its purpose (like `auth api-key`); it sends no request. No
  * token at all is exit 1.
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The `.condarc` location options of `token set` and `token remove` (A9): the user's
+ * The `.condarc` location options of `token set` and `token remove` (D51): the user's
  * `~/.condarc` unless `--system`, `--env` or `--file` says otherwise.
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * `anaconda token remove [--system|--env|--file F]`, compatible with `conda token remove`
- * (SPEC Part B §6.4, A9): deletes conda's token file of `REPO_URL` and, in the chosen
- * `.condarc`, removes `default_channels` and `signing_metadata_url_base` and sets
+ * (docs/behaviour.md, "token commands"; D51): deletes conda's token file of `REPO_URL` and, in
+ * the chosen `.condarc`, removes `default_channels` and `signing_metadata_url_base` and sets
  * `extra_safety_checks: false`. Stored repo tokens stay (`token uninstall` deletes them).
  * @module
  */

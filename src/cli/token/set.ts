@@ -1,11 +1,11 @@
 /**
- * `anaconda token set TOKEN ...`, compatible with `conda token set` (SPEC Part B §6.4,
- * §6.6, A9, A30-A33): refuses a token conda cannot send, validates it the way conda will
+ * `anaconda token set TOKEN ...`, compatible with `conda token set` (docs/behaviour.md, "token
+ * commands"; D51, D55-D58): refuses a token conda cannot send, validates it the way conda will
  * connect, writes conda's token file of `REPO_URL`, and in the chosen `.condarc` sets
  * `add_anaconda_token`, optionally `ssl_verify: false` and signature verification, and
- * `default_channels` (after asking, unless `--force-config-condarc`), renaming conda's
- * old names of those keys in place. When conda would then have no channel to search,
- * one line says how to add one. With `--org` the token is also kept in the site's record.
+ * `default_channels` (after asking, unless `--force-config-condarc`), renaming conda's old
+ * names of those keys in place. When conda would then have no channel to search, one line says
+ * how to add one. With `--org` the token is also kept in the site's record.
  * @module
  */
 import type { App } from "../framework/app.ts";
@@ -111,6 +111,8 @@ export async function runSet(input: SetInput, app: App): Promise<void> {
   const noChannels = noChannelsLine(view, condarc.path, home);
   if (noChannels !== null) context.stderr.write(`Warning: ${noChannels}\n`);
   context.stderr.write(
+    // "Conda" capitalised: conda-token's sentence, kept on purpose (docs/behaviour.md, "Kept on
+    // purpose").
     `✓ Success! Your token was validated and Conda has been configured.${backupNote(update)}\n`,
   );
 }

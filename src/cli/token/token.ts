@@ -1,6 +1,6 @@
 /**
- * The `anaconda token` command group: repo tokens of Anaconda's premium repository and
- * conda's configuration for it, without conda (SPEC Part B §6, A9, A16, A18, A19, A21).
+ * The `anaconda token` command group: repo tokens of Anaconda's premium repository and conda's
+ * configuration for it, without conda (docs/behaviour.md, "Repo tokens and conda"; D51-D62).
  * @module
  */
 import { group } from "../framework/args.ts";

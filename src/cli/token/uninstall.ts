@@ -1,7 +1,7 @@
 /**
- * `anaconda token uninstall [-o ORG] [-a|--all]` (SPEC Part B §6.3): deletes repo tokens
- * from the site's record. conda's token file of `REPO_URL` goes too when it holds a
- * deleted token (`token install` wrote it, A19).
+ * `anaconda token uninstall [-o ORG] [-a|--all]` (docs/behaviour.md, "token commands"): deletes
+ * repo tokens from the site's record. conda's token file of `REPO_URL` goes too when it holds a
+ * deleted token (`token install` wrote it, D53).
  * @module
  */
 import type { App } from "../framework/app.ts";
@@ -23,6 +23,8 @@ export const command = leaf({
   run: (input, app) => runUninstall(input, app),
 });
 
+// The Python tool's sentence, kept on purpose, with "(or --all)" added (docs/behaviour.md, "Kept on
+// purpose").
 const NEED_ORG = "Must explicitly provide an --org option (or --all)";
 
 /** The organization to uninstall: a pick among the stored ones, on a terminal. */

@@ -1,17 +1,12 @@
 /**
- * The pieces of the anaconda.org login that need no server: where the token is found
- * (conda's prefix match, anaconda-client's own folder, the environment), the token's
- * note, the keyring domain of the login service, and HTTP Basic's encoding.
+ * Where the anaconda.org token is found and kept (tokens.ts): conda's prefix match,
+ * anaconda-client's own folder, the environment; saving and removing.
  */
 import assert from "node:assert/strict";
-import { fakeContext } from "./fake_context.ts";
-import { tempHome } from "./support.ts";
-import { quotePlus } from "../src/conda/token_files.ts";
-import { apiBase } from "../src/org/client.ts";
-import { basicAuthorization } from "../src/base64.ts";
-import { keyringDomain } from "../src/org/credential.ts";
-import { tokenNote } from "../src/org/login.ts";
-import { envToken, removeTokens, saveToken, storedToken } from "../src/org/tokens.ts";
+import { fakeContext } from "../../tests/fake_context.ts";
+import { tempHome } from "../../tests/support.ts";
+import { quotePlus } from "../conda/token_files.ts";
+import { envToken, removeTokens, saveToken, storedToken } from "./tokens.ts";
 
 async function writeToken(dir: string, url: string, token: string): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
@@ -63,31 +58,4 @@ Deno.test("BINSTAR_API_TOKEN wins over ANACONDA_API_TOKEN; empty ones do not cou
   const both = fakeContext({ env: { BINSTAR_API_TOKEN: "b", ANACONDA_API_TOKEN: "a" } });
   assert.deepEqual(envToken(both), { token: "b", kind: "env", where: "BINSTAR_API_TOKEN" });
   assert.equal(envToken(fakeContext({ env: { BINSTAR_API_TOKEN: " " } })), null);
-});
-
-Deno.test("the token note names the anaconda-client site unless it is binstar or anaconda", () => {
-  assert.equal(tokenNote("jane", "laptop", null), "binstar_client:jane@laptop");
-  assert.equal(tokenNote("jane", "laptop", "anaconda"), "binstar_client:jane@laptop");
-  assert.equal(tokenNote("jane", "laptop", "binstar"), "binstar_client:jane@laptop");
-  assert.equal(tokenNote("jane", "laptop", "corp"), "binstar_client:corp:jane@laptop");
-});
-
-Deno.test("the keyring domain is the login service's host without auth.; the API base has a scheme", () => {
-  assert.equal(
-    keyringDomain("https://auth.anaconda.com/api/auth/oauth2/authorize"),
-    "anaconda.com",
-  );
-  assert.equal(keyringDomain("https://127.0.0.1:8443/authorize"), "127.0.0.1:8443");
-  assert.equal(keyringDomain("https://login.auth.example/x"), "login.auth.example");
-  assert.equal(apiBase("api.example.org/"), "https://api.example.org");
-  assert.equal(apiBase("http://localhost:8080/api//"), "http://localhost:8080/api");
-});
-
-Deno.test("Basic credentials are Latin-1 like requests', UTF-8 beyond it", () => {
-  assert.equal(basicAuthorization("jane", "pässword"), `Basic ${btoa("jane:p\u00e4ssword")}`);
-  const utf8 = new TextEncoder().encode("jane:pass€");
-  assert.equal(
-    basicAuthorization("jane", "pass€"),
-    `Basic ${btoa(String.fromCharCode(...utf8))}`,
-  );
 });

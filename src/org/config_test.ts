@@ -1,14 +1,13 @@
 /**
- * anaconda-client's configuration as src/org/config.ts reads it (binstar_client's
+ * anaconda-client's configuration as config.ts reads it (binstar_client's
  * `get_config`): the search path per OS, later files winning, `default_site`'s table,
  * `ssl_verify` / `verify_ssl` with YAML 1.1 booleans, and bad files skipped with a warning.
  */
 import assert from "node:assert/strict";
-import { assertRejects } from "./assert.ts";
-import { fakeContext } from "./fake_context.ts";
-import { tempHome } from "./support.ts";
-import { ConfigError } from "../src/errors.ts";
-import { configSearchPath, DEFAULT_ORG_URL, loadOrgConfig } from "../src/org/config.ts";
+import { fakeContext } from "../../tests/fake_context.ts";
+import { tempHome } from "../../tests/support.ts";
+import { ConfigError } from "../errors.ts";
+import { configSearchPath, DEFAULT_ORG_URL, loadOrgConfig } from "./config.ts";
 
 async function write(path: string, text: string): Promise<void> {
   await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
@@ -182,10 +181,10 @@ Deno.test({
       `Warning: the anaconda-client config file ${continuum} is ignored: not a YAML mapping`,
     );
     await write(continuum, "url: 42\n");
-    await assertRejects(
-      () => loadOrgConfig(contextIn(home.path)),
-      ConfigError,
-      `url in ${continuum} is not an API URL: 42`,
-    );
+    await assert.rejects(() => loadOrgConfig(contextIn(home.path)), (error: Error) => {
+      assert.ok(error instanceof ConfigError);
+      assert.ok(error.message.includes(`url in ${continuum} is not an API URL: 42`), error.message);
+      return true;
+    });
   },
 });

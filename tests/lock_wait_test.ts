@@ -1,0 +1,115 @@
+/**
+ * How `withFileLock` waits for a lock another holder has (real OS locks, real time): a bounded
+ * wait without progress, a longer one while the lock changes hands, and never a hang on a FIFO
+ * at the lock path (made with `mkfifo`). What needs no waiting is tested beside the code
+ * (src/lock_test.ts).
+ * @module
+ */
+import assert from "node:assert/strict";
+import { LockFileError, withFileLock } from "../src/lock.ts";
+
+class Failed extends Error {}
+const fail = (cause: unknown) => new Failed(cause instanceof Error ? cause.message : "?");
+
+/** The cause `withFileLock` hands to `fail` for a lock at `path`. */
+async function lockFailure(path: string): Promise<unknown> {
+  let cause: unknown;
+  await assert.rejects(() =>
+    withFileLock(path, () => Promise.resolve(), {
+      fail: (err) => {
+        cause = err;
+        return new Failed("");
+      },
+      timeoutMs: 2000,
+    })
+  );
+  return cause;
+}
+
+Deno.test("withFileLock waits a bounded time for a held lock, then fails with the caller's error", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/data.lock`;
+  const holder = await Deno.open(path, { create: true, write: true });
+  try {
+    await holder.lock(true);
+    const started = Date.now();
+    let ran = false;
+    await assert.rejects(
+      () => withFileLock(path, () => Promise.resolve(void (ran = true)), { fail, timeoutMs: 200 }),
+      (err) => err instanceof Failed && err.message.includes(`held the lock ${path}`),
+    );
+    assert.ok(Date.now() - started < 5000);
+    assert.equal(ran, false);
+  } finally {
+    await holder.unlock();
+    holder.close();
+    // The abandoned request is granted now and ends; give it a moment to close.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("withFileLock keeps waiting past the bound while the lock file shows progress", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/data.lock`;
+  const holder = await Deno.open(path, { create: true, write: true });
+  // As brief holders taking the lock in turn do: the stamp changes every 100 ms, for 1 s.
+  const stamper = setInterval(() => Deno.utimeSync(path, new Date(), new Date()), 100);
+  try {
+    await holder.lock(true);
+    setTimeout(() => {
+      clearInterval(stamper);
+      holder.close();
+    }, 1000);
+    const started = Date.now();
+    const result = await withFileLock(path, () => Promise.resolve("mine"), {
+      fail,
+      timeoutMs: 400,
+    });
+    assert.equal(result, "mine");
+    assert.ok(Date.now() - started >= 900);
+  } finally {
+    clearInterval(stamper);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("withFileLock gives up after its whole bound even while the lock changes hands", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/data.lock`;
+  const holder = await Deno.open(path, { create: true, write: true });
+  const stamper = setInterval(() => Deno.utimeSync(path, new Date(), new Date()), 20);
+  try {
+    await holder.lock(true);
+    await assert.rejects(
+      () => withFileLock(path, () => Promise.resolve(), { fail, timeoutMs: 200, maxWaitMs: 400 }),
+      (err) => err instanceof Failed && /kept the lock .* for 0\.4 s/.test(err.message),
+    );
+  } finally {
+    clearInterval(stamper);
+    await holder.unlock();
+    holder.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "withFileLock: a FIFO at the lock path is a clear error at once, not a hang",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const path = `${dir}/data.lock`;
+      const mkfifo = await new Deno.Command("mkfifo", { args: [path] }).output();
+      assert.ok(mkfifo.success);
+      const started = Date.now();
+      const cause = await lockFailure(path);
+      assert.ok(cause instanceof LockFileError);
+      assert.equal(cause.message, `the lock file ${path} is a FIFO, not a regular file; remove it`);
+      assert.ok(Date.now() - started < 2000);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import {
   argument,
   ArgvError,
@@ -13,6 +14,7 @@ import {
   value,
 } from "./args.ts";
 import { renderHelp } from "./help.ts";
+import { fuzzRuns } from "../../../tests/fuzz.ts";
 
 const install = leaf({
   name: "install",
@@ -182,4 +184,33 @@ Deno.test("help pages: usage, arguments, visible options, global options and exa
   assert.doesNotMatch(text, /--storage/);
   assert.match(text, /\nGlobal options: --at <site>, --verbose, --version \(see 'tool --help'\)\n/);
   assert.match(text, /\nExamples:\n {2}tool token install -y\n$/);
+});
+
+/** The option-flags syntax that `flag`, `value` and `list` accept, as one pattern. */
+const OPTION_FLAGS = /^(?:-([A-Za-z]), )?--([a-z0-9][a-z0-9-]*)(?: (<[^>]+>|\[[^\]]+\]))?$/;
+
+Deno.test("property: option flags are split as their pattern says, and the rest refused", () => {
+  const near = fc.string({ unit: fc.constantFrom(..."-, aZ0z9<>[]x_é"), maxLength: 16 });
+  const wellFormed = fc.tuple(
+    fc.constantFrom("", "-y, ", "-Q, "),
+    fc.constantFrom("--yes", "--dry-run", "--a1-", "--9"),
+    fc.constantFrom("", " <site>", " [org]", " <a b>", " <>", " <a>>", " [x"),
+  ).map((parts) => parts.join(""));
+  fc.assert(
+    fc.property(fc.oneof(near, wellFormed), (flags) => {
+      const match = OPTION_FLAGS.exec(flags);
+      if (match === null) {
+        assert.throws(() => value(flags), /bad option flags/, flags);
+        return;
+      }
+      const [, short, long, placeholder] = match;
+      const spec = value(flags);
+      assert.deepEqual(
+        [spec.short, spec.long, spec.placeholder],
+        [short, long, placeholder],
+        flags,
+      );
+    }),
+    { seed: 2020, numRuns: fuzzRuns(2000) },
+  );
 });

@@ -95,6 +95,11 @@ export interface CommandEntry {
   name: string;
   aliases?: string[];
   hidden?: boolean;
+  /**
+   * The first line of its description, for its group's help page, which then need not
+   * load it (`anaconda --help` is a hot command; src/cli/root_test.ts checks they agree).
+   */
+  summary?: string;
   load(): Promise<Command>;
 }
 

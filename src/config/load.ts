@@ -126,9 +126,13 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
   const configPath = configTomlPath(context);
   const { text: configText, document } = await readConfigDocument(configPath);
   const layers = await readRawLayers(context);
-  const authLayers = layers.map((layer) => layer.scoped("anaconda_auth_"));
-  const cloudLayers = layers.map((layer) => layer.scoped("anaconda_cloud_"));
-  const topLayers = layers.map((layer) => layer.scoped("anaconda_"));
+  // Only the sources that hold such names: most hold none, and every field of every
+  // site asks each of them.
+  const scoped = (prefix: string) =>
+    layers.map((layer) => layer.scoped(prefix)).filter((layer) => layer.keys().length > 0);
+  const authLayers = scoped("anaconda_auth_");
+  const cloudLayers = scoped("anaconda_cloud_");
+  const topLayers = scoped("anaconda_");
 
   const fileSites = tableAt(document, "sites");
   const siteEntries = mergeSiteEntries(fileSites, topLayers);

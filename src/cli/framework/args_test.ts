@@ -5,9 +5,12 @@ import {
   ArgvError,
   type Command,
   flag,
+  GLOBAL_OPTIONS,
   group,
+  JSON_OPTIONS,
   leaf,
   list,
+  optionLabel,
   parseArgv,
   type Parsed,
   toggle,
@@ -213,4 +216,18 @@ Deno.test("property: option flags are split as their pattern says, and the rest 
     }),
     { seed: 2020, numRuns: fuzzRuns(2000) },
   );
+});
+
+Deno.test("the written-out global and --json options are what flag and value make of their flags", () => {
+  for (const spec of [...Object.values(GLOBAL_OPTIONS), ...Object.values(JSON_OPTIONS)]) {
+    const { kind, help, completeSites, once } = spec;
+    const extras = {
+      ...(completeSites === undefined ? {} : { completeSites }),
+      ...(once === undefined ? {} : { once }),
+    };
+    const made = kind === "flag"
+      ? flag(optionLabel(spec), help)
+      : value(optionLabel(spec), help, extras);
+    assert.deepEqual(spec, made, optionLabel(spec));
+  }
 });

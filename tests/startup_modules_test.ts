@@ -37,7 +37,7 @@ const FOREIGN: [RegExp, string][] = [
     /^src\/config\/(toml_edit|toml_parse|sites_editor|sites_update|config_diff|redact_toml)\.ts$/,
     "TOML",
   ],
-  [/^src\/(backups|browser)\.ts$/, "config writing or the browser"],
+  [/^src\/(backups|browser|lock)\.ts$/, "config or keyring writing, or the browser"],
   [/^src\/store\/(?!(file_keyring|token_store|secret_store)\.ts$)/, "an OS keyring"],
 ];
 

@@ -126,10 +126,11 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
   const configPath = configTomlPath(context);
   const { text: configText, document } = await readConfigDocument(configPath);
   const layers = await readRawLayers(context);
-  // Only the sources that hold such names: most hold none, and every field of every
-  // site asks each of them.
+  // Only the sources that hold such names (often the environment alone, with none):
+  // every field of every site asks each of them.
+  const holding = layers.filter((layer) => layer.keys().length > 0);
   const scoped = (prefix: string) =>
-    layers.map((layer) => layer.scoped(prefix)).filter((layer) => layer.keys().length > 0);
+    holding.map((layer) => layer.scoped(prefix)).filter((layer) => layer.keys().length > 0);
   const authLayers = scoped("anaconda_auth_");
   const cloudLayers = scoped("anaconda_cloud_");
   const topLayers = scoped("anaconda_");

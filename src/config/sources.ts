@@ -78,10 +78,13 @@ function layer(
       return { ...(typeof base === "object" && base !== null ? base : {}), ...nested };
     },
     sourceOf: (key) => sourceOf(`${prefix}${key}`),
-    keys: () =>
-      [...values.keys()].filter((name) => name.startsWith(prefix)).map((name) =>
-        name.slice(prefix.length)
-      ),
+    keys() {
+      const found: string[] = [];
+      for (const name of values.keys()) {
+        if (name.startsWith(prefix)) found.push(name.slice(prefix.length));
+      }
+      return found;
+    },
     scoped: (inner) => layer(values, sourceOf, `${prefix}${inner}`, parents),
   };
 }

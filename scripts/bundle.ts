@@ -75,8 +75,15 @@ async function deno(args: string[], what: string): Promise<string> {
   return new TextDecoder().decode(stdout);
 }
 
-/** The chunks of main.ts (file name -> code), written by `deno bundle` into `dir`. */
-async function splitBundle(dir: string): Promise<Record<string, string>> {
+/**
+ * The chunks of main.ts (file name -> code), written by `deno bundle` into `dir`.
+ * Minified unless `minify` is false: unminified, each module's code is headed by a
+ * `// <path>` comment (tests/startup_modules_test.ts reads which modules a chunk holds).
+ */
+export async function splitBundle(
+  dir: string,
+  { minify = true }: { minify?: boolean } = {},
+): Promise<Record<string, string>> {
   await deno([
     "bundle",
     "--quiet",
@@ -85,7 +92,7 @@ async function splitBundle(dir: string): Promise<Record<string, string>> {
     "--platform",
     "browser",
     // Minified: less to read, hash and keep in memory at start-up.
-    "--minify",
+    ...(minify ? ["--minify"] : []),
     "--code-splitting",
     "--outdir",
     dir,

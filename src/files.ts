@@ -43,6 +43,23 @@ export async function pathExists(path: string): Promise<boolean> {
 }
 
 /**
+ * The text of a regular file that was no bigger than the bound when checked, in one call
+ * that Deno decodes: no file handle and no `TextDecoder`, whose first use costs about
+ * 0.7 ms and 3 MiB on the hot commands (they read the file keyring). Undefined when that
+ * text may differ from a `TextDecoder`'s (a replacement character, a byte order mark) or
+ * the read failed: the caller then reads it as before, with the same result or error.
+ */
+function readSmallText(path: string): string | undefined {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch {
+    return undefined;
+  }
+  return text.startsWith("\uFEFF") || text.includes("\uFFFD") ? undefined : text;
+}
+
+/**
  * The text of `path`, or null when it does not exist; refuses more than `maxBytes`.
  * Synchronous on purpose: a CLI waits for it anyway, and Deno's async file operations
  * start a pool of threads that costs start-up time and memory on every hot command.
@@ -61,6 +78,10 @@ export function readTextBoundedSync(
     // Other failures (no permission, a file in the path) are reported by the open below.
   }
   if (info && !info.isFile) throw new NotAFileError(`it is not a regular file`);
+  if (info && info.size <= maxBytes) {
+    const text = readSmallText(path);
+    if (text !== undefined && text.length <= maxBytes) return text;
+  }
   let file: Deno.FsFile;
   try {
     file = Deno.openSync(path, { read: true });

@@ -3,6 +3,8 @@ import { withHome } from "../tests/support.ts";
 import {
   assertWritable,
   FileTooLargeError,
+  NotAFileError,
+  NotUtf8Error,
   ReadOnlyFileError,
   readTextBounded,
   removeStaleTempFiles,
@@ -64,6 +66,27 @@ Deno.test("readTextBounded: null when missing, the text when small, an error whe
     assert.equal(await readTextBounded(`${dir}/small`, 10), "héllo");
     await Deno.writeTextFile(`${dir}/big`, "x".repeat(11));
     await assert.rejects(() => readTextBounded(`${dir}/big`, 10), FileTooLargeError);
+  });
+});
+
+Deno.test("readTextBounded decodes as TextDecoder does: BOM dropped, bad bytes replaced or refused", async () => {
+  await withHome(async (dir) => {
+    const write = (name: string, bytes: number[]) =>
+      Deno.writeFile(`${dir}/${name}`, new Uint8Array(bytes));
+    const ab = [0x61, 0x62];
+    await write("bom", [0xef, 0xbb, 0xbf, ...ab]);
+    assert.equal(await readTextBounded(`${dir}/bom`, 10), "ab");
+    await write("bad", [...ab, 0xff, 0xc3]);
+    assert.equal(await readTextBounded(`${dir}/bad`, 10), "ab\uFFFD\uFFFD");
+    await assert.rejects(
+      () => readTextBounded(`${dir}/bad`, 10, { strictUtf8: true }),
+      NotUtf8Error,
+    );
+    // U+FFFD itself is UTF-8 (EF BF BD): kept, also when strict.
+    await write("replacement", [...ab, 0xef, 0xbf, 0xbd]);
+    assert.equal(await readTextBounded(`${dir}/replacement`, 10, { strictUtf8: true }), "ab\uFFFD");
+    await Deno.mkdir(`${dir}/folder`);
+    await assert.rejects(() => readTextBounded(`${dir}/folder`, 10), NotAFileError);
   });
 });
 

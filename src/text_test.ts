@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { escapeControl, hasControlChars } from "./text.ts";
+import { escapeControl, hasControlChars, utf8Text } from "./text.ts";
 import { fuzzRuns } from "../tests/fuzz.ts";
 
 Deno.test("escapeControl shows C0, DEL and C1 controls as \\xHH escapes", () => {
@@ -28,4 +28,27 @@ Deno.test("property: escaped text never holds a control character and is printab
     }),
     { seed: 11, numRuns: fuzzRuns(500) },
   );
+});
+
+Deno.test("property: utf8Text decodes as a strict TextDecoder does, and refuses what it refuses", () => {
+  const strict = new TextDecoder("utf-8", { fatal: true });
+  const bytes = fc.oneof(
+    fc.uint8Array({ max: 0x7f, maxLength: 40 }),
+    fc.uint8Array({ maxLength: 40 }),
+    fc.string({ unit: "binary", maxLength: 20 }).map((text) => new TextEncoder().encode(text)),
+  );
+  fc.assert(
+    fc.property(bytes, (value) => {
+      let expected: string | TypeError;
+      try {
+        expected = strict.decode(value);
+      } catch (err) {
+        expected = err as TypeError;
+      }
+      if (expected instanceof TypeError) assert.throws(() => utf8Text(value), TypeError);
+      else assert.equal(utf8Text(value), expected);
+    }),
+    { seed: 88, numRuns: fuzzRuns(1000) },
+  );
+  assert.equal(utf8Text(new Uint8Array(100_000).fill(0x61)), "a".repeat(100_000));
 });

@@ -16,19 +16,49 @@ import { noticeText } from "./framework/output.ts";
 export const ROOT = group({
   name: "anaconda",
   description: "Log in to Anaconda and manage API keys, sites and conda tokens",
+  // With their summaries: `anaconda --help` then loads none of them.
   commands: [
-    { name: "auth", load: async () => (await import("./auth/auth.ts")).command },
+    {
+      name: "auth",
+      summary: "Log in to an Anaconda site and manage its API key",
+      load: async () => (await import("./auth/auth.ts")).command,
+    },
     {
       name: "cloud",
       hidden: true,
       load: async () => ({ ...(await import("./auth/auth.ts")).command, name: "cloud" }),
     },
-    { name: "sites", load: async () => (await import("./sites/sites.ts")).command },
-    { name: "token", load: async () => (await import("./token/token.ts")).command },
-    { name: "login", load: async () => (await import("./top_level.ts")).login },
-    { name: "logout", load: async () => (await import("./top_level.ts")).logout },
-    { name: "whoami", load: async () => (await import("./top_level.ts")).whoami },
-    { name: "completions", load: async () => (await import("./completions.ts")).command },
+    {
+      name: "sites",
+      summary: "Manage your Anaconda site configuration",
+      load: async () => (await import("./sites/sites.ts")).command,
+    },
+    {
+      name: "token",
+      summary: "Manage your Anaconda repo tokens and conda's configuration for them",
+      load: async () => (await import("./token/token.ts")).command,
+    },
+    {
+      name: "login",
+      summary: "Log in to an Anaconda site or anaconda.org (asks which one without --at)",
+      load: async () => (await import("./top_level.ts")).login,
+    },
+    {
+      name: "logout",
+      summary: "Log out of an Anaconda site or anaconda.org (asks which one without --at)",
+      load: async () => (await import("./top_level.ts")).logout,
+    },
+    {
+      name: "whoami",
+      summary:
+        "Show your account on an Anaconda site or anaconda.org (asks which one without --at)",
+      load: async () => (await import("./top_level.ts")).whoami,
+    },
+    {
+      name: "completions",
+      summary: "Print a shell completion script for bash, zsh or fish",
+      load: async () => (await import("./completions.ts")).command,
+    },
   ],
   examples: [
     "anaconda login --at anaconda.com",

@@ -1,11 +1,11 @@
 /**
  * The real command tree: every page of help reads alike, and each group entry loads the
- * command it names.
+ * command it names (and summarises it as the command does).
  * @module
  */
 import assert from "node:assert/strict";
 import type { Command } from "./framework/args.ts";
-import { renderHelp } from "./framework/help.ts";
+import { renderHelp, summary } from "./framework/help.ts";
 import { ROOT } from "./root.ts";
 
 /** Every command of the real tree, with its path. */
@@ -36,7 +36,7 @@ Deno.test("every command's help reads alike and has examples", async () => {
   }
 });
 
-Deno.test("each group entry loads the command of its own name", async () => {
+Deno.test("each group entry loads the command of its own name and summary", async () => {
   const mismatches: string[] = [];
   async function visit(command: Command, path: string[]): Promise<void> {
     if (command.kind !== "group") return;
@@ -44,6 +44,10 @@ Deno.test("each group entry loads the command of its own name", async () => {
       const sub = await entry.load();
       if (sub.name !== entry.name) {
         mismatches.push(`${path.join(" ")} ${entry.name} -> ${sub.name}`);
+      }
+      // A group's help shows an entry's summary without loading it: it must be the command's.
+      if (entry.summary !== undefined && entry.summary !== summary(sub)) {
+        mismatches.push(`${path.join(" ")} ${entry.name}: "${entry.summary}" -> "${summary(sub)}"`);
       }
       await visit(sub, [...path, entry.name]);
     }

@@ -16,7 +16,6 @@ import {
   tempFilesIn,
   writeFileAtomic,
 } from "../files.ts";
-import { withFileLock } from "../lock.ts";
 import { joinPath } from "../path.ts";
 
 /** A token file is a few hundred bytes; anything bigger is not one. */
@@ -84,6 +83,8 @@ export const TOKEN_FOLDER_LOCK = ".tokens.lock";
  * removing what killed writers left there: under the lock no writer is mid-write.
  */
 async function withTokenFolder<T>(dir: string, action: () => Promise<T>): Promise<T> {
+  // Loaded by writers only: `token list` reads the files without a lock.
+  const { withFileLock } = await import("../lock.ts");
   return await withFileLock(joinPath(dir, TOKEN_FOLDER_LOCK), async () => {
     await removeStaleTempFilesIn(dir, isTokenFile);
     return await action();

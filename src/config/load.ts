@@ -126,9 +126,14 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
   const configPath = configTomlPath(context);
   const { text: configText, document } = await readConfigDocument(configPath);
   const layers = await readRawLayers(context);
-  const authLayers = layers.map((layer) => layer.scoped("anaconda_auth_"));
-  const cloudLayers = layers.map((layer) => layer.scoped("anaconda_cloud_"));
-  const topLayers = layers.map((layer) => layer.scoped("anaconda_"));
+  // Only the sources that hold such names (often the environment alone, with none):
+  // every field of every site asks each of them.
+  const holding = layers.filter((layer) => layer.keys().length > 0);
+  const scoped = (prefix: string) =>
+    holding.map((layer) => layer.scoped(prefix)).filter((layer) => layer.keys().length > 0);
+  const authLayers = scoped("anaconda_auth_");
+  const cloudLayers = scoped("anaconda_cloud_");
+  const topLayers = scoped("anaconda_");
 
   const fileSites = tableAt(document, "sites");
   const siteEntries = mergeSiteEntries(fileSites, topLayers);
@@ -184,11 +189,19 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
     return found;
   }
 
+  // The fields a source other than a site's table names (usually none): only those, and
+  // the table's, are looked up; the others keep their defaults without asking every source.
+  const namedFields = new Set<string>([...Object.keys(pluginAuth), ...Object.keys(pluginCloud)]);
+  for (const layer of [...authLayers, ...cloudLayers]) {
+    for (const key of layer.keys()) addKeyAndParents(namedFields, key);
+  }
+
   function resolve(entry: SiteEntry | undefined, siteName: string): SiteConfig {
     const config = { ...defaults, site: siteName } as SiteConfig;
     const origin = {} as Record<FieldName, Source>;
     for (const field of FIELD_NAMES) {
-      const [winner] = candidatesFor(field, entry);
+      const named = namedFields.has(field) || (entry !== undefined && field in entry.table);
+      const winner = named ? candidatesFor(field, entry)[0] : undefined;
       if (!winner) {
         origin[field] = { kind: "default" };
         continue;
@@ -334,6 +347,14 @@ function overrideNote(
     return `${describeSetting(authLayers, "domain")} overrides the domain of ${site}`;
   }
   return undefined;
+}
+
+/** Adds `key` and each name it nests under (`a` and `a__b` of `a__b__c`): what `get` finds it by. */
+function addKeyAndParents(names: Set<string>, key: string): void {
+  names.add(key);
+  for (let at = key.indexOf("__"); at !== -1; at = key.indexOf("__", at + 1)) {
+    names.add(key.slice(0, at));
+  }
 }
 
 function firstRaw(layers: RawLayer[], key: string): unknown {

@@ -92,6 +92,27 @@ Deno.test("environment names are case-insensitive and __ nests into lower-cased 
   assert.deepEqual(site.extra_headers, { x_foo: "bar" });
 });
 
+Deno.test("__ nests after names that end in _ and under nested tables, merged over JSON", async () => {
+  const { settings } = await load({
+    env: {
+      ANACONDA_AUTH_EXTRA_HEADERS: '{"a": "1"}',
+      ANACONDA_AUTH_EXTRA_HEADERS___B: "2",
+      ANACONDA_AUTH_PROXY_SERVERS__HTTPS: "http://proxy.example:3128",
+      ANACONDA_SITES__W__DOMAIN: "w.example",
+      ANACONDA_SITES__W__PROXY_SERVERS__HTTP: "http://w-proxy.example",
+    },
+  });
+  const site = settings.site();
+  assert.deepEqual(site.extra_headers, { a: "1", _b: "2" });
+  assert.deepEqual(site.proxy_servers, { https: "http://proxy.example:3128" });
+  assert.deepEqual(settings.siteEntries, [
+    {
+      name: "w",
+      table: { domain: "w.example", proxy_servers: { http: "http://w-proxy.example" } },
+    },
+  ]);
+});
+
 Deno.test("ssl_verify words from the environment are booleans in any case (D3)", async () => {
   for (const [word, expected] of [["FALSE", false], ["yes", true], ["0", false], ["On", true]]) {
     const { settings } = await load({ env: { ANACONDA_AUTH_SSL_VERIFY: word as string } });

@@ -26,11 +26,29 @@ export interface RawLayer {
 
 type SourceOf = (name: string) => Source;
 
-function layer(values: Map<string, string>, sourceOf: SourceOf, prefix = ""): RawLayer {
+/** Every name `n` such that some name in `names` starts with `n__` (those with nested names). */
+function nestingNames(names: Iterable<string>): Set<string> {
+  const parents = new Set<string>();
+  for (const name of names) {
+    for (let at = name.indexOf("__"); at !== -1; at = name.indexOf("__", at + 1)) {
+      parents.add(name.slice(0, at));
+    }
+  }
+  return parents;
+}
+
+function layer(
+  values: Map<string, string>,
+  sourceOf: SourceOf,
+  prefix = "",
+  // Known once: resolving a site asks for every field in every layer, and most names nest nothing.
+  parents = nestingNames(values.keys()),
+): RawLayer {
   return {
     get(key) {
       const name = `${prefix}${key}`;
       const direct = values.get(name);
+      if (!parents.has(name)) return direct;
       const nestedPrefix = `${name}__`;
       let nested: Record<string, unknown> | undefined;
       for (const [other, value] of values) {
@@ -60,11 +78,14 @@ function layer(values: Map<string, string>, sourceOf: SourceOf, prefix = ""): Ra
       return { ...(typeof base === "object" && base !== null ? base : {}), ...nested };
     },
     sourceOf: (key) => sourceOf(`${prefix}${key}`),
-    keys: () =>
-      [...values.keys()].filter((name) => name.startsWith(prefix)).map((name) =>
-        name.slice(prefix.length)
-      ),
-    scoped: (inner) => layer(values, sourceOf, `${prefix}${inner}`),
+    keys() {
+      const found: string[] = [];
+      for (const name of values.keys()) {
+        if (name.startsWith(prefix)) found.push(name.slice(prefix.length));
+      }
+      return found;
+    },
+    scoped: (inner) => layer(values, sourceOf, `${prefix}${inner}`, parents),
   };
 }
 

@@ -16,7 +16,6 @@ import {
   removeStaleTempFiles,
   writeFileAtomic,
 } from "../files.ts";
-import { withFileLock } from "../lock.ts";
 import { baseName, dirName, joinPath } from "../path.ts";
 import type { SecretStore } from "./secret_store.ts";
 
@@ -273,6 +272,8 @@ export class FileKeyring implements SecretStore {
         { cause: err },
       );
     }
+    // Loaded by writers only: the hot commands read the keyring, without a lock.
+    const { withFileLock } = await import("../lock.ts");
     return await withFileLock(this.lockPath, async () => {
       // Under the lock no writer is mid-write: its leftovers (they hold secrets) can go.
       await removeStaleTempFiles(this.path);

@@ -6,7 +6,7 @@
  */
 import { decodeBase64, encodeBase64 } from "../base64.ts";
 import { StoreError } from "../errors.ts";
-import { hasControlChars } from "../text.ts";
+import { hasControlChars, utf8Text } from "../text.ts";
 
 /** A conda repository token of one organisation. */
 export interface RepoToken {
@@ -65,7 +65,7 @@ export function decodeTokenInfo(value: string, domain: string): TokenInfo {
   if (bytes === null) throw new StoreError(`The stored token for ${domain} is not base64`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    parsed = JSON.parse(utf8Text(bytes));
   } catch {
     throw new StoreError(`The stored token for ${domain} is not JSON`);
   }
@@ -122,7 +122,7 @@ export function decodeJwtPayload(token: string): Record<string, unknown> | null 
   const bytes = decodeBase64(parts[1]);
   if (bytes === null) return null;
   try {
-    const payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    const payload = JSON.parse(utf8Text(bytes));
     if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return null;
     return payload as Record<string, unknown>;
   } catch {

@@ -95,6 +95,11 @@ export interface CommandEntry {
   name: string;
   aliases?: string[];
   hidden?: boolean;
+  /**
+   * The first line of its description, for its group's help page, which then need not
+   * load it (`anaconda --help` is a hot command; src/cli/root_test.ts checks they agree).
+   */
+  summary?: string;
   load(): Promise<Command>;
 }
 
@@ -112,15 +117,41 @@ export interface AnyLeaf extends Omit<LeafCommand, "run"> {
 }
 export type Command = GroupCommand | AnyLeaf;
 
-/** Splits `"-y, --yes <x>"` into its short name, long name and placeholder. */
+/** `[a-z0-9]`, and with `dash` also `-`. */
+function isNameChar(char: string, dash: boolean): boolean {
+  return (char >= "a" && char <= "z") || (char >= "0" && char <= "9") || (dash && char === "-");
+}
+
+/** `<name>` or `[name]`: brackets around one or more other characters. */
+function isPlaceholder(text: string): boolean {
+  const close = text.startsWith("<") ? ">" : text.startsWith("[") ? "]" : undefined;
+  return close !== undefined && text.length > 2 && text.indexOf(close) === text.length - 1;
+}
+
+/**
+ * Splits `"-y, --yes <x>"` into its short name, long name and placeholder: `-<letter>, `
+ * (optional), `--<name>` of `[a-z0-9-]` not starting with `-`, ` <placeholder>` or
+ * ` [placeholder]` (optional). With string operations: every command defines options at
+ * start-up, and a regular expression costs about 0.2 ms to compile on its first use.
+ */
 function parseFlags(flags: string): { long: string; short?: string; placeholder?: string } {
-  const match = /^(?:-([A-Za-z]), )?--([a-z0-9][a-z0-9-]*)(?: (<[^>]+>|\[[^\]]+\]))?$/.exec(
-    flags,
-  );
-  if (!match) throw new Error(`bad option flags: ${flags}`);
-  const [, short, long, placeholder] = match;
+  let rest = flags;
+  let short: string | undefined;
+  const letter = rest[1] ?? "";
+  const isLetter = (letter >= "a" && letter <= "z") || (letter >= "A" && letter <= "Z");
+  if (rest[0] === "-" && isLetter && rest.startsWith(", ", 2)) {
+    short = letter;
+    rest = rest.slice(4);
+  }
+  const space = rest.indexOf(" ");
+  const long = rest.slice(2, space === -1 ? undefined : space);
+  const placeholder = space === -1 ? undefined : rest.slice(space + 1);
+  const valid = rest.startsWith("--") && long !== "" && isNameChar(long[0]!, false) &&
+    [...long].every((char) => isNameChar(char, true)) &&
+    (placeholder === undefined || isPlaceholder(placeholder));
+  if (!valid) throw new Error(`bad option flags: ${flags}`);
   return {
-    long: long!,
+    long,
     ...(short ? { short } : {}),
     ...(placeholder ? { placeholder } : {}),
   };
@@ -202,27 +233,54 @@ export function group(
   return { kind: "group", examples: [], ...spec };
 }
 
-/** The options every command accepts, before or after the subcommand. */
-export const GLOBAL_OPTIONS = {
-  at: value("--at <site>", "the site name or domain to act on", {
+/**
+ * The options every command accepts, before or after the subcommand. Written out rather
+ * than made by `flag` and `value`: every command defines them at start-up, and a helper
+ * called ten times there is one V8 compiles again on a worker thread (Sparkplug), whose
+ * first contention with the main thread costs Deno about 3 ms, one run in two. (args_test
+ * checks each against its flags.)
+ */
+export const GLOBAL_OPTIONS: {
+  at: OptionSpec<"value">;
+  verbose: OptionSpec<"flag">;
+  version: OptionSpec<"flag">;
+  help: OptionSpec<"flag">;
+  token: OptionSpec<"value">;
+  site: OptionSpec<"value">;
+  showTraceback: OptionSpec<"flag">;
+  quiet: OptionSpec<"flag">;
+  disableSslWarnings: OptionSpec<"flag">;
+} = {
+  at: {
+    kind: "value",
+    long: "at",
+    placeholder: "<site>",
+    help: "the site name or domain to act on",
     completeSites: true,
     once: true,
-  }),
-  verbose: flag("-v, --verbose", "print debug output and stack traces"),
-  version: flag("-V, --version", "show the version and exit"),
-  help: flag("-h, --help", "show help and exit"),
+  },
+  verbose: {
+    kind: "flag",
+    short: "v",
+    long: "verbose",
+    help: "print debug output and stack traces",
+  },
+  version: { kind: "flag", short: "V", long: "version", help: "show the version and exit" },
+  help: { kind: "flag", short: "h", long: "help", help: "show help and exit" },
   // Hidden, as in the Python tool's root (anaconda-client's): -t/-s mean anaconda.org.
-  token: value("-t, --token <token>"),
-  site: value("-s, --site <site>"),
-  showTraceback: flag("--show-traceback"),
-  quiet: flag("-q, --quiet"),
-  disableSslWarnings: flag("--disable-ssl-warnings"),
-} satisfies OptionTable;
+  token: { kind: "value", short: "t", long: "token", placeholder: "<token>" },
+  site: { kind: "value", short: "s", long: "site", placeholder: "<site>" },
+  showTraceback: { kind: "flag", long: "show-traceback" },
+  quiet: { kind: "flag", short: "q", long: "quiet" },
+  disableSslWarnings: { kind: "flag", long: "disable-ssl-warnings" },
+};
 
 export type GlobalValues = OptionValues<typeof GLOBAL_OPTIONS>;
 
-/** `--json`: one definition for every command that prints data. */
-export const JSON_OPTIONS = { json: flag("--json", "print JSON") } satisfies OptionTable;
+/** `--json`: one definition for every command that prints data (written out, as above). */
+export const JSON_OPTIONS: { json: OptionSpec<"flag"> } = {
+  json: { kind: "flag", long: "json", help: "print JSON" },
+};
 
 /** Option and argument values by key, as parsed. */
 export type ParsedValues = Record<string, string | boolean | string[] | undefined>;

@@ -1,18 +1,23 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import {
   argument,
   ArgvError,
   type Command,
   flag,
+  GLOBAL_OPTIONS,
   group,
+  JSON_OPTIONS,
   leaf,
   list,
+  optionLabel,
   parseArgv,
   type Parsed,
   toggle,
   value,
 } from "./args.ts";
 import { renderHelp } from "./help.ts";
+import { fuzzRuns } from "../../../tests/fuzz.ts";
 
 const install = leaf({
   name: "install",
@@ -182,4 +187,47 @@ Deno.test("help pages: usage, arguments, visible options, global options and exa
   assert.doesNotMatch(text, /--storage/);
   assert.match(text, /\nGlobal options: --at <site>, --verbose, --version \(see 'tool --help'\)\n/);
   assert.match(text, /\nExamples:\n {2}tool token install -y\n$/);
+});
+
+/** The option-flags syntax that `flag`, `value` and `list` accept, as one pattern. */
+const OPTION_FLAGS = /^(?:-([A-Za-z]), )?--([a-z0-9][a-z0-9-]*)(?: (<[^>]+>|\[[^\]]+\]))?$/;
+
+Deno.test("property: option flags are split as their pattern says, and the rest refused", () => {
+  const near = fc.string({ unit: fc.constantFrom(..."-, aZ0z9<>[]x_é"), maxLength: 16 });
+  const wellFormed = fc.tuple(
+    fc.constantFrom("", "-y, ", "-Q, "),
+    fc.constantFrom("--yes", "--dry-run", "--a1-", "--9"),
+    fc.constantFrom("", " <site>", " [org]", " <a b>", " <>", " <a>>", " [x"),
+  ).map((parts) => parts.join(""));
+  fc.assert(
+    fc.property(fc.oneof(near, wellFormed), (flags) => {
+      const match = OPTION_FLAGS.exec(flags);
+      if (match === null) {
+        assert.throws(() => value(flags), /bad option flags/, flags);
+        return;
+      }
+      const [, short, long, placeholder] = match;
+      const spec = value(flags);
+      assert.deepEqual(
+        [spec.short, spec.long, spec.placeholder],
+        [short, long, placeholder],
+        flags,
+      );
+    }),
+    { seed: 2020, numRuns: fuzzRuns(2000) },
+  );
+});
+
+Deno.test("the written-out global and --json options are what flag and value make of their flags", () => {
+  for (const spec of [...Object.values(GLOBAL_OPTIONS), ...Object.values(JSON_OPTIONS)]) {
+    const { kind, help, completeSites, once } = spec;
+    const extras = {
+      ...(completeSites === undefined ? {} : { completeSites }),
+      ...(once === undefined ? {} : { once }),
+    };
+    const made = kind === "flag"
+      ? flag(optionLabel(spec), help)
+      : value(optionLabel(spec), help, extras);
+    assert.deepEqual(spec, made, optionLabel(spec));
+  }
 });

@@ -92,8 +92,12 @@ export async function renderHelp(
   if (command.kind === "group") {
     parts.push(`Usage: ${name} [options] <command>\n\n${description}\n`);
     const visible = command.commands.filter((entry) => !entry.hidden);
-    const loaded = await Promise.all(visible.map((entry) => entry.load()));
-    parts.push(section("Commands", loaded.map((sub) => [sub.name, summary(sub)]), width));
+    const rows = await Promise.all(visible.map(async (entry): Promise<[string, string]> => {
+      if (entry.summary !== undefined) return [entry.name, entry.summary];
+      const sub = await entry.load();
+      return [sub.name, summary(sub)];
+    }));
+    parts.push(section("Commands", rows, width));
     parts.push(section("Options", optionRows({ help: GLOBAL_OPTIONS.help, ...globals }), width));
   } else {
     parts.push(

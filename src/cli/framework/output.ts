@@ -40,14 +40,34 @@ export function tableStyle(
   return { borders: out.isTerminal, color: out.isTerminal && !env.get("NO_COLOR") };
 }
 
-/** Two columns in a terminal: East Asian wide and fullwidth characters, emoji shown as emoji. */
-const WIDE =
-  /[\u1100-\u115f\u231a\u231b\u2329\u232a\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{2fffd}\u{30000}-\u{3fffd}]|\p{Emoji_Presentation}|\ufe0f/u;
-/** What takes no column: combining marks, format characters (ZWJ...), variation selectors. */
-const ZERO_WIDTH = /^[\p{M}\p{Cf}\ufe00-\ufe0f]+$/u;
+/**
+ * Text of one column per character: printable ASCII, Latin-1 and the Latin extensions
+ * (but the soft hyphen), box drawing and the check mark. A plain character class: V8
+ * builds the Unicode property classes below from ICU tables when it creates them, about
+ * 0.5 ms at the start of every command, so those are made only for other text.
+ */
+const ONE_COLUMN = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u2500-\u257f\u2714]*$/;
 
-/** What can join characters into one grapheme: marks, joiners, selectors, surrogate pairs. */
-const CLUSTERS = /[\p{M}\p{Cf}\ufe00-\ufe0f\u{10000}-\u{10ffff}]/u;
+/** The Unicode classes of `displayWidth`, made on first use (see ONE_COLUMN). */
+interface WidthClasses {
+  /** Two columns in a terminal: East Asian wide and fullwidth characters, emoji shown as emoji. */
+  wide: RegExp;
+  /** What takes no column: combining marks, format characters (ZWJ...), variation selectors. */
+  zeroWidth: RegExp;
+  /** What can join characters into one grapheme: marks, joiners, selectors, surrogate pairs. */
+  clusters: RegExp;
+}
+
+let widthClasses: WidthClasses | undefined;
+
+function makeWidthClasses(): WidthClasses {
+  return {
+    wide:
+      /[\u1100-\u115f\u231a\u231b\u2329\u232a\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{2fffd}\u{30000}-\u{3fffd}]|\p{Emoji_Presentation}|\ufe0f/u,
+    zeroWidth: /^[\p{M}\p{Cf}\ufe00-\ufe0f]+$/u,
+    clusters: /[\p{M}\p{Cf}\ufe00-\ufe0f\u{10000}-\u{10ffff}]/u,
+  };
+}
 
 let graphemes: Intl.Segmenter | undefined;
 
@@ -56,20 +76,20 @@ let graphemes: Intl.Segmenter | undefined;
  * a combining mark 0, a grapheme cluster (a flag, a family emoji) as its widest part.
  */
 export function displayWidth(text: string): number {
-  // Printable ASCII, the common case: one column per character.
-  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
+  // The common case (ASCII, and the ✔ of tables): one column per character.
+  if (ONE_COLUMN.test(text)) return text.length;
+  const { wide, zeroWidth, clusters } = widthClasses ??= makeWidthClasses();
   // Without combining marks, joiners or characters beyond the BMP, each character is one
-  // grapheme: no segmenter (ICU's costs a hot command like `sites list`, whose ✔ is not
-  // ASCII, about 15 ms).
-  if (!CLUSTERS.test(text)) {
+  // grapheme: no segmenter (ICU's costs about 15 ms the first time).
+  if (!clusters.test(text)) {
     let width = 0;
-    for (const char of text) width += char < "\u1100" ? 1 : WIDE.test(char) ? 2 : 1;
+    for (const char of text) width += char < "\u1100" ? 1 : wide.test(char) ? 2 : 1;
     return width;
   }
   graphemes ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
   let width = 0;
   for (const { segment } of graphemes.segment(text)) {
-    width += ZERO_WIDTH.test(segment) ? 0 : WIDE.test(segment) ? 2 : 1;
+    width += zeroWidth.test(segment) ? 0 : wide.test(segment) ? 2 : 1;
   }
   return width;
 }

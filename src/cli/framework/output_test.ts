@@ -13,6 +13,10 @@ Deno.test("displayWidth counts terminal columns: wide characters and emoji 2, ma
     ["❤️", 2], // a text character made an emoji by VS16
     ["👨‍👩‍👧", 2], // one cluster joined by ZWJ
     ["🇫🇷", 2], // a flag: two regional indicators
+    ["Zoë’s café", 10], // Latin-1 and punctuation
+    ["│ ─ ┼", 5], // box drawing
+    ["a\u00adb", 2], // a soft hyphen takes no column
+    ["©", 1],
     ["", 0],
   ];
   for (const [text, width] of cases) assert.equal(displayWidth(text), width, JSON.stringify(text));

@@ -11,7 +11,7 @@ import type { Context } from "../context.ts";
 import { errorMessage, StoreError } from "../errors.ts";
 import {
   pathExists,
-  readTextBounded,
+  readTextBoundedSync,
   removeStaleTempFilesIn,
   tempFilesIn,
   writeFileAtomic,
@@ -147,11 +147,17 @@ export interface TokenFile {
  * Every `*.token` file of `dir` (none when the folder is missing), as conda reads them.
  * Files that cannot be read, or are too big to be a token, are skipped.
  */
-export async function readTokenFiles(dir: string): Promise<TokenFile[]> {
+export function readTokenFiles(dir: string): Promise<TokenFile[]> {
+  // Synchronous: `token list` is a hot command, and Deno's first asynchronous file call
+  // starts a thread pool (a few milliseconds) for a folder that is usually tiny or absent.
+  return Promise.resolve().then(() => readTokenFilesSync(dir));
+}
+
+function readTokenFilesSync(dir: string): TokenFile[] {
   const found: TokenFile[] = [];
   let entries: Deno.DirEntry[];
   try {
-    entries = await Array.fromAsync(Deno.readDir(dir));
+    entries = Array.from(Deno.readDirSync(dir));
   } catch (err) {
     if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) return [];
     throw new StoreError(`Cannot read the conda token folder ${dir}: ${errorMessage(err)}`, {
@@ -161,7 +167,7 @@ export async function readTokenFiles(dir: string): Promise<TokenFile[]> {
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (!entry.isFile || !entry.name.endsWith(".token")) continue;
     try {
-      const token = await readTextBounded(joinPath(dir, entry.name), MAX_TOKEN_BYTES);
+      const token = readTextBoundedSync(joinPath(dir, entry.name), MAX_TOKEN_BYTES);
       if (token !== null) found.push({ url: unquotePlus(entry.name.slice(0, -6)), token });
     } catch {
       // Not ours to judge: conda would fail on it too; list the rest.

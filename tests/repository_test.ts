@@ -47,7 +47,8 @@ const FOREIGN_REFERENCES: [string, RegExp][] = [
   ["the old contract", /\bSPEC\b/],
   ["the old design notes", /\bDESIGN\.md\b/],
   ["a part of the old contract", /\bPart [AB]'?(?![\w-])/],
-  ["a row id of the old contract", /(?<![%\w-])A(?:[1-9]|[1-3]\d)(?![\w-])/],
+  // `A19`, and the ends of a range: `A30-A33`, `A30–A33`.
+  ["a row id of the old contract", /(?<![%\w])A(?:[1-9]|[1-3]\d)(?![\w])(?!-[^A\s])/],
   // An RFC's section sign points into that RFC, which is a fine place to point.
   ["a section of a document that is not here", /(?<!\bRFC \d+ )§/],
 ];
@@ -115,6 +116,7 @@ Deno.test("the scan sees each kind of foreign reference, and lets an RFC's secti
     "DESIGN.md, The shape",
     "(Part B)",
     "(A19)",
+    "(issue 16; A30-A33)",
     "see §5.2",
     "RFC 8628 §3.5: slow_down",
     "percent-encoded %A4, [A-Za-z0-9], docs/design.md",
@@ -124,6 +126,7 @@ Deno.test("the scan sees each kind of foreign reference, and lets an RFC's secti
     "the old contract",
     "the old design notes",
     "a part of the old contract",
+    "a row id of the old contract",
     "a row id of the old contract",
     "a section of a document that is not here",
   ]);

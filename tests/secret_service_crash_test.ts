@@ -51,7 +51,10 @@ async function itemCount(attributes: string[]): Promise<number> {
   return (new TextDecoder().decode(output.stdout).match(/^\[\//gm) ?? []).length;
 }
 
-/** A `secret-tool` that logs `<pid> <subcommand>` to $SPAWN_LOG, then becomes the real one. */
+/**
+ * A `secret-tool` that logs `<pid> <subcommand>` to $SPAWN_LOG, then becomes the real one;
+ * when its arguments match the pattern $KILL_WHEN, it SIGKILLs the CLI that ran it instead.
+ */
 async function loggingWrapper(dir: string): Promise<string> {
   const bin = `${dir}/bin`;
   await Deno.mkdir(bin);
@@ -63,7 +66,9 @@ async function loggingWrapper(dir: string): Promise<string> {
   assert.ok(real.startsWith("/"), "secret-tool is not installed");
   await Deno.writeTextFile(
     `${bin}/secret-tool`,
-    `#!/bin/sh\necho "$$ $1" >> "$SPAWN_LOG"\nexec ${real} "$@"\n`,
+    `#!/bin/sh\necho "$$ $1" >> "$SPAWN_LOG"\n` +
+      `if [ -n "$KILL_WHEN" ]; then case "$*" in $KILL_WHEN) kill -9 "$PPID"; exit 1;; esac; fi\n` +
+      `exec ${real} "$@"\n`,
     { mode: 0o755 },
   );
   return bin;
@@ -113,8 +118,11 @@ class Lane {
     this.#log = `${home}/spawns.log`;
   }
 
-  /** Runs one login; kills it `killAfterMs` after its first secret-tool run, unless negative. */
-  async trial(key: string, killAfterMs: number): Promise<Trial> {
+  /**
+   * Runs one login; kills it `killAfterMs` after its first secret-tool run, unless
+   * negative, or when it runs secret-tool with arguments that match `killWhen`.
+   */
+  async trial(key: string, killAfterMs: number, killWhen = ""): Promise<Trial> {
     await Deno.writeTextFile(this.#log, "");
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "--quiet", ...RUN_PERMISSIONS, MAIN, "auth", "login", "--with-token"],
@@ -125,6 +133,7 @@ class Lane {
         DBUS_SESSION_BUS_ADDRESS: SECRET_SERVICE.address ?? "",
         PATH: `${this.#bin}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
         SPAWN_LOG: this.#log,
+        KILL_WHEN: killWhen,
       }),
       clearEnv: true,
       stdin: "piped",
@@ -181,6 +190,46 @@ class Lane {
   }
 }
 
+/** Python keyring's environment for the Secret Service of scripts/keyring_session.sh. */
+const PYTHON_SECRET_SERVICE = {
+  DBUS_SESSION_BUS_ADDRESS: SECRET_SERVICE.address ?? "",
+  PYTHON_KEYRING_BACKEND: "keyring.backends.SecretService.Keyring",
+};
+
+Deno.test({
+  name: "saves killed in a row leave pending items and no live one: the reader takes the newest",
+  ignore: SECRET_SERVICE.ignore,
+  async fn() {
+    assertSecretService();
+    await using home = await tempHome();
+    const lane = new Lane(home.path, await loggingWrapper(home.path));
+    // secret-tool's arguments, joined by spaces, at the two steps where the kills fall.
+    const storingLive = "store *' xdg:schema org.freedesktop.Secret.Generic service *";
+    const clearingLeftover = "clear *pending-username * pending *";
+    try {
+      const keys = [0, 1, 2, 3].map((n) => jwtExpiringIn(3600, { n: `row ${n}` }));
+      // The first save dies after it has cleared the live item: its pending copy is all.
+      assert.equal((await lane.trial(keys[0]!, -1, storingLive)).killed, true);
+      assert.equal(await lane.check(keys[0]!, keys[0]!, "after the first kill"), keys[0]);
+      // The next ones die with their secret confirmed, before they clear the leftovers.
+      for (const key of keys.slice(1)) {
+        assert.equal((await lane.trial(key, -1, clearingLeftover)).killed, true);
+        assert.equal(await lane.check(key, key, "a newer pending item"), key);
+      }
+      const pending = ["pending-service", "Anaconda Cloud", "pending-username", lane.domain];
+      assert.equal(await itemCount(pending), keys.length);
+      assert.equal(await itemCount(["service", "Anaconda Cloud", "username", lane.domain]), 0);
+      // A save that ends clears them all.
+      const last = jwtExpiringIn(3600, { n: "last" });
+      assert.equal((await lane.trial(last, -1)).killed, false);
+      assert.equal(await lane.check(last, last, "after a finished save"), last);
+      assert.equal(await itemCount(pending), 0);
+    } finally {
+      await clearDomain(lane.domain);
+    }
+  },
+});
+
 Deno.test({
   name:
     "SIGKILL at random moments of auth login --with-token never loses the Secret Service key or leaves it empty",
@@ -198,12 +247,7 @@ Deno.test({
           `import keyring\nkeyring.set_password("Anaconda Cloud", ${JSON.stringify(lane.domain)}, ${
             JSON.stringify(value)
           })`,
-          {
-            env: {
-              DBUS_SESSION_BUS_ADDRESS: SECRET_SERVICE.address ?? "",
-              PYTHON_KEYRING_BACKEND: "keyring.backends.SecretService.Keyring",
-            },
-          },
+          { env: PYTHON_SECRET_SERVICE },
         );
         assert.equal(python.code, 0, python.stderr);
       }
@@ -253,12 +297,7 @@ Deno.test({
           `import keyring, sys\nsys.stdout.write(keyring.get_password("Anaconda Cloud", ${
             JSON.stringify(lane.domain)
           }))`,
-          {
-            env: {
-              DBUS_SESSION_BUS_ADDRESS: SECRET_SERVICE.address ?? "",
-              PYTHON_KEYRING_BACKEND: "keyring.backends.SecretService.Keyring",
-            },
-          },
+          { env: PYTHON_SECRET_SERVICE },
         );
         assert.equal(python.code, 0, python.stderr);
         assert.equal(decodeTokenInfo(python.stdout, lane.domain).api_key, key);

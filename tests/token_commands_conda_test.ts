@@ -1,5 +1,5 @@
 /**
- * `anaconda token` as conda itself will read the result (issue 16; A30-A33), end to end
+ * `anaconda token` as conda itself will read the result (docs/behaviour.md; D55-D58), end to end
  * against the stand-in service. Each test names the rule of conda it mirrors:
  * - aliases (conda/base/context.py `ParameterLoader(..., aliases=...)`, and
  *   `MultipleKeysError` in conda/common/configuration.py);

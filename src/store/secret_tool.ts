@@ -7,11 +7,16 @@
  * store` reads the secret from its stdin: a CLI killed after spawning it but before
  * writing leaves it reading end-of-file, and it stores an empty secret, replacing any
  * item with the same attributes. So the new secret is first stored as a *pending* item,
- * whose attributes (`pending-service`, `pending-username`, a random `pending`) no
- * lookup by service and account matches and no store replaces, and read back. Only
- * then are the account's other items cleared and the live item stored again; the
- * pending copy goes last. Readers take a non-empty live item, else a non-empty pending
- * one: at every moment they find the old secret or the new one, whole.
+ * whose attributes (`pending-service`, `pending-username`, a `pending` id) no lookup by
+ * service and account matches and no store replaces, and read back. Only then are the
+ * account's other items cleared and the live item stored again; the pending copy goes
+ * last. Readers take a non-empty live item, else the newest non-empty pending one: at
+ * every moment they find the old secret or the new one, whole.
+ *
+ * Several saves killed in a row can leave several pending items and no live one, so a
+ * pending id starts with a sequence number (a millisecond clock, and always above the
+ * ids already there): "newest" is the highest, never an order the keyring happens to
+ * list items in.
  * @module
  */
 import type { Context, SpawnResult } from "../context.ts";
@@ -84,8 +89,27 @@ function searchedSecrets(result: SpawnResult): string[] {
   );
 }
 
-function randomId(): string {
-  return crypto.randomUUID().replaceAll("-", "");
+/** A pending id: `<16-digit sequence>-<8 random hex digits>`. */
+const PENDING_ID = /^(\d{16})-[0-9a-f]{8}$/;
+
+/** An id's sequence number; -1 for an id that has none (an older version's). */
+function sequence(id: string): number {
+  const match = PENDING_ID.exec(id);
+  return match ? Number(match[1]) : -1;
+}
+
+/** A pending id above every one in `existing`, by the clock when the clock allows. */
+function nextPendingId(existing: string[]): string {
+  const next = Math.max(Date.now(), ...existing.map((id) => sequence(id) + 1));
+  const random = crypto.randomUUID().replaceAll("-", "").slice(0, 8);
+  return `${String(next).padStart(16, "0")}-${random}`;
+}
+
+/** Pending ids, newest first; ids without a sequence keep their order, last. */
+function newestFirst(ids: string[]): string[] {
+  return ids.map((id, index) => ({ id, index, seq: sequence(id) }))
+    .sort((a, b) => b.seq - a.seq || a.index - b.index)
+    .map(({ id }) => id);
 }
 
 /** Options of `SecretToolStore`. */
@@ -185,10 +209,10 @@ export class SecretToolStore implements SecretStore {
     return null;
   }
 
-  /** A non-empty pending item's secret, or null. */
+  /** The newest non-empty pending item's secret, or null. */
   async #pendingSecret(service: string, account: string): Promise<string | null> {
     const found = await this.#search(pendingAttributes(service, account));
-    for (const id of pendingIds(found)) {
+    for (const id of newestFirst(pendingIds(found))) {
       const secret = await this.#lookup(pendingAttributes(service, account, id));
       if (secret) return secret;
     }
@@ -197,8 +221,9 @@ export class SecretToolStore implements SecretStore {
 
   /**
    * Stores `secret` so that a kill at any moment leaves the old secret or the new one
-   * readable (see the module's comment): pending item, read back, other pending items
-   * and the live items cleared, live item stored and read back, pending item cleared.
+   * readable (see the module's comment): pending items listed, a newer one stored and
+   * read back, the other pending items and the live items cleared, live item stored and
+   * read back, pending item cleared.
    */
   async set(service: string, account: string, secret: string): Promise<string> {
     const size = new TextEncoder().encode(secret).length;
@@ -209,7 +234,9 @@ export class SecretToolStore implements SecretStore {
       );
     }
     await this.#exclusive(async () => {
-      const id = randomId();
+      // Leftovers of killed saves: the new pending item must be newer than all of them.
+      const stale = pendingIds(await this.#search(pendingAttributes(service, account)));
+      const id = nextPendingId(stale);
       const pending = pendingAttributes(service, account, id);
       await this.#store(pending, pendingLabel(service, account), secret);
       try {
@@ -218,12 +245,9 @@ export class SecretToolStore implements SecretStore {
         await this.#clear(pending).catch(() => {}); // readers must not fall back to it
         throw err;
       }
-      // Leftovers of killed saves: gone before the live items, so that a reader never
-      // falls back to a secret older than the one it was reading.
-      const stale = pendingIds(await this.#search(pendingAttributes(service, account)));
-      for (const other of stale) {
-        if (other !== id) await this.#clear(pendingAttributes(service, account, other));
-      }
+      // The leftovers go before the live items, so that a reader never falls back to a
+      // secret older than the one it was reading.
+      for (const other of stale) await this.#clear(pendingAttributes(service, account, other));
       // Every live item: ours, Python keyring's (without xdg:schema, which a store of
       // ours would not replace), an empty one. From here on, readers find the pending copy.
       await this.#clear(lookupAttributes(service, account));

@@ -129,10 +129,18 @@ Deno.test("secret-tool get: an empty live item (a killed save) is skipped for a 
   ]);
 });
 
-Deno.test("secret-tool get: without a live item, a non-empty pending item of a killed save", async () => {
+Deno.test("secret-tool get: without a live item, the newest non-empty pending item of a killed save", async () => {
+  const older = "0001796705362000-0a0b0c0d";
+  const newer = "0001796705362001-01020304";
+  const newest = "0001796705362002-aabbccdd";
   const { spawn, calls } = fakeSpawn([
     exit1(),
-    searchOutput([{ secret: "", pending: "aa" }, { secret: "new", pending: "bb" }]),
+    searchOutput([
+      { secret: "older", pending: older },
+      { secret: "", pending: newest },
+      { secret: "0ld", pending: "aa" },
+      { secret: "new", pending: newer },
+    ]),
     ok(""),
     ok("new"),
   ]);
@@ -140,9 +148,20 @@ Deno.test("secret-tool get: without a live item, a non-empty pending item of a k
   assert.deepEqual(calls.map((call) => call.args), [
     ["lookup", ...ATTRS],
     ["search", "--all", ...PENDING],
-    ["lookup", ...PENDING, "pending", "aa"],
-    ["lookup", ...PENDING, "pending", "bb"],
+    ["lookup", ...PENDING, "pending", newest],
+    ["lookup", ...PENDING, "pending", newer],
   ]);
+});
+
+Deno.test("secret-tool get: pending ids of an older version (no sequence) come after sequenced ones", async () => {
+  const { spawn, calls } = fakeSpawn([
+    exit1(),
+    searchOutput([{ secret: "x", pending: "aa" }, { secret: "y", pending: "bb" }]),
+    ok(""),
+    ok("y"),
+  ]);
+  assert.equal(await new SecretToolStore({ spawn }).get("Anaconda Cloud", "a.test"), "y");
+  assert.deepEqual(calls.slice(2).map((call) => call.args.at(-1)), ["aa", "bb"]);
 });
 
 Deno.test("secret-tool get: only empty items read as no secret", async () => {
@@ -158,9 +177,9 @@ Deno.test("secret-tool get: only empty items read as no secret", async () => {
 /** The runs of a save that finds nothing stale: see `set`. */
 function saveAnswers(secret: string, stale: string[] = []): SpawnResult[] {
   return [
+    { ...searchOutput([]), stderr: stale.map((id) => `attribute.pending = ${id}\n`).join("") },
     ok(),
     ok(secret),
-    { ...searchOutput([]), stderr: stale.map((id) => `attribute.pending = ${id}\n`).join("") },
     ...stale.map(() => ok()),
     ok(),
     ok(),
@@ -177,20 +196,21 @@ Deno.test("secret-tool set: pending item, read back, live items cleared, live it
     await store.set("Anaconda Cloud", "a.test", secret),
     "system keyring (Secret Service)",
   );
-  const id = calls[0]!.args.at(-1)!;
-  assert.match(id, /^[0-9a-f]{32}$/);
+  const id = calls[1]!.args.at(-1)!;
+  assert.match(id, /^\d{16}-[0-9a-f]{8}$/);
+  assert.ok(Math.abs(Number(id.slice(0, 16)) - Date.now()) < 60_000, "a clock sequence");
   assert.deepEqual(calls.map((call) => [call.program, ...call.args]), [
+    ["secret-tool", "search", "--all", ...PENDING],
     ["secret-tool", "store", `${LABEL} (being saved)`, ...PENDING, "pending", id],
     ["secret-tool", "lookup", ...PENDING, "pending", id],
-    ["secret-tool", "search", "--all", ...PENDING],
     ["secret-tool", "clear", ...ATTRS],
     ["secret-tool", "store", LABEL, ...LIVE],
     ["secret-tool", "lookup", ...ATTRS],
     ["secret-tool", "clear", ...PENDING, "pending", id],
   ]);
   assert.deepEqual(calls.map((call) => call.options.stdin), [
-    secret,
     undefined,
+    secret,
     undefined,
     undefined,
     secret,
@@ -212,14 +232,22 @@ Deno.test("secret-tool set: pending items of killed saves are cleared before the
   ]);
 });
 
+Deno.test("secret-tool set: the new pending item is newer than every leftover, even one from a clock ahead", async () => {
+  const ahead = `${String(Date.now() + 3_600_000).padStart(16, "0")}-00000000`;
+  const { spawn, calls } = fakeSpawn(saveAnswers("new", [ahead]));
+  await new SecretToolStore({ spawn }).set("Anaconda Cloud", "a.test", "new");
+  const id = calls[1]!.args.at(-1)!;
+  assert.equal(Number(id.slice(0, 16)), Number(ahead.slice(0, 16)) + 1);
+});
+
 Deno.test("secret-tool set: a pending item that does not read back whole is cleared, the live items left alone", async () => {
-  const { spawn, calls } = fakeSpawn([ok(), ok("ne"), ok()]);
+  const { spawn, calls } = fakeSpawn([searchOutput([]), ok(), ok("ne"), ok()]);
   await assert.rejects(
     () => new SecretToolStore({ spawn }).set("Anaconda Cloud", "a.test", "new"),
     /did not keep the secret/,
   );
-  assert.deepEqual(calls.map((call) => call.args[0]), ["store", "lookup", "clear"]);
-  assert.deepEqual(calls[2]?.args, ["clear", ...PENDING, "pending", calls[0]!.args.at(-1)!]);
+  assert.deepEqual(calls.map((call) => call.args[0]), ["search", "store", "lookup", "clear"]);
+  assert.deepEqual(calls[3]?.args, ["clear", ...PENDING, "pending", calls[1]!.args.at(-1)!]);
 });
 
 Deno.test("secret-tool set: a secret longer than secret-tool reads goes elsewhere (per secret)", async () => {
@@ -233,6 +261,7 @@ Deno.test("secret-tool set: a secret longer than secret-tool reads goes elsewher
 
 Deno.test("secret-tool set into a locked collection is a clear error", async () => {
   const { spawn } = fakeSpawn([
+    searchOutput([]),
     exit1("secret-tool: Cannot create an item in a locked collection\n"),
   ]);
   await assert.rejects(

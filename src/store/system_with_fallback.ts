@@ -12,7 +12,8 @@ export class SystemWithFallback implements SecretStore {
   #system: SecretStore;
   #file: SecretStore;
   #context: Pick<Context, "stderr">;
-  #unavailable = false;
+  /** Why the OS keyring cannot be used, once that is known. */
+  #unavailable: StoreUnavailableError | undefined;
 
   constructor(system: SecretStore, file: SecretStore, context: Pick<Context, "stderr">) {
     this.#system = system;
@@ -28,7 +29,7 @@ export class SystemWithFallback implements SecretStore {
   #fallBack(err: StoreUnavailableError): void {
     if (!err.perSecret) {
       if (this.#unavailable) return;
-      this.#unavailable = true;
+      this.#unavailable = err;
     }
     this.#context.stderr.write(`Warning: ${err.message}; using the ${this.#file.label} instead\n`);
   }
@@ -62,7 +63,11 @@ export class SystemWithFallback implements SecretStore {
     if (written !== undefined) return written;
     // Only this secret did not fit: an older one there would be read before the file's.
     await this.#trySystem((store) => store.delete(service, account));
-    return await this.#file.set(service, account, secret);
+    const label = await this.#file.set(service, account, secret);
+    // The OS keyring could not be opened, so an older secret there could not be removed.
+    const warning = this.#unavailable?.writeWarning;
+    if (warning !== undefined) this.#context.stderr.write(`Warning: ${warning}\n`);
+    return label;
   }
 
   async delete(service: string, account: string): Promise<boolean> {

@@ -8,7 +8,17 @@ import type { Context } from "../context.ts";
 import type { SiteConfig, TokenStorage } from "../config/schema.ts";
 import type { SecretStore } from "./secret_store.ts";
 
-type OpenStore = (context: Context, config: SiteConfig) => Promise<SecretStore>;
+/** Opens the OS keyring of a platform. */
+export type OpenSystemStore = (context: Context) => Promise<SecretStore>;
+
+/** The OS keyring of each platform that has its own (tests hand in fakes). */
+export type SystemStores = Partial<Record<Context["os"], OpenSystemStore>>;
+
+type OpenStore = (
+  context: Context,
+  config: SiteConfig,
+  systemStores: SystemStores,
+) => Promise<SecretStore>;
 
 async function openFileKeyring(context: Context, config: SiteConfig): Promise<SecretStore> {
   const { FileKeyring } = await import("./file_keyring.ts");
@@ -16,7 +26,7 @@ async function openFileKeyring(context: Context, config: SiteConfig): Promise<Se
 }
 
 /** The OS keyring of each platform; any other (Linux, the BSDs) has the Secret Service. */
-const SYSTEM_STORES: Partial<Record<Context["os"], (context: Context) => Promise<SecretStore>>> = {
+const SYSTEM_STORES: SystemStores = {
   darwin: async (context) => {
     const { MacosSecurityStore } = await import("./macos_security.ts");
     return new MacosSecurityStore(context);
@@ -35,8 +45,8 @@ async function openSecretService(context: Context): Promise<SecretStore> {
 /** Each storage name and how to open its store. */
 const BACKENDS: Record<TokenStorage, OpenStore> = {
   "anaconda-keyring": openFileKeyring,
-  system: async (context, config) => {
-    const openSystem = SYSTEM_STORES[context.os] ?? openSecretService;
+  system: async (context, config, systemStores) => {
+    const openSystem = systemStores[context.os] ?? openSecretService;
     const [{ SystemWithFallback }, system, file] = await Promise.all([
       import("./system_with_fallback.ts"),
       openSystem(context),
@@ -52,9 +62,14 @@ const opened = new WeakMap<Context, Map<string, Promise<SecretStore>>>();
  * The store that keeps the tokens of `config`'s site (not the read-only configuration
  * keyring): the file keyring at `keyring_path`, or with `preferred_token_storage =
  * "system"` the OS keyring backed by the file keyring. One instance per context and
- * choice, so a fallback warning is printed once per process.
+ * choice, so a fallback warning is printed once per process. `systemStores` replaces the
+ * OS keyrings (tests: no test may touch the real one).
  */
-export function openTokenStore(context: Context, config: SiteConfig): Promise<SecretStore> {
+export function openTokenStore(
+  context: Context,
+  config: SiteConfig,
+  systemStores: SystemStores = SYSTEM_STORES,
+): Promise<SecretStore> {
   let byKey = opened.get(context);
   if (!byKey) {
     byKey = new Map();
@@ -63,7 +78,7 @@ export function openTokenStore(context: Context, config: SiteConfig): Promise<Se
   const key = `${config.preferred_token_storage}\n${config.keyring_path}`;
   let store = byKey.get(key);
   if (!store) {
-    store = BACKENDS[config.preferred_token_storage](context, config);
+    store = BACKENDS[config.preferred_token_storage](context, config, systemStores);
     byKey.set(key, store);
   }
   return store;

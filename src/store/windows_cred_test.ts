@@ -5,8 +5,8 @@ import {
   type Credential,
   CREDENTIAL_LAYOUT,
   type CredentialApi,
+  decodeBlob,
   decodeCredential,
-  decodeUtf16,
   encodeCredential,
   encodeUtf16,
   MAX_BLOB_BYTES,
@@ -37,7 +37,32 @@ function storeWith(api: FakeCredentials): WindowsCredentialStore {
 
 Deno.test("windows: UTF-16LE blob without terminator, as Python keyring writes it", () => {
   assert.deepEqual([...encodeUtf16("aé😀")], [0x61, 0, 0xe9, 0, 0x3d, 0xd8, 0x00, 0xde]);
-  assert.equal(decodeUtf16(encodeUtf16('aé😀 "\\\n')), 'aé😀 "\\\n');
+  assert.equal(decodeBlob(encodeUtf16('aé😀 "\\\n')), 'aé😀 "\\\n');
+});
+
+Deno.test("windows: a blob that is not UTF-16 is read as UTF-8, as Python keyring does", () => {
+  // An odd length is not UTF-16.
+  assert.equal(decodeBlob(new TextEncoder().encode("é-tokens")), "é-tokens");
+  // Bytes 61 dc 80 62 start with 0xDC61, a lone low surrogate: not UTF-16 either.
+  assert.equal(decodeBlob(new TextEncoder().encode("a\u0700b")), "a\u0700b");
+  // An even-length ASCII blob is valid UTF-16 and reads as such, as in Python.
+  assert.equal(decodeBlob(new TextEncoder().encode("ab")), "\u6261");
+  // A byte order mark is honoured (Python's "utf-16" codec).
+  assert.equal(decodeBlob(new Uint8Array([0xff, 0xfe, 0x61, 0])), "a");
+  assert.equal(decodeBlob(new Uint8Array([0xfe, 0xff, 0, 0x61])), "a");
+  assert.throws(
+    () => decodeBlob(new Uint8Array([0xff, 0xd8, 0xff])),
+    /A credential in the Windows Credential Manager is neither UTF-16 nor UTF-8 text/,
+  );
+});
+
+Deno.test("windows get: a credential another tool wrote in UTF-8 is read", async () => {
+  const api = new FakeCredentials();
+  api.targets.set("Anaconda Cloud", {
+    userName: "anaconda.com",
+    blob: new TextEncoder().encode("c2VjcmV0é!"),
+  });
+  assert.equal(await storeWith(api).get("Anaconda Cloud", "anaconda.com"), "c2VjcmV0é!");
 });
 
 Deno.test("windows set/get: target `Anaconda Cloud`, user = domain", async () => {
@@ -49,7 +74,7 @@ Deno.test("windows set/get: target `Anaconda Cloud`, user = domain", async () =>
   );
   const stored = api.targets.get("Anaconda Cloud");
   assert.equal(stored?.userName, "anaconda.com");
-  assert.equal(decodeUtf16(stored!.blob), "c2VjcmV0");
+  assert.equal(decodeBlob(stored!.blob), "c2VjcmV0");
   assert.equal(await store.get("Anaconda Cloud", "anaconda.com"), "c2VjcmV0");
   // The same user again: replaced in place, no compound copy.
   await store.set("Anaconda Cloud", "anaconda.com", "bmV3");
@@ -122,11 +147,41 @@ Deno.test("windows: CREDENTIALW is laid out for 64-bit and read back through poi
   assert.ok(pointer !== null);
   const decoded = decodeCredential(pointer);
   assert.equal(decoded.userName, "anaconda.com");
-  assert.equal(decodeUtf16(decoded.blob), "c2VjcmV0 é");
+  assert.equal(decodeBlob(decoded.blob), "c2VjcmV0 é");
   const target = new Deno.UnsafePointerView(
     Deno.UnsafePointer.create(view.getBigUint64(CREDENTIAL_LAYOUT.targetName, true))!,
   );
   assert.equal(target.getUint16(0), "A".charCodeAt(0));
   assert.equal(target.getUint16("Anaconda Cloud".length * 2), 0);
   void keepAlive;
+});
+
+Deno.test("windows: without --allow-ffi the store cannot be opened, and the error says how to fix it", async () => {
+  // Deno refuses dlopen before looking for the library, so this runs on every OS.
+  const module = new URL("./windows_cred.ts", import.meta.url).href;
+  const script = `import { openCredentialApi } from ${JSON.stringify(module)};
+try {
+  await openCredentialApi();
+  console.log("opened");
+} catch (err) {
+  console.log(JSON.stringify([err.name, err.message, err.writeWarning]));
+}`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--no-config", "-"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(script));
+  await writer.close();
+  const output = await child.output();
+  const stdout = new TextDecoder().decode(output.stdout);
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  assert.deepEqual(JSON.parse(stdout), [
+    "StoreUnavailableError",
+    "the Windows Credential Manager cannot be used: run with --allow-ffi to use it",
+    "a key stored earlier in the Windows Credential Manager stays there, and the Python tool " +
+    "reads it before this one: run with --allow-ffi to replace it",
+  ]);
 });

@@ -17,8 +17,9 @@
 import { startDevServer } from "./stand_in/server.ts";
 import { childEnv } from "./child_env.ts";
 import { RUN_PERMISSIONS } from "./permissions.ts";
+import { fileURLToPath } from "node:url";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 /** The commands timed, and the most they may take relative to the floor (issue 11). */
 const COMMANDS: { args: string[]; limit?: number }[] = [

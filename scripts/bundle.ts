@@ -12,8 +12,9 @@
  *   deno task bundle [--output PATH]     # default dist/anaconda.js
  * @module
  */
+import { fileURLToPath } from "node:url";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 /** Where the bundle goes, relative to the project root. */
 export const BUNDLE_PATH = "dist/anaconda.js";

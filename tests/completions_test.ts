@@ -5,8 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { cleanEnv, RUN_PERMISSIONS, runCli, runProgram, tempHome } from "./support.ts";
+import { fileURLToPath } from "node:url";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
 /** A HOME with two sites and an `anaconda` command on PATH that runs main.ts. */
 async function setUp(home: string): Promise<Record<string, string>> {

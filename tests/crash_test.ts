@@ -10,8 +10,9 @@ import { parse as parseToml } from "smol-toml";
 import { parse as parseYaml } from "yaml";
 import { childEnv } from "../scripts/child_env.ts";
 import { tempHome } from "./support.ts";
+import { fileURLToPath } from "node:url";
 
-const WRITER = new URL("./kill_writer.ts", import.meta.url).pathname;
+const WRITER = fileURLToPath(new URL("./kill_writer.ts", import.meta.url));
 
 /** How many kills per kind of file (issue 11: at least 200 in all). */
 const KILLS = Number(Deno.env.get("CRASH_KILLS") ?? 70);

@@ -5,8 +5,9 @@
  */
 import type { DevServer } from "../scripts/stand_in/server.ts";
 import { decodeTokenInfo, encodeTokenInfo, type TokenInfo } from "../src/token/token_info.ts";
+import { fileURLToPath } from "node:url";
 
-const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
+const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
 /** `$BROWSER` that runs tests/fixtures/browser.ts. */
 export const TEST_BROWSER = `${Deno.execPath()} run --quiet --allow-all ${FIXTURES}browser.ts`;

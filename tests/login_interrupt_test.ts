@@ -7,8 +7,9 @@ import assert from "node:assert/strict";
 import { startDevServer } from "../scripts/stand_in/server.ts";
 import { siteEnv, storedToken } from "./dev_site.ts";
 import { cleanEnv, RUN_PERMISSIONS, tempHome } from "./support.ts";
+import { fileURLToPath } from "node:url";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
 /** Starts `anaconda <args>` and collects stderr as it arrives. */
 function spawnCli(args: string[], options: { home: string; env: Record<string, string> }) {

@@ -8,8 +8,9 @@ import assert from "node:assert/strict";
 import { orgEnv, orgSetup } from "./org_support.ts";
 import { ORG_PASSWORD } from "../scripts/stand_in/org_api.ts";
 import { cleanEnv, hasScript, RUN_PERMISSIONS } from "./support.ts";
+import { fileURLToPath } from "node:url";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
 /** Switches the legacy username/password login on. */
 const LEGACY = { ANACONDA_CLIENT_LEGACY_INTERACTIVE_LOGIN: "1" };

@@ -18,8 +18,9 @@ import { clientHostnameHeader } from "../src/http/hostname.ts";
 import { siteEnv, TEST_BROWSER } from "./dev_site.ts";
 import { cleanEnv, type CliResult, runProgram, tempHome } from "./support.ts";
 import { condaLog, fakeConda, tokenEnv } from "./token_commands_support.ts";
+import { fileURLToPath } from "node:url";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const MAIN = `${ROOT}main.ts`;
 const PROBE = `${ROOT}tests/fixtures/permission_probe.ts`;
 const CONFIG = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));

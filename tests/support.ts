@@ -6,10 +6,11 @@
 
 import { RUN_PERMISSIONS } from "../scripts/permissions.ts";
 import { childEnv } from "../scripts/child_env.ts";
+import { fileURLToPath } from "node:url";
 
 export { RUN_PERMISSIONS };
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const MAIN = `${ROOT}main.ts`;
 
 export interface CliResult {

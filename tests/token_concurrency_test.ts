@@ -5,8 +5,9 @@
 import assert from "node:assert/strict";
 import { tempHome } from "./support.ts";
 import { decodeTokenInfo } from "../src/token/token_info.ts";
+import { fileURLToPath } from "node:url";
 
-const WRITER = new URL("./token_writer.ts", import.meta.url).pathname;
+const WRITER = fileURLToPath(new URL("./token_writer.ts", import.meta.url));
 const PROCESSES = 20;
 const DOMAINS_EACH = 3;
 

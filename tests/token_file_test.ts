@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { cleanEnv, RUN_PERMISSIONS, runCli, runProgram, tempHome } from "./support.ts";
 import { jwtExpiringIn, makeJwt, runPython } from "./token_support.ts";
+import { fileURLToPath } from "node:url";
 
 const KEYRING = ".anaconda/keyring";
 
@@ -312,7 +313,7 @@ Deno.test("a keyring whose lock file cannot be created is a clear StoreError, ex
   assert.equal(Object.keys(await pythonReadsKeyring(home.path)).length, 1);
 });
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
 /**
  * Runs `anaconda <args>` so that file permissions bind it: as root (CI containers) it

@@ -9,8 +9,9 @@ import { runCli, tempHome } from "./support.ts";
 import { jwtExpiringIn, keyringValue, runPython, uniqueDomain } from "./token_support.ts";
 import { assertSecretService, PYTHON_KEYRING, SECRET_SERVICE } from "./secret_service.ts";
 import { decodeTokenInfo } from "../src/token/token_info.ts";
+import { fileURLToPath } from "node:url";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const WRITER = `${ROOT}tests/token_writer.ts`;
 const CI = Deno.env.get("CI") === "true";
 const needsService = SECRET_SERVICE.ignore || (!PYTHON_KEYRING && !CI);

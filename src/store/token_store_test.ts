@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import type { SpawnResult } from "../context.ts";
 import { StoreError } from "../errors.ts";
 import { openTokenStore } from "./token_store.ts";
-import { openCredentialApi, WindowsCredentialStore } from "./windows_cred.ts";
+import { credentialApi, openCredentialApi, WindowsCredentialStore } from "./windows_cred.ts";
+import { FakeAdvapi32 } from "../../tests/fake_advapi32.ts";
 import { fakeContext, type FakeContextOptions } from "../../tests/fake_context.ts";
 import { siteConfig } from "../../tests/token_support.ts";
 import { withHome } from "../../tests/support.ts";
@@ -193,6 +194,34 @@ Deno.test("Windows without --allow-ffi: the file keyring, and each write warns o
       context.err(),
       "Warning: the Windows Credential Manager cannot be used: run with --allow-ffi to use it; " +
         `using the ${FILE_LABEL} instead\n${stale}${stale}`,
+    );
+  });
+});
+
+Deno.test("Windows in an SSH session (error 1312): the file keyring, with one notice", async () => {
+  await withHome(async (home) => {
+    const context = contextFor(home, { os: "windows" });
+    const advapi = new FakeAdvapi32();
+    advapi.failWith = 1312;
+    const store = await openTokenStore(
+      context,
+      siteConfig(home, { preferred_token_storage: "system" }),
+      {
+        windows: () =>
+          Promise.resolve(
+            new WindowsCredentialStore(() => Promise.resolve(credentialApi(advapi.symbols()))),
+          ),
+      },
+    );
+    assert.equal(await store.get("Anaconda Cloud", "a.test"), null);
+    assert.equal(await store.set("Anaconda Cloud", "a.test", "v"), FILE_LABEL);
+    assert.equal(await store.get("Anaconda Cloud", "a.test"), "v");
+    assert.equal(await keyringText(home), '{"Anaconda Cloud": {"a.test": "v"}}');
+    assert.equal(
+      context.err(),
+      "Warning: the Windows Credential Manager cannot be used: this logon session has no " +
+        "credential store (error 1312: an SSH or network logon); " +
+        `using the ${FILE_LABEL} instead\n`,
     );
   });
 });

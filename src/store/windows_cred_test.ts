@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
+import { StoreError } from "../errors.ts";
 import { StoreUnavailableError } from "./secret_store.ts";
+import { FakeAdvapi32 } from "../../tests/fake_advapi32.ts";
 import {
   compoundTarget,
+  CRED_PERSIST_NONE,
   type Credential,
   CREDENTIAL_LAYOUT,
   type CredentialApi,
+  credentialApi,
   decodeBlob,
   decodeCredential,
   encodeCredential,
@@ -184,4 +188,92 @@ try {
     "a key stored earlier in the Windows Credential Manager stays there, and the Python tool " +
     "reads it before this one: run with --allow-ffi to replace it",
   ]);
+});
+
+// ---- the native calls, over advapi32's functions in memory (tests/fake_advapi32.ts) ----
+
+Deno.test("windows native: set, get and delete through CredWriteW/CredReadW/CredDeleteW structs", async () => {
+  const advapi = new FakeAdvapi32();
+  const store = new WindowsCredentialStore(() => Promise.resolve(credentialApi(advapi.symbols())));
+  await store.set("Anaconda Cloud", "anaconda.com", "c2VjcmV0");
+  assert.deepEqual(advapi.get("Anaconda Cloud"), {
+    userName: "anaconda.com",
+    blob: encodeUtf16("c2VjcmV0"),
+  });
+  assert.equal(await store.get("Anaconda Cloud", "anaconda.com"), "c2VjcmV0");
+  assert.equal(await store.delete("Anaconda Cloud", "anaconda.com"), true);
+  assert.equal(await store.get("Anaconda Cloud", "anaconda.com"), null);
+  assert.deepEqual(advapi.targets(), []);
+});
+
+Deno.test("windows native: a lookup whose GetLastError value was lost is still 'not found'", async () => {
+  const advapi = new FakeAdvapi32();
+  const api = credentialApi(advapi.symbols());
+  for (const lost of [0, 5, 87]) {
+    advapi.lostLastError = lost;
+    // An empty Credential Manager (the enumeration fails too), then one with others.
+    assert.equal(api.read("Anaconda Cloud"), null);
+    assert.equal(api.delete("Anaconda Cloud"), false);
+    advapi.put("git:https://example.test", "u", encodeUtf16("x"));
+    assert.equal(api.read("Anaconda Cloud"), null);
+    assert.equal(api.read("anaconda.com@Anaconda Cloud"), null);
+    assert.equal(api.delete("Anaconda Cloud"), false);
+  }
+  // The store's first lookups, as in a first login: no StoreError.
+  const store = new WindowsCredentialStore(() => Promise.resolve(api));
+  assert.equal(await store.get("Anaconda Cloud", "anaconda.com"), null);
+});
+
+Deno.test("windows native: a failed read of a credential that exists is an error, whatever the code", () => {
+  const advapi = new FakeAdvapi32();
+  advapi.put("Anaconda Cloud", "anaconda.com", encodeUtf16("k"));
+  advapi.failWith = 5;
+  advapi.lostLastError = 0;
+  const api = credentialApi(advapi.symbols());
+  assert.throws(() => api.read("ANACONDA cloud"), (err: unknown) => {
+    assert.ok(err instanceof StoreError && !(err instanceof StoreUnavailableError));
+    assert.equal(
+      err.message,
+      "The Windows Credential Manager could not read a credential (error 0)",
+    );
+    return true;
+  });
+  assert.throws(() => api.delete("Anaconda Cloud"), /could not delete a credential \(error 0\)/);
+});
+
+Deno.test("windows native: error 1312 (SSH or network logon) makes the store unavailable", () => {
+  const message = "the Windows Credential Manager cannot be used: this logon session has no " +
+    "credential store (error 1312: an SSH or network logon)";
+  const unavailable = (err: unknown) => {
+    assert.ok(err instanceof StoreUnavailableError && !err.perSecret);
+    assert.equal(err.message, message);
+    return true;
+  };
+  const advapi = new FakeAdvapi32();
+  advapi.failWith = 1312;
+  const api = credentialApi(advapi.symbols());
+  assert.throws(() => api.read("Anaconda Cloud"), unavailable);
+  assert.throws(
+    () => api.write("Anaconda Cloud", { userName: "a", blob: encodeUtf16("k") }),
+    unavailable,
+  );
+  assert.throws(() => api.delete("Anaconda Cloud"), unavailable);
+  // The same when the code was lost: the session reports no credential persistence.
+  advapi.lostLastError = 0;
+  advapi.sessionPersist = CRED_PERSIST_NONE;
+  assert.throws(() => api.read("Anaconda Cloud"), unavailable);
+  assert.throws(
+    () => api.write("Anaconda Cloud", { userName: "a", blob: encodeUtf16("k") }),
+    unavailable,
+  );
+});
+
+Deno.test("windows native: a failed write in a session with a store is an error with its code", () => {
+  const advapi = new FakeAdvapi32();
+  advapi.failWith = 1783;
+  const api = credentialApi(advapi.symbols());
+  assert.throws(
+    () => api.write("Anaconda Cloud", { userName: "a", blob: encodeUtf16("k") }),
+    /^StoreError: The Windows Credential Manager could not store a credential \(error 1783\)$/,
+  );
 });

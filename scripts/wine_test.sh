@@ -13,8 +13,13 @@
 # deno.exe into the git-ignored .wine/, builds the shim bcryptprimitives.dll that Wine
 # 8.0 needs to run it (scripts/wine/bcryptprimitives.c), and runs everything in a new,
 # private Wine prefix that is removed at the end (its wineserver killed). Tests see
-# ANACONDA_TEST_WINE=1. The output ends with Deno's summary line; the exit code is
-# Deno's. Every step has a time limit.
+# ANACONDA_TEST_WINE=1, and the test certificates made here beforehand (no openssl runs
+# under Wine). The output ends with Deno's summary line; the exit code is Deno's. Every
+# step has a time limit.
+#
+# Test files run one at a time: Wine 8.0's Credential Manager is not thread-safe (calls
+# from two threads at once corrupt its heap; a C program with four threads crashes it),
+# and `deno test --parallel` runs files on several threads of one process.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -59,7 +64,7 @@ wineserver=/usr/lib/wine/wineserver64
 [ -x "$wineserver" ] || wineserver=$(command -v wineserver || true)
 [ -n "$wine" ] && [ -n "$wineserver" ] || die "wine64 is installed but its programs were not found"
 
-# 2. Deno for Windows, the version scripts/deno pins, with the shim beside it.
+# 2. Deno for Windows, the version scripts/deno pins, and the programs built here.
 version=$(sed -n 's/^DENO_VERSION=//p' scripts/deno)
 [ -n "$version" ] || die "no DENO_VERSION in scripts/deno"
 bin="$root/.wine/bin"
@@ -84,17 +89,42 @@ x86_64-w64-mingw32-gcc -O2 -Wall -Wextra -Werror -municode -o "$bin/keyring_peer
 windows_path() { printf 'Z:%s' "${1//\//\\}"; }
 prefix=$(mktemp -d "${TMPDIR:-/tmp}/anaconda-wine.XXXXXX")
 export WINEPREFIX="$prefix" WINEARCH=win64 WINEDEBUG=-all
-# No Mono or Gecko install dialogs, no display.
-export WINEDLLOVERRIDES="mscoree,mshtml="
+# No Mono or Gecko install dialogs, no display, and no debugger that would wait forever
+# for someone when a program crashes.
+export WINEDLLOVERRIDES="mscoree,mshtml=;winedbg.exe=d"
 unset DISPLAY WAYLAND_DISPLAY
+child=
+# Runs a command in the background and waits, so that a signal is handled at once.
+run() {
+  "$@" &
+  child=$!
+  wait "$child"
+}
 cleanup() {
+  [ -z "$child" ] || kill "$child" 2>/dev/null || true
   WINEPREFIX="$prefix" timeout 30 "$wineserver" -k >/dev/null 2>&1 || true
   WINEPREFIX="$prefix" timeout 30 "$wineserver" -w >/dev/null 2>&1 || true
   rm -rf "$prefix"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 log "creating a Wine prefix in $prefix"
-timeout 300 "$wine" wineboot --init >/dev/null 2>&1 || die "wineboot did not finish within 300 s"
+run timeout 300 "$wine" wineboot --init >/dev/null 2>&1 || die "wineboot did not finish within 300 s"
+# Let the first start finish its background work (services, registry updates) and
+# shut down: programs started while it is still going on can hang.
+run timeout 120 "$wineserver" -w || die "Wine did not settle within 120 s after creating the prefix"
+# Every program of the prefix finds the shim (Go programs such as esbuild need it too).
+cp "$bin/bcryptprimitives.dll" "$prefix/drive_c/windows/system32/"
+
+# Test certificates, made with this machine's openssl (scripts/test_ca.ts).
+if command -v openssl >/dev/null 2>&1; then
+  run timeout 120 scripts/deno eval --quiet \
+    "import { createTestCertificates } from './scripts/test_ca.ts'; await createTestCertificates({ dir: '$prefix/certs' });" ||
+    die "making the test certificates failed"
+  ANACONDA_TEST_CERTIFICATES=$(windows_path "$prefix/certs")
+  export ANACONDA_TEST_CERTIFICATES
+fi
 
 # 4. The tests, with Deno's cache kept in .wine/ between runs.
 export DENO_DIR NO_COLOR=1 ANACONDA_TEST_WINE=1 ANACONDA_TEST_WINDOWS_CREDENTIALS=1
@@ -102,9 +132,9 @@ DENO_DIR=$(windows_path "$root/.wine/deno-dir")
 ANACONDA_TEST_KEYRING_PEER=$(windows_path "$bin/keyring_peer.exe")
 export ANACONDA_TEST_KEYRING_PEER
 log "deno $version (Windows) under $("$wine" --version)"
-timeout 300 "$wine" "$bin/deno.exe" install --quiet >&2 || die "deno install (npm packages) failed"
+run timeout 300 "$wine" "$bin/deno.exe" install --quiet >&2 || die "deno install (npm packages) failed"
 set +e
-timeout -k 30 2400 "$wine" "$bin/deno.exe" test --allow-all --parallel "${files[@]}" \
+run timeout -k 30 2400 "$wine" "$bin/deno.exe" test --allow-all "${files[@]}" \
   2> >(grep -v -e ':fixme:' -e ':err:winediag:' -e ':err:systray:' >&2)
 status=$?
 set -e

@@ -34,7 +34,8 @@ Deno.test("openBrowser stops at the first opener that works, and reports when no
 });
 
 Deno.test("launchProgram: exit status decides; a missing program is false", async () => {
-  assert.equal(await launchProgram("true", []), true);
-  assert.equal(await launchProgram("false", []), false);
+  // Deno itself stands for `true` and `false`, which Windows lacks.
+  assert.equal(await launchProgram(Deno.execPath(), ["eval", "Deno.exit(0)"]), true);
+  assert.equal(await launchProgram(Deno.execPath(), ["eval", "Deno.exit(1)"]), false);
   assert.equal(await launchProgram("no-such-program-for-anaconda-tests", []), false);
 });

@@ -278,7 +278,9 @@ export class FileKeyring implements SecretStore {
     if (folder !== joinPath(this.#context.homeDir(), ".anaconda")) return;
     try {
       const info = await Deno.stat(folder);
-      if (info.mode === null || (info.mode & 0o077) === 0 || info.uid !== Deno.uid()) return;
+      // No owner (Windows: no uid, no POSIX modes to tighten) is not ours either.
+      if (info.mode === null || (info.mode & 0o077) === 0) return;
+      if (info.uid === null || info.uid !== Deno.uid()) return;
       await Deno.chmod(folder, 0o700);
     } catch {
       return; // Not ours to change (or no permission to ask): the file itself is 0600.

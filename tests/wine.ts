@@ -1,0 +1,24 @@
+/**
+ * Tests that Wine cannot run. `deno task test:windows --all` (scripts/wine_test.sh) runs
+ * the suite with Deno for Windows under Wine and sets ANACONDA_TEST_WINE=1; a test that
+ * needs what Wine lacks is skipped there only, with the reason in its name.
+ * @module
+ */
+
+/** Whether the tests run under Wine. */
+export const UNDER_WINE: boolean = Deno.env.get("ANACONDA_TEST_WINE") === "1";
+
+/** `name` and `ignore` of a test that is skipped under Wine (and, as before, when `ignore`). */
+export function unlessWine(
+  name: string,
+  reason: string,
+  ignore = false,
+): { name: string; ignore: boolean } {
+  return UNDER_WINE ? { name: `${name} [skipped under Wine: ${reason}]`, ignore: true } : {
+    name,
+    ignore,
+  };
+}
+
+/** Why tests that run Python are skipped under Wine. */
+export const NO_PYTHON = "no Python for Windows is installed in Wine";

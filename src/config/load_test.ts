@@ -6,9 +6,13 @@ import {
   assertThrows,
 } from "../../tests/assert.ts";
 import { fakeContext } from "../../tests/fake_context.ts";
+import { escapeRegExp, joinPath } from "../../tests/paths.ts";
 import { loadSettings } from "./load.ts";
 import { hasControlChars } from "../text.ts";
 import { ConfigError, TomlSyntaxError, UnknownSiteError } from "../errors.ts";
+
+/** Where the config file of `home` is (with the platform's separator). */
+const configPath = (home: string) => joinPath(home, ".anaconda", "config.toml");
 
 interface Setup {
   toml?: string;
@@ -119,7 +123,7 @@ Deno.test("an invalid value in config.toml names the file, table and key", async
   const error = assertThrows(() => settings.site(), ConfigError);
   assertEquals(
     error.message,
-    `Error in ${home}/.anaconda/config.toml in [plugin.auth] for preferred_token_storage = vault: ` +
+    `Error in ${configPath(home)} in [plugin.auth] for preferred_token_storage = vault: ` +
       "Input should be 'system' or 'anaconda-keyring'",
   );
 });
@@ -136,7 +140,9 @@ Deno.test("an invalid secrets file names the file as it is on disk", async () =>
   const error = assertThrows(() => settings.site(), ConfigError);
   assertEquals(
     error.message,
-    `Error in secrets file ${home}/secrets/ANACONDA_AUTH_HASH_HOSTNAME (maybe): ` +
+    `Error in secrets file ${
+      joinPath(`${home}/secrets`, "ANACONDA_AUTH_HASH_HOSTNAME")
+    } (maybe): ` +
       "Input should be a valid boolean, unable to interpret input",
   );
 });
@@ -152,7 +158,7 @@ Deno.test("default_site and sites of the wrong type are errors naming the file",
     await Deno.mkdir(`${home}/.anaconda`);
     await Deno.writeTextFile(`${home}/.anaconda/config.toml`, toml);
     const error = await assertRejects(() => loadSettings(fakeContext({ home }), {}), ConfigError);
-    assertEquals(error.message, `Error in ${home}/.anaconda/config.toml ${message}`);
+    assertEquals(error.message, `Error in ${configPath(home)} ${message}`);
   }
 });
 
@@ -164,7 +170,7 @@ Deno.test("a TOML syntax error is reported as path:line:col", async () => {
     () => loadSettings(fakeContext({ home }), {}),
     TomlSyntaxError,
   );
-  assertMatch(error.message, new RegExp(`^${home}/\\.anaconda/config\\.toml:2:\\d+: \\S`));
+  assertMatch(error.message, new RegExp(`^${escapeRegExp(configPath(home))}:2:\\d+: \\S`));
 });
 
 Deno.test("ANACONDA_CONFIG_TOML moves the config file", async () => {
@@ -173,7 +179,7 @@ Deno.test("ANACONDA_CONFIG_TOML moves the config file", async () => {
   });
   assertEquals(settings.configPath, "/ignored/elsewhere.toml");
   const other = await load({ env: { ANACONDA_CONFIG_TOML: "~/x.toml" } });
-  assertEquals(other.settings.configPath, `${other.home}/x.toml`);
+  assertEquals(other.settings.configPath, joinPath(other.home, "x.toml"));
   void home;
 });
 
@@ -222,7 +228,7 @@ Deno.test("an unknown site is an error naming the config file", async () => {
   const error = assertThrows(() => settings.site(), UnknownSiteError);
   assertEquals(
     error.message,
-    `The site or domain nowhere has not been configured in ${home}/.anaconda/config.toml`,
+    `The site or domain nowhere has not been configured in ${configPath(home)}`,
   );
 });
 
@@ -231,7 +237,7 @@ Deno.test("ANACONDA_AUTH_SITE must name a configured site", async () => {
   const error = assertThrows(() => settings.site(), UnknownSiteError);
   assertEquals(
     error.message,
-    `The site name c has not been configured in ${home}/.anaconda/config.toml`,
+    `The site name c has not been configured in ${configPath(home)}`,
   );
 });
 
@@ -278,7 +284,7 @@ Deno.test("legacy [plugin.cloud] is read with a deprecation warning on stderr", 
 
 Deno.test("keyring_path expands ~ and is absolute", async () => {
   const { settings, home } = await load({ toml: '[plugin.auth]\nkeyring_path = "~/k/ring"\n' });
-  assertEquals(settings.site().keyring_path, `${home}/k/ring`);
+  assertEquals(settings.site().keyring_path, joinPath(home, "k/ring"));
 });
 
 Deno.test("sources say where each value came from", async () => {
@@ -292,7 +298,7 @@ Deno.test("sources say where each value came from", async () => {
   assertEquals(sources.client_id, { kind: "env", name: "ANACONDA_AUTH_CLIENT_ID" });
   assertEquals(sources.ssl_verify, {
     kind: "file",
-    path: `${home}/.anaconda/config.toml`,
+    path: configPath(home),
     table: "sites.a",
     key: "ssl_verify",
   });
@@ -311,7 +317,7 @@ Deno.test("an invalid domain is a ConfigError naming the variable, the file or t
   assertThrows(
     () => settings.site(),
     ConfigError,
-    `Error in ${home}/.anaconda/config.toml in [sites.s] for domain = a.com:99999: `,
+    `Error in ${configPath(home)} in [sites.s] for domain = a.com:99999: `,
   );
 });
 
@@ -320,7 +326,7 @@ Deno.test("a site name with control characters in config.toml is an error naming
   const error = await assertRejects(() => load({ toml }), ConfigError);
   assertMatch(
     error.message,
-    /^Error in \S+\/\.anaconda\/config\.toml: the site name "a\\x1b\[2Jb" contains control characters/,
+    /^Error in \S+[\\/]\.anaconda[\\/]config\.toml: the site name "a\\x1b\[2Jb" contains control characters/,
   );
   assertEquals(hasControlChars(error.message), false);
 });
@@ -366,7 +372,7 @@ Deno.test("--at with ANACONDA_AUTH_SITE: the environment wins and one note says 
   assertEquals(settings.site().site, "b");
   assertMatch(
     context.err(),
-    /^Note: ANACONDA_AUTH_SITE=b \(from \S+\/\.env\) overrides the site "a" chosen by --at\n$/,
+    /^Note: ANACONDA_AUTH_SITE=b \(from \S+[\\/]\.env\) overrides the site "a" chosen by --at\n$/,
   );
 });
 
@@ -392,7 +398,7 @@ Deno.test("an unknown --at is an error even when ANACONDA_AUTH_DOMAIN or _SITE i
     const error = assertThrows(() => settings.site(), UnknownSiteError);
     assertEquals(
       error.message,
-      `The site or domain nosuch has not been configured in ${home}/.anaconda/config.toml`,
+      `The site or domain nosuch has not been configured in ${configPath(home)}`,
     );
   }
 });

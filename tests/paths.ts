@@ -12,3 +12,8 @@ export function escapeRegExp(text: string): string {
 
 /** A regular expression source for one path separator of any OS. */
 export const SEP = "[\\\\/]";
+
+/** The label of the file keyring at its default place, as the tools print it. */
+export const FILE_KEYRING_LABEL: string = Deno.build.os === "windows"
+  ? "file keyring ~\\.anaconda\\keyring"
+  : "file keyring ~/.anaconda/keyring";

@@ -7,16 +7,14 @@ import { FakeAdvapi32 } from "../../tests/fake_advapi32.ts";
 import { fakeContext, type FakeContextOptions } from "../../tests/fake_context.ts";
 import { siteConfig } from "../../tests/token_support.ts";
 import { withHome } from "../../tests/support.ts";
+import { FILE_KEYRING_LABEL } from "../../tests/paths.ts";
 
 function contextFor(home: string, options: FakeContextOptions = {}) {
   return fakeContext({ home, ...options });
 }
 
 const keyringText = (home: string) => Deno.readTextFile(`${home}/.anaconda/keyring`);
-/** The file keyring's label, with the platform's path separator. */
-const FILE_LABEL = Deno.build.os === "windows"
-  ? "file keyring ~\\.anaconda\\keyring"
-  : "file keyring ~/.anaconda/keyring";
+const FILE_LABEL = FILE_KEYRING_LABEL;
 
 Deno.test("anaconda-keyring storage (the default) is the file keyring at keyring_path", async () => {
   await withHome(async (home) => {

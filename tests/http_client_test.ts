@@ -20,6 +20,7 @@ import { siteClient } from "../src/login/site_client.ts";
 import { saveToken } from "../src/token/tokens.ts";
 import { fakeContext, type FakeContextOptions } from "./fake_context.ts";
 import { drippingJson, endlessJson } from "./http_faults.ts";
+import { NO_OPENSSL, unlessWine } from "./wine.ts";
 
 function siteConfig(overrides: Partial<SiteConfig>): SiteConfig {
   return { site: "test", ...defaultSiteConfig("/nonexistent-home"), ...overrides };
@@ -797,7 +798,12 @@ async function mutualTlsServer(certs: TestCertificates, connections: number) {
   };
 }
 
-Deno.test("client_cert and client_cert_key are presented to a server that demands them", async () => {
+Deno.test({
+  ...unlessWine(
+    "client_cert and client_cert_key are presented to a server that demands them",
+    NO_OPENSSL,
+  ),
+}, async () => {
   const certs = await createTestCertificates();
   // One connection for the readiness probe, then three requests.
   const server = await mutualTlsServer(certs, 4);

@@ -22,3 +22,18 @@ export function unlessWine(
 
 /** Why tests that run Python are skipped under Wine. */
 export const NO_PYTHON = "no Python for Windows is installed in Wine";
+
+/** Why tests that run `openssl` are skipped under Wine. */
+export const NO_OPENSSL = "no openssl for Windows is installed in Wine";
+
+/** Why tests that run `bash` are skipped under Wine. */
+export const NO_BASH = "no bash for Windows is installed in Wine";
+
+/**
+ * Why tests where one process replaces a file another has open are skipped under Wine:
+ * Windows 10+ renames with POSIX semantics (FileRenameInfoEx), which Wine 8.0 refuses
+ * (ERROR_INVALID_PARAMETER), and its fallback MoveFileEx cannot replace an open file.
+ */
+export const NO_POSIX_RENAME =
+  "Wine 8.0 has no POSIX-semantics rename (FileRenameInfoEx), so a file another process " +
+  "has open cannot be replaced";

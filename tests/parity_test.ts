@@ -4,7 +4,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { runCli, runCliInTerminal, tempHome } from "./support.ts";
+import { NO_TERMINAL, runCli, runCliInTerminal, tempHome } from "./support.ts";
 import { jwtExpiringIn } from "./token_support.ts";
 
 /** Python's `sites show` fields that are not hidden. */
@@ -48,7 +48,10 @@ Deno.test("auth api-key fails with TokenExpiredError for an expired key from the
   assert.deepEqual([plain.code, plain.stdout], [0, "plain-key\n"]);
 });
 
-Deno.test("sites list marks default and logged-in sites with ✔, with borders on a terminal", async () => {
+Deno.test({
+  name: "sites list marks default and logged-in sites with ✔, with borders on a terminal",
+  ignore: NO_TERMINAL,
+}, async () => {
   await using home = await tempHome();
   const env = { ANACONDA_AUTH_API_KEY: jwtExpiringIn(3600) };
   const piped = await runCli(["sites", "list"], { home: home.path, env });

@@ -106,6 +106,9 @@ export async function withHome(body: (home: string) => Promise<void>): Promise<v
   await body(home.path);
 }
 
+/** Pseudo-terminals come from util-linux `script`, which Windows does not have. */
+export const NO_TERMINAL: boolean = Deno.build.os === "windows";
+
 /** Whether util-linux `script` (for pseudo-terminals) is installed. */
 export function hasScript(): boolean {
   try {

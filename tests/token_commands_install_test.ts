@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { startDevServer } from "../scripts/stand_in/server.ts";
 import { requestLines, storedToken } from "./dev_site.ts";
-import { runCli, runCliInTerminal, tempHome } from "./support.ts";
+import { NO_TERMINAL, runCli, runCliInTerminal, tempHome } from "./support.ts";
 import {
   condaLog,
   fakeConda,
@@ -158,7 +158,10 @@ Deno.test("declining the reissue changes nothing", async () => {
   assert.equal(await readOrNull(tokenFile(home.path, server.repo.url)), null);
 });
 
-Deno.test("several organizations: a picker on a terminal, an error naming --org without one", async () => {
+Deno.test({
+  name: "several organizations: a picker on a terminal, an error naming --org without one",
+  ignore: NO_TERMINAL,
+}, async () => {
   await using home = await tempHome();
   await using server = await startDevServer({ organizations: ORGS });
   await logIn(home.path, server);

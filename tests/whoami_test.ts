@@ -171,7 +171,7 @@ Deno.test("top-level commands act on --at and need it without a terminal when se
   await Deno.writeTextFile(
     `${home.path}/.anaconda/config.toml`,
     `default_site = "other"\n\n[sites.other]\ndomain = "other.example"\n\n` +
-      `[sites.dev]\ndomain = "${server.domain}"\nssl_verify = "${server.caPath}"\n`,
+      `[sites.dev]\ndomain = "${server.domain}"\nssl_verify = ${JSON.stringify(server.caPath)}\n`,
   );
   const env = { BROWSER: "true" };
   const noAt = await runCli(["whoami"], { home: home.path, env });

@@ -194,7 +194,7 @@ Deno.test({
     await assertRejects(
       () => loadOrgConfig(contextIn(home.path)),
       ConfigError,
-      `url in ${continuum} is not an API URL: 42`,
+      `url in ${continuumShown} is not an API URL: 42`,
     );
   },
 });

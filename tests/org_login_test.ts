@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { requestLines, storedToken } from "./dev_site.ts";
 import { liveOrgTokens, orgSetup, orgTokenPath, storeApiKey } from "./org_support.ts";
 import { ORG_PASSWORD } from "../scripts/stand_in/org_api.ts";
+import { condaTokenDir, shownPath } from "./paths.ts";
 
 const HOSTNAME = Deno.hostname();
 
@@ -37,10 +38,10 @@ Deno.test("login --at anaconda.org exchanges the stored API key for a token (Bea
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, "");
   const path = orgTokenPath(org.home, url);
-  assert.equal(path.split("/").at(-1), `${encodeURIComponent(url)}.token`);
+  assert.equal(path.split(/[\\/]/).at(-1), `${encodeURIComponent(url)}.token`);
   assert.equal(
     result.stderr,
-    `✓ login successful: token for ${url} stored in ~/.config/binstar/${path.split("/").at(-1)}\n`,
+    `✓ login successful: token for ${url} stored in ${shownPath(path, org.home)}\n`,
   );
   assert.deepEqual(requestLines(server), [
     "HEAD /org-api",
@@ -181,7 +182,7 @@ Deno.test("a second password login asks before replacing the token of this host 
 
 Deno.test("answering n to the already-logged-in question keeps the token and exits 1", async () => {
   await using org = await orgSetup();
-  await Deno.mkdir(`${org.home}/.config/binstar`, { recursive: true });
+  await Deno.mkdir(condaTokenDir(org.home), { recursive: true });
   await Deno.writeTextFile(orgTokenPath(org.home, org.url), org.server.orgApi.issue());
   const before = await org.token();
   const result = await org.run(["login"], { stdin: "n\n" });

@@ -16,6 +16,7 @@ import {
   tokenEnv,
   tokenFile,
 } from "./token_commands_support.ts";
+import { condaTokenDir } from "./paths.ts";
 
 const CONDARC = `# team settings
 channels:
@@ -248,7 +249,7 @@ Deno.test("a malformed .condarc is a one-line error with its path, and nothing c
   const broken = "channels:\n  - conda-forge\n ssl_verify: false\n";
   await Deno.writeTextFile(`${home.path}/.condarc`, broken);
   const file = tokenFile(home.path, server.repo.url);
-  await Deno.mkdir(`${home.path}/.config/binstar`, { recursive: true });
+  await Deno.mkdir(condaTokenDir(home.path), { recursive: true });
   await Deno.writeTextFile(file, "old-token");
 
   for (const args of [["set", live, "--force-config-condarc"], ["remove"]]) {

@@ -6,8 +6,8 @@
  */
 import type { DevServer } from "../scripts/stand_in/server.ts";
 import { siteEnv, writeKeyring } from "./dev_site.ts";
-import { quotePlus } from "../src/conda/token_files.ts";
 import type { RepoToken } from "../src/token/token_info.ts";
+import { condaTokenFile } from "./paths.ts";
 
 /** Logs in `home` to `server` (a file-keyring record) and returns the API key. */
 export async function logIn(
@@ -33,9 +33,9 @@ export function tokenEnv(server: DevServer, extra: Record<string, string> = {}) 
   return siteEnv(server, { CONDA_TOKEN_REPO_URL: server.repo.url, ...extra });
 }
 
-/** conda's token file of `url` in `home` (Linux: `~/.config/binstar`). */
+/** conda's token file of `url` for a CLI run in `home` (Linux: `~/.config/binstar`). */
 export function tokenFile(home: string, url: string): string {
-  return `${home}/.config/binstar/${quotePlus(url)}.token`;
+  return condaTokenFile(home, url);
 }
 
 /** The text of `path`, or null when it does not exist. */

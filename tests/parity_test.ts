@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { NO_TERMINAL, runCli, runCliInTerminal, tempHome } from "./support.ts";
 import { jwtExpiringIn } from "./token_support.ts";
+import { joinPath } from "./paths.ts";
 
 /** Python's `sites show` fields that are not hidden. */
 const PYTHON_VISIBLE = [
@@ -114,7 +115,7 @@ Deno.test("sites add/modify/remove say on stderr what they changed, nothing on s
     ],
     [
       ["sites", "modify", "--name", "work", "--no-ssl-verify", "--yes"],
-      `No change to ${home.path}/.anaconda/config.toml\n`,
+      `No change to ${joinPath(home.path, ".anaconda", "config.toml")}\n`,
     ],
   ];
   for (const [args, message] of steps) {

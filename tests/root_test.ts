@@ -1,6 +1,7 @@
 import { assertEquals, assertMatch } from "./assert.ts";
 import { runCli, tempHome } from "./support.ts";
 import { VERSION } from "../src/version.ts";
+import { escapeRegExp, joinPath } from "./paths.ts";
 
 Deno.test("--version and -V print the version and exit 0", async () => {
   await using home = await tempHome();
@@ -55,7 +56,7 @@ Deno.test("an unknown command suggests the closest one and exits 2", async () =>
 
 Deno.test("global options work before and after the subcommand", async () => {
   await using home = await tempHome();
-  const configPath = `${home.path}/.anaconda/config.toml`;
+  const configPath = joinPath(home.path, ".anaconda", "config.toml");
   for (const args of [["--at", "nowhere", "sites", "show"], ["sites", "show", "--at", "nowhere"]]) {
     const result = await runCli(args, { home: home.path });
     assertEquals(result.code, 1);
@@ -69,13 +70,13 @@ Deno.test("global options work before and after the subcommand", async () => {
 Deno.test("a TOML syntax error is one bare path:line:col line, even with --verbose", async () => {
   await using home = await tempHome();
   await Deno.mkdir(`${home.path}/.anaconda`);
-  const configPath = `${home.path}/.anaconda/config.toml`;
+  const configPath = joinPath(home.path, ".anaconda", "config.toml");
   await Deno.writeTextFile(configPath, "[plugin.auth\n");
   for (const args of [["sites", "list"], ["sites", "list", "-v"]]) {
     const result = await runCli(args, { home: home.path });
     assertEquals(result.code, 1);
     assertEquals(result.stdout, "");
-    assertMatch(result.stderr, new RegExp(`^${configPath}:1:\\d+: [^\n]+\n$`));
+    assertMatch(result.stderr, new RegExp(`^${escapeRegExp(configPath)}:1:\\d+: [^\n]+\n$`));
   }
 });
 

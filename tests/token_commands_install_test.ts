@@ -9,6 +9,7 @@ import { requestLines, storedToken } from "./dev_site.ts";
 import { NO_TERMINAL, runCli, runCliInTerminal, tempHome } from "./support.ts";
 import {
   condaLog,
+  FAKE_CONDA,
   fakeConda,
   filesStartingWith,
   logIn,
@@ -281,7 +282,11 @@ Deno.test("a malformed ~/.condarc stops install before any token is issued", asy
   assert.equal(await Deno.readTextFile(`${home.path}/.condarc`), broken);
 });
 
-Deno.test("--no-set-default-channels leaves default_channels alone; conda clean runs when conda is there", async () => {
+Deno.test({
+  name:
+    "--no-set-default-channels leaves default_channels alone; conda clean runs when conda is there",
+  ignore: !FAKE_CONDA,
+}, async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   await logIn(home.path, server);
@@ -305,38 +310,41 @@ Deno.test("--no-set-default-channels leaves default_channels alone; conda clean 
   assert.deepEqual(await condaLog(home.path), ["clean -i -y -q"]);
 });
 
-Deno.test("declining default channels still installs the token", async () => {
-  await using home = await tempHome();
-  await using server = await startDevServer();
-  await logIn(home.path, server);
-  const conda = await fakeConda(home.path, { exitCode: 3 });
-  await Deno.writeTextFile(`${home.path}/.condarc`, CONDARC_BEFORE);
+Deno.test(
+  { name: "declining default channels still installs the token", ignore: !FAKE_CONDA },
+  async () => {
+    await using home = await tempHome();
+    await using server = await startDevServer();
+    await logIn(home.path, server);
+    const conda = await fakeConda(home.path, { exitCode: 3 });
+    await Deno.writeTextFile(`${home.path}/.condarc`, CONDARC_BEFORE);
 
-  const result = await runCli(["token", "install"], {
-    home: home.path,
-    env: tokenEnv(server, conda),
-    stdin: "n\n",
-  });
-  assert.equal(result.code, 0, result.stderr);
-  assert.match(
-    result.stderr,
-    /\nExisting default channels found:\n- https:\/\/mirror\.example\/main\nThis action will override the existing default_channels setting\.\nProceed\? \[y\/n\] \(n\): /,
-  );
-  // A failing conda clean is a warning, not a failure.
-  assert.match(
-    result.stderr,
-    /\nWarning: conda clean -i failed \(exit 3\): CondaError: cache is locked\n/,
-  );
-  assert.ok(
-    result.stderr.endsWith("✓ Success! Your token has been installed and validated.\n"),
-    result.stderr,
-  );
-  assert.equal(
-    await Deno.readTextFile(`${home.path}/.condarc`),
-    `${CONDARC_BEFORE}add_anaconda_token: true\n`,
-  );
-  assert.equal((await storedToken(home.path, server.domain))?.repo_tokens.length, 1);
-});
+    const result = await runCli(["token", "install"], {
+      home: home.path,
+      env: tokenEnv(server, conda),
+      stdin: "n\n",
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      /\nExisting default channels found:\n- https:\/\/mirror\.example\/main\nThis action will override the existing default_channels setting\.\nProceed\? \[y\/n\] \(n\): /,
+    );
+    // A failing conda clean is a warning, not a failure.
+    assert.match(
+      result.stderr,
+      /\nWarning: conda clean -i failed \(exit 3\): CondaError: cache is locked\n/,
+    );
+    assert.ok(
+      result.stderr.endsWith("✓ Success! Your token has been installed and validated.\n"),
+      result.stderr,
+    );
+    assert.equal(
+      await Deno.readTextFile(`${home.path}/.condarc`),
+      `${CONDARC_BEFORE}add_anaconda_token: true\n`,
+    );
+    assert.equal((await storedToken(home.path, server.domain))?.repo_tokens.length, 1);
+  },
+);
 
 Deno.test("install without a login is the login-required error, and nothing is sent", async () => {
   await using home = await tempHome();

@@ -10,6 +10,7 @@ import { storedToken } from "./dev_site.ts";
 import { type CliResult, runCli, tempHome } from "./support.ts";
 import {
   condaLog,
+  FAKE_CONDA,
   fakeConda,
   filesStartingWith,
   readOrNull,
@@ -72,7 +73,10 @@ Deno.test("set writes ~/.condarc by default, keeping its comments, and conda's t
   assert.equal((await filesStartingWith(home.path, ".condarc.backup.")).length, 1);
 });
 
-Deno.test("set --file, --env and --system write the .condarc they name (A9)", async () => {
+Deno.test({
+  name: "set --file, --env and --system write the .condarc they name (A9)",
+  ignore: !FAKE_CONDA,
+}, async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   const live = server.repo.issue("acme").token;
@@ -340,7 +344,10 @@ Deno.test("token set waits for the .condarc lock and loses no concurrent change"
   }
 });
 
-Deno.test("conda clean runs after set and remove when conda is on PATH", async () => {
+Deno.test({
+  name: "conda clean runs after set and remove when conda is on PATH",
+  ignore: !FAKE_CONDA,
+}, async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   const live = server.repo.issue("acme").token;

@@ -48,6 +48,9 @@ export async function readOrNull(path: string): Promise<string | null> {
   }
 }
 
+/** Whether `fakeConda` can run here: it is a shell script, which Windows cannot run. */
+export const FAKE_CONDA: boolean = Deno.build.os !== "windows";
+
 /**
  * A fake `conda` in `<home>/bin` that appends its arguments to `<home>/conda.log`, prints
  * `base` for `conda info --base`, and exits with `exitCode` for `conda clean`. Returns

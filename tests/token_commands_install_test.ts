@@ -17,6 +17,7 @@ import {
   tokenEnv,
   tokenFile,
 } from "./token_commands_support.ts";
+import { joinPath } from "./paths.ts";
 
 const EXPIRES_AT = "2099-01-01T00:00:00";
 const ORGS = [
@@ -53,7 +54,7 @@ Deno.test("install with one organization issues, validates and stores a token, a
   assert.equal(
     result.stderr,
     "Only one organization found, automatically selecting: acme\n" +
-      `Configuring your .condarc file (${home.path}/.condarc)\n` +
+      `Configuring your .condarc file (${joinPath(home.path, ".condarc")})\n` +
       "Your conda token has been installed and expires 2099-01-01 00:00:00. " +
       "To view your token(s), you can use anaconda token list\n" +
       "✓ Success! Your token has been installed and validated, and conda has been configured.\n",
@@ -224,7 +225,7 @@ Deno.test("a token the repository rejects is reported with the status, and nothi
   assert.equal(result.code, 1);
   assert.equal(
     result.stderr,
-    `Configuring your .condarc file (${home.path}/.condarc)\n` +
+    `Configuring your .condarc file (${joinPath(home.path, ".condarc")})\n` +
       `TokenValidationError: The token could not be validated: HEAD ${server.url}/t/REDACTED${PROBE} ` +
       "answered 403 Forbidden. Please check that you have typed it correctly\n",
   );
@@ -275,7 +276,9 @@ Deno.test("a malformed ~/.condarc stops install before any token is issued", asy
   assert.equal(result.code, 1);
   assert.equal(
     result.stderr,
-    `CondarcError: ${home.path}/.condarc:2:1: Flow sequence in block collection must be ` +
+    `CondarcError: ${
+      joinPath(home.path, ".condarc")
+    }:2:1: Flow sequence in block collection must be ` +
       "sufficiently indented and end with a ]\n",
   );
   assert.deepEqual(requestLines(server), []);

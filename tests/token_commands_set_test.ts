@@ -17,7 +17,7 @@ import {
   tokenEnv,
   tokenFile,
 } from "./token_commands_support.ts";
-import { condaTokenDir } from "./paths.ts";
+import { condaTokenDir, joinPath } from "./paths.ts";
 
 const CONDARC = `# team settings
 channels:
@@ -55,7 +55,7 @@ Deno.test("set writes ~/.condarc by default, keeping its comments, and conda's t
   assert.equal(result.stdout, "");
   assert.equal(
     result.stderr,
-    `Configuring your .condarc file (${home.path}/.condarc)\n` +
+    `Configuring your .condarc file (${joinPath(home.path, ".condarc")})\n` +
       "✓ Success! Your token was validated and Conda has been configured.\n",
   );
   assert.equal(await Deno.readTextFile(`${home.path}/.condarc`), configured(server.repo.url));
@@ -200,7 +200,7 @@ default_channels:
   assert.equal(removed.code, 0, removed.stderr);
   assert.equal(
     removed.stderr,
-    `✓ Removed the conda token for ${repo}; updated ${home.path}/.condarc\n`,
+    `✓ Removed the conda token for ${repo}; updated ${joinPath(home.path, ".condarc")}\n`,
   );
   assert.equal(
     await Deno.readTextFile(`${home.path}/.condarc`),

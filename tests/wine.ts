@@ -37,3 +37,8 @@ export const NO_BASH = "no bash for Windows is installed in Wine";
 export const NO_POSIX_RENAME =
   "Wine 8.0 has no POSIX-semantics rename (FileRenameInfoEx), so a file another process " +
   "has open cannot be replaced";
+
+/** Why tests that start many processes with piped stdin at once are skipped under Wine. */
+export const CONCURRENT_STDIN =
+  "under Wine 8.0, processes started at the same time with piped stdin never see the end " +
+  "of their input (six `deno eval` readers of stdin hang; on Linux twelve finish at once)";

@@ -51,6 +51,9 @@ export async function launchProgram(program: string, args: string[]): Promise<bo
       stdin: "null",
       stdout: "null",
       stderr: "null",
+      // Its own session (Python's start_new_session), so that it outlives us: on Windows a
+      // child that is not detached is killed when this process exits.
+      detached: true,
     }).spawn();
   } catch {
     return false;

@@ -224,8 +224,11 @@ Deno.test("file keyring: corrupt JSON is moved aside with a warning naming it (A
       context.err(),
       /^Warning: the file keyring .*keyring was corrupt \(not valid JSON/,
     );
+    // Named as it was made: the folder joined with the platform's separator.
     assert.ok(
-      context.err().includes(joinPath(home, ".anaconda", "keyring.corrupt-20260102T030405Z")),
+      context.err().includes(
+        `${joinPath(`${home}/.anaconda`, "keyring")}.corrupt-20260102T030405Z`,
+      ),
     );
     // The next write starts a new file; the corrupt one stays where it was moved.
     await keyring.set(SERVICE, "b.test", "new");

@@ -95,7 +95,17 @@ export async function tempHome(): Promise<{ path: string } & AsyncDisposable> {
   return {
     path,
     async [Symbol.asyncDispose]() {
-      await Deno.remove(path, { recursive: true });
+      // Windows keeps a folder while a process runs in it (a browser the CLI started, in
+      // its own session, may still be exiting): try again for a few seconds there.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        try {
+          return await Deno.remove(path, { recursive: true });
+        } catch (err) {
+          if (Deno.build.os !== "windows" || Date.now() > deadline) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
     },
   };
 }

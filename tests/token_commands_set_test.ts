@@ -295,10 +295,13 @@ Deno.test("an unwritable target is a clear error, and nothing else changes", asy
   if (Deno.build.os === "windows") {
     // Windows says "path not found" for a path through a file (as for a missing folder),
     // so the folder is created, which the file in the way refuses.
+    // The token was checked (one HEAD request) before that write failed.
     assert.match(
       blocked.stderr,
       /\nCondarcError: Cannot create the folder \S+not-a-folder: .*\(os error 183\)/,
     );
+    assert.deepEqual(server.requests.map((request) => request.method), ["HEAD"]);
+    server.requests.length = 0;
   } else {
     assert.equal(
       blocked.stderr,

@@ -320,7 +320,9 @@ Deno.test("an unwritable target is a clear error, and nothing else changes", asy
   assert.equal(locked.code, 1);
   assert.match(
     locked.stderr,
-    new RegExp(`\\nCondarcError: Cannot write ${home.path}/locked\\.yml: `),
+    new RegExp(
+      `\\nCondarcError: Cannot write ${escapeRegExp(joinPath(home.path, "locked.yml"))}: `,
+    ),
   );
   assert.equal(await Deno.readTextFile(`${home.path}/locked.yml`), CONDARC);
   assert.equal(await readOrNull(tokenFile(home.path, server.repo.url)), null);

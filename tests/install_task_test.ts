@@ -6,11 +6,12 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { onPath, pathLine, shellWord } from "../scripts/install_from_source.ts";
 import { VERSION } from "../src/version.ts";
 import { cleanEnv, type CliResult, runProgram, tempHome } from "./support.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const INSTALLER = `${ROOT}scripts/install_from_source.ts`;
 const CONFIG = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
 

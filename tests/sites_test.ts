@@ -6,9 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { type CliResult, runCli, tempHome } from "./support.ts";
+import { escapeRegExp, joinPath } from "./paths.ts";
 
+/** The config file of `home`, as the CLI names it (the platform's separator). */
 function configPath(home: string): string {
-  return `${home}/.anaconda/config.toml`;
+  return joinPath(home, ".anaconda", "config.toml");
 }
 
 async function writeConfig(home: string, text: string): Promise<string> {
@@ -177,8 +179,8 @@ Deno.test("--dry-run prints a unified diff and writes nothing at all", async () 
   const lines = result.stdout.split("\n");
   // ISO 8601 dates, local time with its offset.
   const date = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d";
-  assert.match(lines[0] ?? "", new RegExp(`^--- ${path}\\t${date}$`));
-  assert.match(lines[1] ?? "", new RegExp(`^\\+\\+\\+ ${path}\\t${date}$`));
+  assert.match(lines[0] ?? "", new RegExp(`^--- ${escapeRegExp(path)}\\t${date}$`));
+  assert.match(lines[1] ?? "", new RegExp(`^\\+\\+\\+ ${escapeRegExp(path)}\\t${date}$`));
   assert.equal(lines[2], "@@ -9,6 +9,9 @@");
   assert.ok(result.stdout.includes('\n+[sites."new.example.com"]\n+domain = "new.example.com"\n'));
   assert.equal(await Deno.readTextFile(path), ORIGINAL);

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { orgSetup, storeApiKey } from "./org_support.ts";
 import { type DevServer, startDevServer } from "../scripts/stand_in/server.ts";
 import { NO_TERMINAL, runCli, runCliInTerminal, tempHome } from "./support.ts";
+import { joinPath } from "./paths.ts";
 
 /** A config.toml with one site, `dev`, on the stand-in (so it is the default). */
 async function writeDevSite(home: string, server: DevServer): Promise<void> {
@@ -52,7 +53,7 @@ Deno.test("an unknown --at lists the allowed destinations and exits 1", async ()
     assert.equal(
       result.stderr,
       "UnknownSiteName: nowhere is not an allowed value for --at. The site or domain nowhere " +
-        `has not been configured in ${home.path}/.anaconda/config.toml\n` +
+        `has not been configured in ${joinPath(home.path, ".anaconda", "config.toml")}\n` +
         `Use one of: dev (${server.domain}) [default], anaconda.org\n`,
     );
   }

@@ -78,12 +78,12 @@ Deno.test("deno task permissions URL allows imports from that URL's host; GitHub
   assert.deepEqual(importHostsOf("dist/anaconda.js"), []);
   assert.deepEqual(
     denoRunLine("https://mirror.example.com/anaconda.js", "linux"),
-    `deno run --allow-import=mirror.example.com:443 ${RUN_PERMISSIONS.join(" ")} ` +
+    `deno run --allow-import=mirror.example.com:443 ${runPermissions("linux").join(" ")} ` +
       "https://mirror.example.com/anaconda.js",
   );
   assert.deepEqual(
     denoRunLine("dist/anaconda.js", "linux"),
-    `deno run ${RUN_PERMISSIONS.join(" ")} dist/anaconda.js`,
+    `deno run ${runPermissions("linux").join(" ")} dist/anaconda.js`,
   );
 });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { cleanEnv, RUN_PERMISSIONS, runCli, runProgram, tempHome } from "./support.ts";
+import { cleanEnv, hasScript, RUN_PERMISSIONS, runCli, runProgram, tempHome } from "./support.ts";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 import { VERSION } from "../src/version.ts";
@@ -103,7 +103,11 @@ Deno.test("control characters in argv are shown escaped in usage errors, on one 
   );
 });
 
-Deno.test("help fills the terminal's width, and 80 columns in a pipe", async () => {
+Deno.test({
+  name: "help fills the terminal's width, and 80 columns in a pipe",
+  // The terminal is a pseudo-terminal made by util-linux `script`.
+  ignore: !hasScript(),
+}, async () => {
   await using home = await tempHome();
   const longest = (text: string) => Math.max(...text.split("\n").map((line) => line.length));
   const piped = await runCli(["sites", "add", "--help"], { home: home.path });

@@ -67,8 +67,8 @@ Deno.test("install with one organization issues, validates and stores a token, a
       "Your conda token has been installed and expires 2099-01-01 00:00:00. " +
       "To view your token(s), you can use anaconda token list\n" +
       "✓ Success! Your token has been installed and validated, and conda has been configured. " +
-      `(backup of the previous version: ${home.path}/.anaconda/backups/${
-        (await backupFiles(home.path))[0]
+      `(backup of the previous version: ${
+        joinPath(home.path, ".anaconda", "backups", (await backupFiles(home.path))[0]!)
       })\n`,
   );
   // --yes: no question, and no look at the current token either. The organizations and

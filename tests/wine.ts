@@ -42,3 +42,8 @@ export const NO_POSIX_RENAME =
 export const CONCURRENT_STDIN =
   "under Wine 8.0, processes started at the same time with piped stdin never see the end " +
   "of their input (six `deno eval` readers of stdin hang; on Linux twelve finish at once)";
+
+/** Why tests of symbolic links are skipped under Wine. */
+export const NO_SYMLINKS =
+  "Wine 8.0 has no symbolic links as Windows has them: the CLI does not see the link a test " +
+  "makes as one";

@@ -126,13 +126,13 @@ Deno.test({
         "  corp:\n    url: https://anaconda.corp.example/api\n    ssl_verify: /corp-ca.pem\n",
     );
     const context = contextIn(home.path);
+    // As the reader names it: joined with the platform's separator.
+    const shown = joinPath(home.path, ".continuum/anaconda-client", "config.yaml");
     assert.deepEqual(await loadOrgConfig(context), {
       url: "https://anaconda.corp.example/api",
-      urlSource: `sites.corp in ${
-        joinPath(home.path, ".continuum/anaconda-client", "config.yaml")
-      }`,
+      urlSource: `sites.corp in ${shown}`,
       sslVerify: "/corp-ca.pem",
-      sslVerifySource: `sites.corp in ${path}`,
+      sslVerifySource: `sites.corp in ${shown}`,
       site: "corp",
     });
     await write(path, "url: https://top.example\ndefault_site: gone\n");

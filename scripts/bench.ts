@@ -29,8 +29,9 @@ import { bundle } from "./bundle.ts";
 import { childEnv } from "./child_env.ts";
 import { makeLoggedInHome } from "./hot_commands.ts";
 import { RUN_PERMISSIONS } from "./permissions.ts";
+import { fileURLToPath } from "node:url";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 type Variant = "source" | "bundle";
 

@@ -20,6 +20,7 @@
  *   deno task bundle [--output PATH]     # default dist/anaconda.js
  * @module
  */
+import { fileURLToPath } from "node:url";
 
 import { childEnv } from "./child_env.ts";
 import { eagerCompiled } from "./eager_compile.ts";
@@ -27,7 +28,7 @@ import { HOT_COMMANDS, makeLoggedInHome } from "./hot_commands.ts";
 import { linkChunks, linkChunksMapped, TRACE_PREFIX } from "./link_chunks.ts";
 import { RUN_PERMISSIONS } from "./permissions.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 /** Where the bundle goes, relative to the project root. */
 export const BUNDLE_PATH = "dist/anaconda.js";

@@ -9,6 +9,7 @@
 export function denoDir(): string {
   const fromEnv = Deno.env.get("DENO_DIR");
   if (fromEnv) return fromEnv;
+  if (Deno.build.os === "windows") return `${Deno.env.get("LOCALAPPDATA") ?? ""}\\deno`;
   const home = Deno.env.get("HOME") ?? "";
   if (Deno.build.os === "darwin") return `${home}/Library/Caches/deno`;
   return `${Deno.env.get("XDG_CACHE_HOME") ?? `${home}/.cache`}/deno`;
@@ -27,5 +28,24 @@ export function childEnv(home: string, extra: Record<string, string> = {}): Reco
     const value = Deno.env.get(name);
     if (value !== undefined) env[name] = value;
   }
+  if (Deno.build.os === "windows") Object.assign(env, windowsEnv(home));
   return { ...env, ...extra };
+}
+
+/**
+ * On Windows: the home folder where Windows programs look for it (USERPROFILE, and the
+ * AppData folders under it), and what a Windows program needs to start at all (Winsock
+ * needs SystemRoot).
+ */
+function windowsEnv(home: string): Record<string, string> {
+  const env: Record<string, string> = {
+    USERPROFILE: home,
+    APPDATA: `${home}\\AppData\\Roaming`,
+    LOCALAPPDATA: `${home}\\AppData\\Local`,
+  };
+  for (const name of ["SystemRoot", "SystemDrive", "windir", "ComSpec", "PATHEXT", "TEMP", "TMP"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
 }

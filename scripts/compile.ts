@@ -17,8 +17,9 @@
  */
 import { bundle } from "./bundle.ts";
 import { permissionSetName } from "./permissions.ts";
+import { fileURLToPath } from "node:url";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 export const TARGETS = [
   "x86_64-unknown-linux-gnu",

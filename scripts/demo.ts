@@ -11,8 +11,9 @@
 import { startDevServer } from "./stand_in/server.ts";
 import { childEnv } from "./child_env.ts";
 import { RUN_PERMISSIONS } from "./permissions.ts";
+import { fileURLToPath } from "node:url";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 const encoder = new TextEncoder();
 const useColor = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
 const dim = (text: string) => (useColor ? `\x1b[2m${text}\x1b[0m` : text);

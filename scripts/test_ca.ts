@@ -1,7 +1,8 @@
 /**
  * A throw-away certificate authority and a server certificate signed by it, for the
  * stand-in service and the TLS tests. Made with the machine's `openssl` (P-256 keys,
- * two processes, a few tens of milliseconds).
+ * two processes, a few tens of milliseconds), or copied from ANACONDA_TEST_CERTIFICATES,
+ * a folder of ones made beforehand (scripts/wine_test.sh: no openssl runs under Wine).
  *
  * rustls (Deno's TLS) rejects a self-signed certificate that is its own CA
  * (`CaUsedAsEndEntity`), so the server gets a leaf: `basicConstraints CA:FALSE`,
@@ -104,6 +105,17 @@ export async function createTestCertificates(
 ): Promise<TestCertificates> {
   const dir = options.dir ?? await Deno.makeTempDir({ prefix: "anaconda-test-ca-" });
   await Deno.mkdir(dir, { recursive: true });
+  // Made beforehand where no openssl can run here (Windows tests under Wine): only the
+  // default certificates, the ones asked for without options that change them.
+  const premade = Deno.env.get("ANACONDA_TEST_CERTIFICATES");
+  const defaults = options.commonName === undefined && options.hostnames === undefined &&
+    options.serverNames === undefined && !options.expired;
+  if (premade && defaults) {
+    for (const name of ["ca.pem", "ca.key", "server.pem", "server.key"]) {
+      await Deno.copyFile(`${premade}/${name}`, `${dir}/${name}`);
+    }
+    return await certificatesIn(dir);
+  }
   await Deno.writeTextFile(
     `${dir}/ca.cnf`,
     requestConfig(options.commonName ?? "anaconda-auth test CA", CA_EXTENSIONS),
@@ -151,6 +163,11 @@ export async function createTestCertificates(
       dir,
     );
   }
+  return await certificatesIn(dir);
+}
+
+/** The certificates in `dir` (made by `createTestCertificates`). */
+async function certificatesIn(dir: string): Promise<TestCertificates> {
   const caPath = `${dir}/ca.pem`;
   const certPath = `${dir}/server.pem`;
   const keyPath = `${dir}/server.key`;

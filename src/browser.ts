@@ -1,6 +1,7 @@
 /**
  * Opens a URL in the user's browser the way Python's `webbrowser` does: `$BROWSER`
- * first (a `:`-separated list; `%s` stands for the URL), then the platform opener.
+ * first (a list separated by `:`, or `;` on Windows; `%s` stands for the URL), then the
+ * platform opener.
  * A browser that is still running after a moment counts as opened and is left
  * running (never killed); its output is discarded so it cannot mix with ours.
  * @module
@@ -30,7 +31,9 @@ export function browserCommands(
   context: BrowserEnvironment,
 ): [string, string[]][] {
   const commands: [string, string[]][] = [];
-  for (const entry of (context.env.get("BROWSER") ?? "").split(":")) {
+  // Split as Python splits it (os.pathsep): `;` on Windows, where paths hold `:`.
+  const separator = context.os === "windows" ? ";" : ":";
+  for (const entry of (context.env.get("BROWSER") ?? "").split(separator)) {
     const words = entry.trim().split(/\s+/).filter((word) => word !== "");
     const [program, ...args] = words;
     if (program === undefined) continue;
@@ -53,6 +56,9 @@ export async function launchProgram(program: string, args: string[]): Promise<bo
       stdin: "null",
       stdout: "null",
       stderr: "null",
+      // Its own session (Python's start_new_session), so that it outlives us: on Windows a
+      // child that is not detached is killed when this process exits.
+      detached: true,
     }).spawn();
   } catch {
     return false;

@@ -21,6 +21,18 @@ Deno.test("$BROWSER entries come first; %s stands for the URL; then the platform
   ]);
 });
 
+Deno.test("$BROWSER on Windows is split at `;` (Python's os.pathsep): its paths hold `:`", () => {
+  const context = fakeContext({
+    env: { BROWSER: "C:\\tools\\deno.exe run C:\\t\\browser.ts;D:\\firefox.exe %s" },
+    os: "windows",
+  });
+  assert.deepEqual(browserCommands(URL_TO_OPEN, context), [
+    ["C:\\tools\\deno.exe", ["run", "C:\\t\\browser.ts", URL_TO_OPEN]],
+    ["D:\\firefox.exe", [URL_TO_OPEN]],
+    ["cmd", ["/c", "start", '""', URL_TO_OPEN]],
+  ]);
+});
+
 Deno.test("openBrowser stops at the first opener that works, and reports when none does", async () => {
   const tried: string[] = [];
   const context = fakeContext({ env: { BROWSER: "broken:working" }, os: "linux" });

@@ -369,6 +369,24 @@ async function spawnProcess(
   }
 }
 
+/**
+ * The home folder as Python's `Path.home()` finds it, so both tools read the same files:
+ * on Windows `USERPROFILE`, else `HOMEDRIVE` + `HOMEPATH` (`HOME` is ignored there, as
+ * MSYS2, Cygwin or a user may set it); elsewhere `HOME`. Undefined when none is set.
+ */
+export function homeFromEnv(
+  os: typeof Deno.build.os,
+  get: (name: string) => string | undefined,
+): string | undefined {
+  if (os !== "windows") return get("HOME") ?? get("USERPROFILE");
+  const profile = get("USERPROFILE");
+  if (profile !== undefined) return profile;
+  const path = get("HOMEPATH");
+  if (path === undefined) return undefined;
+  // ntpath.join(HOMEDRIVE, HOMEPATH): after a bare drive, the path follows directly.
+  return /^[a-z]:/i.test(path) ? path : `${get("HOMEDRIVE") ?? ""}${path}`;
+}
+
 /** Options of `denoContext`. */
 export interface DenoContextOptions {
   /** Where the core's notices go; default: `action` notices on stderr, nothing else. */
@@ -391,7 +409,7 @@ export function denoContext(options: DenoContextOptions = {}): Context {
       toObject: () => Deno.env.toObject(),
     },
     cwd: () => Deno.cwd(),
-    homeDir: () => Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? Deno.cwd(),
+    homeDir: () => homeFromEnv(Deno.build.os, (name) => Deno.env.get(name)) ?? Deno.cwd(),
     hostname: () => {
       try {
         return Deno.hostname();

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import {
+  denoContext,
+  homeFromEnv,
   InputTooLargeError,
   MAX_INPUT_BYTES,
   MAX_LINE_BYTES,
@@ -45,4 +47,30 @@ Deno.test("RunCache makes each value once, on first use, and keeps it for the ru
   assert.notEqual(cache.get("b", make), first);
   assert.equal(made, 2);
   assert.notEqual(new RunCache().get("a", make), first);
+});
+
+Deno.test("the home folder on Windows is USERPROFILE, then HOMEDRIVE+HOMEPATH, never HOME (as Python)", () => {
+  const env = (vars: Record<string, string>) => (name: string) => vars[name];
+  const all = {
+    HOME: "/c/msys/home/u",
+    USERPROFILE: "C:\\Users\\u",
+    HOMEDRIVE: "D:",
+    HOMEPATH: "\\h",
+  };
+  assert.equal(homeFromEnv("windows", env(all)), "C:\\Users\\u");
+  const { USERPROFILE: _, ...noProfile } = all;
+  assert.equal(homeFromEnv("windows", env(noProfile)), "D:\\h");
+  assert.equal(homeFromEnv("windows", env({ HOMEPATH: "\\h" })), "\\h");
+  assert.equal(homeFromEnv("windows", env({ HOMEDRIVE: "D:", HOMEPATH: "E:\\h" })), "E:\\h");
+  assert.equal(homeFromEnv("windows", env({ HOME: "/c/msys/home/u" })), undefined);
+  // Elsewhere HOME, as before.
+  assert.equal(homeFromEnv("linux", env(all)), "/c/msys/home/u");
+  assert.equal(homeFromEnv("darwin", env({ HOME: "/Users/u" })), "/Users/u");
+});
+
+Deno.test("the real context's home folder follows the platform's rule", () => {
+  const expected = Deno.build.os === "windows"
+    ? Deno.env.get("USERPROFILE") ?? `${Deno.env.get("HOMEDRIVE") ?? ""}${Deno.env.get("HOMEPATH")}`
+    : Deno.env.get("HOME");
+  assert.equal(denoContext().homeDir(), expected ?? Deno.cwd());
 });

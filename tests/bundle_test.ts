@@ -5,6 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { bundle, bundleImports, bundleProblems } from "../scripts/bundle.ts";
 import { denoRunArgs } from "../scripts/permissions.ts";
 import { startDevServer } from "../scripts/stand_in/server.ts";
@@ -13,7 +14,7 @@ import { siteEnv } from "./dev_site.ts";
 import { cleanEnv, type CliResult, runProgram, tempHome } from "./support.ts";
 import { jwtExpiringIn } from "./token_support.ts";
 
-const PERMISSIONS = new URL("../scripts/permissions.ts", import.meta.url).pathname;
+const PERMISSIONS = fileURLToPath(new URL("../scripts/permissions.ts", import.meta.url));
 
 Deno.test("bundle check: only node: built-ins may stay imported", () => {
   const code = [

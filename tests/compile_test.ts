@@ -10,8 +10,9 @@ import { denortFailure, executableName, parseArgs, TARGETS } from "../scripts/co
 import { denoDir } from "../scripts/child_env.ts";
 import { permissionSet } from "../scripts/permissions.ts";
 import { runProgram, tempHome } from "./support.ts";
+import { fileURLToPath } from "node:url";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const COMPILE = `${ROOT}scripts/compile.ts`;
 
 function runCompile(args: string[], env: Record<string, string>) {

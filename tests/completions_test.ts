@@ -5,8 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { cleanEnv, RUN_PERMISSIONS, runCli, runProgram, tempHome } from "./support.ts";
+import { fileURLToPath } from "node:url";
+import { NO_BASH, unlessWine } from "./wine.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
 /**
  * Whether `name` is a program on PATH. Tests of zsh are ignored without it, unless
@@ -56,7 +58,9 @@ printf '%s\\n' "\${COMPREPLY[@]}"`,
   return result.stdout.trim().split("\n").filter(Boolean);
 }
 
-Deno.test("the bash completion script completes commands, options and site names", async () => {
+Deno.test({
+  ...unlessWine("the bash completion script completes commands, options and site names", NO_BASH),
+}, async () => {
   await using home = await tempHome();
   const env = await setUp(home.path);
   assert.deepEqual(await complete("anaconda si", env, home.path), ["sites"]);

@@ -6,11 +6,14 @@
 import assert from "node:assert/strict";
 import { withHome } from "./support.ts";
 import { runPython } from "./token_support.ts";
+import { NO_PYTHON, unlessWine } from "./wine.ts";
 import { quotePlus, setTokenFile } from "../src/conda/token_files.ts";
 
 const REPO = "https://repo.anaconda.cloud/repo/";
 
-Deno.test("quotePlus and unquotePlus agree with Python's urllib", async () => {
+Deno.test({
+  ...unlessWine("quotePlus and unquotePlus agree with Python's urllib", NO_PYTHON),
+}, async () => {
   const samples = [REPO, "https://x/y?a=1&b=2 3", "http://[::1]:8080/ä/€/😀", "~._-!*'()%+"];
   const result = await runPython(
     "import json, sys, urllib.parse as u\n" +
@@ -21,7 +24,7 @@ Deno.test("quotePlus and unquotePlus agree with Python's urllib", async () => {
   assert.deepEqual(samples.map(quotePlus), JSON.parse(result.stdout));
 });
 
-Deno.test("conda's own reader finds the token we wrote", async () => {
+Deno.test({ ...unlessWine("conda's own reader finds the token we wrote", NO_PYTHON) }, async () => {
   await withHome(async (home) => {
     const dir = `${home}/binstar/data`;
     await setTokenFile(dir, REPO, "tok-123");

@@ -9,9 +9,10 @@ import {
   MAX_BODY_BYTES,
   startDevServer,
 } from "../scripts/stand_in/server.ts";
+import { fileURLToPath } from "node:url";
 
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
-const DEV_SERVER = new URL("../scripts/dev-server.ts", import.meta.url).pathname;
+const DEV_SERVER = fileURLToPath(new URL("../scripts/dev-server.ts", import.meta.url));
 
 async function withServer(
   options: DevServerOptions,

@@ -5,11 +5,15 @@
  */
 import type { DevServer } from "../scripts/stand_in/server.ts";
 import { decodeTokenInfo, encodeTokenInfo, type TokenInfo } from "../src/token/token_info.ts";
+import { fileURLToPath } from "node:url";
 
-const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
+const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
 /** `$BROWSER` that runs tests/fixtures/browser.ts. */
 export const TEST_BROWSER = `${Deno.execPath()} run --quiet --allow-all ${FIXTURES}browser.ts`;
+
+/** `$BROWSER` that opens nothing and succeeds (`true`, which Windows lacks). */
+export const NO_BROWSER = `${Deno.execPath()} eval 0`;
 
 /** Environment for a CLI run against `server`: its domain, its CA, no real browser. */
 export function siteEnv(server: DevServer, extra: Record<string, string> = {}) {
@@ -18,7 +22,7 @@ export function siteEnv(server: DevServer, extra: Record<string, string> = {}) {
     ANACONDA_AUTH_SSL_VERIFY: server.caPath ?? "true",
     // A local redirect server on a free port, for the browser flow.
     ANACONDA_AUTH_REDIRECT_URI: "http://127.0.0.1:0/auth/oidc",
-    BROWSER: "true",
+    BROWSER: NO_BROWSER,
     TEST_BROWSER_CA: server.caPath ?? "",
     ...extra,
   };

@@ -6,8 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { validate } from "dockerfile-utils";
+import { fileURLToPath } from "node:url";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const TEXT = await Deno.readTextFile(`${ROOT}docs/Dockerfile`);
 
 Deno.test("the Dockerfile example has no syntax or instruction errors", () => {

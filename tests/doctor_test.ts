@@ -15,6 +15,14 @@ import { type CliResult, runCli, tempHome } from "./support.ts";
 import { tokenFile } from "./token_commands_support.ts";
 import { orgTokenPath, writeOrgConfig } from "./org_support.ts";
 import { assertSecretService, SECRET_SERVICE } from "./secret_service.ts";
+import { escapeRegExp, joinPath, shownPath } from "./paths.ts";
+import { NO_OPENSSL, unlessWine } from "./wine.ts";
+import { dirName } from "../src/path.ts";
+
+/** Files as the doctor shows them: under `~`, with the platform's separator. */
+const KEYRING = joinPath("~", ".anaconda", "keyring");
+const CONFIG = joinPath("~", ".anaconda", "config.toml");
+const CONDARC = joinPath("~", ".condarc");
 
 /** Stores `apiKey` for `domain` in HOME's file keyring, 0600 in a 0700 folder (as a login does). */
 async function storeKey(home: string, domain: string, apiKey: string): Promise<void> {
@@ -135,8 +143,9 @@ Deno.test("doctor: a healthy site passes every check it can make, exit 0", async
   assert.match(check(diagnosis, "config").summary, /chosen by ANACONDA_AUTH_DOMAIN/);
   assert.equal(
     check(diagnosis, "storage").summary,
-    `the key of ${server.domain} is in the file keyring ~/.anaconda/keyring (valid JSON, 0600 ` +
-      "in a 0700 folder)",
+    `the key of ${server.domain} is in the file keyring ${KEYRING} (valid JSON` +
+      // Windows has no POSIX modes to report.
+      (Deno.build.os === "windows" ? ")" : ", 0600 in a 0700 folder)"),
   );
   assert.match(check(diagnosis, "api-key").summary, /expires on \d{4}-\d\d-\d\d \(in 365 days\)/);
   assert.match(check(diagnosis, "api-key").summary, /clock within \d+ s of the site's/);
@@ -213,7 +222,7 @@ Deno.test("doctor: an untrusted certificate names its issuer and the --ca-bundle
     tls.fix,
     "if CN=anaconda-auth test CA is your organization's CA, trust it: anaconda sites modify " +
       "--at work --ca-bundle PATH (PATH: a PEM file that holds CN=anaconda-auth test CA), or " +
-      'set ssl_verify = "truststore" in [sites.work] of ~/.anaconda/config.toml to use the ' +
+      `set ssl_verify = "truststore" in [sites.work] of ${CONFIG} to use the ` +
       "system's trust store",
   );
   assert.equal(check(diagnosis, "network").status, "ok");
@@ -234,7 +243,9 @@ Deno.test("doctor: an untrusted certificate names its issuer and the --ca-bundle
   );
 });
 
-Deno.test("doctor: a CA file of another CA, and one without certificates", async () => {
+Deno.test({
+  ...unlessWine("doctor: a CA file of another CA, and one without certificates", NO_OPENSSL),
+}, async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   await healthyHome(home.path, server);
@@ -263,18 +274,20 @@ Deno.test("doctor: a CA file of another CA, and one without certificates", async
   }
   const notPem = `${home.path}/not-a-ca.pem`;
   await Deno.writeTextFile(notPem, "hello\n");
-  await writeWorkSite(home.path, server.domain, [`ssl_verify = "${notPem}"`]);
+  await writeWorkSite(home.path, server.domain, [`ssl_verify = ${JSON.stringify(notPem)}`]);
   const { diagnosis } = await doctor(home.path, {}, ["--at", "work"]);
   assert.deepEqual(check(diagnosis, "tls"), {
     id: "tls",
     status: "fail",
     summary: `The CA bundle ${notPem} (ssl_verify) holds no PEM certificate`,
     fix: "anaconda sites modify --at work --ca-bundle PATH (a readable PEM file with the " +
-      "site's CA), or remove ssl_verify from [sites.work] in ~/.anaconda/config.toml",
+      `site's CA), or remove ssl_verify from [sites.work] in ${CONFIG}`,
   });
 });
 
-Deno.test("doctor: an expired server certificate and one for another name", async () => {
+Deno.test({
+  ...unlessWine("doctor: an expired server certificate and one for another name", NO_OPENSSL),
+}, async () => {
   await using home = await tempHome();
   for (
     const [options, summary, fix] of [
@@ -317,7 +330,7 @@ Deno.test("doctor: an expired key fails api-key with the login to run; a key abo
   assert.match(
     apiKey.summary,
     new RegExp(
-      `^key \\*{8}${expired.slice(-4)} from the file keyring ~/\\.anaconda/keyring expired on ` +
+      `^key \\*{8}${expired.slice(-4)} from the file keyring ${escapeRegExp(KEYRING)} expired on ` +
         "\\d{4}-\\d\\d-\\d\\d \\(2 days ago\\)",
     ),
   );
@@ -349,13 +362,13 @@ Deno.test("doctor: no key at all fails api-key and skips the account", async () 
   assert.deepEqual(check(diagnosis, "api-key"), {
     id: "api-key",
     status: "fail",
-    summary: `no API key for ${server.domain} (looked in the file keyring ~/.anaconda/keyring)`,
+    summary: `no API key for ${server.domain} (looked in the file keyring ${KEYRING})`,
     fix: `anaconda login --at ${server.domain}, or set ANACONDA_AUTH_API_KEY`,
   });
   assert.equal(
     check(diagnosis, "storage").summary,
     `nothing stored for ${server.domain} yet (a login stores it in the file keyring ` +
-      "~/.anaconda/keyring)",
+      `${KEYRING})`,
   );
   assert.equal(check(diagnosis, "account").summary, "not checked: no API key (see api-key)");
   // The site itself is fine.
@@ -428,13 +441,17 @@ Deno.test("doctor: a proxy that refuses, named with where it came from and NO_PR
     siteEnv(server, { HTTPS_PROXY: proxyUrl, NO_PROXY: "internal.example,.corp.example" }),
   );
   assert.equal(result.code, 1);
+  // Windows' variable names ignore case: the lower-case name, looked up first, is named.
+  const [httpsProxy, noProxy] = Deno.build.os === "windows"
+    ? ["https_proxy", "no_proxy"]
+    : ["HTTPS_PROXY", "NO_PROXY"];
   assert.deepEqual(check(diagnosis, "network"), {
     id: "network",
     status: "fail",
-    summary: `the proxy ${proxyUrl} (from HTTPS_PROXY; no entry of ` +
-      `NO_PROXY=internal.example,.corp.example matches 127.0.0.1) refused CONNECT ` +
+    summary: `the proxy ${proxyUrl} (from ${httpsProxy}; no entry of ` +
+      `${noProxy}=internal.example,.corp.example matches 127.0.0.1) refused CONNECT ` +
       `${server.domain}: 403 Forbidden`,
-    fix: "check the proxy URL in HTTPS_PROXY, or go around the proxy for 127.0.0.1: add it " +
+    fix: `check the proxy URL in ${httpsProxy}, or go around the proxy for 127.0.0.1: add it ` +
       "to NO_PROXY",
   });
   assert.equal(check(diagnosis, "tls").summary, "not checked: the proxy refused (see network)");
@@ -447,11 +464,15 @@ Deno.test("doctor: a proxy that refuses, named with where it came from and NO_PR
   assert.equal(bypassed.result.code, 0);
   assert.match(
     check(bypassed.diagnosis, "network").summary,
-    /; direct: the NO_PROXY entry "127\.0\.0\.1" matches 127\.0\.0\.1$/,
+    new RegExp(`; direct: the ${noProxy} entry "127\\.0\\.0\\.1" matches 127\\.0\\.0\\.1$`),
   );
 });
 
-Deno.test("doctor: system storage without secret-tool warns that the file keyring stands in", async () => {
+Deno.test({
+  name: "doctor: system storage without secret-tool warns that the file keyring stands in",
+  // The Secret Service is the system keyring of Linux only.
+  ignore: Deno.build.os !== "linux",
+}, async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   await healthyHome(home.path, server);
@@ -488,7 +509,7 @@ Deno.test("doctor: a .condarc without channels warns with the line to add", asyn
     status: "warn",
     summary: "no .condarc conda reads lists channels: conda 25.9 and later have no channel to " +
       "search",
-    fix: 'add "channels: [defaults]" to ~/.condarc, or run conda config --add channels defaults',
+    fix: `add "channels: [defaults]" to ${CONDARC}, or run conda config --add channels defaults`,
   });
 });
 
@@ -505,9 +526,9 @@ Deno.test("doctor: a .condarc with an old and a new name of one key fails: conda
   assert.deepEqual(check(diagnosis, "conda"), {
     id: "conda",
     status: "fail",
-    summary: "~/.condarc sets both add_anaconda_token and add_binstar_token: conda refuses the " +
+    summary: `${CONDARC} sets both add_anaconda_token and add_binstar_token: conda refuses the ` +
       "whole file (MultipleKeysError)",
-    fix: "remove add_binstar_token from ~/.condarc (keep add_anaconda_token)",
+    fix: `remove add_binstar_token from ${CONDARC} (keep add_anaconda_token)`,
   });
 });
 
@@ -524,7 +545,7 @@ Deno.test("doctor: conda set up by token install passes; a revoked token fails t
   assert.equal(conda.status, "ok");
   assert.equal(
     conda.summary,
-    `conda reads ~/.condarc; channels: defaults; default_channels point at ${server.repo.url}; ` +
+    `conda reads ${CONDARC}; channels: defaults; default_channels point at ${server.repo.url}; ` +
       "add_anaconda_token is on; " +
       `conda's token file ${
         tokenFile("~", server.repo.url)
@@ -543,7 +564,7 @@ Deno.test("doctor: conda set up by token install passes; a revoked token fails t
     off.summary,
     "add_anaconda_token is false: conda does not send the token to the repository",
   );
-  assert.equal(off.fix, "set add_anaconda_token: true in ~/.condarc");
+  assert.equal(off.fix, `set add_anaconda_token: true in ${CONDARC}`);
   await Deno.writeTextFile(`${home.path}/.condarc`, condarc);
 
   const token = server.repo.tokens[0]!.token;
@@ -567,14 +588,18 @@ Deno.test("doctor: anaconda.org is checked when configured: a valid token, then 
   await healthyHome(home.path, server);
   await writeOrgConfig(home.path, server);
   const tokenPath = orgTokenPath(home.path, server.orgApi.url);
-  await Deno.mkdir(tokenPath.slice(0, tokenPath.lastIndexOf("/")), { recursive: true });
+  await Deno.mkdir(dirName(tokenPath), { recursive: true });
   await Deno.writeTextFile(tokenPath, server.orgApi.issue());
   const { diagnosis } = await doctor(home.path, siteEnv(server));
   const org = check(diagnosis, "anaconda.org");
   assert.equal(org.status, "ok", org.summary);
   assert.match(
     org.summary,
-    /^API https:\/\/127\.0\.0\.1:\d+\/org-api \(from ~\/\.continuum\/anaconda-client\/config\.yaml\); the token from ~\/\.config\/binstar\/.*\.token belongs to jane$/,
+    new RegExp(
+      "^API https://127\\.0\\.0\\.1:\\d+/org-api \\(from " +
+        escapeRegExp(joinPath("~", ".continuum/anaconda-client", "config.yaml")) +
+        `\\); the token from ${escapeRegExp(shownPath(tokenPath, home.path))} belongs to jane$`,
+    ),
   );
 
   await Deno.writeTextFile(tokenPath, "not-a-live-token");
@@ -623,6 +648,7 @@ Deno.test("doctor --json: the shape, and the library's diagnose() gives the same
   const context = fakeContext({
     env: { ...env, HOME: home.path },
     home: home.path,
+    os: Deno.build.os,
     fetch: (input, init) => fetch(input, init),
     now: Date.now(),
   });

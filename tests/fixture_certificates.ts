@@ -5,9 +5,10 @@
  * own start-up make fresh ones with `scripts/test_ca.ts`. Only tests trust this CA.
  * @module
  */
+import { fileURLToPath } from "node:url";
 import type { TestCertificates } from "../scripts/test_ca.ts";
 
-const DIR = new URL("./fixtures/tls/", import.meta.url).pathname.replace(/\/$/, "");
+const DIR = fileURLToPath(new URL("./fixtures/tls/", import.meta.url)).replace(/[\\/]$/, "");
 
 /**
  * The fixture certificates, in the shape `createTestCertificates()` gives; `remove()` does

@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { condarcLockPath } from "../src/conda/condarc_file.ts";
 import { runCli, runProgram, tempHome } from "./support.ts";
 import { jwtExpiringIn, keyringValue } from "./token_support.ts";
+import { joinPath } from "./paths.ts";
+import { NO_SYMLINKS, unlessWine } from "./wine.ts";
 
 /** The error line of a command's stderr (lines before it say what it did; a hint may follow). */
 function errorLine(stderr: string): string {
@@ -19,7 +21,11 @@ async function mkfifo(path: string): Promise<void> {
   assert.equal(result.code, 0, result.stderr);
 }
 
-Deno.test("a FIFO where a file is expected is one error at once, not a hang", async () => {
+Deno.test({
+  name: "a FIFO where a file is expected is one error at once, not a hang",
+  // Windows has no FIFOs in its file system.
+  ignore: Deno.build.os === "windows",
+}, async () => {
   await using home = await tempHome();
   await Deno.mkdir(`${home.path}/.anaconda`, { mode: 0o700 });
   await mkfifo(`${home.path}/fifo.condarc`);
@@ -50,7 +56,11 @@ Deno.test("a .condarc that is not UTF-8 is refused and left byte for byte", asyn
   assert.deepEqual(await Deno.readFile(path), bytes);
 });
 
-Deno.test("a FIFO at any lock path is one clear error at once, not a hang", async () => {
+Deno.test({
+  name: "a FIFO at any lock path is one clear error at once, not a hang",
+  // Windows has no FIFOs in its file system.
+  ignore: Deno.build.os === "windows",
+}, async () => {
   await using home = await tempHome();
   const dir = `${home.path}/.anaconda`;
   await Deno.mkdir(dir, { mode: 0o700 });
@@ -91,11 +101,18 @@ Deno.test("a FIFO at any lock path is one clear error at once, not a hang", asyn
   }
 });
 
-Deno.test("a lock path that is a dangling symbolic link says so, and nothing is created", async () => {
+Deno.test({
+  ...unlessWine(
+    "a lock path that is a dangling symbolic link says so, and nothing is created",
+    NO_SYMLINKS,
+  ),
+}, async () => {
   await using home = await tempHome();
-  const dir = `${home.path}/.anaconda`;
+  // The folder and lock file as the CLI names them (the platform's separator).
+  const dir = joinPath(home.path, ".anaconda");
   await Deno.mkdir(dir, { mode: 0o700 });
-  await Deno.symlink(`${home.path}/gone/keyring.lock`, `${dir}/keyring.lock`);
+  // Windows needs to know what a link to nothing would point at.
+  await Deno.symlink(`${home.path}/gone/keyring.lock`, `${dir}/keyring.lock`, { type: "file" });
   const result = await runCli(["auth", "login", "--with-token", "--at", "anaconda.com"], {
     home: home.path,
     stdin: jwtExpiringIn(3600),
@@ -103,7 +120,9 @@ Deno.test("a lock path that is a dangling symbolic link says so, and nothing is 
   assert.equal(result.code, 1, result.stderr);
   assert.equal(
     result.stderr,
-    `StoreError: Cannot write the file keyring in ${dir}: the lock file ${dir}/keyring.lock is a ` +
+    `StoreError: Cannot write the file keyring in ${dir}: the lock file ${
+      joinPath(dir, "keyring.lock")
+    } is a ` +
       `symbolic link to ${home.path}/gone/keyring.lock, which does not exist; a lock file must ` +
       "be a regular file: remove the link\n" + "Run 'anaconda auth doctor' for a diagnosis.\n",
   );

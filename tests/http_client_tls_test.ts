@@ -17,6 +17,7 @@ import {
   siteConfig,
   withServer,
 } from "./http_client_support.ts";
+import { NO_OPENSSL, unlessWine } from "./wine.ts";
 
 Deno.test("truststore uses the OS trust store (here SSL_CERT_FILE pointing at the test CA)", async () => {
   await withServer({}, async (server) => {
@@ -103,7 +104,12 @@ async function mutualTlsServer(certs: TestCertificates, connections: number) {
   };
 }
 
-Deno.test("client_cert and client_cert_key are presented to a server that demands them", async () => {
+Deno.test({
+  ...unlessWine(
+    "client_cert and client_cert_key are presented to a server that demands them",
+    NO_OPENSSL,
+  ),
+}, async () => {
   const certs = await createTestCertificates();
   // One connection for the readiness probe, then three requests.
   const server = await mutualTlsServer(certs, 4);

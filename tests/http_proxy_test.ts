@@ -10,6 +10,7 @@ import { Client } from "../src/http/client.ts";
 import { defaultSiteConfig, type SiteConfig } from "../src/config/schema.ts";
 import { connectProxy } from "./connect_proxy.ts";
 import { fakeContext } from "./fake_context.ts";
+import { NO_OPENSSL, unlessWine } from "./wine.ts";
 
 /** A host name that no resolver knows: only the test proxy maps it (to 127.0.0.1). */
 const HIDDEN_HOST = "only-via-proxy.invalid";
@@ -37,7 +38,13 @@ function client(config: Partial<SiteConfig>, apiKey?: string): Client {
   });
 }
 
-Deno.test("with a proxy, requests and their API key go through it, verification on or off", async () => {
+Deno.test({
+  // A certificate for the proxied host, made with openssl.
+  ...unlessWine(
+    "with a proxy, requests and their API key go through it, verification on or off",
+    NO_OPENSSL,
+  ),
+}, async () => {
   const target = await hiddenServer();
   const proxy = connectProxy({ hosts: { [HIDDEN_HOST]: "127.0.0.1" } });
   try {
@@ -69,7 +76,13 @@ Deno.test("with a proxy, requests and their API key go through it, verification 
   }
 });
 
-Deno.test("proxy credentials outside Latin-1 are sent as UTF-8 Basic, verification on or off", async () => {
+Deno.test({
+  // A certificate for the proxied host, made with openssl.
+  ...unlessWine(
+    "proxy credentials outside Latin-1 are sent as UTF-8 Basic, verification on or off",
+    NO_OPENSSL,
+  ),
+}, async () => {
   const target = await hiddenServer();
   const proxy = connectProxy({ hosts: { [HIDDEN_HOST]: "127.0.0.1" } });
   const password = "pässwörd€密码";

@@ -6,8 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { type CliResult, runProgram, tempHome } from "./support.ts";
+import { fileURLToPath } from "node:url";
 
-const INSTALL_SH = new URL("../scripts/install.sh", import.meta.url).pathname;
+const INSTALL_SH = fileURLToPath(new URL("../scripts/install.sh", import.meta.url));
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
 
 /** A stand-in executable: a shell script that prints its version. */

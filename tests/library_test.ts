@@ -5,6 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import {
   Client,
   getApiKey,
@@ -114,7 +115,7 @@ console.log(config.domain, await isLoggedIn());
       "run",
       "--quiet",
       "--allow-all",
-      `--config=${new URL("../deno.json", import.meta.url).pathname}`,
+      `--config=${fileURLToPath(new URL("../deno.json", import.meta.url))}`,
       program,
     ],
     cwd: home.path,

@@ -7,8 +7,11 @@ import assert from "node:assert/strict";
 import { startDevServer } from "../scripts/stand_in/server.ts";
 import { siteEnv, storedToken } from "./dev_site.ts";
 import { cleanEnv, RUN_PERMISSIONS, tempHome } from "./support.ts";
+import { fileURLToPath } from "node:url";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
+/** A Windows process cannot be sent SIGINT (Deno sends only SIGKILL and SIGTERM there). */
+const NO_SIGINT = Deno.build.os === "windows";
 
 /** Starts `anaconda <args>` and collects stderr as it arrives. */
 function spawnCli(args: string[], options: { home: string; env: Record<string, string> }) {
@@ -54,7 +57,10 @@ function spawnCli(args: string[], options: { home: string; env: Record<string, s
   };
 }
 
-Deno.test("Ctrl-C while the device flow polls exits 130 and stores nothing", async () => {
+Deno.test({
+  name: "Ctrl-C while the device flow polls exits 130 and stores nothing",
+  ignore: NO_SIGINT,
+}, async () => {
   await using home = await tempHome();
   // A 5 s interval: the CLI is asleep between polls when the signal arrives.
   await using server = await startDevServer({ interval: 5 });
@@ -75,7 +81,10 @@ Deno.test("Ctrl-C while the device flow polls exits 130 and stores nothing", asy
   );
 });
 
-Deno.test("Ctrl-C while waiting for the browser exits 130 and closes the redirect server", async () => {
+Deno.test({
+  name: "Ctrl-C while waiting for the browser exits 130 and closes the redirect server",
+  ignore: NO_SIGINT,
+}, async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   const cli = spawnCli(["auth", "login"], {

@@ -9,8 +9,9 @@ import assert from "node:assert/strict";
 import { startDevServer } from "../scripts/stand_in/server.ts";
 import { siteEnv, storedToken } from "./dev_site.ts";
 import { cleanEnv, hasScript, RUN_PERMISSIONS, runProgram, tempHome } from "./support.ts";
+import { fileURLToPath } from "node:url";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
 /** Runs `anaconda <args>` on a pseudo-terminal; `typed` is what the user types. */
 async function runOnTerminal(

@@ -28,7 +28,7 @@ Deno.test("device login: instructions on stderr, polling until approved, key sto
   );
   assert.match(
     result.stderr,
-    /✓ Login successful! API key stored in file keyring ~\/\.anaconda\/keyring\n$/,
+    /✓ Login successful! API key stored in file keyring ~[\\/]\.anaconda[\\/]keyring\n$/,
   );
   assert.equal(state.polls, 3);
   // Discovery is fetched once for the whole login (D29), though polled three times.

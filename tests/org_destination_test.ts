@@ -6,18 +6,22 @@
 import assert from "node:assert/strict";
 import { orgSetup, storeApiKey } from "./org_support.ts";
 import { type DevServer, startDevServer } from "../scripts/stand_in/server.ts";
-import { runCli, runCliInTerminal, tempHome } from "./support.ts";
+import { NO_TERMINAL, runCli, runCliInTerminal, tempHome } from "./support.ts";
+import { joinPath } from "./paths.ts";
 
 /** A config.toml with one site, `dev`, on the stand-in (so it is the default). */
 async function writeDevSite(home: string, server: DevServer): Promise<void> {
   await Deno.mkdir(`${home}/.anaconda`, { recursive: true });
   await Deno.writeTextFile(
     `${home}/.anaconda/config.toml`,
-    `[sites.dev]\ndomain = "${server.domain}"\nssl_verify = "${server.caPath}"\n`,
+    `[sites.dev]\ndomain = "${server.domain}"\nssl_verify = ${JSON.stringify(server.caPath)}\n`,
   );
 }
 
-Deno.test("on a terminal the picker lists the sites and anaconda.org, and runs the one picked", async () => {
+Deno.test({
+  name: "on a terminal the picker lists the sites and anaconda.org, and runs the one picked",
+  ignore: NO_TERMINAL,
+}, async () => {
   await using setup = await orgSetup();
   const { home, server } = setup;
   await writeDevSite(home, server);
@@ -49,7 +53,7 @@ Deno.test("an unknown --at lists the allowed destinations and exits 1", async ()
     assert.equal(
       result.stderr,
       "UnknownSiteName: nowhere is not an allowed value for --at. The site or domain nowhere " +
-        `has not been configured in ${home.path}/.anaconda/config.toml\n` +
+        `has not been configured in ${joinPath(home.path, ".anaconda", "config.toml")}\n` +
         `Use one of: dev (${server.domain}) [default], anaconda.org\n`,
     );
   }

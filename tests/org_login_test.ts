@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { requestLines, storedToken } from "./dev_site.ts";
 import { liveOrgTokens, orgSetup, orgTokenPath, storeApiKey } from "./org_support.ts";
 import { ORG_PASSWORD } from "../scripts/stand_in/org_api.ts";
+import { condaTokenDir, joinPath, shownPath } from "./paths.ts";
 
 const HOSTNAME = Deno.hostname();
 
@@ -40,10 +41,10 @@ Deno.test("login --at anaconda.org exchanges the stored API key for a token (Bea
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, "");
   const path = orgTokenPath(org.home, url);
-  assert.equal(path.split("/").at(-1), `${encodeURIComponent(url)}.token`);
+  assert.equal(path.split(/[\\/]/).at(-1), `${encodeURIComponent(url)}.token`);
   assert.equal(
     result.stderr,
-    `✓ login successful: token for ${url} stored in ~/.config/binstar/${path.split("/").at(-1)}\n`,
+    `✓ login successful: token for ${url} stored in ${shownPath(path, org.home)}\n`,
   );
   assert.deepEqual(requestLines(server), [
     "HEAD /org-api",
@@ -61,7 +62,7 @@ Deno.test("login --at anaconda.org exchanges the stored API key for a token (Bea
   const [issued] = server.orgApi.tokens;
   assert.equal(issued?.via, "bearer");
   assert.equal(await org.token(), issued.token);
-  assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+  if (Deno.build.os !== "windows") assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
   assert.ok(!result.stderr.includes(issued.token));
 });
 
@@ -80,7 +81,7 @@ Deno.test("without a stored API key, the anaconda.com login runs first and its k
   assert.match(
     result.stderr,
     new RegExp(
-      `API key for ${server.domain} stored in file keyring ~/\\.anaconda/keyring\n✓ login successful: `,
+      `API key for ${server.domain} stored in file keyring ~[\\\\/]\\.anaconda[\\\\/]keyring\n✓ login successful: `,
     ),
   );
   const stored = await storedToken(org.home, server.domain);
@@ -184,7 +185,7 @@ Deno.test("a second password login asks before replacing the token of this host 
 
 Deno.test("answering n to the already-logged-in question keeps the token and exits 1", async () => {
   await using org = await orgSetup();
-  await Deno.mkdir(`${org.home}/.config/binstar`, { recursive: true });
+  await Deno.mkdir(condaTokenDir(org.home), { recursive: true });
   await Deno.writeTextFile(orgTokenPath(org.home, org.url), org.server.orgApi.issue());
   const before = await org.token();
   const result = await org.run(["login"], { stdin: "n\n" });
@@ -225,7 +226,7 @@ Deno.test("an API URL that answers 404 or nothing is 'API server is unavailable'
   assert.equal(
     result.stderr,
     "ServerError: API server is unavailable. Please check your API url configuration " +
-      `(url ${org.url} from ${config})\n`,
+      `(url ${org.url} from ${joinPath(org.home, ".continuum/anaconda-client", "config.yaml")})\n`,
   );
   // A port that nothing listens on.
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

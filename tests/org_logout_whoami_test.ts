@@ -9,10 +9,11 @@ import { requestLines } from "./dev_site.ts";
 import { liveOrgTokens, orgEnv, type OrgSetup, orgSetup, orgTokenPath } from "./org_support.ts";
 import { runCli } from "./support.ts";
 import { quotePlus } from "../src/conda/token_files.ts";
+import { condaTokenDir } from "./paths.ts";
 
 /** Stores `token` the way conda does. */
 async function storeToken(org: OrgSetup, token: string): Promise<void> {
-  await Deno.mkdir(`${org.home}/.config/binstar`, { recursive: true });
+  await Deno.mkdir(condaTokenDir(org.home), { recursive: true });
   await Deno.writeTextFile(orgTokenPath(org.home, org.url), token, { mode: 0o600 });
 }
 

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { orgSetup, orgTokenPath, storeApiKey } from "./org_support.ts";
+import { joinPath } from "./paths.ts";
 
 /** The made-up host of the plain-HTTP API. */
 const REMOTE = "org.example.invalid";
@@ -43,6 +44,8 @@ Deno.test("login --at anaconda.org refuses a plain-HTTP API on another host befo
     const remoteUrl = `http://${REMOTE}/org-api`;
     const configFile = `${org.home}/.continuum/anaconda-client/config.yaml`;
     await Deno.writeTextFile(configFile, `url: ${remoteUrl}\n`);
+    // As the reader names it: joined with the platform's separator.
+    const configShown = joinPath(org.home, ".continuum/anaconda-client", "config.yaml");
     const apiKey = await org.server.issueApiKey();
     await storeApiKey(org.home, org.server, apiKey);
     const env = { HTTP_PROXY: proxy.url, NO_PROXY: "" };
@@ -51,7 +54,7 @@ Deno.test("login --at anaconda.org refuses a plain-HTTP API on another host befo
     assert.equal(refused.code, 1);
     assert.equal(
       refused.stderr,
-      `InsecureHttpError: Refusing to log in to ${remoteUrl} (url from ${configFile}) over ` +
+      `InsecureHttpError: Refusing to log in to ${remoteUrl} (url from ${configShown}) over ` +
         "plain HTTP: the login sends an API key or a password, and anyone on the network " +
         "between could read it. Use an https:// URL, or set " +
         "ANACONDA_AUTH_ALLOW_INSECURE_HTTP=1 in the environment to allow plain HTTP\n",

@@ -4,7 +4,6 @@
  * anaconda.org` in it, and conda's token file.
  * @module
  */
-import { quotePlus } from "../src/conda/token_files.ts";
 import { siteEnv, writeKeyring } from "./dev_site.ts";
 import {
   type DevServer,
@@ -12,6 +11,7 @@ import {
   startDevServer,
 } from "../scripts/stand_in/server.ts";
 import { type CliResult, runCli, tempHome } from "./support.ts";
+import { condaTokenFile } from "./paths.ts";
 
 /** anaconda-client's user config: `url` of the stand-in's API and its test CA. */
 export async function writeOrgConfig(home: string, server: DevServer): Promise<void> {
@@ -39,9 +39,9 @@ export async function storeApiKey(home: string, server: DevServer, apiKey?: stri
   });
 }
 
-/** conda's token file of `url` in `home` (Linux layout). */
+/** conda's token file of `url` for a CLI run in `home` (the OS's folder). */
 export function orgTokenPath(home: string, url: string): string {
-  return `${home}/.config/binstar/${quotePlus(url)}.token`;
+  return condaTokenFile(home, url);
 }
 
 /** The stored anaconda.org token, or null. */

@@ -4,8 +4,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { runCli, runCliInTerminal, tempHome } from "./support.ts";
+import { NO_TERMINAL, runCli, runCliInTerminal, tempHome } from "./support.ts";
 import { jwtExpiringIn } from "./token_support.ts";
+import { joinPath } from "./paths.ts";
 
 /** Python's `sites show` fields that are not hidden. */
 const PYTHON_VISIBLE = [
@@ -48,7 +49,10 @@ Deno.test("auth api-key fails with TokenExpiredError for an expired key from the
   assert.deepEqual([plain.code, plain.stdout], [0, "plain-key\n"]);
 });
 
-Deno.test("sites list marks default and logged-in sites with ✔, with borders on a terminal", async () => {
+Deno.test({
+  name: "sites list marks default and logged-in sites with ✔, with borders on a terminal",
+  ignore: NO_TERMINAL,
+}, async () => {
   await using home = await tempHome();
   const env = { ANACONDA_AUTH_API_KEY: jwtExpiringIn(3600) };
   const piped = await runCli(["sites", "list"], { home: home.path, env });
@@ -111,7 +115,7 @@ Deno.test("sites add/modify/remove say on stderr what they changed, nothing on s
     ],
     [
       ["sites", "modify", "--name", "work", "--no-ssl-verify", "--yes"],
-      `No change to ${home.path}/.anaconda/config.toml\n`,
+      `No change to ${joinPath(home.path, ".anaconda", "config.toml")}\n`,
     ],
   ];
   for (const [args, message] of steps) {

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
-import { cleanEnv, RUN_PERMISSIONS, runCli, runProgram, tempHome } from "./support.ts";
+import { fileURLToPath } from "node:url";
+import { cleanEnv, hasScript, RUN_PERMISSIONS, runCli, runProgram, tempHome } from "./support.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 import { VERSION } from "../src/version.ts";
+import { escapeRegExp, joinPath } from "./paths.ts";
 
 Deno.test("--version and -V print the version and exit 0", async () => {
   await using home = await tempHome();
@@ -62,7 +64,7 @@ Deno.test("an unknown command suggests the closest one and exits 2", async () =>
 
 Deno.test("global options work before and after the subcommand", async () => {
   await using home = await tempHome();
-  const configPath = `${home.path}/.anaconda/config.toml`;
+  const configPath = joinPath(home.path, ".anaconda", "config.toml");
   for (const args of [["--at", "nowhere", "sites", "show"], ["sites", "show", "--at", "nowhere"]]) {
     const result = await runCli(args, { home: home.path });
     assert.deepEqual(result.code, 1);
@@ -78,13 +80,16 @@ Deno.test("global options work before and after the subcommand", async () => {
 Deno.test("a TOML syntax error is one line TomlSyntaxError: path:line:col: ..., even with --verbose", async () => {
   await using home = await tempHome();
   await Deno.mkdir(`${home.path}/.anaconda`);
-  const configPath = `${home.path}/.anaconda/config.toml`;
+  const configPath = joinPath(home.path, ".anaconda", "config.toml");
   await Deno.writeTextFile(configPath, "[plugin.auth\n");
   for (const args of [["sites", "list"], ["sites", "list", "-v"]]) {
     const result = await runCli(args, { home: home.path });
     assert.deepEqual(result.code, 1);
     assert.deepEqual(result.stdout, "");
-    assert.match(result.stderr, new RegExp(`^TomlSyntaxError: ${configPath}:1:\\d+: [^\n]+\n$`));
+    assert.match(
+      result.stderr,
+      new RegExp(`^TomlSyntaxError: ${escapeRegExp(configPath)}:1:\\d+: [^\n]+\n$`),
+    );
   }
 });
 
@@ -98,7 +103,11 @@ Deno.test("control characters in argv are shown escaped in usage errors, on one 
   );
 });
 
-Deno.test("help fills the terminal's width, and 80 columns in a pipe", async () => {
+Deno.test({
+  name: "help fills the terminal's width, and 80 columns in a pipe",
+  // The terminal is a pseudo-terminal made by util-linux `script`.
+  ignore: !hasScript(),
+}, async () => {
   await using home = await tempHome();
   const longest = (text: string) => Math.max(...text.split("\n").map((line) => line.length));
   const piped = await runCli(["sites", "add", "--help"], { home: home.path });

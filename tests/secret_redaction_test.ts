@@ -8,6 +8,7 @@ import { startDevServer } from "../scripts/stand_in/server.ts";
 import { siteEnv, writeKeyring } from "./dev_site.ts";
 import { orgSetup } from "./org_support.ts";
 import { type CliResult, runCli, tempHome } from "./support.ts";
+import { FILE_KEYRING_LABEL } from "./paths.ts";
 
 const SECRET = "S3cretValue9876";
 
@@ -65,7 +66,7 @@ Deno.test("a stored API key with control characters: a warning naming the keyrin
   assert.equal(
     result.stderr.split("\n")[0],
     "Warning: The stored API key for 127.0.0.1:9 holds spaces or control characters, which no " +
-      "key has (file keyring ~/.anaconda/keyring); log in again to replace it",
+      `key has (${FILE_KEYRING_LABEL}); log in again to replace it`,
   );
   assertNoSecret(result);
 });

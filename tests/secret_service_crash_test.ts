@@ -9,6 +9,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { cleanEnv, RUN_PERMISSIONS, tempHome } from "./support.ts";
 import { jwtExpiringIn, keyringValue, runPython, uniqueDomain } from "./token_support.ts";
 import { assertSecretService, PYTHON_KEYRING, SECRET_SERVICE } from "./secret_service.ts";
@@ -16,7 +17,7 @@ import { denoContext } from "../src/context.ts";
 import { SecretToolStore } from "../src/store/secret_tool.ts";
 import { decodeTokenInfo } from "../src/token/token_info.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 const CI = Deno.env.get("CI") === "true";
 /** Kills in all (the issue asks for at least 200), shared by parallel lanes. */
 const KILLS = Number(Deno.env.get("SECRET_SERVICE_KILLS") ?? 200);

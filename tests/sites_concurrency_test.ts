@@ -6,10 +6,13 @@
 import assert from "node:assert/strict";
 import { parse } from "smol-toml";
 import { runCli, tempHome } from "./support.ts";
+import { NO_POSIX_RENAME, unlessWine } from "./wine.ts";
 
 const PROCESSES = 20;
 
-Deno.test("20 concurrent sites add processes each keep their site", async () => {
+Deno.test({
+  ...unlessWine("20 concurrent sites add processes each keep their site", NO_POSIX_RENAME),
+}, async () => {
   await using home = await tempHome();
   const results = await Promise.all(
     Array.from(
@@ -41,7 +44,12 @@ Deno.test("20 concurrent sites add processes each keep their site", async () => 
 
 const WRITERS = 100;
 
-Deno.test("100 concurrent sites add and remove processes: no failure, no lost site", async () => {
+Deno.test({
+  ...unlessWine(
+    "100 concurrent sites add and remove processes: no failure, no lost site",
+    NO_POSIX_RENAME,
+  ),
+}, async () => {
   await using home = await tempHome();
   const folder = `${home.path}/.anaconda`;
   await Deno.mkdir(folder, { mode: 0o700 });

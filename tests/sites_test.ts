@@ -6,9 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { type CliResult, runCli, tempHome } from "./support.ts";
+import { escapeRegExp, joinPath } from "./paths.ts";
 
+/** The config file of `home`, as the CLI names it (the platform's separator). */
 function configPath(home: string): string {
-  return `${home}/.anaconda/config.toml`;
+  return joinPath(home, ".anaconda", "config.toml");
 }
 
 async function writeConfig(home: string, text: string): Promise<string> {
@@ -177,8 +179,8 @@ Deno.test("--dry-run prints a unified diff and writes nothing at all", async () 
   const lines = result.stdout.split("\n");
   // ISO 8601 dates, local time with its offset.
   const date = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d";
-  assert.match(lines[0] ?? "", new RegExp(`^--- ${path}\\t${date}$`));
-  assert.match(lines[1] ?? "", new RegExp(`^\\+\\+\\+ ${path}\\t${date}$`));
+  assert.match(lines[0] ?? "", new RegExp(`^--- ${escapeRegExp(path)}\\t${date}$`));
+  assert.match(lines[1] ?? "", new RegExp(`^\\+\\+\\+ ${escapeRegExp(path)}\\t${date}$`));
   assert.equal(lines[2], "@@ -9,6 +9,9 @@");
   assert.ok(result.stdout.includes('\n+[sites."new.example.com"]\n+domain = "new.example.com"\n'));
   assert.equal(await Deno.readTextFile(path), ORIGINAL);
@@ -458,6 +460,9 @@ Deno.test("--at must name a site even with ANACONDA_AUTH_DOMAIN set, which it no
   assert.equal(agreed.stderr, "");
 });
 
+/** A path as a TOML basic string (a Windows path's backslashes escaped). */
+const tomlString = (text: string) => JSON.stringify(text);
+
 /** A file that holds a PEM certificate block, as a CA bundle does. */
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
@@ -473,7 +478,9 @@ Deno.test("--ca-bundle stores the bundle's absolute path as ssl_verify, checked 
   const path = configPath(home.path);
   assert.equal(
     await Deno.readTextFile(path),
-    `default_site = "a"\n\n[sites.a]\ndomain = "a.com"\nssl_verify = "${home.path}/certs/ca.pem"\n`,
+    `default_site = "a"\n\n[sites.a]\ndomain = "a.com"\nssl_verify = ${
+      tomlString(joinPath(home.path, "certs/ca.pem"))
+    }\n`,
   );
   // sites modify takes it too; the Python tool's flags keep working beside it.
   await Deno.writeTextFile(`${home.path}/other.pem`, PEM);
@@ -482,7 +489,11 @@ Deno.test("--ca-bundle stores the bundle's absolute path as ssl_verify, checked 
       home: home.path,
     }),
   );
-  assert.ok((await Deno.readTextFile(path)).includes(`ssl_verify = "${home.path}/other.pem"\n`));
+  assert.ok(
+    (await Deno.readTextFile(path)).includes(
+      `ssl_verify = ${tomlString(joinPath(home.path, "other.pem"))}\n`,
+    ),
+  );
   assertOk(
     await runCli(["sites", "modify", "--name", "a", "--use-truststore", "-y"], { home: home.path }),
   );
@@ -491,9 +502,9 @@ Deno.test("--ca-bundle stores the bundle's absolute path as ssl_verify, checked 
   await Deno.writeTextFile(`${home.path}/empty.pem`, "not a certificate\n");
   const before = await Deno.readTextFile(path);
   const bad: [string, RegExp][] = [
-    ["missing.pem", /^ConfigError: CA bundle \S+\/missing\.pem does not exist/],
-    ["empty.pem", /^ConfigError: The CA bundle \S+\/empty\.pem \(--ca-bundle\) holds no PEM/],
-    ["certs", /^ConfigError: [^\n]*\/certs\b[^\n]*\(--ca-bundle\)\n$/],
+    ["missing.pem", /^ConfigError: CA bundle \S+[\\/]missing\.pem does not exist/],
+    ["empty.pem", /^ConfigError: The CA bundle \S+[\\/]empty\.pem \(--ca-bundle\) holds no PEM/],
+    ["certs", /^ConfigError: [^\n]*[\\/]certs\b[^\n]*\(--ca-bundle\)\n$/],
   ];
   for (const [given, message] of bad) {
     const result = await runCli(["sites", "modify", "--name", "a", "--ca-bundle", given, "-y"], {

@@ -12,6 +12,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { splitBundle } from "../scripts/bundle.ts";
 import { HOT_COMMANDS, makeLoggedInHome } from "../scripts/hot_commands.ts";
 import { linkChunksMapped, TRACE_PREFIX } from "../scripts/link_chunks.ts";
@@ -55,7 +56,13 @@ function moduleName(pathOrUrl: string): string | null {
 async function sourceModules(args: string[], home: string): Promise<Set<string>> {
   const result = await runProgram(
     Deno.execPath(),
-    ["run", "--log-level=debug", ...RUN_PERMISSIONS, new URL("main.ts", ROOT).pathname, ...args],
+    [
+      "run",
+      "--log-level=debug",
+      ...RUN_PERMISSIONS,
+      fileURLToPath(new URL("main.ts", ROOT)),
+      ...args,
+    ],
     { cwd: home, env: cleanEnv(home) },
   );
   assert.deepEqual(result.code, 0, result.stderr.slice(-2000));

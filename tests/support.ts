@@ -6,10 +6,11 @@
 
 import { RUN_PERMISSIONS } from "../scripts/permissions.ts";
 import { childEnv } from "../scripts/child_env.ts";
+import { fileURLToPath } from "node:url";
 
 export { RUN_PERMISSIONS };
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const MAIN = `${ROOT}main.ts`;
 
 export interface CliResult {
@@ -94,7 +95,17 @@ export async function tempHome(): Promise<{ path: string } & AsyncDisposable> {
   return {
     path,
     async [Symbol.asyncDispose]() {
-      await Deno.remove(path, { recursive: true });
+      // Windows keeps a folder while a process runs in it (a browser the CLI started, in
+      // its own session, may still be exiting): try again for a few seconds there.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        try {
+          return await Deno.remove(path, { recursive: true });
+        } catch (err) {
+          if (Deno.build.os !== "windows" || Date.now() > deadline) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
     },
   };
 }
@@ -104,6 +115,9 @@ export async function withHome(body: (home: string) => Promise<void>): Promise<v
   await using home = await tempHome();
   await body(home.path);
 }
+
+/** Pseudo-terminals come from util-linux `script`, which Windows does not have. */
+export const NO_TERMINAL: boolean = Deno.build.os === "windows";
 
 /** Whether util-linux `script` (for pseudo-terminals) is installed. */
 export function hasScript(): boolean {

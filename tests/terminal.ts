@@ -4,9 +4,10 @@
  * would: what the terminal shows includes every echoed key.
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { cleanEnv, RUN_PERMISSIONS } from "./support.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
 /** A CLI run on a pseudo-terminal that a test types into, key by key. */
 export class Terminal {

@@ -9,6 +9,7 @@ import { siteEnv } from "./dev_site.ts";
 import { runCli, tempHome } from "./support.ts";
 import { logIn, tokenEnv } from "./token_commands_support.ts";
 import { orgSetup } from "./org_support.ts";
+import { escapeRegExp, joinPath } from "./paths.ts";
 
 const WARNING_END = "servers are not checked, so keys and tokens sent to them could reach " +
   "an impostor\n";
@@ -34,7 +35,9 @@ Deno.test("a .env in the working folder that turns verification off is named in 
   assert.equal(
     result.stderr,
     "Warning: TLS certificate verification is off (ssl_verify = false, set by " +
-      `${project}/.env for ANACONDA_AUTH_SSL_VERIFY): ${WARNING_END}` +
+      `${
+        joinPath(home.path, "cloned-repo", ".env")
+      } for ANACONDA_AUTH_SSL_VERIFY): ${WARNING_END}` +
       `Your info (${server.domain}):\n`,
   );
 });
@@ -54,7 +57,8 @@ Deno.test("the warning names the environment variable, or the config file and ta
   );
 
   await Deno.mkdir(`${home.path}/.anaconda`, { recursive: true });
-  const configPath = `${home.path}/.anaconda/config.toml`;
+  // As the CLI names it: joined with the platform's separator.
+  const configPath = joinPath(home.path, ".anaconda", "config.toml");
   await Deno.writeTextFile(
     configPath,
     `[sites.work]\ndomain = "${server.domain}"\nssl_verify = false\n`,
@@ -111,11 +115,14 @@ Deno.test("anaconda.org: the warning names anaconda-client's config file", async
   await using org = await orgSetup();
   const configFile = `${org.home}/.continuum/anaconda-client/config.yaml`;
   await Deno.writeTextFile(configFile, `url: ${org.url}\nssl_verify: false\n`);
+  const configShown = joinPath(org.home, ".continuum/anaconda-client", "config.yaml");
   const result = await org.run(["whoami"], { env: { BINSTAR_API_TOKEN: "tk-0123" } });
   assert.match(
     result.stderr,
     new RegExp(
-      `^Warning: TLS certificate verification is off \\(ssl_verify = false, set by ${configFile}\\): `,
+      `^Warning: TLS certificate verification is off \\(ssl_verify = false, set by ${
+        escapeRegExp(configShown)
+      }\\): `,
     ),
   );
 });

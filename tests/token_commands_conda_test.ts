@@ -24,8 +24,12 @@ import {
   tokenFile,
 } from "./token_commands_support.ts";
 import { condaPrimitive, condaSequence, readCondaFiles } from "../src/conda/conda_config.ts";
-import { readTokenFiles, tokenDirectory } from "../src/conda/token_files.ts";
+import { readTokenFiles } from "../src/conda/token_files.ts";
 import { withToken } from "../src/conda/repo_url.ts";
+import { condaTokenDir, escapeRegExp, joinPath } from "./paths.ts";
+
+/** Windows has no POSIX modes to check. */
+const WINDOWS = Deno.build.os === "windows";
 
 const PROBE = "main/noarch/repodata.json";
 
@@ -56,14 +60,15 @@ async function condaSearchUrls(home: string, env: Record<string, string> = {}) {
   const context = {
     env: { get: (name: string) => env[name], toObject: () => env },
     homeDir: () => home,
-    os: "linux" as const,
+    os: Deno.build.os,
   };
-  const files = await readCondaFiles(context, `${home}/.condarc`, null);
+  const files = await readCondaFiles(context, joinPath(home, ".condarc"), null);
   const channels = condaSequence(files, "channels", context.env).flatMap((channel) =>
     channel === "defaults" ? condaSequence(files, "default_channels", context.env) : [channel]
   );
   const addToken = condaPrimitive(files, "add_anaconda_token") ?? true;
-  const tokens = await readTokenFiles(tokenDirectory(context));
+  // The token folder of the CLI's runs (tests/support.ts's environment) on this OS.
+  const tokens = await readTokenFiles(condaTokenDir(home));
   return channels.map((channel) => {
     const url = `${channel}/noarch/repodata.json`;
     const found = tokens.find((entry) => url.startsWith(entry.url));
@@ -79,7 +84,8 @@ Deno.test("a fresh HOME: install --yes adds channels: [defaults], and a plain co
 
   const result = await token(server, home.path, ["install", "--yes"]);
   assert.equal(result.code, 0, result.stderr);
-  const condarc = `${home.path}/.condarc`;
+  // As the CLI names it: joined with the platform's separator.
+  const condarc = joinPath(home.path, ".condarc");
   assert.equal(
     result.stderr,
     "Only one organization found, automatically selecting: acme\n" +
@@ -119,19 +125,21 @@ Deno.test("install asks before adding channels: Enter adds them, n leaves them o
   await using home = await tempHome();
   await using server = await startDevServer();
   await logIn(home.path, server);
-  const condarc = `${home.path}/.condarc`;
+  const condarc = joinPath(home.path, ".condarc");
   await Deno.writeTextFile(condarc, "# mine\nauto_activate_base: false\n");
 
   const declined = await token(server, home.path, ["install"], { stdin: "y\nn\n" });
   assert.equal(declined.code, 0, declined.stderr);
   assert.match(
     declined.stderr,
-    /\nAdd "channels: \[defaults\]" to \S+\/\.condarc\? \[y\/n\] \(y\): /,
+    /\nAdd "channels: \[defaults\]" to \S+[\\/]\.condarc\? \[y\/n\] \(y\): /,
   );
   assert.match(
     declined.stderr,
     new RegExp(
-      `\\(y\\): Warning: conda has no channel to search: .*\\. Fix: add "channels: \\[defaults\\]" to ${condarc}, or run conda config --add channels defaults\\n`,
+      `\\(y\\): Warning: conda has no channel to search: .*\\. Fix: add "channels: \\[defaults\\]" to ${
+        escapeRegExp(condarc)
+      }, or run conda config --add channels defaults\\n`,
     ),
   );
   assert.doesNotMatch(await Deno.readTextFile(condarc), /^channels:/m);
@@ -168,7 +176,8 @@ Deno.test("channels listed in another file conda reads count; a #!final before t
   // ~/.config/conda/condarc comes before ~/.condarc: an empty list marked #!final there
   // hides every later file, so adding channels to ~/.condarc would not help.
   await Deno.mkdir(`${home.path}/.config/conda`, { recursive: true });
-  const final = `${home.path}/.config/conda/condarc`;
+  // As the CLI names it: the home folder joined with the platform's separator.
+  const final = joinPath(home.path, ".config/conda/condarc");
   await Deno.writeTextFile(final, "channels: [] #!final\n");
   const hidden = await token(server, home.path, ["install", "--yes"], {
     env: { CONDA_PREFIX: prefix },
@@ -177,7 +186,9 @@ Deno.test("channels listed in another file conda reads count; a #!final before t
   assert.match(
     hidden.stderr,
     new RegExp(
-      `\\nWarning: conda has no channel to search: .*, and ${final} marks channels #!final, so conda reads them from no later file: add defaults to its channels list\\n`,
+      `\\nWarning: conda has no channel to search: .*, and ${
+        escapeRegExp(final)
+      } marks channels #!final, so conda reads them from no later file: add defaults to its channels list\\n`,
     ),
   );
   assert.doesNotMatch(await Deno.readTextFile(`${home.path}/.condarc`), /^channels:/m);
@@ -377,7 +388,9 @@ Deno.test("validation connects as conda will: .condarc's ssl_verify and proxy_se
   assert.equal(missing.code, 1);
   assert.equal(
     afterArgvWarning(missing.stderr),
-    `CondarcError: ${condarc}: ssl_verify value '/etc/no-such-ca.pem' must be a boolean, a path ` +
+    `CondarcError: ${
+      joinPath(home.path, ".condarc")
+    }: ssl_verify value '/etc/no-such-ca.pem' must be a boolean, a path ` +
       "to a certificate bundle file, a path to a directory containing certificates of trusted " +
       "CAs, or 'truststore' (conda refuses it too)\n",
   );
@@ -409,14 +422,19 @@ Deno.test("backups and locks stay out of the user's folders: ~/.anaconda/backups
     const result = await token(server, home.path, args);
     assert.equal(result.code, 0, result.stderr);
     const [, backup] = /\(backup of the previous version: (\S+)\)\n$/.exec(result.stderr) ?? [];
-    assert.ok(backup?.startsWith(`${home.path}/.anaconda/backups/condarc.`), result.stderr);
+    assert.ok(
+      backup?.startsWith(joinPath(home.path, ".anaconda", "backups", "condarc.")),
+      result.stderr,
+    );
     assert.equal(await Deno.readTextFile(backup!), texts.at(-1));
-    assert.equal((await Deno.stat(backup!)).mode! & 0o777, 0o600);
+    if (!WINDOWS) assert.equal((await Deno.stat(backup!)).mode! & 0o777, 0o600);
   }
   const backups = await backupFiles(home.path);
   assert.equal(backups.length, 5);
-  assert.equal((await Deno.stat(`${home.path}/.anaconda/backups`)).mode! & 0o777, 0o700);
-  assert.equal((await Deno.stat(`${home.path}/.anaconda/locks`)).mode! & 0o777, 0o700);
+  if (!WINDOWS) {
+    assert.equal((await Deno.stat(`${home.path}/.anaconda/backups`)).mode! & 0o777, 0o700);
+    assert.equal((await Deno.stat(`${home.path}/.anaconda/locks`)).mode! & 0o777, 0o700);
+  }
   // The newest five are kept.
   const kept = await Promise.all(
     backups.map((name) => Deno.readTextFile(`${home.path}/.anaconda/backups/${name}`)),

@@ -6,17 +6,19 @@
 import assert from "node:assert/strict";
 import { type DevServer, startDevServer } from "../scripts/stand_in/server.ts";
 import { requestLines, storedToken } from "./dev_site.ts";
-import { runCli, runCliInTerminal, tempHome } from "./support.ts";
+import { NO_TERMINAL, runCli, runCliInTerminal, tempHome } from "./support.ts";
 import {
   afterArgvWarning,
   backupFiles,
   condaLog,
+  FAKE_CONDA,
   fakeConda,
   logIn,
   readOrNull,
   tokenEnv,
   tokenFile,
 } from "./token_commands_support.ts";
+import { joinPath } from "./paths.ts";
 
 const EXPIRES_AT = "2099-01-01T00:00:00";
 const ORGS = [
@@ -61,12 +63,12 @@ Deno.test("install with one organization issues, validates and stores a token, a
   assert.equal(
     result.stderr,
     "Only one organization found, automatically selecting: acme\n" +
-      `Configuring your .condarc file (${home.path}/.condarc)\n` +
+      `Configuring your .condarc file (${joinPath(home.path, ".condarc")})\n` +
       "Your conda token has been installed and expires 2099-01-01 00:00:00. " +
       "To view your token(s), you can use anaconda token list\n" +
       "✓ Success! Your token has been installed and validated, and conda has been configured. " +
-      `(backup of the previous version: ${home.path}/.anaconda/backups/${
-        (await backupFiles(home.path))[0]
+      `(backup of the previous version: ${
+        joinPath(home.path, ".anaconda", "backups", (await backupFiles(home.path))[0]!)
       })\n`,
   );
   // --yes: no question, and no look at the current token either. The organizations and
@@ -91,7 +93,7 @@ Deno.test("install with one organization issues, validates and stores a token, a
   assert.deepEqual(record?.repo_tokens, [{ token, org_name: "acme" }]);
   const file = tokenFile(home.path, server.repo.url);
   assert.equal(await Deno.readTextFile(file), token);
-  assert.equal((await Deno.stat(file)).mode! & 0o777, 0o600);
+  if (Deno.build.os !== "windows") assert.equal((await Deno.stat(file)).mode! & 0o777, 0o600);
 
   const repo = server.repo.url;
   assert.equal(
@@ -174,7 +176,10 @@ Deno.test("declining the reissue changes nothing", async () => {
   assert.equal(await readOrNull(tokenFile(home.path, server.repo.url)), null);
 });
 
-Deno.test("several organizations: a picker on a terminal, an error naming --org without one", async () => {
+Deno.test({
+  name: "several organizations: a picker on a terminal, an error naming --org without one",
+  ignore: NO_TERMINAL,
+}, async () => {
   await using home = await tempHome();
   await using server = await startDevServer({ organizations: ORGS });
   await logIn(home.path, server);
@@ -236,7 +241,7 @@ Deno.test("a token the repository rejects is reported with the status, and nothi
   assert.equal(result.code, 1);
   assert.equal(
     afterArgvWarning(result.stderr),
-    `Configuring your .condarc file (${home.path}/.condarc)\n` +
+    `Configuring your .condarc file (${joinPath(home.path, ".condarc")})\n` +
       `TokenValidationError: The token could not be validated: HEAD ${server.url}/t/REDACTED${PROBE} ` +
       "answered 403 Forbidden. Please check that you have typed it correctly\n",
   );
@@ -262,14 +267,20 @@ Deno.test("a malformed ~/.condarc stops install before any token is issued", asy
   assert.equal(result.code, 1);
   assert.equal(
     result.stderr,
-    `CondarcError: ${home.path}/.condarc:2:1: Flow sequence in block collection must be ` +
+    `CondarcError: ${
+      joinPath(home.path, ".condarc")
+    }:2:1: Flow sequence in block collection must be ` +
       "sufficiently indented and end with a ]\n",
   );
   assert.deepEqual(requestLines(server), []);
   assert.equal(await Deno.readTextFile(`${home.path}/.condarc`), broken);
 });
 
-Deno.test("--no-set-default-channels leaves default_channels alone; conda clean runs when conda is there", async () => {
+Deno.test({
+  name:
+    "--no-set-default-channels leaves default_channels alone; conda clean runs when conda is there",
+  ignore: !FAKE_CONDA,
+}, async () => {
   await using home = await tempHome();
   await using server = await startDevServer();
   await logIn(home.path, server);
@@ -293,38 +304,41 @@ Deno.test("--no-set-default-channels leaves default_channels alone; conda clean 
   assert.deepEqual(await condaLog(home.path), ["clean -i -y -q"]);
 });
 
-Deno.test("declining default channels still installs the token", async () => {
-  await using home = await tempHome();
-  await using server = await startDevServer();
-  await logIn(home.path, server);
-  const conda = await fakeConda(home.path, { exitCode: 3 });
-  await Deno.writeTextFile(`${home.path}/.condarc`, CONDARC_BEFORE);
+Deno.test(
+  { name: "declining default channels still installs the token", ignore: !FAKE_CONDA },
+  async () => {
+    await using home = await tempHome();
+    await using server = await startDevServer();
+    await logIn(home.path, server);
+    const conda = await fakeConda(home.path, { exitCode: 3 });
+    await Deno.writeTextFile(`${home.path}/.condarc`, CONDARC_BEFORE);
 
-  const result = await runCli(["token", "install"], {
-    home: home.path,
-    env: env(server, conda),
-    stdin: "n\n",
-  });
-  assert.equal(result.code, 0, result.stderr);
-  assert.match(
-    result.stderr,
-    /\nExisting default channels found:\n- https:\/\/mirror\.example\/main\nThis action will override the existing default_channels setting\.\nProceed\? \[y\/n\] \(n\): /,
-  );
-  // A failing conda clean is a warning, not a failure.
-  assert.match(
-    result.stderr,
-    /\nWarning: conda clean -i failed \(exit 3\): CondaError: cache is locked\n/,
-  );
-  assert.match(
-    result.stderr,
-    /\n✓ Success! Your token has been installed and validated\. \(backup of the previous version: \S+\)\n$/,
-  );
-  assert.equal(
-    await Deno.readTextFile(`${home.path}/.condarc`),
-    `${CONDARC_BEFORE}add_anaconda_token: true\n`,
-  );
-  assert.equal((await storedToken(home.path, server.domain))?.repo_tokens.length, 1);
-});
+    const result = await runCli(["token", "install"], {
+      home: home.path,
+      env: env(server, conda),
+      stdin: "n\n",
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      /\nExisting default channels found:\n- https:\/\/mirror\.example\/main\nThis action will override the existing default_channels setting\.\nProceed\? \[y\/n\] \(n\): /,
+    );
+    // A failing conda clean is a warning, not a failure.
+    assert.match(
+      result.stderr,
+      /\nWarning: conda clean -i failed \(exit 3\): CondaError: cache is locked\n/,
+    );
+    assert.match(
+      result.stderr,
+      /\n✓ Success! Your token has been installed and validated\. \(backup of the previous version: \S+\)\n$/,
+    );
+    assert.equal(
+      await Deno.readTextFile(`${home.path}/.condarc`),
+      `${CONDARC_BEFORE}add_anaconda_token: true\n`,
+    );
+    assert.equal((await storedToken(home.path, server.domain))?.repo_tokens.length, 1);
+  },
+);
 
 Deno.test("install without a login is the login-required error, and nothing is sent", async () => {
   await using home = await tempHome();

@@ -8,13 +8,14 @@ import { startDevServer } from "../scripts/stand_in/server.ts";
 import { storedToken } from "./dev_site.ts";
 import { runCli, tempHome } from "./support.ts";
 import { logIn, readOrNull, tokenEnv, tokenFile } from "./token_commands_support.ts";
+import { condaTokenDir, joinPath } from "./paths.ts";
 
 const DEFAULT_REPO = "https://repo.anaconda.cloud/repo/";
 
 /** conda's token file of `url` in `home`, as conda or anaconda-client writes it. */
 async function writeTokenFile(home: string, url: string, token: string): Promise<string> {
   const path = tokenFile(home, url);
-  await Deno.mkdir(`${home}/.config/binstar`, { recursive: true });
+  await Deno.mkdir(condaTokenDir(home), { recursive: true });
   await Deno.writeTextFile(path, token);
   return path;
 }
@@ -39,7 +40,10 @@ Deno.test("list shows keyring repo tokens and conda token files, and sends no re
   ]);
   // The default REPO_URL's file, named as conda names it.
   const path = await writeTokenFile(home.path, DEFAULT_REPO, "tok-file");
-  assert.ok(path.endsWith("/.config/binstar/https%3A%2F%2Frepo.anaconda.cloud%2Frepo%2F.token"));
+  assert.equal(
+    path,
+    joinPath(condaTokenDir(home.path), "https%3A%2F%2Frepo.anaconda.cloud%2Frepo%2F.token"),
+  );
 
   const env = tokenEnv(server, { CONDA_TOKEN_REPO_URL: "" });
   const text = await runCli(["token", "list"], { home: home.path, env });

@@ -6,8 +6,8 @@
  */
 import type { DevServer } from "../scripts/stand_in/server.ts";
 import { siteEnv, writeKeyring } from "./dev_site.ts";
-import { quotePlus } from "../src/conda/token_files.ts";
 import type { RepoToken } from "../src/token/token_info.ts";
+import { condaTokenFile } from "./paths.ts";
 
 /** What a token given on the command line gets (the process list shows it). */
 export const ARGV_WARNING = "Warning: a token on the command line is visible to other users " +
@@ -45,9 +45,9 @@ export function tokenEnv(server: DevServer, extra: Record<string, string> = {}) 
   return siteEnv(server, { CONDA_TOKEN_REPO_URL: server.repo.url, ...extra });
 }
 
-/** conda's token file of `url` in `home` (Linux: `~/.config/binstar`). */
+/** conda's token file of `url` for a CLI run in `home` (Linux: `~/.config/binstar`). */
 export function tokenFile(home: string, url: string): string {
-  return `${home}/.config/binstar/${quotePlus(url)}.token`;
+  return condaTokenFile(home, url);
 }
 
 /** The text of `path`, or null when it does not exist. */
@@ -59,6 +59,9 @@ export async function readOrNull(path: string): Promise<string | null> {
     throw err;
   }
 }
+
+/** Whether `fakeConda` can run here: it is a shell script, which Windows cannot run. */
+export const FAKE_CONDA: boolean = Deno.build.os !== "windows";
 
 /**
  * A fake `conda` in `<home>/bin` that appends its arguments to `<home>/conda.log`, prints

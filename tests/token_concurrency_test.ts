@@ -5,12 +5,16 @@
 import assert from "node:assert/strict";
 import { tempHome } from "./support.ts";
 import { decodeTokenInfo } from "../src/token/token_info.ts";
+import { fileURLToPath } from "node:url";
+import { CONCURRENT_STDIN, unlessWine } from "./wine.ts";
 
-const WRITER = new URL("./token_writer.ts", import.meta.url).pathname;
+const WRITER = fileURLToPath(new URL("./token_writer.ts", import.meta.url));
 const PROCESSES = 20;
 const DOMAINS_EACH = 3;
 
-Deno.test("20 processes writing different domains at once lose no entry", async () => {
+Deno.test({
+  ...unlessWine("20 processes writing different domains at once lose no entry", CONCURRENT_STDIN),
+}, async () => {
   await using home = await tempHome();
   const keyringPath = `${home.path}/.anaconda/keyring`;
   const children = Array.from({ length: PROCESSES }, (_, process) => {

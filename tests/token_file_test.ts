@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { cleanEnv, RUN_PERMISSIONS, runCli, runProgram, tempHome } from "./support.ts";
 import { jwtExpiringIn, makeJwt, runPython } from "./token_support.ts";
+import { fileURLToPath } from "node:url";
+import { NO_PYTHON, unlessWine } from "./wine.ts";
 
 const KEYRING = ".anaconda/keyring";
 
@@ -44,7 +46,9 @@ print(json.dumps(out))
   return JSON.parse(result.stdout);
 }
 
-Deno.test("auth api-key prints a key the Python tool stored, and nothing else", async () => {
+Deno.test({
+  ...unlessWine("auth api-key prints a key the Python tool stored, and nothing else", NO_PYTHON),
+}, async () => {
   await using home = await tempHome();
   const key = jwtExpiringIn(3600);
   await pythonWritesKeyring(home.path, {
@@ -60,7 +64,7 @@ Deno.test("auth api-key prints a key the Python tool stored, and nothing else", 
   assert.deepEqual(result, { code: 0, stdout: `${key}\n`, stderr: "" });
 });
 
-Deno.test("auth api-key --at picks the site's domain", async () => {
+Deno.test({ ...unlessWine("auth api-key --at picks the site's domain", NO_PYTHON) }, async () => {
   await using home = await tempHome();
   const key = jwtExpiringIn(3600);
   await pythonWritesKeyring(home.path, { "other.test": { api_key: key } });
@@ -88,7 +92,9 @@ Deno.test("auth api-key without a token: TokenNotFoundError, exit 1", async () =
   assert.match(result.stderr, /^TokenNotFoundError: Login is required to complete this action\./);
 });
 
-Deno.test("auth api-key with an expired key: TokenExpiredError, exit 1", async () => {
+Deno.test({
+  ...unlessWine("auth api-key with an expired key: TokenExpiredError, exit 1", NO_PYTHON),
+}, async () => {
   await using home = await tempHome();
   await pythonWritesKeyring(home.path, { "anaconda.com": { api_key: jwtExpiringIn(-60) } });
   const result = await runCli(["auth", "api-key"], { home: home.path });
@@ -97,7 +103,12 @@ Deno.test("auth api-key with an expired key: TokenExpiredError, exit 1", async (
   assert.match(result.stderr, /^TokenExpiredError: Your login token has expired/);
 });
 
-Deno.test("auth api-key with a key that is not a JWT or has no exp: not a valid API key (D26)", async () => {
+Deno.test({
+  ...unlessWine(
+    "auth api-key with a key that is not a JWT or has no exp: not a valid API key (D26)",
+    NO_PYTHON,
+  ),
+}, async () => {
   await using home = await tempHome();
   for (const apiKey of ["not-a-jwt-secret-value", makeJwt({ sub: "no-exp" })]) {
     await pythonWritesKeyring(home.path, { "anaconda.com": { api_key: apiKey } });
@@ -113,7 +124,12 @@ Deno.test("auth api-key with a key that is not a JWT or has no exp: not a valid 
   }
 });
 
-Deno.test("a keyring value that is not base64 or not JSON is reported without showing it", async () => {
+Deno.test({
+  ...unlessWine(
+    "a keyring value that is not base64 or not JSON is reported without showing it",
+    NO_PYTHON,
+  ),
+}, async () => {
   await using home = await tempHome();
   const cases: Array<[string, string]> = [
     ["%%% secret-not-base64 %%%", "is not base64"],
@@ -151,7 +167,12 @@ Deno.test("a corrupt keyring file is moved aside with a warning naming it (D15)"
   assert.match(result.stderr, /TokenNotFoundError/);
 });
 
-Deno.test("auth logout removes anaconda.com and anaconda.cloud, keeps the rest, and Python still reads the file", async () => {
+Deno.test({
+  ...unlessWine(
+    "auth logout removes anaconda.com and anaconda.cloud, keeps the rest, and Python still reads the file",
+    NO_PYTHON,
+  ),
+}, async () => {
   await using home = await tempHome();
   const key = jwtExpiringIn(3600);
   await pythonWritesKeyring(home.path, {
@@ -183,7 +204,12 @@ Deno.test("auth logout removes anaconda.com and anaconda.cloud, keeps the rest, 
   assert.deepEqual(again, { code: 0, stdout: "", stderr: "No stored token for anaconda.com\n" });
 });
 
-Deno.test("a legacy id.anaconda.cloud token is migrated, and Python reads the migrated record", async () => {
+Deno.test({
+  ...unlessWine(
+    "a legacy id.anaconda.cloud token is migrated, and Python reads the migrated record",
+    NO_PYTHON,
+  ),
+}, async () => {
   await using home = await tempHome();
   const key = jwtExpiringIn(3600);
   await pythonWritesKeyring(home.path, {
@@ -211,7 +237,12 @@ Deno.test("a legacy id.anaconda.cloud token is migrated, and Python reads the mi
   assert.match(text, /^\{"Anaconda Cloud": \{"anaconda\.com": "[A-Za-z0-9+/]+=*"\}\}$/);
 });
 
-Deno.test("logout with ANACONDA_AUTH_API_KEY set removes the stored token and says the key still works (D24)", async () => {
+Deno.test({
+  ...unlessWine(
+    "logout with ANACONDA_AUTH_API_KEY set removes the stored token and says the key still works (D24)",
+    NO_PYTHON,
+  ),
+}, async () => {
   await using home = await tempHome();
   await pythonWritesKeyring(home.path, { "anaconda.com": { api_key: jwtExpiringIn(3600) } });
   const env = { ANACONDA_AUTH_API_KEY: "env-secret-key" };
@@ -228,7 +259,12 @@ Deno.test("logout with ANACONDA_AUTH_API_KEY set removes the stored token and sa
   assert.deepEqual(await pythonReadsKeyring(home.path), {});
 });
 
-Deno.test("auth status lists every site with state, storage, user and expiry; exit code follows the selected site", async () => {
+Deno.test({
+  ...unlessWine(
+    "auth status lists every site with state, storage, user and expiry; exit code follows the selected site",
+    NO_PYTHON,
+  ),
+}, async () => {
   await using home = await tempHome();
   const exp = Math.floor(Date.now() / 1000) + 7200;
   const valid = makeJwt({ exp });
@@ -327,7 +363,12 @@ Deno.test("auth status: an environment key that is not an API key is no login, e
   assert.ok(!result.stdout.includes("garbage") && !result.stderr.includes("garbage"));
 });
 
-Deno.test("a keyring whose lock file cannot be created is a clear StoreError, exit 1, no stack trace", async () => {
+Deno.test({
+  ...unlessWine(
+    "a keyring whose lock file cannot be created is a clear StoreError, exit 1, no stack trace",
+    NO_PYTHON,
+  ),
+}, async () => {
   await using home = await tempHome();
   await pythonWritesKeyring(home.path, { "anaconda.com": { api_key: jwtExpiringIn(3600) } });
   // The lock file's place is taken by a folder: the keyring cannot be rewritten.
@@ -340,7 +381,7 @@ Deno.test("a keyring whose lock file cannot be created is a clear StoreError, ex
   assert.equal(Object.keys(await pythonReadsKeyring(home.path)).length, 1);
 });
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
 /**
  * Runs `anaconda <args>` so that file permissions bind it: as root (CI containers) it
@@ -421,7 +462,12 @@ Deno.test({
   },
 });
 
-Deno.test("an entry of another shape in the keyring file is kept, and the other tokens still work", async () => {
+Deno.test({
+  ...unlessWine(
+    "an entry of another shape in the keyring file is kept, and the other tokens still work",
+    NO_PYTHON,
+  ),
+}, async () => {
   await using home = await tempHome();
   const key = jwtExpiringIn(3600);
   await pythonWritesKeyring(home.path, { "anaconda.com": { api_key: key } });

@@ -42,15 +42,27 @@ export function uniqueDomain(label: string): string {
   return `${label}-${crypto.randomUUID().slice(0, 8)}.test`;
 }
 
-export const PYTHON = "/usr/bin/python3";
+/** The Python of the interop tests: ANACONDA_TEST_PYTHON (CI's Windows job), or Debian's. */
+export const PYTHON = Deno.env.get("ANACONDA_TEST_PYTHON") ?? "/usr/bin/python3";
 
 /** Runs a Python snippet; `env` is added to a minimal environment. */
 export function runPython(
   code: string,
   options: { env?: Record<string, string>; stdin?: string } = {},
 ): Promise<CliResult> {
+  // Windows programs need SystemRoot; Python finds the home folder in USERPROFILE there.
+  const windows: Record<string, string> = Deno.build.os === "windows"
+    ? {
+      SystemRoot: Deno.env.get("SystemRoot") ?? "C:\\Windows",
+      ...(options.env?.HOME === undefined ? {} : { USERPROFILE: options.env.HOME }),
+    }
+    : {};
   return runProgram(PYTHON, ["-c", code], {
-    env: { PATH: "/usr/bin:/bin", ...options.env },
+    env: {
+      PATH: Deno.build.os === "windows" ? Deno.env.get("PATH") ?? "" : "/usr/bin:/bin",
+      ...windows,
+      ...options.env,
+    },
     ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
   });
 }

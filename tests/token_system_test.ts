@@ -11,11 +11,14 @@ import { assertSecretService, PYTHON_KEYRING, SECRET_SERVICE } from "./secret_se
 import { decodeTokenInfo } from "../src/token/token_info.ts";
 import { denoContext } from "../src/context.ts";
 import { SecretToolStore } from "../src/store/secret_tool.ts";
+import { fileURLToPath } from "node:url";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const WRITER = `${ROOT}tests/token_writer.ts`;
 const CI = Deno.env.get("CI") === "true";
-const needsService = SECRET_SERVICE.ignore || (!PYTHON_KEYRING && !CI);
+/** The Secret Service is the OS keyring of Linux only (Windows and macOS have their own). */
+const NOT_LINUX = Deno.build.os !== "linux";
+const needsService = NOT_LINUX || SECRET_SERVICE.ignore || (!PYTHON_KEYRING && !CI);
 
 function systemEnv(domain: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -198,7 +201,10 @@ async function fileKeyringHome(home: string, domain: string, key: string): Promi
   );
 }
 
-Deno.test("system storage without secret-tool on PATH: one warning, then the file keyring", async () => {
+Deno.test({
+  name: "system storage without secret-tool on PATH: one warning, then the file keyring",
+  ignore: NOT_LINUX,
+}, async () => {
   await using home = await tempHome();
   const domain = uniqueDomain("no-tool");
   const key = jwtExpiringIn(3600);
@@ -219,7 +225,7 @@ Deno.test("system storage without secret-tool on PATH: one warning, then the fil
 
 Deno.test({
   name: "system storage without D-Bus: one warning naming the cause, then the file keyring",
-  ignore: !CI && !(await commandExists("secret-tool")),
+  ignore: NOT_LINUX || (!CI && !(await commandExists("secret-tool"))),
   async fn() {
     await using home = await tempHome();
     const domain = uniqueDomain("no-dbus");
@@ -276,8 +282,8 @@ async function privateSession(): Promise<{ env: Record<string, string> } & Async
 
 Deno.test({
   name: "a locked Secret Service collection is told apart from a missing token",
-  ignore: !CI &&
-    !((await commandExists("gnome-keyring-daemon")) && (await commandExists("dbus-daemon"))),
+  ignore: NOT_LINUX || (!CI &&
+    !((await commandExists("gnome-keyring-daemon")) && (await commandExists("dbus-daemon")))),
   async fn() {
     await using home = await tempHome();
     await using session = await privateSession();

@@ -6,13 +6,15 @@
  */
 import assert from "node:assert/strict";
 import { runCli, tempHome } from "./support.ts";
+import { joinPath } from "./paths.ts";
 
 const CONFIG = '[sites.work]\ndomain = "work.example"\n\n[sites.dev]\ndomain = "dev.example"\n';
 const SITES = "work (work.example) [default], dev (dev.example)";
 
 async function withConfig(home: string, text: string): Promise<string> {
   await Deno.mkdir(`${home}/.anaconda`, { recursive: true });
-  const path = `${home}/.anaconda/config.toml`;
+  // As the CLI names it: joined with the platform's separator.
+  const path = joinPath(home, ".anaconda", "config.toml");
   await Deno.writeTextFile(path, text);
   return path;
 }

@@ -9,9 +9,10 @@
  * where strace works.
  */
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { cleanEnv, type CliResult, RUN_PERMISSIONS, runProgram, tempHome } from "./support.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 const isRoot = Deno.build.os !== "windows" && Deno.uid() === 0;
 
 /** A port nothing listens on: the proxy of the runs, so that nothing leaves the machine. */

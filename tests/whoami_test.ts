@@ -5,8 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { startDevServer } from "../scripts/stand_in/server.ts";
-import { siteEnv, storedToken, writeKeyring } from "./dev_site.ts";
+import { NO_BROWSER, siteEnv, storedToken, writeKeyring } from "./dev_site.ts";
 import { runCli, tempHome } from "./support.ts";
+import { FILE_KEYRING_LABEL } from "./paths.ts";
 
 /** The login hint; a domain that is not a configured site gets `anaconda auth login`. */
 const HINT_PATTERN =
@@ -118,9 +119,12 @@ Deno.test("login --with-token stores a valid key from stdin, keeping repo tokens
   assert.equal(result.stdout, "");
   assert.equal(
     result.stderr,
-    // writeKeyring made ~/.anaconda as Python does (0755): the first secret tightens it (D17).
-    `Tightened the permissions of ${home.path}/.anaconda to 0700 (it holds secrets)\n` +
-      `✓ API key for ${server.domain} stored in file keyring ~/.anaconda/keyring\n`,
+    // writeKeyring made ~/.anaconda as Python does (0755): the first secret tightens it (D17),
+    // where folders have POSIX modes.
+    (Deno.build.os === "windows"
+      ? ""
+      : `Tightened the permissions of ${home.path}/.anaconda to 0700 (it holds secrets)\n`) +
+      `✓ API key for ${server.domain} stored in ${FILE_KEYRING_LABEL}\n`,
   );
   assert.deepEqual(await storedToken(home.path, server.domain), {
     domain: server.domain,
@@ -169,9 +173,9 @@ Deno.test("top-level commands act on --at and need it without a terminal when se
   await Deno.writeTextFile(
     `${home.path}/.anaconda/config.toml`,
     `default_site = "other"\n\n[sites.other]\ndomain = "other.example"\n\n` +
-      `[sites.dev]\ndomain = "${server.domain}"\nssl_verify = "${server.caPath}"\n`,
+      `[sites.dev]\ndomain = "${server.domain}"\nssl_verify = ${JSON.stringify(server.caPath)}\n`,
   );
-  const env = { BROWSER: "true" };
+  const env = { BROWSER: NO_BROWSER };
   const noAt = await runCli(["whoami"], { home: home.path, env });
   assert.equal(noAt.code, 2);
   assert.equal(

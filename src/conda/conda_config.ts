@@ -100,18 +100,29 @@ export async function readCondaFiles(
     os: context.os,
     basePrefix,
   };
+  // Windows names one file with either separator and in any case (`~` expands to
+  // `C:\Users\u\.conda/condarc`, a user types `C:\Users\u\.conda\condarc`).
+  const key = context.os === "windows"
+    ? (path: string) => path.replaceAll("/", "\\").toLowerCase()
+    : (path: string) => path;
+  const targetKey = key(target);
   const paths: string[] = [];
-  for (const entry of condaSearchPath(input)) {
-    for (const file of entry === target ? [target] : await filesOf(entry)) {
-      if (!paths.includes(file)) paths.push(file);
+  const seen = new Set<string>();
+  const add = (file: string) => {
+    if (!seen.has(key(file))) {
+      seen.add(key(file));
+      paths.push(file);
     }
+  };
+  for (const entry of condaSearchPath(input)) {
+    for (const file of key(entry) === targetKey ? [target] : await filesOf(entry)) add(file);
   }
-  if (!paths.includes(target)) paths.push(target);
+  add(target);
   const problems: string[] = [];
   const sources: CondaSource[] = [];
   let targetIndex = -1;
   for (const path of paths) {
-    if (path === target) targetIndex = sources.length;
+    if (key(path) === targetKey) targetIndex = sources.length;
     const source = await readSource(path, problems);
     if (source) sources.push(source);
   }

@@ -12,6 +12,7 @@ import { mergeMap, mergePrimitive, mergeSequence } from "./conda_merge.ts";
 import { channelsStatus, condaConnection, readCondaFiles } from "./conda_config.ts";
 import { finalMarks, parseCondarc } from "./condarc_edit.ts";
 import { withHome } from "../../tests/support.ts";
+import { joinPath } from "../path.ts";
 
 function envOf(values: Record<string, string>) {
   return {
@@ -31,6 +32,8 @@ Deno.test("conda's search path, in its order; unset variables drop their entries
     homeDir: "/home/u",
     os: "linux",
   });
+  // `~` is joined with the platform's separator, as Python's expanduser does.
+  const inHome = (rest: string) => joinPath("/home/u", rest);
   assert.deepEqual(all, [
     "/etc/conda/.condarc",
     "/etc/conda/condarc",
@@ -44,17 +47,17 @@ Deno.test("conda's search path, in its order; unset variables drop their entries
     "/x/conda/.condarc",
     "/x/conda/condarc",
     "/x/conda/condarc.d",
-    "/home/u/.config/conda/.condarc",
-    "/home/u/.config/conda/condarc",
-    "/home/u/.config/conda/condarc.d",
-    "/home/u/.conda/.condarc",
-    "/home/u/.conda/condarc",
-    "/home/u/.conda/condarc.d",
-    "/home/u/.condarc",
+    inHome(".config/conda/.condarc"),
+    inHome(".config/conda/condarc"),
+    inHome(".config/conda/condarc.d"),
+    inHome(".conda/.condarc"),
+    inHome(".conda/condarc"),
+    inHome(".conda/condarc.d"),
+    inHome(".condarc"),
     "/envs/work/.condarc",
     "/envs/work/condarc",
     "/envs/work/condarc.d",
-    "/home/u/team/condarc.yml",
+    inHome("team/condarc.yml"),
   ]);
   // Nothing set: no $CONDA_ROOT, $XDG_CONFIG_HOME, $CONDA_PREFIX or $CONDARC entries.
   const bare = condaSearchPath({ env: envOf({}), homeDir: "/home/u", os: "linux" });
@@ -78,8 +81,8 @@ Deno.test("conda's search path, in its order; unset variables drop their entries
     homeDir: "/home/u",
     os: "linux",
   });
-  assert.equal(twice.filter((path) => path === "/home/u/.condarc").length, 1);
-  assert.equal(twice.at(-1), "/home/u/.condarc");
+  assert.equal(twice.filter((path) => path === inHome(".condarc")).length, 1);
+  assert.equal(twice.at(-1), inHome(".condarc"));
   const windows = condaSearchPath({ env: envOf({}), homeDir: "C:\\Users\\u", os: "windows" });
   assert.deepEqual(windows.slice(0, 3), [
     "C:/ProgramData/conda/.condarc",
@@ -161,9 +164,25 @@ async function view(
     await Deno.mkdir(full.slice(0, full.lastIndexOf("/")), { recursive: true });
     await Deno.writeTextFile(full, text);
   }
-  const context = { env: envOf(env), homeDir: () => home, os: "linux" as const };
+  const context = { env: envOf(env), homeDir: () => home, os: Deno.build.os };
   return await readCondaFiles(context, `${home}/${target}`, null);
 }
+
+Deno.test("on Windows the target is found in conda's search path whatever its separators and case", async () => {
+  await withHome(async (home) => {
+    await Deno.mkdir(`${home}/.conda`);
+    await Deno.writeTextFile(`${home}/.conda/condarc`, "channels: [] #!final\n");
+    // `~` makes `<home>\.conda/condarc` there; a user may type `<HOME>\.CONDA\condarc`.
+    const target = `${home}\\.CONDA\\condarc`;
+    const context = { env: envOf({}), homeDir: () => home, os: "windows" as const };
+    const files = await readCondaFiles(context, target, null);
+    const sameFile = (path: string) =>
+      path.replaceAll("\\", "/").toLowerCase() === `${home}/.conda/condarc`.toLowerCase();
+    // Read once, in its place: not as a later file that its own #!final would hide.
+    assert.ok(files.sources.filter((source) => sameFile(source.path)).length <= 1);
+    assert.equal(channelsStatus(files, envOf({})).finalBefore, null);
+  });
+});
 
 Deno.test("the files conda reads: condarc.d YAML files in name order, $CONDARC, the target's place", async () => {
   await withHome(async (home) => {
@@ -183,8 +202,8 @@ Deno.test("the files conda reads: condarc.d YAML files in name order, $CONDARC, 
     );
     const ours = files.sources.map((source) => source.path.slice(home.length + 1));
     assert.deepEqual(ours.slice(-5), [
-      ".config/conda/condarc.d/a.yaml",
-      ".config/conda/condarc.d/b.yml",
+      joinPath(".config/conda/condarc.d", "a.yaml"),
+      joinPath(".config/conda/condarc.d", "b.yml"),
       ".condarc",
       "env/.condarc",
       "team.yml",
@@ -235,7 +254,7 @@ Deno.test("channels: a list in any file counts; #!final before the target hides 
       { ".conda/condarc": "channels: [] #!final\n", ".condarc": "x: 1\n" },
       ".condarc",
     );
-    assert.deepEqual(final, { channels: [], finalBefore: `${home}/.conda/condarc` });
+    assert.deepEqual(final, { channels: [], finalBefore: joinPath(home, ".conda/condarc") });
     // ...but a #!final in the target itself does not hide the target.
     const own = await status({ ".conda/condarc": "channels: [] #!final\n" }, ".conda/condarc");
     assert.equal(own.finalBefore, null);
@@ -291,7 +310,7 @@ Deno.test("conda's connection settings: the last file wins, #!final first, old n
     await Deno.writeTextFile(`${home}/.condarc`, "x: 1\n");
     assert.deepEqual(await condaConnection(await view(home, {}, ".condarc"), env), {
       ssl_verify: "truststore",
-      sslVerifySource: `ssl_verify in ${home}/.conda/condarc`,
+      sslVerifySource: `ssl_verify in ${joinPath(home, ".conda/condarc")}`,
     });
     await Deno.remove(`${home}/.conda/condarc`);
     assert.deepEqual(await condaConnection(await view(home, {}, ".condarc"), env), {});

@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import { fakeContext } from "../../tests/fake_context.ts";
+import { joinPath } from "../../tests/paths.ts";
 import { loadSettings } from "./load.ts";
 import { hasControlChars } from "../text.ts";
 import { ConfigError, UnknownSiteError } from "../errors.ts";
+
+/** Where the config file of `home` is (with the platform's separator). */
+const configPath = (home: string) => joinPath(home, ".anaconda", "config.toml");
 
 interface Setup {
   toml?: string;
@@ -145,8 +149,7 @@ Deno.test("an invalid value in config.toml names the file, table and key", async
   });
   assert.throws(() => settings.site(), {
     name: "ConfigError",
-    message:
-      `Error in ${home}/.anaconda/config.toml in [plugin.auth] for preferred_token_storage = vault: ` +
+    message: `Error in ${configPath(home)} in [plugin.auth] for preferred_token_storage = vault: ` +
       "Input should be 'system' or 'anaconda-keyring'",
   });
 });
@@ -165,7 +168,10 @@ Deno.test("an invalid secrets file names the file as it is on disk", async () =>
   const { settings, home } = await load({ secrets: { ANACONDA_AUTH_HASH_HOSTNAME: "maybe" } });
   assert.throws(() => settings.site(), {
     name: "ConfigError",
-    message: `Error in secrets file ${home}/secrets/ANACONDA_AUTH_HASH_HOSTNAME (maybe): ` +
+    message:
+      `Error in secrets file ${
+        joinPath(`${home}/secrets`, "ANACONDA_AUTH_HASH_HOSTNAME")
+      } (maybe): ` +
       "Input should be a valid boolean, unable to interpret input",
   });
 });
@@ -179,8 +185,11 @@ Deno.test("default_site and sites of the wrong type are errors naming the file",
   for (const [toml, message] of cases) {
     await assert.rejects(() => load({ toml }), (error: Error) => {
       assert.ok(error instanceof ConfigError);
-      assert.match(error.message, /^Error in \/\S+\/\.anaconda\/config\.toml /);
-      assert.ok(error.message.includes(`/.anaconda/config.toml ${message}`), error.message);
+      assert.match(error.message, /^Error in \S+[\\/]\.anaconda[\\/]config\.toml /);
+      assert.ok(
+        error.message.includes(`${joinPath("", ".anaconda", "config.toml")} ${message}`),
+        error.message,
+      );
       return true;
     });
   }
@@ -189,7 +198,7 @@ Deno.test("default_site and sites of the wrong type are errors naming the file",
 Deno.test("a TOML syntax error is reported as path:line:col", async () => {
   await assert.rejects(() => load({ toml: "[plugin.auth]\nssl_verify = \n" }), {
     name: "TomlSyntaxError",
-    message: /^\/\S+\/\.anaconda\/config\.toml:2:\d+: \S/,
+    message: /^\S+[\\/]\.anaconda[\\/]config\.toml:2:\d+: \S/,
   });
 });
 
@@ -199,7 +208,7 @@ Deno.test("ANACONDA_CONFIG_TOML moves the config file", async () => {
   });
   assert.deepEqual(settings.configPath, "/ignored/elsewhere.toml");
   const other = await load({ env: { ANACONDA_CONFIG_TOML: "~/x.toml" } });
-  assert.deepEqual(other.settings.configPath, `${other.home}/x.toml`);
+  assert.deepEqual(other.settings.configPath, joinPath(other.home, "x.toml"));
   void home;
 });
 
@@ -250,7 +259,7 @@ Deno.test("an unknown site is an error naming the config file", async () => {
   const { settings, home } = await load({ toml: TWO_SITES, at: "nowhere" });
   assert.throws(() => settings.site(), {
     name: "UnknownSiteName",
-    message: `The site or domain nowhere has not been configured in ${home}/.anaconda/config.toml`,
+    message: `The site or domain nowhere has not been configured in ${configPath(home)}`,
   });
 });
 
@@ -258,7 +267,7 @@ Deno.test("ANACONDA_AUTH_SITE must name a configured site; the error names the v
   const { settings, home } = await load({ toml: TWO_SITES, env: { ANACONDA_AUTH_SITE: "c" } });
   assert.throws(() => settings.site(), {
     name: "UnknownSiteName",
-    message: `The site name c has not been configured in ${home}/.anaconda/config.toml ` +
+    message: `The site name c has not been configured in ${configPath(home)} ` +
       "(from environment variable ANACONDA_AUTH_SITE)",
     choices: ["a (a.example)", "b (b.example) [default]"],
   });
@@ -267,7 +276,7 @@ Deno.test("ANACONDA_AUTH_SITE must name a configured site; the error names the v
 Deno.test("a default site that is not configured: the error names where the default came from", async () => {
   const toml = TWO_SITES.replace('default_site = "b"', 'default_site = "nope"');
   const file = await load({ toml });
-  const path = `${file.home}/.anaconda/config.toml`;
+  const path = configPath(file.home);
   assert.throws(() => file.settings.site(), {
     name: "UnknownSiteName",
     message:
@@ -327,7 +336,7 @@ Deno.test("legacy [plugin.cloud] is read with a deprecation warning on stderr", 
 
 Deno.test("keyring_path expands ~ and is absolute", async () => {
   const { settings, home } = await load({ toml: '[plugin.auth]\nkeyring_path = "~/k/ring"\n' });
-  assert.deepEqual(settings.site().keyring_path, `${home}/k/ring`);
+  assert.deepEqual(settings.site().keyring_path, joinPath(home, "k/ring"));
 });
 
 Deno.test("sources say where each value came from", async () => {
@@ -341,7 +350,7 @@ Deno.test("sources say where each value came from", async () => {
   assert.deepEqual(sources.client_id, { kind: "env", name: "ANACONDA_AUTH_CLIENT_ID" });
   assert.deepEqual(sources.ssl_verify, {
     kind: "file",
-    path: `${home}/.anaconda/config.toml`,
+    path: configPath(home),
     table: "sites.a",
     key: "ssl_verify",
   });
@@ -366,7 +375,7 @@ Deno.test("an invalid domain is a ConfigError naming the variable, the file or t
     assert.ok(error instanceof ConfigError);
     assert.ok(
       error.message.startsWith(
-        `Error in ${home}/.anaconda/config.toml in [sites.s] for domain = a.com:99999: `,
+        `Error in ${configPath(home)} in [sites.s] for domain = a.com:99999: `,
       ),
       error.message,
     );
@@ -380,7 +389,7 @@ Deno.test("a site name with control characters in config.toml is an error naming
     assert.ok(error instanceof ConfigError);
     assert.match(
       error.message,
-      /^Error in \S+\/\.anaconda\/config\.toml: the site name "a\\x1b\[2Jb" contains control characters/,
+      /^Error in \S+[\\/]\.anaconda[\\/]config\.toml: the site name "a\\x1b\[2Jb" contains control characters/,
     );
     assert.equal(hasControlChars(error.message), false);
     return true;
@@ -440,7 +449,7 @@ Deno.test("--at with ANACONDA_AUTH_SITE: the environment wins and one note says 
   assert.deepEqual(settings.site().site, "b");
   assert.match(
     context.err(),
-    /^Note: ANACONDA_AUTH_SITE=b \(from \S+\/\.env\) overrides the site "a" chosen by --at\n$/,
+    /^Note: ANACONDA_AUTH_SITE=b \(from \S+[\\/]\.env\) overrides the site "a" chosen by --at\n$/,
   );
 });
 
@@ -465,7 +474,7 @@ Deno.test("an unknown --at is an error even when ANACONDA_AUTH_DOMAIN or _SITE i
     const { settings, home } = await load({ toml: TWO_SITES, at: "nosuch", env });
     assert.throws(() => settings.site(), {
       name: "UnknownSiteName",
-      message: `The site or domain nosuch has not been configured in ${home}/.anaconda/config.toml`,
+      message: `The site or domain nosuch has not been configured in ${configPath(home)}`,
     });
   }
 });

@@ -2,6 +2,11 @@ import assert from "node:assert/strict";
 import { fakeContext } from "../../tests/fake_context.ts";
 import { checkConfig } from "./config_check.ts";
 import { diagnose } from "./mod.ts";
+import { joinPath } from "../path.ts";
+
+/** The config file and `.env` as the doctor shows them (the platform's separator). */
+const CONFIG = joinPath("~", ".anaconda", "config.toml");
+const DOTENV = joinPath("~", ".env");
 
 /** A temporary HOME (also the working folder) with `files` in it; removed afterwards. */
 async function withHome(
@@ -47,19 +52,19 @@ Deno.test("config: keys and variables nothing reads, and verification off from .
     assert.equal(result.status, "warn");
     assert.equal(
       result.summary,
-      "~/.anaconda/config.toml has keys nothing reads: defualt_site (top level), colour in " +
+      `${CONFIG} has keys nothing reads: defualt_site (top level), colour in ` +
         "[plugin.auth], ssl_verfy in [sites.work]; variables nothing reads: " +
         "ANACONDA_AUTH_TIMOUT; certificate verification is off (ssl_verify = false from " +
-        "ANACONDA_AUTH_SSL_VERIFY in ~/.env)",
+        `ANACONDA_AUTH_SSL_VERIFY in ${DOTENV})`,
     );
     assert.equal(
       result.fix,
       [
-        "remove them from ~/.anaconda/config.toml or correct their names (the settings a " +
+        `remove them from ${CONFIG} or correct their names (the settings a ` +
         "site takes: anaconda sites show --show-hidden)",
         "unset them or correct their names (ANACONDA_AUTH_<SETTING>, the settings of " +
         "anaconda sites show --show-hidden)",
-        "remove ANACONDA_AUTH_SSL_VERIFY from ~/.env; to trust a private CA instead: " +
+        `remove ANACONDA_AUTH_SSL_VERIFY from ${DOTENV}; to trust a private CA instead: ` +
         "anaconda sites modify --at work --ca-bundle PATH",
       ].join("\n"),
     );
@@ -73,13 +78,13 @@ Deno.test("config: says which site was chosen and why", async () => {
       sites,
       {},
       undefined,
-      /^site "one" \(one\.example\), the first site of ~\/\.anaconda\/config\.toml;/,
+      /^site "one" \(one\.example\), the first site of ~[\\/]\.anaconda[\\/]config\.toml;/,
     ],
     [
       `default_site = "two"\n${sites}`,
       {},
       undefined,
-      /^site "two" .*, chosen by default_site in ~\/\.anaconda\/config\.toml;/,
+      /^site "two" .*, chosen by default_site in ~[\\/]\.anaconda[\\/]config\.toml;/,
     ],
     [
       sites,
@@ -161,7 +166,7 @@ Deno.test("config: a config.toml that does not parse fails; the site's checks ar
     assert.match(config?.summary ?? "", /config\.toml:1:\d+: /);
     assert.equal(
       config?.fix,
-      "correct the TOML syntax of ~/.anaconda/config.toml at the line and column shown",
+      `correct the TOML syntax of ${CONFIG} at the line and column shown`,
     );
     for (const check of rest.slice(0, 6)) {
       assert.equal(check.summary, "not checked: the configuration could not be read (see config)");

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { fakeContext } from "../../tests/fake_context.ts";
 import { tempHome } from "../../tests/support.ts";
+import { escapeRegExp, joinPath } from "../../tests/paths.ts";
 import { ConfigError } from "../errors.ts";
 import { configSearchPath, DEFAULT_ORG_URL, loadOrgConfig } from "./config.ts";
 
@@ -33,27 +34,28 @@ Deno.test("the search path follows anaconda-client on each OS", () => {
     home: "/home/u",
     env: { CONDA_PREFIX: "/opt/env", CONDA_ROOT: "/opt/conda", XDG_CONFIG_HOME: "/cfg" },
   });
+  // Joined with the separator of the OS the test runs on.
   assert.deepEqual(configSearchPath(linux), [
-    "/usr/local/share/binstar",
+    joinPath("/usr/local/share", "binstar"),
     "/etc/anaconda-client",
-    "/opt/conda/etc/anaconda-client",
-    "/cfg/binstar",
-    "/home/u/.continuum/anaconda-client",
-    "/opt/env/etc/anaconda-client",
+    joinPath("/opt/conda", "etc", "anaconda-client"),
+    joinPath("/cfg", "binstar"),
+    joinPath("/home/u", ".continuum/anaconda-client"),
+    joinPath("/opt/env", "etc", "anaconda-client"),
   ]);
   const mac = fakeContext({ home: "/Users/u", os: "darwin" });
   assert.deepEqual(configSearchPath(mac), [
     "/Library/Application Support/binstar",
     "/etc/anaconda-client",
-    "/Users/u/Library/Application Support/binstar",
-    "/Users/u/.continuum/anaconda-client",
+    joinPath("/Users/u", "Library", "Application Support", "binstar"),
+    joinPath("/Users/u", ".continuum/anaconda-client"),
   ]);
   const custom = fakeContext({ home: "/home/u", env: { BINSTAR_CONFIG_DIR: "/b" } });
   // Its data and config folders are one: read once.
   assert.deepEqual(configSearchPath(custom), [
-    "/b/data",
+    joinPath("/b", "data"),
     "/etc/anaconda-client",
-    "/home/u/.continuum/anaconda-client",
+    joinPath("/home/u", ".continuum/anaconda-client"),
   ]);
 });
 
@@ -77,7 +79,9 @@ Deno.test({
 Deno.test({
   name:
     "later files win: system data dir, user config dir (its YAML files sorted), ~/.continuum, $CONDA_PREFIX",
-  ignore: systemConfigExists,
+  // The Linux search path in a temporary folder: a Windows path (C:...) cannot be an
+  // entry of the `:`-separated XDG_DATA_DIRS.
+  ignore: systemConfigExists || Deno.build.os === "windows",
   async fn() {
     await using home = await tempHome();
     const h = home.path;
@@ -122,11 +126,13 @@ Deno.test({
         "  corp:\n    url: https://anaconda.corp.example/api\n    ssl_verify: /corp-ca.pem\n",
     );
     const context = contextIn(home.path);
+    // As the reader names it: joined with the platform's separator.
+    const shown = joinPath(home.path, ".continuum/anaconda-client", "config.yaml");
     assert.deepEqual(await loadOrgConfig(context), {
       url: "https://anaconda.corp.example/api",
-      urlSource: `sites.corp in ${path}`,
+      urlSource: `sites.corp in ${shown}`,
       sslVerify: "/corp-ca.pem",
-      sslVerifySource: `sites.corp in ${path}`,
+      sslVerifySource: `sites.corp in ${shown}`,
       site: "corp",
     });
     await write(path, "url: https://top.example\ndefault_site: gone\n");
@@ -172,18 +178,28 @@ Deno.test({
     assert.equal((await loadOrgConfig(context)).url, DEFAULT_ORG_URL);
     const warnings = context.err().split("\n").filter(Boolean);
     assert.equal(warnings.length, 2, context.err());
+    // As the reader names them: joined with the platform's separator.
+    const userShown = joinPath(home.path, ".config", "binstar", "config.yaml");
+    const continuumShown = joinPath(home.path, ".continuum/anaconda-client", "config.yaml");
     assert.match(
       warnings[0]!,
-      new RegExp(`^Warning: the anaconda-client config file ${user} is ignored: not valid YAML: `),
+      new RegExp(
+        `^Warning: the anaconda-client config file ${
+          escapeRegExp(userShown)
+        } is ignored: not valid YAML: `,
+      ),
     );
     assert.equal(
       warnings[1],
-      `Warning: the anaconda-client config file ${continuum} is ignored: not a YAML mapping`,
+      `Warning: the anaconda-client config file ${continuumShown} is ignored: not a YAML mapping`,
     );
     await write(continuum, "url: 42\n");
     await assert.rejects(() => loadOrgConfig(contextIn(home.path)), (error: Error) => {
       assert.ok(error instanceof ConfigError);
-      assert.ok(error.message.includes(`url in ${continuum} is not an API URL: 42`), error.message);
+      assert.ok(
+        error.message.includes(`url in ${continuumShown} is not an API URL: 42`),
+        error.message,
+      );
       return true;
     });
   },

@@ -298,7 +298,8 @@ export class FileKeyring implements SecretStore {
       // lstat: a link to a folder is not ours to change (its target may be anything).
       const info = await Deno.lstat(folder);
       if (!info.isDirectory || info.mode === null || (info.mode & 0o077) === 0) return;
-      if (info.uid !== Deno.uid()) return;
+      // No owner (Windows: no uid, no POSIX modes to tighten) is not ours either.
+      if (info.uid === null || info.uid !== Deno.uid()) return;
       await Deno.chmod(folder, 0o700);
     } catch {
       return; // Not ours to change (or no permission to ask): the file itself is 0600.

@@ -9,6 +9,7 @@ import {
   stringValue,
 } from "./file_keyring.ts";
 import { fakeContext } from "../../tests/fake_context.ts";
+import { joinPath } from "../../tests/paths.ts";
 
 const SERVICE = "Anaconda Cloud";
 const isRoot = Deno.build.os !== "windows" && Deno.uid() === 0;
@@ -223,7 +224,12 @@ Deno.test("file keyring: corrupt JSON is moved aside with a warning naming it (D
       context.err(),
       /^Warning: the file keyring .*keyring was corrupt \(not valid JSON/,
     );
-    assert.ok(context.err().includes(aside));
+    // Named as it was made: the folder joined with the platform's separator.
+    assert.ok(
+      context.err().includes(
+        `${joinPath(`${home}/.anaconda`, "keyring")}.corrupt-20260102T030405Z`,
+      ),
+    );
     // The next write starts a new file; the corrupt one stays where it was moved.
     await keyring.set(SERVICE, "b.test", "new");
     assert.equal(await Deno.readTextFile(keyring.path), '{"Anaconda Cloud": {"b.test": "new"}}');

@@ -14,6 +14,16 @@ const PROGRAM = "/usr/bin/security";
 const NAME = "macOS keychain";
 /** `errSecItemNotFound` as an exit code. */
 const NOT_FOUND = 44;
+/** `errSecInteractionNotAllowed` (-25308) as an exit code: no GUI to ask in (SSH). */
+const INTERACTION_NOT_ALLOWED = 36;
+/**
+ * Milliseconds `security` may take. Every operation can show the keychain's access
+ * dialog (the first time one tool reads, updates or deletes an item the other tool
+ * created), and the user needs time to read it and click "Always Allow".
+ */
+export const MACOS_TIMEOUT_MS = 120_000;
+/** Deleting stops after this many matching items (each run deletes one). */
+const MAX_DELETES = 100;
 /** `security -i` reads lines into a 4096-byte buffer (with the newline). */
 export const MAX_LINE_BYTES = 4095;
 
@@ -25,9 +35,10 @@ export function quoteArgument(value: string): string {
 /** The stdin line that stores a secret (with its final newline). */
 export function addPasswordLine(service: string, account: string, secret: string): string {
   for (const value of [service, account, secret]) {
-    if (/[\r\n]/.test(value)) {
+    // `security -i` reads lines with C strings: a NUL would cut the value short.
+    if (/[\r\n\0]/.test(value)) {
       throw new StoreUnavailableError(
-        `the ${NAME} cannot store a value with a line break`,
+        `the ${NAME} cannot store a value with a line break or a NUL character`,
         { perSecret: true },
       );
     }
@@ -71,14 +82,26 @@ export class MacosSecurityStore implements SecretStore {
     this.#tool = new KeyringTool(context, {
       program: PROGRAM,
       name: NAME,
+      timeoutMs: MACOS_TIMEOUT_MS,
       ...options,
       missing: `${PROGRAM} is missing`,
       notExecutable: `${PROGRAM} is missing`,
-      waitingFor: "a password prompt",
+      waitingFor: 'its access dialog, which "Always Allow" answers for good',
     });
   }
 
   #failure(action: string, result: SpawnResult): StoreError {
+    if (
+      result.code === INTERACTION_NOT_ALLOWED ||
+      /User interaction is not allowed/.test(result.stderr)
+    ) {
+      return new StoreError(
+        `The ${NAME} could not ${action}: it needs to ask for permission, and cannot in ` +
+          "this session (User interaction is not allowed: no desktop, e.g. over SSH). " +
+          "Unlock it here with `security unlock-keychain`, or allow the access once from a " +
+          'desktop session ("Always Allow"), or set preferred_token_storage = "anaconda-keyring"',
+      );
+    }
     const message = result.stderr.trim().split("\n")[0]?.replace(/^security:\s*/, "") ?? "";
     return new StoreError(
       `The ${NAME} could not ${action}: ${message || `security exited with ${result.code}`}`,
@@ -111,10 +134,21 @@ export class MacosSecurityStore implements SecretStore {
     return this.label;
   }
 
+  /** Deletes every matching item (each `security` run deletes one), as a logout must. */
   async delete(service: string, account: string): Promise<boolean> {
-    const result = await this.#tool.run(["delete-generic-password", "-s", service, "-a", account]);
-    if (result.code === NOT_FOUND) return false;
-    if (result.code !== 0) throw this.#failure("delete the secret", result);
-    return true;
+    for (let deleted = 0; deleted < MAX_DELETES; deleted++) {
+      const result = await this.#tool.run([
+        "delete-generic-password",
+        "-s",
+        service,
+        "-a",
+        account,
+      ]);
+      if (result.code === NOT_FOUND) return deleted > 0;
+      if (result.code !== 0) throw this.#failure("delete the secret", result);
+    }
+    throw new StoreError(
+      `The ${NAME} still holds items of ${account} after ${MAX_DELETES} were deleted`,
+    );
   }
 }

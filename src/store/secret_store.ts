@@ -43,10 +43,16 @@ export class StoreUnavailableError extends StoreError {
   override name = "StoreUnavailableError";
   /** Only this secret cannot go there (e.g. it is too large); the store itself works. */
   readonly perSecret: boolean;
+  /** What to warn about when a secret is written elsewhere instead (a stale copy there). */
+  readonly writeWarning: string | undefined;
 
-  constructor(message: string, options: { perSecret?: boolean; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { perSecret?: boolean; cause?: unknown; writeWarning?: string } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.perSecret = options.perSecret ?? false;
+    this.writeWarning = options.writeWarning;
   }
 }
 

@@ -12,7 +12,8 @@ export class SystemWithFallback implements SecretStore {
   #system: SecretStore;
   #file: SecretStore;
   #context: Pick<Context, "notify">;
-  #unavailable = false;
+  /** Why the OS keyring cannot be used, once that is known. */
+  #unavailable: StoreUnavailableError | undefined;
 
   constructor(system: SecretStore, file: SecretStore, context: Pick<Context, "notify">) {
     this.#system = system;
@@ -28,7 +29,7 @@ export class SystemWithFallback implements SecretStore {
   #fallBack(err: StoreUnavailableError): void {
     if (!err.perSecret) {
       if (this.#unavailable) return;
-      this.#unavailable = true;
+      this.#unavailable = err;
     }
     this.#context.notify({
       level: "warning",
@@ -65,7 +66,11 @@ export class SystemWithFallback implements SecretStore {
     if (written !== undefined) return written;
     // Only this secret did not fit: an older one there would be read before the file's.
     await this.#trySystem((store) => store.delete(service, account));
-    return await this.#file.set(service, account, secret);
+    const label = await this.#file.set(service, account, secret);
+    // The OS keyring could not be opened, so an older secret there could not be removed.
+    const warning = this.#unavailable?.writeWarning;
+    if (warning !== undefined) this.#context.notify({ level: "warning", message: warning });
+    return label;
   }
 
   async delete(service: string, account: string): Promise<boolean> {

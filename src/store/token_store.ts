@@ -9,7 +9,17 @@ import type { SiteConfig, TokenStorage } from "../config/schema.ts";
 import type { SecretStore } from "./secret_store.ts";
 import { dirName, joinPath } from "../path.ts";
 
-type OpenStore = (context: Context, config: SiteConfig) => Promise<SecretStore>;
+/** Opens the OS keyring of a platform. */
+export type OpenSystemStore = (context: Context, config: SiteConfig) => Promise<SecretStore>;
+
+/** The OS keyring of each platform that has its own (tests hand in fakes). */
+export type SystemStores = Partial<Record<Context["os"], OpenSystemStore>>;
+
+type OpenStore = (
+  context: Context,
+  config: SiteConfig,
+  systemStores: SystemStores,
+) => Promise<SecretStore>;
 
 async function openFileKeyring(context: Context, config: SiteConfig): Promise<SecretStore> {
   const { FileKeyring } = await import("./file_keyring.ts");
@@ -17,7 +27,7 @@ async function openFileKeyring(context: Context, config: SiteConfig): Promise<Se
 }
 
 /** The OS keyring of each platform; any other (Linux, the BSDs) has the Secret Service. */
-const SYSTEM_STORES: Partial<Record<Context["os"], OpenStore>> = {
+const SYSTEM_STORES: SystemStores = {
   darwin: async (context) => {
     const { MacosSecurityStore } = await import("./macos_security.ts");
     return new MacosSecurityStore(context);
@@ -36,18 +46,25 @@ async function openSecretService(context: Context, config: SiteConfig): Promise<
   });
 }
 
-/** The OS keyring of this platform alone, without the file keyring behind it. */
-export function openSystemStore(context: Context, config: SiteConfig): Promise<SecretStore> {
-  return (SYSTEM_STORES[context.os] ?? openSecretService)(context, config);
+/**
+ * The OS keyring of this platform alone, without the file keyring behind it. `systemStores`
+ * replaces the OS keyrings (tests: no test may touch the real one).
+ */
+export function openSystemStore(
+  context: Context,
+  config: SiteConfig,
+  systemStores: SystemStores = SYSTEM_STORES,
+): Promise<SecretStore> {
+  return (systemStores[context.os] ?? openSecretService)(context, config);
 }
 
 /** Each storage name and how to open its store. */
 const BACKENDS: Record<TokenStorage, OpenStore> = {
   "anaconda-keyring": openFileKeyring,
-  system: async (context, config) => {
+  system: async (context, config, systemStores) => {
     const [{ SystemWithFallback }, system, file] = await Promise.all([
       import("./system_with_fallback.ts"),
-      openSystemStore(context, config),
+      openSystemStore(context, config, systemStores),
       openFileKeyring(context, config),
     ]);
     return new SystemWithFallback(system, file, context);
@@ -58,10 +75,15 @@ const BACKENDS: Record<TokenStorage, OpenStore> = {
  * The store that keeps the tokens of `config`'s site (not the read-only configuration
  * keyring): the file keyring at `keyring_path`, or with `preferred_token_storage =
  * "system"` the OS keyring backed by the file keyring. One instance per run (the
- * context's `runCache`) and choice, so that a fallback warning is given once.
+ * context's `runCache`) and choice, so that a fallback warning is given once. `systemStores`
+ * replaces the OS keyrings (tests: no test may touch the real one).
  */
-export function openTokenStore(context: Context, config: SiteConfig): Promise<SecretStore> {
+export function openTokenStore(
+  context: Context,
+  config: SiteConfig,
+  systemStores: SystemStores = SYSTEM_STORES,
+): Promise<SecretStore> {
   const key = `token store\n${config.preferred_token_storage}\n${config.keyring_path}`;
-  const open = () => BACKENDS[config.preferred_token_storage](context, config);
+  const open = () => BACKENDS[config.preferred_token_storage](context, config, systemStores);
   return context.runCache ? context.runCache.get(key, open) : open();
 }

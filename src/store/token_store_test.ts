@@ -2,24 +2,28 @@ import assert from "node:assert/strict";
 import type { SpawnResult } from "../context.ts";
 import { StoreError } from "../errors.ts";
 import { openTokenStore } from "./token_store.ts";
+import { credentialApi, openCredentialApi, WindowsCredentialStore } from "./windows_cred.ts";
+import { FakeAdvapi32 } from "../../tests/fake_advapi32.ts";
 import { fakeContext, type FakeContextOptions } from "../../tests/fake_context.ts";
 import { siteConfig } from "../../tests/token_support.ts";
 import { withHome } from "../../tests/support.ts";
+import { FILE_KEYRING_LABEL } from "../../tests/paths.ts";
 
 function contextFor(home: string, options: FakeContextOptions = {}) {
   return fakeContext({ home, ...options });
 }
 
 const keyringText = (home: string) => Deno.readTextFile(`${home}/.anaconda/keyring`);
+const FILE_LABEL = FILE_KEYRING_LABEL;
 
 Deno.test("anaconda-keyring storage (the default) is the file keyring at keyring_path", async () => {
   await withHome(async (home) => {
     const context = contextFor(home);
     const store = await openTokenStore(context, siteConfig(home));
-    assert.equal(store.label, "file keyring ~/.anaconda/keyring");
+    assert.equal(store.label, FILE_LABEL);
     assert.equal(
       await store.set("Anaconda Cloud", "a.test", "v"),
-      "file keyring ~/.anaconda/keyring",
+      FILE_LABEL,
     );
     assert.equal(await keyringText(home), '{"Anaconda Cloud": {"a.test": "v"}}');
     // One instance per run (the context's runCache) and choice; another run gets its own.
@@ -46,16 +50,16 @@ Deno.test("system storage without secret-tool falls back to the file keyring wit
     assert.equal(await store.get("Anaconda Cloud", "a.test"), null);
     assert.equal(
       await store.set("Anaconda Cloud", "a.test", "v"),
-      "file keyring ~/.anaconda/keyring",
+      FILE_LABEL,
     );
     assert.equal(await store.get("Anaconda Cloud", "a.test"), "v");
     assert.equal(await store.delete("Anaconda Cloud", "a.test"), true);
-    assert.equal(store.label, "file keyring ~/.anaconda/keyring");
+    assert.equal(store.label, FILE_LABEL);
     assert.equal(spawns, 1, "the OS keyring is not asked again");
     assert.equal(
       context.err(),
       "Warning: the system keyring (Secret Service) cannot be used: secret-tool is not installed " +
-        "(package libsecret-tools); using the file keyring ~/.anaconda/keyring instead\n",
+        `(package libsecret-tools); using the ${FILE_LABEL} instead\n`,
     );
   });
 });
@@ -132,7 +136,7 @@ Deno.test("macOS: a secret too large for `security -i` goes to the file keyring,
     const big = "x".repeat(5000);
     assert.equal(
       await store.set("Anaconda Cloud", "a.test", big),
-      "file keyring ~/.anaconda/keyring",
+      FILE_LABEL,
     );
     // `security -i` is not run for a line it would cut; an older keychain item is removed.
     assert.deepEqual(calls, [[
@@ -155,25 +159,71 @@ Deno.test("macOS: a secret too large for `security -i` goes to the file keyring,
     ]);
     assert.match(
       context.err(),
-      /^Warning: the secret is too large for the macOS keychain .*; using the file keyring ~\/.anaconda\/keyring instead\n$/,
+      /^Warning: the secret is too large for the macOS keychain .*; using the file keyring ~[\\/].anaconda[\\/]keyring instead\n$/,
     );
     // The keychain stays in use for other secrets.
     assert.equal(store.label, "macOS keychain");
   });
 });
 
-Deno.test("Windows without advapi32 (here: not Windows) falls back to the file keyring", async () => {
+Deno.test("Windows without --allow-ffi: the file keyring, and each write warns of a stale key", async () => {
   await withHome(async (home) => {
     const context = contextFor(home, { os: "windows" });
+    // The real Credential Manager code, with FFI refused as Deno refuses it (never the
+    // developer's real store).
+    const noFfi = (() => {
+      throw new Deno.errors.NotCapable("Requires ffi access");
+    }) as typeof Deno.dlopen;
     const store = await openTokenStore(
       context,
       siteConfig(home, { preferred_token_storage: "system" }),
+      {
+        windows: () =>
+          Promise.resolve(
+            new WindowsCredentialStore(() => openCredentialApi(noFfi)),
+          ),
+      },
     );
+    assert.equal(store.label, "Windows Credential Manager");
+    assert.equal(await store.get("Anaconda Cloud", "a.test"), null);
+    assert.equal(await store.set("Anaconda Cloud", "a.test", "v"), FILE_LABEL);
+    assert.equal(await store.get("Anaconda Cloud", "a.test"), "v");
+    await store.set("Anaconda Cloud", "a.test", "w");
+    const stale = "Warning: a key stored earlier in the Windows Credential Manager stays there, " +
+      "and the Python tool reads it before this one: run with --allow-ffi to replace it\n";
     assert.equal(
-      await store.set("Anaconda Cloud", "a.test", "v"),
-      "file keyring ~/.anaconda/keyring",
+      context.err(),
+      "Warning: the Windows Credential Manager cannot be used: run with --allow-ffi to use it; " +
+        `using the ${FILE_LABEL} instead\n${stale}${stale}`,
     );
-    assert.match(context.err(), /^Warning: the Windows Credential Manager cannot be used: /);
+  });
+});
+
+Deno.test("Windows in an SSH session (error 1312): the file keyring, with one notice", async () => {
+  await withHome(async (home) => {
+    const context = contextFor(home, { os: "windows" });
+    const advapi = new FakeAdvapi32();
+    advapi.failWith = 1312;
+    const store = await openTokenStore(
+      context,
+      siteConfig(home, { preferred_token_storage: "system" }),
+      {
+        windows: () =>
+          Promise.resolve(
+            new WindowsCredentialStore(() => Promise.resolve(credentialApi(advapi.symbols()))),
+          ),
+      },
+    );
+    assert.equal(await store.get("Anaconda Cloud", "a.test"), null);
+    assert.equal(await store.set("Anaconda Cloud", "a.test", "v"), FILE_LABEL);
+    assert.equal(await store.get("Anaconda Cloud", "a.test"), "v");
+    assert.equal(await keyringText(home), '{"Anaconda Cloud": {"a.test": "v"}}');
+    assert.equal(
+      context.err(),
+      "Warning: the Windows Credential Manager cannot be used: this logon session has no " +
+        "credential store (error 1312: an SSH or network logon); " +
+        `using the ${FILE_LABEL} instead\n`,
+    );
   });
 });
 
@@ -208,9 +258,14 @@ Deno.test("a secret too large for the OS keyring replaces an older one there (no
     const big = "x".repeat(5000);
     assert.equal(
       await store.set("Anaconda Cloud", "a.test", big),
-      "file keyring ~/.anaconda/keyring",
+      FILE_LABEL,
     );
     assert.equal(await store.get("Anaconda Cloud", "a.test"), big);
-    assert.deepEqual(calls, ["delete-generic-password", "find-generic-password"]);
+    // Deleting goes on until the keychain says there is no such item left.
+    assert.deepEqual(calls, [
+      "delete-generic-password",
+      "delete-generic-password",
+      "find-generic-password",
+    ]);
   });
 });

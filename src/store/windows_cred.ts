@@ -13,8 +13,13 @@ const NAME = "Windows Credential Manager";
 /** `CRED_MAX_CREDENTIAL_BLOB_SIZE` (5 * 512 bytes). */
 export const MAX_BLOB_BYTES = 2560;
 export const CRED_TYPE_GENERIC = 1;
+export const CRED_PERSIST_NONE = 0;
 export const CRED_PERSIST_ENTERPRISE = 3;
+/** The length of the array `CredGetSessionTypes` fills (`CRED_TYPE_MAXIMUM`). */
+export const CRED_TYPE_MAXIMUM = 7;
 export const ERROR_NOT_FOUND = 1168;
+/** A logon session without credentials (SSH with a key, network logon): no store. */
+export const ERROR_NO_SUCH_LOGON_SESSION = 1312;
 
 /** A stored generic credential. */
 export interface Credential {
@@ -22,13 +27,13 @@ export interface Credential {
   blob: Uint8Array;
 }
 
-/** The four calls of advapi32 this store needs (a fake in tests). */
+/** The three operations of advapi32 this store needs (a fake in tests). */
 export interface CredentialApi {
-  /** `CredReadW`; null when `GetLastError()` is ERROR_NOT_FOUND. */
+  /** `CredReadW`; null when there is no such credential. */
   read(target: string): Credential | null;
   /** `CredWriteW` of a generic, enterprise-persisted credential. */
   write(target: string, credential: Credential): void;
-  /** `CredDeleteW`; false when not found. */
+  /** `CredDeleteW`; false when there was no such credential. */
   delete(target: string): boolean;
 }
 
@@ -40,8 +45,25 @@ export function encodeUtf16(text: string): Uint8Array {
   return bytes;
 }
 
-export function decodeUtf16(bytes: Uint8Array): string {
-  return new TextDecoder("utf-16le").decode(bytes);
+/**
+ * A blob as Python keyring reads it: `blob.decode("utf-16")` (a byte order mark is
+ * honoured, little-endian without one), and when that fails (odd length, lone
+ * surrogate) `blob.decode("utf-8")`, for credentials other tools wrote in UTF-8.
+ */
+export function decodeBlob(bytes: Uint8Array): string {
+  try {
+    if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+      return new TextDecoder("utf-16be", { fatal: true }).decode(bytes.subarray(2));
+    }
+    return new TextDecoder("utf-16le", { fatal: true }).decode(bytes);
+  } catch {
+    // Not UTF-16: try UTF-8 below.
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new StoreError(`A credential in the ${NAME} is neither UTF-16 nor UTF-8 text`);
+  }
 }
 
 /** `<user>@<service>`: where Python keyring keeps a second user of the same service. */
@@ -70,7 +92,7 @@ export class WindowsCredentialStore implements SecretStore {
     if (found === null || found.userName !== account) {
       found = api.read(compoundTarget(account, service));
     }
-    return found === null ? null : decodeUtf16(found.blob);
+    return found === null ? null : decodeBlob(found.blob);
   }
 
   async set(service: string, account: string, secret: string): Promise<string> {
@@ -191,6 +213,8 @@ const ADVAPI32 = {
   CredReadW: { parameters: ["buffer", "u32", "u32", "buffer"], result: "i32" },
   CredWriteW: { parameters: ["buffer", "u32"], result: "i32" },
   CredDeleteW: { parameters: ["buffer", "u32", "u32"], result: "i32" },
+  CredEnumerateW: { parameters: ["buffer", "u32", "buffer", "buffer"], result: "i32" },
+  CredGetSessionTypes: { parameters: ["u32", "buffer"], result: "i32" },
   CredFree: { parameters: ["pointer"], result: "void" },
 } as const;
 
@@ -198,30 +222,78 @@ const KERNEL32 = {
   GetLastError: { parameters: [], result: "u32" },
 } as const;
 
-/** Opens advapi32 (Windows only; needs `--allow-ffi`). */
-export function openCredentialApi(): Promise<CredentialApi> {
-  let advapi: Deno.DynamicLibrary<typeof ADVAPI32>;
-  let kernel: Deno.DynamicLibrary<typeof KERNEL32>;
+/** The native functions the store calls (tests wrap them, e.g. to lose the last error). */
+export type CredentialSymbols =
+  & Deno.DynamicLibrary<typeof ADVAPI32>["symbols"]
+  & Deno.DynamicLibrary<typeof KERNEL32>["symbols"];
+
+/** What `set` leaves behind when the store cannot be opened for want of FFI. */
+const STALE_WITHOUT_FFI = `a key stored earlier in the ${NAME} stays there, and the Python ` +
+  `tool reads it before this one: run with --allow-ffi to replace it`;
+
+/** Error 1312: the session has no Credential Manager (SSH with a key, network logon). */
+function noLogonSession(): StoreUnavailableError {
+  return new StoreUnavailableError(
+    `the ${NAME} cannot be used: this logon session has no credential store ` +
+      `(error ${ERROR_NO_SUCH_LOGON_SESSION}: an SSH or network logon)`,
+  );
+}
+
+/** Whether this logon session can keep generic credentials (`CredGetSessionTypes`). */
+function sessionHasStore(symbols: CredentialSymbols): boolean {
+  const persists = new Uint32Array(CRED_TYPE_MAXIMUM);
+  if (symbols.CredGetSessionTypes(CRED_TYPE_MAXIMUM, persists) === 0) return true;
+  return persists[CRED_TYPE_GENERIC] !== CRED_PERSIST_NONE;
+}
+
+/** The target names of all the user's credentials; null when `CredEnumerateW` fails. */
+function listTargets(symbols: CredentialSymbols): string[] | null {
+  const count = new Uint32Array(1);
+  const out = new BigUint64Array(1);
+  if (symbols.CredEnumerateW(null, 0, count, out) === 0) return null;
+  const array = Deno.UnsafePointer.create(out[0] ?? 0n);
+  if (array === null) return [];
   try {
-    advapi = Deno.dlopen("advapi32.dll", ADVAPI32);
-    kernel = Deno.dlopen("kernel32.dll", KERNEL32);
-  } catch (err) {
-    const reason =
-      err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied
-        ? "run with --allow-ffi to use it"
-        : (err as Error).message;
-    return Promise.reject(
-      new StoreUnavailableError(`the ${NAME} cannot be used: ${reason}`, { cause: err }),
-    );
+    const view = new Deno.UnsafePointerView(array);
+    const targets: string[] = [];
+    for (let i = 0; i < (count[0] ?? 0); i++) {
+      const credential = view.getPointer(i * 8);
+      if (credential === null) continue;
+      const fields = new Deno.UnsafePointerView(credential);
+      targets.push(readWideString(fields.getPointer(CREDENTIAL_LAYOUT.targetName)));
+    }
+    return targets;
+  } finally {
+    symbols.CredFree(array);
   }
-  const fail = (action: string) =>
-    new StoreError(`The ${NAME} could not ${action} (error ${kernel.symbols.GetLastError()})`);
-  return Promise.resolve({
+}
+
+/**
+ * After a call on `target` failed with `code` other than ERROR_NOT_FOUND: whether the
+ * credential is absent, decided without trusting `code`. JS and V8 run between the
+ * call and `GetLastError`, so the value may be lost (other FFI runtimes on V8 report
+ * it). Throws StoreUnavailableError when the session has no Credential Manager.
+ */
+function confirmedAbsent(symbols: CredentialSymbols, target: string, code: number): boolean {
+  if (code === ERROR_NO_SUCH_LOGON_SESSION || !sessionHasStore(symbols)) {
+    throw noLogonSession();
+  }
+  // An empty Credential Manager is a failed enumeration.
+  const targets = listTargets(symbols);
+  if (targets === null) return true;
+  // Target names are case-insensitive.
+  const wanted = target.toLowerCase();
+  return !targets.some((name) => name.toLowerCase() === wanted);
+}
+
+/** The store's three operations over advapi32's functions. */
+export function credentialApi(symbols: CredentialSymbols): CredentialApi {
+  return {
     read(target) {
       const out = new BigUint64Array(1);
-      if (advapi.symbols.CredReadW(wideString(target), CRED_TYPE_GENERIC, 0, out) === 0) {
-        const code = kernel.symbols.GetLastError();
-        if (code === ERROR_NOT_FOUND) return null;
+      if (symbols.CredReadW(wideString(target), CRED_TYPE_GENERIC, 0, out) === 0) {
+        const code = symbols.GetLastError();
+        if (code === ERROR_NOT_FOUND || confirmedAbsent(symbols, target, code)) return null;
         throw new StoreError(`The ${NAME} could not read a credential (error ${code})`);
       }
       const pointer = Deno.UnsafePointer.create(out[0] ?? 0n);
@@ -229,20 +301,58 @@ export function openCredentialApi(): Promise<CredentialApi> {
       try {
         return decodeCredential(pointer);
       } finally {
-        advapi.symbols.CredFree(pointer);
+        symbols.CredFree(pointer);
       }
     },
     write(target, credential) {
       const { struct, keepAlive } = encodeCredential(target, credential);
-      const ok = advapi.symbols.CredWriteW(struct, 0);
+      const ok = symbols.CredWriteW(struct, 0);
       void keepAlive;
-      if (ok === 0) throw fail("store a credential");
+      if (ok !== 0) return;
+      const code = symbols.GetLastError();
+      if (code === ERROR_NO_SUCH_LOGON_SESSION || !sessionHasStore(symbols)) {
+        throw noLogonSession();
+      }
+      throw new StoreError(`The ${NAME} could not store a credential (error ${code})`);
     },
     delete(target) {
-      if (advapi.symbols.CredDeleteW(wideString(target), CRED_TYPE_GENERIC, 0) !== 0) return true;
-      const code = kernel.symbols.GetLastError();
-      if (code === ERROR_NOT_FOUND) return false;
+      if (symbols.CredDeleteW(wideString(target), CRED_TYPE_GENERIC, 0) !== 0) return true;
+      const code = symbols.GetLastError();
+      if (code === ERROR_NOT_FOUND || confirmedAbsent(symbols, target, code)) return false;
       throw new StoreError(`The ${NAME} could not delete a credential (error ${code})`);
     },
-  });
+  };
+}
+
+/** Opens advapi32's functions (Windows only; needs `--allow-ffi`). */
+export function openCredentialSymbols(dlopen: typeof Deno.dlopen = Deno.dlopen): CredentialSymbols {
+  try {
+    const advapi = dlopen("advapi32.dll", ADVAPI32);
+    const kernel = dlopen("kernel32.dll", KERNEL32);
+    return { ...advapi.symbols, ...kernel.symbols };
+  } catch (err) {
+    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+      throw new StoreUnavailableError(
+        `the ${NAME} cannot be used: run with --allow-ffi to use it`,
+        {
+          cause: err,
+          writeWarning: STALE_WITHOUT_FFI,
+        },
+      );
+    }
+    throw new StoreUnavailableError(`the ${NAME} cannot be used: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
+/** The Credential Manager of this Windows session (needs `--allow-ffi`). */
+export function openCredentialApi(
+  dlopen: typeof Deno.dlopen = Deno.dlopen,
+): Promise<CredentialApi> {
+  try {
+    return Promise.resolve(credentialApi(openCredentialSymbols(dlopen)));
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }

@@ -11,6 +11,7 @@ import {
 import { decodeTokenInfo, newTokenInfo, type TokenInfo } from "./token_info.ts";
 import { fakeContext } from "../../tests/fake_context.ts";
 import { keyringValue, makeJwt, siteConfig } from "../../tests/token_support.ts";
+import { FILE_KEYRING_LABEL } from "../../tests/paths.ts";
 
 const NOW = Date.UTC(2026, 0, 1);
 const VALID = makeJwt({ exp: NOW / 1000 + 3600 });
@@ -48,11 +49,11 @@ Deno.test("saveToken then loadToken round-trips through the file keyring", async
       username: "jane",
       repo_tokens: [{ token: "rt", org_name: "acme" }],
     };
-    assert.equal(await saveToken(context, config, info), "file keyring ~/.anaconda/keyring");
+    assert.equal(await saveToken(context, config, info), FILE_KEYRING_LABEL);
     assert.deepEqual(await loadToken(context, config), info);
     const found = await lookupToken(context, config);
     assert.equal(found.status, "found");
-    assert.equal(found.storage, "file keyring ~/.anaconda/keyring");
+    assert.equal(found.storage, FILE_KEYRING_LABEL);
     assert.equal(await currentApiKey(context, config), VALID);
   });
 });
@@ -133,7 +134,7 @@ Deno.test("an undecodable stored value is reported on stderr and read as missing
     assert.equal(await loadToken(context, siteConfig(home)), null);
     assert.equal(
       context.err(),
-      "Warning: The stored token for anaconda.com is not base64 (file keyring ~/.anaconda/keyring); " +
+      `Warning: The stored token for anaconda.com is not base64 (${FILE_KEYRING_LABEL}); ` +
         "log in again to replace it\n",
     );
     assert.ok(!context.err().includes("secretish"));

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../framework/errors.ts";
 import { ConfigError } from "../../errors.ts";
+import { joinPath } from "../../path.ts";
 import { FIELD_NAMES, FIELDS } from "../../config/schema.ts";
 import { parseArgv } from "../framework/args.ts";
 import { ROOT } from "../root.ts";
@@ -137,7 +138,7 @@ Deno.test("--ca-bundle is stored as ssl_verify, as an absolute path, and exclude
       warn: () => {},
     });
     // A file named like a boolean word is still a file.
-    assert.deepEqual(values, { ssl_verify: `${dir}/yes` });
+    assert.deepEqual(values, { ssl_verify: joinPath(dir, "yes") });
     assert.throws(
       () =>
         siteValues({ caBundle: "missing.pem" }, {

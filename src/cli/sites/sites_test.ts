@@ -10,6 +10,7 @@ import { diffDate } from "../../config/config_diff.ts";
 import { defaultSiteKey } from "./list.ts";
 import { tableConfig, visibleFields } from "./show.ts";
 import { withHome } from "../../../tests/support.ts";
+import { joinPath } from "../../../tests/paths.ts";
 
 function context(home: string, stdin?: string) {
   return fakeContext({
@@ -24,7 +25,7 @@ Deno.test("sites add asks, shows the diff with its header, and writes on y", asy
     const ctx = context(home, "maybe\ny\n");
     const code = await run(["sites", "add", "--domain", "foo.local", "--name", "f"], ctx);
     assert.equal(code, 0, ctx.err());
-    const path = `${home}/.anaconda/config.toml`;
+    const path = joinPath(home, ".anaconda", "config.toml");
     assert.equal(
       ctx.out(),
       `--- ${path}\n+++ ${path}\t${diffDate(ctx.clock.now())}\n@@ -0,0 +1,4 @@\n` +
@@ -45,7 +46,7 @@ Deno.test("sites add asks, shows the diff with its header, and writes on y", asy
 Deno.test("a change that changes nothing writes nothing and says so", async () => {
   await withHome(async (home) => {
     await Deno.mkdir(`${home}/.anaconda`);
-    const path = `${home}/.anaconda/config.toml`;
+    const path = joinPath(home, ".anaconda", "config.toml");
     const text = '[sites.f]\ndomain = "foo.local"\nssl_verify = false\n';
     await Deno.writeTextFile(path, text);
     const ctx = context(home);
@@ -90,7 +91,7 @@ Deno.test("tableConfig shows a site's own table over the defaults, hidden fields
     { configPath: "/c.toml", homeDir: "/h", cwd: "/h" },
   );
   assert.equal(config.domain, "a.com");
-  assert.equal(config.keyring_path, "/h/.anaconda/keyring");
+  assert.equal(config.keyring_path, joinPath("/h", ".anaconda", "keyring"));
   const shown = visibleFields(config, false);
   assert.equal(shown.domain, "a.com");
   assert.ok(!("api_key" in shown) && !("unknown" in shown));

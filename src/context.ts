@@ -141,6 +141,13 @@ export interface Context {
   runCache?: RunCache;
 }
 
+/** `context` with its notices sent to `notify` instead (to report or weigh them). */
+export function withNotify(context: Context, notify: NoticeHandler): Context {
+  const wrapped = Object.create(context) as Context;
+  wrapped.notify = notify;
+  return wrapped;
+}
+
 /** Thrown when a subprocess outlives its timeout (it has been killed). */
 export class SpawnTimeoutError extends Error {
   override name = "SpawnTimeoutError";

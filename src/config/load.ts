@@ -23,7 +23,7 @@ import { checkSiteName, selectSite, type SiteEntry, siteNotConfigured } from "./
 import { type RawLayer, readRawLayers } from "./sources.ts";
 import { readConfigText } from "./config_file.ts";
 import { isTable } from "./toml_value.ts";
-import { expandHome, joinPath } from "../path.ts";
+import { configTomlPath } from "./locations.ts";
 import { escapeControl } from "../text.ts";
 
 export type { SiteEntry } from "./site.ts";
@@ -52,22 +52,6 @@ export interface Settings {
 export interface LoadOptions {
   /** `--at SITE`: acts like `ANACONDA_DEFAULT_SITE`. */
   at?: string | undefined;
-}
-
-/** Expands `~` and `$VAR` / `${VAR}` in a path taken from the environment. */
-function expandPath(path: string, context: Context): string {
-  const withVars = path.replace(
-    /\$(\w+)|\$\{(\w+)\}/g,
-    (whole, bare, braced) => context.env.get(bare ?? braced) ?? whole,
-  );
-  return expandHome(withVars, context.homeDir());
-}
-
-/** The path of config.toml. */
-export function configTomlPath(context: Context): string {
-  const fromEnv = context.env.get("ANACONDA_CONFIG_TOML");
-  if (fromEnv) return expandPath(fromEnv, context);
-  return joinPath(context.homeDir(), ".anaconda", "config.toml");
 }
 
 function tableAt(document: Record<string, unknown>, ...keys: string[]): Record<string, unknown> {

@@ -9,6 +9,7 @@ import { readTextBoundedSync } from "../files.ts";
 import { joinPath } from "../path.ts";
 import { escapeControl } from "../text.ts";
 import type { Source } from "./schema.ts";
+import { dotenvPath, secretsDir } from "./locations.ts";
 
 /** One source of `NAME=value` strings, seen through a name prefix. */
 export interface RawLayer {
@@ -162,16 +163,16 @@ async function readDotenv(path: string, context: Context): Promise<Map<string, s
 /** The environment, the secrets folder and `.env`, highest precedence first. */
 export async function readRawLayers(context: Context): Promise<RawLayer[]> {
   const env = lowerCaseMap(Object.entries(context.env.toObject()));
-  const secretsDir = context.env.get("ANACONDA_SECRETS_DIR") ?? "/run/secrets";
-  const dotenvPath = joinPath(context.cwd(), ".env");
-  const secrets = readSecretsDir(secretsDir, context);
-  const dotenv = await readDotenv(dotenvPath, context);
+  const secretsFolder = secretsDir(context);
+  const dotenvFile = dotenvPath(context);
+  const secrets = readSecretsDir(secretsFolder, context);
+  const dotenv = await readDotenv(dotenvFile, context);
   return [
     layer(env, (name) => ({ kind: "env", name: name.toUpperCase() })),
     layer(secrets.values, (name) => ({
       kind: "secret",
-      path: joinPath(secretsDir, secrets.fileNames.get(name) ?? name),
+      path: joinPath(secretsFolder, secrets.fileNames.get(name) ?? name),
     })),
-    layer(dotenv, (name) => ({ kind: "dotenv", path: dotenvPath, name: name.toUpperCase() })),
+    layer(dotenv, (name) => ({ kind: "dotenv", path: dotenvFile, name: name.toUpperCase() })),
   ];
 }

@@ -22,10 +22,10 @@ async function main(argv: string[]): Promise<void> {
   const usedAsyncDoor = watchAsyncDoors(context);
   if (isApiKeyCommand(argv)) {
     const { runApiKeyFastPath } = await import("./src/cli/auth/api_key_fast_path.ts");
-    if (await runApiKeyFastPath(context)) return endProcess(0, usedAsyncDoor());
+    if (await runApiKeyFastPath(context)) return await endProcess(0, usedAsyncDoor());
   }
   const { run } = await import("./src/cli/root.ts");
-  endProcess(await run(argv, context), usedAsyncDoor());
+  await endProcess(await run(argv, context), usedAsyncDoor());
 }
 
 if (import.meta.main) await main(Deno.args);

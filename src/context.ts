@@ -392,13 +392,16 @@ export interface DenoContextOptions {
  */
 export function denoContext(options: DenoContextOptions = {}): Context {
   const stderr = denoOutput(Deno.stderr);
+  let home: string | undefined;
   const context: Context = {
     env: {
       get: (name) => Deno.env.get(name),
       toObject: () => Deno.env.toObject(),
     },
     cwd: () => Deno.cwd(),
-    homeDir: () => Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? Deno.cwd(),
+    // Read once: a command asks for it several times, and each read of the environment
+    // counts towards what V8 queues for its background compiler (README, "Performance").
+    homeDir: () => home ??= Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? Deno.cwd(),
     hostname: () => {
       try {
         return Deno.hostname();

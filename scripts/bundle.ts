@@ -13,9 +13,9 @@
  * compile nor run the others (see the README, "Performance").
  *
  * The bundle is checked before it replaces the old one: its only imports may be Deno's
- * built-in `node:` modules and `data:` URLs (which hold their module). An `npm:` or bare
- * import would be resolved at run time, and a CommonJS dependency makes esbuild call
- * `createRequire(import.meta.url)`, which fails when the bundle runs from an `http(s)://` URL.
+ * built-in `node:` modules. An `npm:` or bare import would be resolved at run time,
+ * and a CommonJS dependency makes esbuild call `createRequire(import.meta.url)`, which
+ * fails when the bundle runs from an `http(s)://` URL.
  *
  *   deno task bundle [--output PATH]     # default dist/anaconda.js
  * @module
@@ -49,7 +49,7 @@ export function bundleImports(code: string): string[] {
 /** Why `code` would not run from a URL on a machine without a package registry; [] if it would. */
 export function bundleProblems(code: string): string[] {
   const problems = bundleImports(code)
-    .filter((specifier) => !specifier.startsWith("node:") && !specifier.startsWith("data:"))
+    .filter((specifier) => !specifier.startsWith("node:"))
     .map((specifier) => `it imports "${specifier}", which Deno would resolve at run time`);
   if (/\bcreateRequire\b/.test(code)) {
     problems.push(
@@ -93,10 +93,6 @@ export async function splitBundle(
     "browser",
     // Minified: less to read, hash and keep in memory at start-up.
     ...(minify ? ["--minify"] : []),
-    // A data: URL holds its module: imported as it is, never a chunk (src/cli/process_end.ts
-    // imports one to wait for the event loop).
-    "--external",
-    "data:*",
     "--code-splitting",
     "--outdir",
     dir,

@@ -7,7 +7,8 @@
  * fails here, whatever the timings of the machine.
  *
  * `auth api-key` takes its fast path there (src/cli/auth/api_key_fast_path.ts): it must load
- * neither the command tree nor more modules than that path needs.
+ * neither the command tree nor more modules than that path needs; `--version` loads no more
+ * than the version.
  *
  * - From source, Deno's debug log names every module it compiles (with its code cache).
  * - The bundle is linked with a trace of the chunks it runs (scripts/link_chunks.ts); an
@@ -142,6 +143,12 @@ Deno.test("the hot commands load none of the code of other work, from source and
           assert(modules.has("src/cli/auth/api_key_fast_path.ts"), listed);
           assert(!modules.has("src/cli/root.ts"), `${listed}: not the fast path?`);
           if (variant === "source") assert(modules.size <= MAX_FAST_PATH_MODULES, listed);
+        } else if (args.join(" ") === "--version") {
+          // The version, and nothing of the command tree.
+          assert.deepEqual([...modules].filter((name) => name.startsWith("src/cli/")), [
+            "src/cli/process_end.ts",
+          ], listed);
+          assert(modules.has("src/version.ts"), listed);
         } else {
           // What every other command runs: the log and the trace do name what was loaded.
           assert(modules.has("src/cli/root.ts"), listed);

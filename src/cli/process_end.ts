@@ -1,21 +1,16 @@
 /**
  * How the `anaconda` process ends. Deno keeps V8's compiled code of a module in its code
- * cache, written in the event loop after the module was compiled; the next runs start
- * from it instead of compiling the CLI again. `Deno.exit()` before that loses it, and a
- * command that does its work synchronously (`auth api-key` reading the file keyring)
- * finishes before the event loop has turned once.
+ * cache, written on a turn of the event loop after the module was compiled; the next
+ * runs start from it instead of compiling the CLI again. `Deno.exit()` before that turn
+ * loses it, and a command that does its work synchronously (`auth api-key` reading the
+ * file keyring) never turns the loop. So such a command ends by letting the event loop
+ * run empty, with `Deno.exitCode` set.
  *
- * Deno writes pending code caches in the event loop's module phase, which also settles
- * dynamic imports, after that writing (deno_core's `ModuleMap::poll_progress`). So such a
- * command imports an empty module (a data: URL: nothing to read), then exits with
- * `Deno.exit()`. Letting the event loop run empty instead would also wait for V8's
- * background compiler and tear the isolate down: about 0.05x the start-up of Deno
- * (README, "Performance").
- *
- * A command that used one of the context's asynchronous doors (stdin, fetch, programs,
- * sleep, Ctrl-C, the browser) exits at once, as before: a read of stdin that Ctrl-C cut
- * short, a child process or a connection could be pending, and its waits have turned the
- * event loop already, so the code cache is written.
+ * That is only safe when nothing is left pending: a read of stdin that Ctrl-C cut short,
+ * a child process or a connection would keep the process alive. Those go through the
+ * context's asynchronous doors (stdin, fetch, programs, sleep, Ctrl-C, the browser), so
+ * a command that used one exits at once, as before (its waits have turned the event loop
+ * already, so the code cache is written anyway).
  * @module
  */
 import type { Context } from "../context.ts";
@@ -56,13 +51,9 @@ export function watchAsyncDoors(context: Context): () => boolean {
 
 /**
  * Ends the process with `code`: at once when the command used an asynchronous door,
- * otherwise once Deno has written the code cache of this run.
+ * otherwise when the event loop has run empty (after Deno wrote the code cache).
  */
-export async function endProcess(code: number, usedAsyncDoor: boolean): Promise<void> {
+export function endProcess(code: number, usedAsyncDoor: boolean): void {
   if (usedAsyncDoor) Deno.exit(code);
   Deno.exitCode = code;
-  // Settled in the module phase of the event loop, after the code cache was written
-  // (the bundle keeps data: imports as they are: scripts/bundle.ts).
-  await import("data:text/javascript,");
-  Deno.exit(code);
 }

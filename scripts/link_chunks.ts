@@ -17,7 +17,6 @@
 
 /** The loader's names in the linked module; no minified chunk uses these names. */
 const LOAD = "__anacondaLoad";
-const IMPORT = "__anacondaImport";
 const CHUNKS = "__anacondaChunks";
 const LOADED = "__anacondaLoaded";
 
@@ -99,7 +98,8 @@ function parseChunk(name: string, code: string): ParsedChunk {
   }
   const rewrites: ParsedChunk["rewrites"] = [];
   const body = rest.replace(DYNAMIC_IMPORT, (whole: string, id: string, at: number) => {
-    const call = `${IMPORT}(${JSON.stringify(id)})`;
+    // The loader runs in a microtask, as a module's import() would (its errors reject).
+    const call = `Promise.resolve(${JSON.stringify(id)}).then(${LOAD})`;
     rewrites.push({ at, from: whole.length, to: call.length });
     return call;
   });
@@ -239,7 +239,6 @@ export function linkChunksMapped(
   append(
     `const ${LOAD}=(function(id){let m=${LOADED}.get(id);if(m===void 0){${trace}m=${CHUNKS}[id]();${LOADED}.set(id,m)}return m});\n`,
   );
-  append(`const ${IMPORT}=(function(id){return Promise.resolve().then(()=>${LOAD}(id))});\n`);
   appendBody(entryId, main);
 
   const locate = (position: number): ChunkPosition | null => {

@@ -1,18 +1,10 @@
 /**
  * base64 in one place: standard (padded) and URL-safe (unpadded) encoding of bytes, a
  * lenient decoder for values written by other tools, and HTTP Basic credentials.
- * No dependencies: the keyring record (a hot path) uses it.
+ * Light: the keyring record (a hot path) uses it.
  * @module
  */
-
-/** Bytes as a "binary string" (one char per byte), in slices that stay within argument limits. */
-function binaryString(bytes: Uint8Array): string {
-  let binary = "";
-  for (let at = 0; at < bytes.length; at += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
-  }
-  return binary;
-}
+import { binaryString } from "./text.ts";
 
 /** Standard base64 with `=` padding. */
 export function encodeBase64(bytes: Uint8Array): string {
@@ -39,33 +31,15 @@ export function decodeBase64(text: string): Uint8Array | null {
   return decodeCheckedBase64(unpadded + "=".repeat((4 - (unpadded.length % 4)) % 4));
 }
 
-const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-/** Each base64 character's value by character code (`=` is 0); made on first use. */
-let base64Values: Uint8Array | undefined;
-
 /**
- * Decodes standard base64 whose characters and padding are already checked. Not `atob`:
- * it loads Deno's base64 module, which costs `auth api-key` about a millisecond.
+ * Decodes standard base64 whose characters and padding are already checked, with V8's
+ * own decoder (bits left over in the last character are ignored, as `atob` does). Not
+ * `atob`, which loads Deno's base64 module (about a millisecond on `auth api-key`), nor a
+ * loop in JavaScript, which V8 would queue for its background compiler (see the README,
+ * "Performance").
  */
 function decodeCheckedBase64(padded: string): Uint8Array {
-  if (base64Values === undefined) {
-    base64Values = new Uint8Array(128);
-    for (let i = 0; i < 64; i++) base64Values[BASE64_ALPHABET.charCodeAt(i)] = i;
-  }
-  const values = base64Values;
-  const padding = padded.endsWith("==") ? 2 : padded.endsWith("=") ? 1 : 0;
-  const bytes = new Uint8Array((padded.length / 4) * 3 - padding);
-  let at = 0;
-  for (let i = 0; i < padded.length; i += 4) {
-    const group = (values[padded.charCodeAt(i)]! << 18) |
-      (values[padded.charCodeAt(i + 1)]! << 12) |
-      (values[padded.charCodeAt(i + 2)]! << 6) | values[padded.charCodeAt(i + 3)]!;
-    // Padding has no room in `bytes`: writes past the end of a typed array are dropped.
-    bytes[at++] = group >> 16;
-    bytes[at++] = (group >> 8) & 0xff;
-    bytes[at++] = group & 0xff;
-  }
-  return bytes;
+  return Uint8Array.fromBase64(padded);
 }
 
 /**

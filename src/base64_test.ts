@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { basicAuthorization, decodeBase64, encodeBase64, encodeBase64Url } from "./base64.ts";
+import { fuzzRuns } from "../tests/fuzz.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -27,5 +29,34 @@ Deno.test("basicAuthorization: Latin-1 when it fits (as requests), else UTF-8", 
   assert.equal(
     basicAuthorization("jane", "pass€"),
     `Basic ${btoa(String.fromCharCode(...bytes("jane:pass€")))}`,
+  );
+});
+
+Deno.test("property: decodeBase64 decodes what atob decodes, in either alphabet, padded or not", () => {
+  const urlSafe = (text: string) => text.replaceAll("+", "-").replaceAll("/", "_");
+  fc.assert(
+    fc.property(
+      fc.string({
+        unit: fc.constantFrom(
+          ..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+        ),
+        maxLength: 41,
+      }),
+      fc.boolean(),
+      (text, padded) => {
+        const whole = text + "=".repeat((4 - (text.length % 4)) % 4);
+        let expected: Uint8Array | null;
+        try {
+          expected = Uint8Array.from(atob(whole), (char) => char.charCodeAt(0));
+        } catch {
+          expected = null; // one character too many (a length of 4n + 1)
+        }
+        const given = padded ? whole : text;
+        assert.deepEqual(decodeBase64(given), expected, given);
+        if (!/[+/]/.test(given)) return;
+        assert.deepEqual(decodeBase64(urlSafe(given)), expected, urlSafe(given));
+      },
+    ),
+    { seed: 64, numRuns: fuzzRuns(1000) },
   );
 });

@@ -141,6 +141,13 @@ export interface Context {
   runCache?: RunCache;
 }
 
+/** `context` with its notices sent to `notify` instead (to report or weigh them). */
+export function withNotify(context: Context, notify: NoticeHandler): Context {
+  const wrapped = Object.create(context) as Context;
+  wrapped.notify = notify;
+  return wrapped;
+}
+
 /** Thrown when a subprocess outlives its timeout (it has been killed). */
 export class SpawnTimeoutError extends Error {
   override name = "SpawnTimeoutError";
@@ -403,13 +410,16 @@ export interface DenoContextOptions {
  */
 export function denoContext(options: DenoContextOptions = {}): Context {
   const stderr = denoOutput(Deno.stderr);
+  let home: string | undefined;
   const context: Context = {
     env: {
       get: (name) => Deno.env.get(name),
       toObject: () => Deno.env.toObject(),
     },
     cwd: () => Deno.cwd(),
-    homeDir: () => homeFromEnv(Deno.build.os, (name) => Deno.env.get(name)) ?? Deno.cwd(),
+    // Read once: a command asks for it several times, and each read of the environment
+    // counts towards what V8 queues for its background compiler (README, "Performance").
+    homeDir: () => home ??= homeFromEnv(Deno.build.os, (name) => Deno.env.get(name)) ?? Deno.cwd(),
     hostname: () => {
       try {
         return Deno.hostname();

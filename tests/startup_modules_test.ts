@@ -6,6 +6,10 @@
  * OS keyrings, config writing. A static import on a hot path that pulls one of them in
  * fails here, whatever the timings of the machine.
  *
+ * `auth api-key` takes its fast path there (src/cli/auth/api_key_fast_path.ts): it must load
+ * neither the command tree nor more modules than that path needs; `--version` loads no more
+ * than the version.
+ *
  * - From source, Deno's debug log names every module it compiles (with its code cache).
  * - The bundle is linked with a trace of the chunks it runs (scripts/link_chunks.ts); an
  *   unminified build heads each module's code with its path, which maps chunks to modules.
@@ -43,6 +47,12 @@ const FOREIGN: [RegExp, string][] = [
 
 /** What `--version` and `--help` do not touch: settings, stores, tokens. */
 const NOT_FOR_VERSION_OR_HELP = /^src\/(config\/(load|sources|schema)|store|token)\b/;
+
+/**
+ * The most modules a source run of the `auth api-key` fast path loads: each costs about
+ * 0.7 ms from source (README, "Performance").
+ */
+const MAX_FAST_PATH_MODULES = 15;
 
 /** `src/x.ts` for a module of this project, `npm:<package>` for an npm one, else null. */
 function moduleName(pathOrUrl: string): string | null {
@@ -135,8 +145,21 @@ Deno.test("the hot commands load none of the code of other work, from source and
       };
       for (const [variant, modules] of Object.entries(loaded)) {
         const command = `${variant} anaconda ${args.join(" ")}`;
-        // What every command runs: the log and the trace do name what was loaded.
-        assert(modules.has("src/cli/root.ts"), `${command}: ${[...modules].join(", ")}`);
+        const listed = `${command}: ${[...modules].join(", ")}`;
+        if (args.join(" ") === "auth api-key") {
+          assert(modules.has("src/cli/auth/api_key_fast_path.ts"), listed);
+          assert(!modules.has("src/cli/root.ts"), `${listed}: not the fast path?`);
+          if (variant === "source") assert(modules.size <= MAX_FAST_PATH_MODULES, listed);
+        } else if (args.join(" ") === "--version") {
+          // The version, and nothing of the command tree.
+          assert.deepEqual([...modules].filter((name) => name.startsWith("src/cli/")), [
+            "src/cli/process_end.ts",
+          ], listed);
+          assert(modules.has("src/version.ts"), listed);
+        } else {
+          // What every other command runs: the log and the trace do name what was loaded.
+          assert(modules.has("src/cli/root.ts"), listed);
+        }
         if (args[0] === "auth" || args[0] === "sites" || args[0] === "token") {
           assert(modules.has("src/store/file_keyring.ts"), `${command} read no keyring?`);
         }

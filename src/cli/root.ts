@@ -6,7 +6,7 @@
  */
 import type { Context } from "../context.ts";
 import { LoginRequiredError, TokenExpiredError, TokenNotFoundError } from "../errors.ts";
-import { VERSION } from "../version.ts";
+import { versionLine } from "../version.ts";
 import { checkAt, createApp } from "./framework/app.ts";
 import { type GlobalValues, group, parseArgv } from "./framework/args.ts";
 import { EXIT_OK, EXIT_USAGE, reportError, UsageError } from "./framework/errors.ts";
@@ -100,7 +100,7 @@ export async function run(
     const parsed = await parseArgv(argv, ROOT);
     globals = parsed.globals;
     if (parsed.kind === "version") {
-      context.stdout.write(`anaconda-auth ${VERSION}\n`);
+      context.stdout.write(versionLine());
       return EXIT_OK;
     }
     path = parsed.path;

@@ -23,7 +23,7 @@ import { checkSiteName, selectSite, type SiteEntry, siteNotConfigured } from "./
 import { type RawLayer, readRawLayers } from "./sources.ts";
 import { readConfigText } from "./config_file.ts";
 import { isTable } from "./toml_value.ts";
-import { expandHome, joinPath } from "../path.ts";
+import { configTomlPath } from "./locations.ts";
 import { escapeControl } from "../text.ts";
 
 export type { SiteEntry } from "./site.ts";
@@ -54,26 +54,10 @@ export interface LoadOptions {
   at?: string | undefined;
 }
 
-/** Expands `~` and `$VAR` / `${VAR}` in a path taken from the environment. */
-function expandPath(path: string, context: Context): string {
-  const withVars = path.replace(
-    /\$(\w+)|\$\{(\w+)\}/g,
-    (whole, bare, braced) => context.env.get(bare ?? braced) ?? whole,
-  );
-  return expandHome(withVars, context.homeDir());
-}
-
-/** The path of config.toml. */
-export function configTomlPath(context: Context): string {
-  const fromEnv = context.env.get("ANACONDA_CONFIG_TOML");
-  if (fromEnv) return expandPath(fromEnv, context);
-  return joinPath(context.homeDir(), ".anaconda", "config.toml");
-}
-
-function tableAt(document: Record<string, unknown>, ...keys: string[]): Record<string, unknown> {
-  let current: unknown = document;
-  for (const key of keys) current = isTable(current) ? current[key] : undefined;
-  return isTable(current) ? current : {};
+/** `table[key]` when it is a table, else an empty one. */
+function tableIn(table: Record<string, unknown>, key: string): Record<string, unknown> {
+  const value = table[key];
+  return isTable(value) ? value : {};
 }
 
 /** `default_site` must be a string and `sites` a table of tables; errors name the file. */
@@ -135,7 +119,7 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
   const cloudLayers = scoped("anaconda_cloud_");
   const topLayers = scoped("anaconda_");
 
-  const fileSites = tableAt(document, "sites");
+  const fileSites = tableIn(document, "sites");
   const siteEntries = mergeSiteEntries(fileSites, topLayers);
   const tomlDefault = typeof document.default_site === "string" ? document.default_site : undefined;
   const envDefault = firstRaw(topLayers, "default_site");
@@ -149,11 +133,13 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
     ? `default_site in ${configPath}`
     : undefined;
 
-  const pluginAuth = tableAt(document, "plugin", "auth");
-  const pluginCloud = tableAt(document, "plugin", "cloud");
-  const coerceOptions = { homeDir: context.homeDir(), cwd: context.cwd() };
-  const defaults = defaultSiteConfig(context.homeDir());
-  const sources = new WeakMap<SiteConfig, Record<FieldName, Source>>();
+  const plugin = tableIn(document, "plugin");
+  const pluginAuth = tableIn(plugin, "auth");
+  const pluginCloud = tableIn(plugin, "cloud");
+  const homeDir = context.homeDir();
+  const coerceOptions = { homeDir, cwd: context.cwd() };
+  const defaults = defaultSiteConfig(homeDir);
+  const sources = new WeakMap<SiteConfig, Partial<Record<FieldName, Source>>>();
   let warnedLegacy = false;
   let notedOverride = false;
 
@@ -190,22 +176,29 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
   }
 
   // The fields a source other than a site's table names (usually none): only those, and
-  // the table's, are looked up; the others keep their defaults without asking every source.
+  // the table's, are looked up; the others keep their defaults without asking every source
+  // (nor a loop over every field, which V8 would queue for its background compiler).
   const namedFields = new Set<string>([...Object.keys(pluginAuth), ...Object.keys(pluginCloud)]);
   for (const layer of [...authLayers, ...cloudLayers]) {
     for (const key of layer.keys()) addKeyAndParents(namedFields, key);
   }
 
+  /** The fields some source names for the site of `entry`, in the order of `FIELDS`. */
+  function namedFieldsOf(entry: SiteEntry | undefined): FieldName[] {
+    const names = entry === undefined
+      ? namedFields
+      : new Set([...namedFields, ...Object.keys(entry.table)]);
+    return [...names].filter((name): name is FieldName => Object.hasOwn(FIELDS, name))
+      .sort((a, b) => FIELD_NAMES.indexOf(a) - FIELD_NAMES.indexOf(b));
+  }
+
   function resolve(entry: SiteEntry | undefined, siteName: string): SiteConfig {
     const config = { ...defaults, site: siteName } as SiteConfig;
-    const origin = {} as Record<FieldName, Source>;
-    for (const field of FIELD_NAMES) {
-      const named = namedFields.has(field) || (entry !== undefined && field in entry.table);
-      const winner = named ? candidatesFor(field, entry)[0] : undefined;
-      if (!winner) {
-        origin[field] = { kind: "default" };
-        continue;
-      }
+    // Where the values that are not defaults came from.
+    const origin: Partial<Record<FieldName, Source>> = {};
+    for (const field of namedFieldsOf(entry)) {
+      const winner = candidatesFor(field, entry)[0];
+      if (!winner) continue;
       if (winner.legacy && !warnedLegacy) {
         warnedLegacy = true;
         context.notify({
@@ -291,7 +284,10 @@ export async function loadSettings(context: Context, options: LoadOptions = {}):
     sourcesOf(config) {
       const origin = sources.get(config);
       if (!origin) throw siteNotConfigured(config.site, configPath);
-      return origin;
+      const defaulted = FIELD_NAMES.map((
+        field,
+      ): [FieldName, Source] => [field, { kind: "default" }]);
+      return { ...Object.fromEntries(defaulted) as Record<FieldName, Source>, ...origin };
     },
   };
 }

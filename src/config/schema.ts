@@ -8,6 +8,7 @@ import { ConfigError } from "../errors.ts";
 import { expandHome, isAbsolute, joinPath } from "../path.ts";
 import { escapeControl, hasControlChars } from "../text.ts";
 import { VERSION } from "../version.ts";
+import { DEFAULT_DOMAIN, DEFAULT_TOKEN_STORAGE, defaultKeyringPath } from "./locations.ts";
 
 /**
  * The values of `preferred_token_storage`: the store backends (src/store/token_store.ts)
@@ -235,12 +236,12 @@ export const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
 /** Field defaults; `keyring_path` depends on the home folder. */
 export function defaultSiteConfig(homeDir: string): Omit<SiteConfig, "site"> {
   return {
-    domain: "anaconda.com",
+    domain: DEFAULT_DOMAIN,
     auth_domain_override: null,
-    preferred_token_storage: "anaconda-keyring",
+    preferred_token_storage: DEFAULT_TOKEN_STORAGE,
     api_key: null,
     keyring: null,
-    keyring_path: joinPath(homeDir, ".anaconda", "keyring"),
+    keyring_path: defaultKeyringPath(homeDir),
     ssl_verify: true,
     extra_headers: null,
     client_id: "b4ad7f1d-c784-46b5-a9fe-106e50441f5a",

@@ -1,6 +1,7 @@
 /**
  * The string sources of settings: environment variables, the secrets folder and
- * `.env` in the working directory. Names are case-insensitive; `__` nests.
+ * `.env` in the working directory. Names are case-insensitive; `__` nests. Every setting
+ * is named `ANACONDA_*`, so each source keeps those names only.
  * @module
  */
 import type { Context } from "../context.ts";
@@ -9,6 +10,7 @@ import { readTextBoundedSync } from "../files.ts";
 import { joinPath } from "../path.ts";
 import { escapeControl } from "../text.ts";
 import type { Source } from "./schema.ts";
+import { dotenvPath, secretsDir } from "./locations.ts";
 
 /** One source of `NAME=value` strings, seen through a name prefix. */
 export interface RawLayer {
@@ -89,9 +91,20 @@ function layer(
   };
 }
 
-function lowerCaseMap(entries: Iterable<[string, string]>): Map<string, string> {
+/** What every setting's name starts with (lower case). */
+const SETTINGS_PREFIX = "anaconda_";
+
+/**
+ * The `ANACONDA_*` names of `entries`, in lower case, with their values. (Only those: the
+ * environment holds many other names, and resolving a site asks each source for its names
+ * several times.)
+ */
+function settingsMap(entries: Iterable<[string, string]>): Map<string, string> {
   const map = new Map<string, string>();
-  for (const [name, value] of entries) map.set(name.toLowerCase(), value);
+  for (const [name, value] of entries) {
+    const lower = name.toLowerCase();
+    if (lower.startsWith(SETTINGS_PREFIX)) map.set(lower, value);
+  }
   return map;
 }
 
@@ -120,7 +133,7 @@ function readSecretsDir(
   }
   for (const entry of entries) {
     const name = entry.name.toLowerCase();
-    if (!(entry.isFile || entry.isSymlink) || !name.startsWith("anaconda_")) continue;
+    if (!(entry.isFile || entry.isSymlink) || !name.startsWith(SETTINGS_PREFIX)) continue;
     const path = joinPath(dir, entry.name);
     let text: string | null;
     try {
@@ -156,22 +169,22 @@ async function readDotenv(path: string, context: Context): Promise<Map<string, s
       level: "warning",
       message: `the settings file ${path} is ignored: ${escapeControl(reason)}`,
     }));
-  return text === null ? new Map() : lowerCaseMap(parseDotenv(text));
+  return text === null ? new Map() : settingsMap(parseDotenv(text));
 }
 
 /** The environment, the secrets folder and `.env`, highest precedence first. */
 export async function readRawLayers(context: Context): Promise<RawLayer[]> {
-  const env = lowerCaseMap(Object.entries(context.env.toObject()));
-  const secretsDir = context.env.get("ANACONDA_SECRETS_DIR") ?? "/run/secrets";
-  const dotenvPath = joinPath(context.cwd(), ".env");
-  const secrets = readSecretsDir(secretsDir, context);
-  const dotenv = await readDotenv(dotenvPath, context);
+  const env = settingsMap(Object.entries(context.env.toObject()));
+  const secretsFolder = secretsDir(context);
+  const dotenvFile = dotenvPath(context);
+  const secrets = readSecretsDir(secretsFolder, context);
+  const dotenv = await readDotenv(dotenvFile, context);
   return [
     layer(env, (name) => ({ kind: "env", name: name.toUpperCase() })),
     layer(secrets.values, (name) => ({
       kind: "secret",
-      path: joinPath(secretsDir, secrets.fileNames.get(name) ?? name),
+      path: joinPath(secretsFolder, secrets.fileNames.get(name) ?? name),
     })),
-    layer(dotenv, (name) => ({ kind: "dotenv", path: dotenvPath, name: name.toUpperCase() })),
+    layer(dotenv, (name) => ({ kind: "dotenv", path: dotenvFile, name: name.toUpperCase() })),
   ];
 }

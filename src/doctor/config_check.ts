@@ -4,14 +4,14 @@
  * nobody reads, and settings that weaken security, each with where it came from.
  * @module
  */
-import type { Context, Notice } from "../context.ts";
+import { type Context, type Notice, withNotify } from "../context.ts";
 import { errorMessage, TomlSyntaxError, UnknownSiteError } from "../errors.ts";
-import { configTomlPath, loadSettings, type Settings } from "../config/load.ts";
+import { loadSettings, type Settings } from "../config/load.ts";
+import { configTomlPath } from "../config/locations.ts";
 import { type FieldName, FIELDS, type SiteConfig, type Source } from "../config/schema.ts";
 import { type RawLayer, readRawLayers } from "../config/sources.ts";
 import { isTable } from "../config/toml_value.ts";
 import { type CheckResult, Findings } from "./check.ts";
-import { withNotify } from "./quiet.ts";
 import { ALLOW_INSECURE_HTTP, insecureHttpAllowed, isLoopbackHost } from "../http/plain_http.ts";
 import { atSite, removeFrom, shortPath, siteTable, sourceText } from "./places.ts";
 

@@ -6,7 +6,7 @@
  * checks run beside them. The key's clock check uses the `Date` of the site's answers.
  * @module
  */
-import type { Context } from "../context.ts";
+import { type Context, withNotify } from "../context.ts";
 import { errorMessage } from "../errors.ts";
 import { Client } from "../http/client.ts";
 import { storedRepoTokens } from "../token/repo_tokens.ts";
@@ -20,7 +20,6 @@ import { checkConda } from "./conda_check.ts";
 import { checkConfig, type SiteSubject } from "./config_check.ts";
 import { checkNetwork } from "./network_check.ts";
 import { checkOrg } from "./org_check.ts";
-import { withNotify } from "./quiet.ts";
 import { checkStorage, type StorageOutcome } from "./storage_check.ts";
 import { checkTls } from "./tls_check.ts";
 

@@ -119,11 +119,6 @@ export function objectMembers(text: string): RawMembers | null {
   return members;
 }
 
-/** The string a raw member holds, or null when it is not a JSON string. */
-export function stringValue(raw: string | undefined): string | null {
-  return raw?.startsWith('"') ? JSON.parse(raw) as string : null;
-}
-
 /** A keyring file larger than this is refused rather than read into memory. */
 export const MAX_KEYRING_BYTES = 16 * 1024 * 1024;
 
@@ -152,20 +147,28 @@ function describe(err: unknown): string {
   return errorMessage(err);
 }
 
-/** What reading the file found: its top-level members, or why it is corrupt. */
+/** A file keyring that is not corrupt: its text ("" for none) and the object it holds. */
+export interface KeyringFile {
+  text: string;
+  document: Record<string, unknown>;
+}
+
+const NO_FILE: KeyringFile = { text: "", document: {} };
+
+/** What reading the file found: the file, or why it is corrupt. */
 export type ReadResult =
   /** `notUtf8`: bytes that are not UTF-8 were read as U+FFFD (a rewrite would lose them). */
-  | { kind: "ok"; members: RawMembers; notUtf8?: boolean }
+  | ({ kind: "ok"; notUtf8?: boolean } & KeyringFile)
   | { kind: "corrupt"; reason: string };
 
 /** Only text that is not JSON, or JSON that is not an object, is corrupt (D15). */
 export function parseKeyring(text: string): ReadResult {
-  if (text.trim() === "") return { kind: "ok", members: new Map() };
+  if (text.trim() === "") return { kind: "ok", ...NO_FILE };
   try {
-    const members = objectMembers(text);
-    return members === null
-      ? { kind: "corrupt", reason: "not a JSON object" }
-      : { kind: "ok", members };
+    const document: unknown = JSON.parse(text);
+    return isObject(document)
+      ? { kind: "ok", text, document }
+      : { kind: "corrupt", reason: "not a JSON object" };
   } catch (err) {
     // Only the position: the parser's message quotes the text around it (secrets, D41).
     const at = /line (\d+) column (\d+)/.exec((err as Error).message);
@@ -174,6 +177,28 @@ export function parseKeyring(text: string): ReadResult {
       reason: at ? `not valid JSON at line ${at[1]}, column ${at[2]}` : "not valid JSON",
     };
   }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/**
+ * The secret of an account (read with `JSON.parse` alone: no scan of the text in
+ * JavaScript on the hot commands); null when missing or of another shape (a service that
+ * is not an object, a value that is not a string).
+ */
+function secretIn(document: Record<string, unknown>, service: string, account: string) {
+  const accounts = Object.hasOwn(document, service) ? document[service] : undefined;
+  const secret = isObject(accounts) && Object.hasOwn(accounts, account)
+    ? accounts[account]
+    : undefined;
+  return typeof secret === "string" ? secret : null;
+}
+
+/** The members of a file, each value's JSON text as found: what a rewrite keeps. */
+function membersOf(file: KeyringFile): RawMembers {
+  return file.text === "" ? new Map() : objectMembers(file.text)!;
 }
 
 /** The accounts of a service; null when its entry is missing or not an object. */
@@ -210,7 +235,7 @@ export class FileKeyring implements SecretStore {
         },
       );
     } catch (err) {
-      if (err instanceof Deno.errors.NotADirectory) return { kind: "ok", members: new Map() };
+      if (err instanceof Deno.errors.NotADirectory) return { kind: "ok", ...NO_FILE };
       if (err instanceof FileTooLargeError) {
         throw new StoreError(
           `The file keyring ${this.path} is larger than ${MAX_KEYRING_BYTES / 1024 / 1024} MiB`,
@@ -220,7 +245,7 @@ export class FileKeyring implements SecretStore {
         cause: err,
       });
     }
-    if (text === null) return { kind: "ok", members: new Map() };
+    if (text === null) return { kind: "ok", ...NO_FILE };
     const result = parseKeyring(text);
     return result.kind === "ok" && notUtf8 ? { ...result, notUtf8 } : result;
   }
@@ -311,20 +336,20 @@ export class FileKeyring implements SecretStore {
   }
 
   /**
-   * The members, under the lock, for a rewrite: a corrupt file is moved aside first; a
+   * The file, under the lock, for a rewrite: a corrupt file is moved aside first; a
    * file with bytes that are not UTF-8 (in another program's entry) is refused, since
    * the rewrite would replace them.
    */
-  async #readLocked(): Promise<RawMembers> {
+  async #readLocked(): Promise<KeyringFile> {
     const result = await this.#readFile();
     if (result.kind === "ok" && result.notUtf8) {
       throw new StoreError(
         `Cannot write the file keyring ${this.path}: it is not UTF-8 text (an entry holds other bytes), and rewriting it would change them; fix or remove that entry`,
       );
     }
-    if (result.kind === "ok") return result.members;
+    if (result.kind === "ok") return result;
     await this.#moveAside(result.reason);
-    return new Map();
+    return NO_FILE;
   }
 
   async #write(members: RawMembers): Promise<void> {
@@ -338,9 +363,9 @@ export class FileKeyring implements SecretStore {
     }
   }
 
-  async #read(): Promise<RawMembers> {
+  async #read(): Promise<KeyringFile> {
     const result = await this.#readFile();
-    if (result.kind === "ok") return result.members;
+    if (result.kind === "ok") return result;
     // Corrupt: move it aside under the lock, unless another process just did.
     try {
       return await this.#withLock(() => this.#readLocked());
@@ -350,18 +375,27 @@ export class FileKeyring implements SecretStore {
         ? err.message
         : `The file keyring ${this.path} is corrupt (${result.reason}) and could not be moved aside: ${err.message}`;
       this.#context.notify({ level: "warning", message: `${detail}; reading it as empty` });
-      return new Map();
+      return NO_FILE;
     }
   }
 
   /** Entries of another shape (a service that is not an object, a value that is not a string) read as missing. */
   async get(service: string, account: string): Promise<string | null> {
-    return stringValue(accountsOf(await this.#read(), service)?.get(account));
+    return secretIn((await this.#read()).document, service, account);
+  }
+
+  /**
+   * What `get` returns, without writing anything: undefined when the file is corrupt
+   * (which `get` moves aside, with a warning). A file that cannot be read throws, as in `get`.
+   */
+  async peek(service: string, account: string): Promise<string | null | undefined> {
+    const result = await this.#readFile();
+    return result.kind === "ok" ? secretIn(result.document, service, account) : undefined;
   }
 
   async set(service: string, account: string, secret: string): Promise<string> {
     await this.#withLock(async () => {
-      const members = await this.#readLocked();
+      const members = membersOf(await this.#readLocked());
       const accounts = members.has(service) ? accountsOf(members, service) : new Map();
       if (accounts === null) {
         throw new StoreError(
@@ -377,14 +411,14 @@ export class FileKeyring implements SecretStore {
   }
 
   async delete(service: string, account: string): Promise<boolean> {
-    const holds = (members: RawMembers) =>
-      stringValue(accountsOf(members, service)?.get(account)) !== null;
+    const holds = (file: KeyringFile) => secretIn(file.document, service, account) !== null;
     // Nothing to delete: no lock, no write (and no folder created).
     const current = await this.#readFile();
-    if (current.kind === "ok" && !holds(current.members)) return false;
+    if (current.kind === "ok" && !holds(current)) return false;
     return await this.#withLock(async () => {
-      const members = await this.#readLocked();
-      if (!holds(members)) return false;
+      const file = await this.#readLocked();
+      if (!holds(file)) return false;
+      const members = membersOf(file);
       const accounts = accountsOf(members, service)!;
       accounts.delete(account);
       members.set(service, dumpObject(accounts));

@@ -6,7 +6,6 @@ import {
   FileKeyring,
   objectMembers,
   pythonJsonString,
-  stringValue,
 } from "./file_keyring.ts";
 import { fakeContext } from "../../tests/fake_context.ts";
 import { joinPath } from "../../tests/paths.ts";
@@ -79,9 +78,43 @@ Deno.test("objectMembers: null for JSON that is not an object, SyntaxError for t
   }
 });
 
-Deno.test("stringValue reads JSON strings only", () => {
-  assert.equal(stringValue('"a\\nb"'), "a\nb");
-  for (const raw of ["5", "{}", "null", undefined]) assert.equal(stringValue(raw), null);
+Deno.test("file keyring: get and peek read JSON strings only, own entries only, the last of repeated keys", async () => {
+  await withKeyring(async (keyring, home, context) => {
+    await Deno.mkdir(`${home}/.anaconda`, { mode: 0o700 });
+    const text = '{"Anaconda Cloud": {"a.test": "b2xk", "s.test": "a\\nb", "a.test": "bmV3", ' +
+      '"__proto__": "cHJvdG8=", "n.test": null, "o.test": {}}, "constructor": {"x": "eA=="}}';
+    await Deno.writeTextFile(keyring.path, text);
+    const expected: [string, string, string | null][] = [
+      [SERVICE, "a.test", "bmV3"],
+      [SERVICE, "s.test", "a\nb"],
+      [SERVICE, "__proto__", "cHJvdG8="],
+      [SERVICE, "n.test", null],
+      [SERVICE, "o.test", null],
+      [SERVICE, "toString", null],
+      [SERVICE, "missing.test", null],
+      ["constructor", "x", "eA=="],
+      ["hasOwnProperty", "x", null],
+      ["Other", "a.test", null],
+    ];
+    for (const [service, account, secret] of expected) {
+      assert.equal(await keyring.get(service, account), secret, `${service} ${account}`);
+      assert.equal(await keyring.peek(service, account), secret, `${service} ${account}`);
+    }
+    assert.equal(await Deno.readTextFile(keyring.path), text);
+    assert.equal(context.err(), "");
+  });
+});
+
+Deno.test("file keyring: peek leaves a corrupt file where it is, unread; get moves it aside", async () => {
+  await withKeyring(async (keyring, home, context) => {
+    await Deno.mkdir(`${home}/.anaconda`, { mode: 0o700 });
+    await Deno.writeTextFile(keyring.path, '{"Anaconda Cloud": ');
+    assert.equal(await keyring.peek(SERVICE, "a.test"), undefined);
+    assert.deepEqual([...Deno.readDirSync(`${home}/.anaconda`)].map((e) => e.name), ["keyring"]);
+    assert.equal(context.err(), "");
+    assert.equal(await keyring.get(SERVICE, "a.test"), null);
+    assert.match(context.err(), /keyring was corrupt \(not valid JSON\); it was moved to /);
+  });
 });
 
 Deno.test("file keyring: set, get and delete with the Python byte layout, no final newline", async () => {

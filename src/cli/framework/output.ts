@@ -94,39 +94,61 @@ export function displayWidth(text: string): number {
   return width;
 }
 
-/** `text` padded with spaces to `width` columns. */
-function padColumns(text: string, width: number): string {
-  return text + " ".repeat(Math.max(0, width - displayWidth(text)));
-}
-
-/** A table with a header row, columns padded to the widest cell (in terminal columns). */
+/**
+ * A table with a header row, columns padded to the widest cell (in terminal columns).
+ * Written with loops rather than a helper called for each cell: V8 queues a function that
+ * runs a few times for its background compiler, which costs the commands that print tables
+ * about a millisecond at start-up (README, "Performance").
+ */
 export function renderTable(
   headers: string[],
   rows: string[][],
   style: TableStyle = { borders: false, color: false },
 ): string {
   // Cells may hold foreign text (site names): never let it steer the terminal.
-  rows = rows.map((row) => row.map(escapeControl));
-  const widths = headers.map((header, column) =>
-    Math.max(displayWidth(header), ...rows.map((row) => displayWidth(row[column] ?? "")))
-  );
-  const padded = (cells: string[]) =>
-    cells.map((cell, column) => padColumns(cell, widths[column] ?? 0));
+  const lines = [headers, ...rows.map((row) => row.map(escapeControl))];
+  // Usually every cell is one column per character (checked at once): widths are lengths.
+  const oneColumn = ONE_COLUMN.test(lines.flat().join(""));
+  const cellWidths: number[][] = [];
+  const widths = headers.map(() => 0);
+  for (const cells of lines) {
+    const lineWidths: number[] = [];
+    for (let column = 0; column < cells.length; column++) {
+      const cell = cells[column]!;
+      const width = oneColumn ? cell.length : displayWidth(cell);
+      lineWidths.push(width);
+      if (column < widths.length && width > widths[column]!) widths[column] = width;
+    }
+    cellWidths.push(lineWidths);
+  }
+  // Each line's cells padded to their column's width.
+  const padded: string[][] = [];
+  for (const [index, cells] of lines.entries()) {
+    const line: string[] = [];
+    for (let column = 0; column < cells.length; column++) {
+      const room = (widths[column] ?? 0) - cellWidths[index]![column]!;
+      line.push(cells[column] + " ".repeat(Math.max(0, room)));
+    }
+    padded.push(line);
+  }
+  const [header = [], ...body] = padded;
   const bold = (text: string) => (style.color ? `\x1b[1m${text}\x1b[0m` : text);
   if (!style.borders) {
-    const line = (cells: string[]) => padded(cells).join("  ").trimEnd();
     const rule = widths.map((width) => "-".repeat(width)).join("  ");
-    return [bold(line(headers)), rule, ...rows.map(line)].join("\n") + "\n";
+    return [
+      bold(header.join("  ").trimEnd()),
+      rule,
+      ...body.map((cells) => cells.join("  ").trimEnd()),
+    ]
+      .join("\n") + "\n";
   }
   const rule = (left: string, middle: string, right: string) =>
     `${left}${widths.map((width) => "─".repeat(width + 2)).join(middle)}${right}`;
-  const line = (cells: string[], paint = (text: string) => text) =>
-    `│ ${padded(cells).map(paint).join(" │ ")} │`;
   return [
     rule("┌", "┬", "┐"),
-    line(headers, bold),
+    `│ ${header.map(bold).join(" │ ")} │`,
     rule("├", "┼", "┤"),
-    ...rows.map((row) => line(row)),
+    ...body.map((cells) => `│ ${cells.join(" │ ")} │`),
     rule("└", "┴", "┘"),
   ].join("\n") + "\n";
 }

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { denortFailure, executableName, parseArgs, TARGETS } from "../scripts/compile.ts";
-import { denoDir } from "../scripts/child_env.ts";
+import { childEnv, denoDir } from "../scripts/child_env.ts";
 import { permissionSet } from "../scripts/permissions.ts";
 import { runProgram, tempHome } from "./support.ts";
 import { fileURLToPath } from "node:url";
@@ -78,12 +78,32 @@ const cachedDenort = (target: string) => {
   }
 };
 
+/**
+ * `deno bundle` fetches its esbuild from npm on first use, like any dependency; the test
+ * below cuts the network, so the bundler must be in Deno's cache before (it is when the
+ * bundle tests ran first, but tests run in parallel, in no set order).
+ */
+async function cacheBundler(dir: string): Promise<void> {
+  await Deno.writeTextFile(`${dir}/one.ts`, "console.log(1);\n");
+  const result = await runProgram(
+    Deno.execPath(),
+    ["bundle", "--quiet", `${dir}/one.ts`, "--output", `${dir}/one.js`],
+    {
+      cwd: dir,
+      env: childEnv(dir),
+      timeoutMs: 120_000,
+    },
+  );
+  assert.deepEqual(result.code, 0, result.stderr);
+}
+
 Deno.test({
   name: "compile without access to denort exits 1 with one line and builds nothing",
   // A denort in Deno's cache would be used without any download.
   ignore: cachedDenort("aarch64-apple-darwin"),
   async fn() {
     await using out = await tempHome();
+    await cacheBundler(out.path);
     const result = await runCompile(["--out-dir", out.path, "aarch64-apple-darwin"], {
       // No internet: the download goes through a proxy that refuses connections.
       HTTPS_PROXY: "http://127.0.0.1:9",

@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { StoreUnavailableError } from "../src/store/secret_store.ts";
+import { runProgram } from "./support.ts";
 import {
   compoundTarget,
   credentialApi,
@@ -57,24 +58,9 @@ function hex(bytes: Uint8Array): string {
   return [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-/** Runs keyring_peer.exe with `stdin`. */
-async function peer(args: string[], stdin: Uint8Array | string = "") {
-  const child = new Deno.Command(PEER!, {
-    args,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(typeof stdin === "string" ? new TextEncoder().encode(stdin) : stdin);
-  await writer.close();
-  const output = await child.output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+/** Runs keyring_peer.exe with `stdin`, in this process's environment (Wine's). */
+function peer(args: string[], stdin = "") {
+  return runProgram(PEER!, args, { env: Deno.env.toObject(), stdin });
 }
 
 Deno.test({

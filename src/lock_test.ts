@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { LockFileError, withFileLock } from "./lock.ts";
-
-class Failed extends Error {}
-const fail = (cause: unknown) => new Failed(cause instanceof Error ? cause.message : "?");
+import { fail, Failed, lockFailure } from "../tests/lock_support.ts";
 
 Deno.test("withFileLock runs the action and leaves a 0600 lock file", async () => {
   const dir = await Deno.makeTempDir();
@@ -40,21 +38,6 @@ Deno.test("withFileLock stamps the lock file when it takes the lock (progress fo
     await Deno.remove(dir, { recursive: true });
   }
 });
-
-/** The cause `withFileLock` hands to `fail` for a lock at `path`. */
-async function lockFailure(path: string): Promise<unknown> {
-  let cause: unknown;
-  await assert.rejects(() =>
-    withFileLock(path, () => Promise.resolve(), {
-      fail: (err) => {
-        cause = err;
-        return new Failed("");
-      },
-      timeoutMs: 2000,
-    })
-  );
-  return cause;
-}
 
 Deno.test({
   name:

@@ -7,24 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { LockFileError, withFileLock } from "../src/lock.ts";
-
-class Failed extends Error {}
-const fail = (cause: unknown) => new Failed(cause instanceof Error ? cause.message : "?");
-
-/** The cause `withFileLock` hands to `fail` for a lock at `path`. */
-async function lockFailure(path: string): Promise<unknown> {
-  let cause: unknown;
-  await assert.rejects(() =>
-    withFileLock(path, () => Promise.resolve(), {
-      fail: (err) => {
-        cause = err;
-        return new Failed("");
-      },
-      timeoutMs: 2000,
-    })
-  );
-  return cause;
-}
+import { abandonedRequestEnded, fail, Failed, lockFailure } from "./lock_support.ts";
 
 Deno.test("withFileLock waits a bounded time for a held lock, then fails with the caller's error", async () => {
   const dir = await Deno.makeTempDir();
@@ -44,8 +27,7 @@ Deno.test("withFileLock waits a bounded time for a held lock, then fails with th
     // Closing lets go of the lock. (FsFile.unlock would throw under Wine 8.0, which answers
     // the second UnlockFile of Rust's unlock with ERROR_LOCK_VIOLATION, not ERROR_NOT_LOCKED.)
     holder.close();
-    // The abandoned request is granted now and ends; give it a moment to close.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await abandonedRequestEnded(path);
     await Deno.remove(dir, { recursive: true });
   }
 });
@@ -89,7 +71,7 @@ Deno.test("withFileLock gives up after its whole bound even while the lock chang
   } finally {
     clearInterval(stamper);
     holder.close(); // Closing lets go of the lock (FsFile.unlock fails under Wine, see above).
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await abandonedRequestEnded(path);
     await Deno.remove(dir, { recursive: true });
   }
 });

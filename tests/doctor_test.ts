@@ -17,6 +17,7 @@ import { orgTokenPath, writeOrgConfig } from "./org_support.ts";
 import { assertSecretService, SECRET_SERVICE } from "./secret_service.ts";
 import { escapeRegExp, joinPath, shownPath } from "./paths.ts";
 import { NO_OPENSSL, unlessWine } from "./wine.ts";
+import { silentServer } from "./http_faults.ts";
 import { dirName } from "../src/path.ts";
 
 /** Files as the doctor shows them: under `~`, with the platform's separator. */
@@ -693,42 +694,32 @@ Deno.test("doctor: no secret is printed, not even with --verbose: keys show thei
 
 Deno.test("doctor: a server that never answers fails TLS at the site's timeout; the run ends within twice it", async () => {
   await using home = await tempHome();
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  const held: Deno.Conn[] = [];
-  const accepting = (async () => {
-    for await (const conn of listener) held.push(conn);
-  })();
-  try {
-    const context = fakeContext({
-      home: home.path,
-      env: {
-        ANACONDA_AUTH_DOMAIN: `127.0.0.1:${port}`,
-        ANACONDA_AUTH_TIMEOUT: "1",
-        ANACONDA_AUTH_API_KEY: foreignJwt(),
-        ANACONDA_SECRETS_DIR: `${home.path}/no-secrets`,
-      },
-      fetch: (input, init) => fetch(input, init),
-      now: Date.now(),
-    });
-    const started = Date.now();
-    const diagnosis = await diagnose({ context });
-    const elapsed = Date.now() - started;
-    assert.equal(check(diagnosis, "network").status, "ok");
-    assert.deepEqual(check(diagnosis, "tls"), {
-      id: "tls",
-      status: "fail",
-      summary: `Request to https://127.0.0.1:${port}/ failed: no response within 1 s (timeout)`,
-      fix: `check that 127.0.0.1:${port} serves HTTPS (anaconda sites show --at 127.0.0.1:${port})`,
-    });
-    assert.equal(check(diagnosis, "account").status, "skip");
-    assert.ok(held.length >= 1, "the doctor did connect");
-    assert.ok(elapsed < 2000, `took ${elapsed} ms, more than twice the site's timeout`);
-  } finally {
-    listener.close();
-    await accepting.catch(() => {});
-    for (const conn of held) conn.close();
-  }
+  await using server = silentServer();
+  const { port } = server;
+  const context = fakeContext({
+    home: home.path,
+    env: {
+      ANACONDA_AUTH_DOMAIN: `127.0.0.1:${port}`,
+      ANACONDA_AUTH_TIMEOUT: "1",
+      ANACONDA_AUTH_API_KEY: foreignJwt(),
+      ANACONDA_SECRETS_DIR: `${home.path}/no-secrets`,
+    },
+    fetch: (input, init) => fetch(input, init),
+    now: Date.now(),
+  });
+  const started = Date.now();
+  const diagnosis = await diagnose({ context });
+  const elapsed = Date.now() - started;
+  assert.equal(check(diagnosis, "network").status, "ok");
+  assert.deepEqual(check(diagnosis, "tls"), {
+    id: "tls",
+    status: "fail",
+    summary: `Request to https://127.0.0.1:${port}/ failed: no response within 1 s (timeout)`,
+    fix: `check that 127.0.0.1:${port} serves HTTPS (anaconda sites show --at 127.0.0.1:${port})`,
+  });
+  assert.equal(check(diagnosis, "account").status, "skip");
+  assert.ok(server.connections >= 1, "the doctor did connect");
+  assert.ok(elapsed < 2000, `took ${elapsed} ms, more than twice the site's timeout`);
 });
 
 Deno.test({

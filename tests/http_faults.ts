@@ -42,3 +42,30 @@ export function drippingJson(closed: AbortSignal, intervalMs = 100): Response {
   });
   return new Response(body, { headers: { "Content-Type": "application/json" } });
 }
+
+/** A server that accepts connections and never answers; `connections` counts them. */
+export interface SilentServer extends AsyncDisposable {
+  port: number;
+  /** How many connections it has accepted so far. */
+  readonly connections: number;
+}
+
+/** Starts a `SilentServer` on 127.0.0.1; disposing it closes the listener and the connections. */
+export function silentServer(): SilentServer {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) held.push(conn);
+  })();
+  return {
+    port: (listener.addr as Deno.NetAddr).port,
+    get connections() {
+      return held.length;
+    },
+    async [Symbol.asyncDispose]() {
+      listener.close();
+      await accepting.catch(() => {});
+      for (const conn of held) conn.close();
+    },
+  };
+}

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { type RouteHandler, startDevServer } from "../scripts/stand_in/server.ts";
 import { siteEnv } from "./dev_site.ts";
-import { drippingJson, endlessJson } from "./http_faults.ts";
+import { drippingJson, endlessJson, silentServer } from "./http_faults.ts";
 import { type CliResult, runCli, tempHome } from "./support.ts";
 import { DOCTOR_HINT } from "../src/cli/framework/errors.ts";
 
@@ -78,34 +78,24 @@ Deno.test("whoami against a closed port: NetworkError naming the URL and connect
 
 Deno.test("whoami against a server that never answers stops after the timeout", async () => {
   await using home = await tempHome();
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  const held: Deno.Conn[] = [];
-  const accepting = (async () => {
-    for await (const conn of listener) held.push(conn);
-  })();
-  try {
-    const result = await runCli(["auth", "whoami"], {
-      home: home.path,
-      env: {
-        ANACONDA_AUTH_DOMAIN: `127.0.0.1:${port}`,
-        ANACONDA_AUTH_API_KEY: "k",
-        ANACONDA_AUTH_TIMEOUT: "0.5",
-      },
-    });
-    assert.deepEqual(result, {
-      code: 1,
-      stdout: "",
-      stderr: `NetworkError: Request to https://127.0.0.1:${port}/api/account failed: ` +
-        `no response within 0.5 s (timeout)\n${DOCTOR_HINT}\n`,
-    });
-    // The CLI did connect: it was the answer that never came.
-    assert.ok(held.length >= 1);
-  } finally {
-    listener.close();
-    await accepting.catch(() => {});
-    for (const conn of held) conn.close();
-  }
+  await using server = silentServer();
+  const { port } = server;
+  const result = await runCli(["auth", "whoami"], {
+    home: home.path,
+    env: {
+      ANACONDA_AUTH_DOMAIN: `127.0.0.1:${port}`,
+      ANACONDA_AUTH_API_KEY: "k",
+      ANACONDA_AUTH_TIMEOUT: "0.5",
+    },
+  });
+  assert.deepEqual(result, {
+    code: 1,
+    stdout: "",
+    stderr: `NetworkError: Request to https://127.0.0.1:${port}/api/account failed: ` +
+      `no response within 0.5 s (timeout)\n${DOCTOR_HINT}\n`,
+  });
+  // The CLI did connect: it was the answer that never came.
+  assert.ok(server.connections >= 1);
 });
 
 Deno.test("whoami with an HTTP 500 HTML page: the Python tool's HTTPError line, no HTML dumped", async () => {

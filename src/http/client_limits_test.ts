@@ -13,36 +13,26 @@ import {
   siteConfig,
   withServer,
 } from "../../tests/http_client_support.ts";
-import { drippingJson, endlessJson } from "../../tests/http_faults.ts";
+import { drippingJson, endlessJson, silentServer } from "../../tests/http_faults.ts";
 import { Client } from "./client.ts";
 import { NetworkError, UnexpectedResponseError } from "./errors.ts";
 
 Deno.test("a server that accepts but never answers times out instead of hanging", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  const held: Deno.Conn[] = [];
-  const accepting = (async () => {
-    for await (const conn of listener) held.push(conn);
-  })();
-  try {
-    for (const ssl_verify of [true, false]) {
-      const client = new Client({
-        context: realContext(),
-        config: siteConfig({ domain: `127.0.0.1:${port}`, timeout: 0.3, ssl_verify }),
-      });
-      const err = await rejection(getJson(client, "/api/account"));
-      client.close();
-      assert.ok(err instanceof NetworkError, String(err));
-      assert.equal(err.kind, "timeout");
-      assert.equal(
-        err.message,
-        `Request to https://127.0.0.1:${port}/api/account failed: no response within 0.3 s (timeout)`,
-      );
-    }
-  } finally {
-    listener.close();
-    await accepting.catch(() => {});
-    for (const conn of held) conn.close();
+  await using server = silentServer();
+  const { port } = server;
+  for (const ssl_verify of [true, false]) {
+    const client = new Client({
+      context: realContext(),
+      config: siteConfig({ domain: `127.0.0.1:${port}`, timeout: 0.3, ssl_verify }),
+    });
+    const err = await rejection(getJson(client, "/api/account"));
+    client.close();
+    assert.ok(err instanceof NetworkError, String(err));
+    assert.equal(err.kind, "timeout");
+    assert.equal(
+      err.message,
+      `Request to https://127.0.0.1:${port}/api/account failed: no response within 0.3 s (timeout)`,
+    );
   }
 });
 

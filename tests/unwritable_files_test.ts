@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { withHome } from "./support.ts";
+import { runProgram, withHome } from "./support.ts";
 import { fakeContext } from "./fake_context.ts";
 import { FileKeyring } from "../src/store/file_keyring.ts";
 
@@ -47,18 +47,9 @@ async function setInBoundChild(path: string, secret: string): Promise<string> {
   const [program, ...args] = isRoot
     ? ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", ...deno]
     : deno;
-  const child = new Deno.Command(program!, {
-    args,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(secret));
-  await writer.close();
-  const output = await child.output();
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  return new TextDecoder().decode(output.stdout);
+  const output = await runProgram(program!, args, { env: Deno.env.toObject(), stdin: secret });
+  assert.equal(output.code, 0, output.stderr);
+  return output.stdout;
 }
 
 Deno.test({
@@ -78,24 +69,13 @@ Deno.test({
       };
         try { await assertWritable(Deno.args[0]); console.log("ok"); }
         catch (err) { console.log(err.name, err.message); }`;
-      const output = await new Deno.Command("setpriv", {
-        args: [
-          "--bounding-set=-dac_override",
-          "--",
-          Deno.execPath(),
-          "eval",
-          "--quiet",
-          code,
-          path,
-        ],
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-      assert.equal(
-        new TextDecoder().decode(output.stdout),
-        "ReadOnlyFileError this user may not write it (mode 0644)\n",
+      const output = await runProgram(
+        "setpriv",
+        ["--bounding-set=-dac_override", "--", Deno.execPath(), "eval", "--quiet", code, path],
+        { env: Deno.env.toObject() },
       );
+      assert.equal(output.code, 0, output.stderr);
+      assert.equal(output.stdout, "ReadOnlyFileError this user may not write it (mode 0644)\n");
     });
   },
 });

@@ -5,6 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { runProgram } from "./support.ts";
 
 Deno.test("windows: without --allow-ffi the store cannot be opened, and the error says how to fix it", async () => {
   // Deno refuses dlopen before looking for the library, so this runs on every OS.
@@ -16,19 +17,12 @@ try {
 } catch (err) {
   console.log(JSON.stringify([err.name, err.message, err.writeWarning]));
 }`;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", "--no-config", "-"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(script));
-  await writer.close();
-  const output = await child.output();
-  const stdout = new TextDecoder().decode(output.stdout);
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  assert.deepEqual(JSON.parse(stdout), [
+  const output = await runProgram(Deno.execPath(), ["run", "--no-prompt", "--no-config", "-"], {
+    env: Deno.env.toObject(),
+    stdin: script,
+  });
+  assert.equal(output.code, 0, output.stderr);
+  assert.deepEqual(JSON.parse(output.stdout), [
     "StoreUnavailableError",
     "the Windows Credential Manager cannot be used: run with --allow-ffi to use it",
     "a key stored earlier in the Windows Credential Manager stays there, and the Python tool " +

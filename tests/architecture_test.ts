@@ -6,6 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { ruleOffences } from "./line_rules.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const SRC = new URL("../src/", import.meta.url);
@@ -198,22 +199,16 @@ Deno.test("the code in src/ imports neither tests/ nor scripts/ (only its tests 
 });
 
 /** What a unit test must not do, and why: those tests belong in tests/. */
-const NOT_IN_UNIT_TESTS: [RegExp, string][] = [
-  [/\bDeno\.Command\b/, "starts a program"],
-  [/\b(?:runCli|runCliInTerminal|runProgram|runPython)\b/, "runs a program"],
-  [/\bdenoContext\(\)\.spawn\b/, "starts a program"],
-  [/\bset(?:Timeout|Interval)\(|\bAtomics\.wait\b/, "waits a fixed time"],
+const NOT_IN_UNIT_TESTS: [string, RegExp][] = [
+  ["starts a program", /\bDeno\.Command\b/],
+  ["runs a program", /\b(?:runCli|runCliInTerminal|runProgram|runPython)\b/],
+  ["starts a program", /\bdenoContext\(\)\.spawn\b/],
+  ["waits a fixed time", /\bset(?:Timeout|Interval)\(|\bAtomics\.wait\b/],
 ];
 
-/** `file:line: why` for each line of a unit test that starts a program or waits. */
+/** `file:line: why: text` for each line of a unit test that starts a program or waits. */
 function unitTestOffences(file: string, text: string): string[] {
-  const found: string[] = [];
-  text.split("\n").forEach((line, index) => {
-    for (const [pattern, why] of NOT_IN_UNIT_TESTS) {
-      if (pattern.test(line)) found.push(`${file}:${index + 1}: ${why}: ${line.trim()}`);
-    }
-  });
-  return found;
+  return ruleOffences(file, text, NOT_IN_UNIT_TESTS);
 }
 
 Deno.test("the tests beside the code start no program and wait no fixed time", async () => {

@@ -5,6 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { ruleOffences } from "./line_rules.ts";
 import { escapeRegExp } from "./paths.ts";
 
 const ROOT = new URL("../", import.meta.url);
@@ -64,13 +65,7 @@ const FOREIGN_REFERENCES: [string, RegExp][] = [
 
 /** `file:line: why: text` for each line of `text` that cites a foreign document. */
 function foreignReferences(file: string, text: string): string[] {
-  const found: string[] = [];
-  text.split("\n").forEach((line, index) => {
-    for (const [why, pattern] of FOREIGN_REFERENCES) {
-      if (pattern.test(line)) found.push(`${file}:${index + 1}: ${why}: ${line.trim()}`);
-    }
-  });
-  return found;
+  return ruleOffences(file, text, FOREIGN_REFERENCES);
 }
 
 /** GitHub's anchor of a markdown heading. */

@@ -231,19 +231,24 @@ export type CredentialSymbols =
 const STALE_WITHOUT_FFI = `a key stored earlier in the ${NAME} stays there, and the Python ` +
   `tool reads it before this one: run with --allow-ffi to replace it`;
 
-/** Error 1312: the session has no Credential Manager (SSH with a key, network logon). */
-function noLogonSession(): StoreUnavailableError {
-  return new StoreUnavailableError(
-    `the ${NAME} cannot be used: this logon session has no credential store ` +
-      `(error ${ERROR_NO_SUCH_LOGON_SESSION}: an SSH or network logon)`,
-  );
-}
-
 /** Whether this logon session can keep generic credentials (`CredGetSessionTypes`). */
 function sessionHasStore(symbols: CredentialSymbols): boolean {
   const persists = new Uint32Array(CRED_TYPE_MAXIMUM);
   if (symbols.CredGetSessionTypes(CRED_TYPE_MAXIMUM, persists) === 0) return true;
   return persists[CRED_TYPE_GENERIC] !== CRED_PERSIST_NONE;
+}
+
+/**
+ * After a failed call: throws StoreUnavailableError when the session has no Credential
+ * Manager (error 1312, or no generic credentials: SSH with a key, network logon).
+ */
+function assertSessionStore(symbols: CredentialSymbols, code: number): void {
+  if (code === ERROR_NO_SUCH_LOGON_SESSION || !sessionHasStore(symbols)) {
+    throw new StoreUnavailableError(
+      `the ${NAME} cannot be used: this logon session has no credential store ` +
+        `(error ${ERROR_NO_SUCH_LOGON_SESSION}: an SSH or network logon)`,
+    );
+  }
 }
 
 /** The target names of all the user's credentials; null when `CredEnumerateW` fails. */
@@ -275,9 +280,7 @@ function listTargets(symbols: CredentialSymbols): string[] | null {
  * it). Throws StoreUnavailableError when the session has no Credential Manager.
  */
 function confirmedAbsent(symbols: CredentialSymbols, target: string, code: number): boolean {
-  if (code === ERROR_NO_SUCH_LOGON_SESSION || !sessionHasStore(symbols)) {
-    throw noLogonSession();
-  }
+  assertSessionStore(symbols, code);
   // An empty Credential Manager is a failed enumeration.
   const targets = listTargets(symbols);
   if (targets === null) return true;
@@ -310,9 +313,7 @@ export function credentialApi(symbols: CredentialSymbols): CredentialApi {
       void keepAlive;
       if (ok !== 0) return;
       const code = symbols.GetLastError();
-      if (code === ERROR_NO_SUCH_LOGON_SESSION || !sessionHasStore(symbols)) {
-        throw noLogonSession();
-      }
+      assertSessionStore(symbols, code);
       throw new StoreError(`The ${NAME} could not store a credential (error ${code})`);
     },
     delete(target) {

@@ -86,6 +86,25 @@ function alive(pid: string): boolean {
   }
 }
 
+/**
+ * The processes (not ended) whose environment holds `variable` (`NAME=value`): the helpers
+ * a killed CLI left running, including one killed so early that it has not yet written
+ * its line to the spawn log.
+ */
+function processesWith(variable: string): string[] {
+  const found: string[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const environment = Deno.readTextFileSync(`/proc/${entry.name}/environ`).split("\0");
+      if (environment.includes(variable) && alive(entry.name)) found.push(entry.name);
+    } catch {
+      // It ended while we looked.
+    }
+  }
+  return found;
+}
+
 function logLines(path: string): string[] {
   try {
     return Deno.readTextFileSync(path).split("\n").filter((line) => line !== "");
@@ -167,15 +186,15 @@ class Lane {
     }
     const ended = await status;
     const ranMs = performance.now() - started;
-    const lines = logLines(this.#log);
-    // secret-tool runs that outlived the CLI finish on their own (one may be storing).
-    for (const line of lines) {
-      const pid = line.split(" ")[0]!;
-      while (alive(pid)) {
-        assert.ok(Date.now() < deadline, `secret-tool ${line} did not end`);
-        await sleep(2);
-      }
+    // secret-tool runs that outlived the CLI finish on their own (one may be storing):
+    // every process that has the CLI's SPAWN_LOG in its environment.
+    for (;;) {
+      const left = processesWith(`SPAWN_LOG=${this.#log}`);
+      if (left.length === 0) break;
+      assert.ok(Date.now() < deadline, `helpers ${left.join(", ")} of the login did not end`);
+      await sleep(2);
     }
+    const lines = logLines(this.#log);
     const killed = ended.signal === "SIGKILL";
     if (!killed) assert.equal(ended.code, 0, await stderr);
     return { killed, during: lines.at(-1)?.split(" ")[1] ?? "-", ranMs };

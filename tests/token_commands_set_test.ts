@@ -362,19 +362,30 @@ Deno.test({
   assert.match(lockPath, new RegExp(`^${home.path}/\\.anaconda/locks/[0-9a-f]{64}\\.lock$`));
   const lock = await Deno.open(lockPath, { create: true, write: true });
   await lock.lock(true);
-  let finished = 0;
+  // The runs that have ended, with what they printed (none may end before the lock is free).
+  const ended: string[] = [];
   const pending = [["--no-ssl-verify"], ["--enable-signature-verification"], []].map((flags) =>
     token(server, home.path, ["set", live, "--file", path, "--force-config-condarc", ...flags])
-      .finally(() => finished++)
+      .then((run) => {
+        ended.push(`exit ${run.code}: ${run.stderr.trim()}`);
+        return run;
+      })
   );
   // Wait until the three runs are queued on the lock (Linux lists waiters in /proc/locks).
   const { ino } = await Deno.stat(lockPath);
   const deadline = Date.now() + 30_000;
-  while (await lockWaiters(ino) < 3 && finished === 0 && Date.now() < deadline) {
+  while (await lockWaiters(ino) < 3 && ended.length === 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  assert.equal(await lockWaiters(ino), 3, "the runs did not all wait for the lock");
-  assert.equal(finished, 0, "a run did not wait for the lock");
+  const locks = await Deno.readTextFile("/proc/locks");
+  assert.equal(
+    await lockWaiters(ino),
+    3,
+    `the runs did not all wait for the lock (inode ${ino}; ended: ${
+      JSON.stringify(ended)
+    }; /proc/locks:\n${locks})`,
+  );
+  assert.equal(ended.length, 0, `a run did not wait for the lock: ${JSON.stringify(ended)}`);
   await Deno.writeTextFile(path, `${CONDARC}other_writer: true\n`);
   lock.close();
 
